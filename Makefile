@@ -1,0 +1,42 @@
+# freshwatch: `make demo` to see it, `make test` to check it. Both install what they need first.
+BUILD_DIR := build/release
+CMAKE_PRESET := release
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps configure build web test test-cpp test-web demo bench fmt clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+configure: deps
+	@cmake --preset $(CMAKE_PRESET) >/dev/null
+
+# The web UI is built first so the binary can embed it.
+web: deps
+	@if [ -f web/package.json ]; then cd web && npm run --silent build; fi
+
+build: configure web
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	@$(MAKE) --no-print-directory test-cpp test-web
+
+test-cpp:
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+test-web:
+	@if [ -f web/package.json ]; then cd web && npm run --silent test && npm run --silent e2e; fi
+
+demo: build
+	@$(BUILD_DIR)/freshwatch demo --dir demo
+
+bench: build
+	@scripts/bench
+
+fmt:
+	@clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc')
+
+clean:
+	@rm -rf build web/dist

@@ -1,0 +1,96 @@
+// Config: the typed form of freshwatch.yml. The loader (config/load.h) turns YAML into these
+// values and reports every problem at once with file:line:column; components receive the part
+// they need and never read YAML themselves.
+//
+// Thread contract: plain values.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "model/policy.h"
+#include "model/selector.h"
+
+namespace freshwatch::config {
+
+using namespace std::chrono_literals;
+
+struct Location {
+  std::string file;
+  int line = 0;    // 1-based; 0 when unknown
+  int column = 0;  // 1-based
+};
+
+// Per-table settings inside a connection (`tables:`), matched by a glob over schema.table.
+struct TableConfig {
+  std::string match;            // "public.orders", "finance.*"
+  std::string loaded_at_field;  // overrides the connection's
+  std::string filter;           // SQL boolean expression added as WHERE
+  std::string owner;
+  std::vector<std::string> tags;
+  Location location;
+};
+
+// One source of assets. Common keys first, then each type's own; docs/configuration.md lists
+// which type takes which key.
+struct ConnectionConfig {
+  std::string name;
+  std::string type;  // postgres | mysql | sqlite | dbt | ...
+  Location location;
+
+  std::string schedule = "*/15 * * * *";  // cron, in the top-level timezone
+  core::Duration jitter = std::chrono::seconds(30);    // random delay added to each run, at most
+  core::Duration timeout = std::chrono::minutes(5);    // one run, as a whole
+  int retries = 3;                                     // after a failed run, before the next slot
+  core::Duration retry_backoff = std::chrono::seconds(30);  // first retry delay; doubles each time
+
+  std::vector<std::string> include;  // globs over schema.table; empty = everything
+  std::vector<std::string> exclude;
+  std::string owner;                 // given to every asset of the connection
+  std::vector<std::string> tags;
+
+  // SQL warehouses (postgres, mysql, sqlite).
+  std::string dsn;   // postgres: libpq keyword string or URI; mysql: mysql://user:pass@host:port/db
+  std::string path;  // sqlite: the database file
+  std::string mode;  // "metadata" or "query"; default: query when loaded_at_field is set
+  std::string loaded_at_field;  // query mode: max(loaded_at_field) per table
+  std::string filter;           // query mode: WHERE clause added to every table's query
+  int concurrency = 4;          // query mode: tables read at once
+  std::vector<TableConfig> tables;
+
+  // dbt: a target/ folder holding manifest.json, run_results.json, sources.json.
+  std::string artifacts;
+};
+
+struct PolicyConfig {
+  model::Selector select;
+  model::Policy policy;
+  Location location;
+};
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";
+  core::Duration request_timeout = std::chrono::seconds(30);
+  std::size_t max_body_bytes = 1 << 20;
+  core::Duration session_ttl = std::chrono::hours(24 * 7);
+};
+
+struct StoreConfig {
+  std::string sqlite = "freshwatch.db";  // relative to the config file's folder
+  core::Duration observation_retention = std::chrono::days(400);
+};
+
+struct Config {
+  std::string path;        // the file this came from
+  std::string timezone = "UTC";
+  std::string naive_timezone = "UTC";  // how timestamps without a zone are read
+  StoreConfig store;
+  ServerConfig server;
+  model::Policy default_policy{"default", model::CalendarRule{}, "built-in"};
+  std::vector<ConnectionConfig> connections;
+  std::vector<PolicyConfig> policies;
+};
+
+}  // namespace freshwatch::config

@@ -1,0 +1,75 @@
+#include "connectors/connector.h"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+namespace freshwatch::connectors {
+namespace {
+
+std::string previous_key(std::string_view asset_key, std::string_view signal) {
+  std::string k;
+  k.reserve(asset_key.size() + 1 + signal.size());
+  k.append(asset_key).append("\n").append(signal);
+  return k;
+}
+
+struct Registry {
+  std::mutex mutex;
+  std::map<std::string, Factory, std::less<>> factories;
+};
+
+Registry& registry() {
+  static Registry r;
+  return r;
+}
+
+}  // namespace
+
+void PreviousObservations::add(const model::Observation& observation) {
+  auto [it, inserted] =
+      by_key_.try_emplace(previous_key(observation.asset_key, observation.signal), observation);
+  if (!inserted && it->second.observed_at < observation.observed_at) it->second = observation;
+}
+
+const model::Observation* PreviousObservations::find(std::string_view asset_key,
+                                                     std::string_view signal) const {
+  auto it = by_key_.find(previous_key(asset_key, signal));
+  return it == by_key_.end() ? nullptr : &it->second;
+}
+
+void register_type(std::string type, Factory factory) {
+  auto& r = registry();
+  std::lock_guard lock(r.mutex);
+  r.factories[std::move(type)] = std::move(factory);
+}
+
+bool has_type(std::string_view type) {
+  auto& r = registry();
+  std::lock_guard lock(r.mutex);
+  return r.factories.find(type) != r.factories.end();
+}
+
+std::vector<std::string> registered_types() {
+  auto& r = registry();
+  std::lock_guard lock(r.mutex);
+  std::vector<std::string> types;
+  for (const auto& [type, _] : r.factories) types.push_back(type);
+  return types;
+}
+
+Result<std::unique_ptr<Connector>> create(const config::ConnectionConfig& connection) {
+  Factory factory;
+  {
+    auto& r = registry();
+    std::lock_guard lock(r.mutex);
+    auto it = r.factories.find(connection.type);
+    if (it == r.factories.end())
+      return fail(ErrorCode::kInvalidArgument, "connection '{}': unknown type '{}'",
+                  connection.name, connection.type);
+    factory = it->second;
+  }
+  return factory(connection);
+}
+
+}  // namespace freshwatch::connectors

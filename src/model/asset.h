@@ -1,0 +1,75 @@
+// Asset: anything whose freshness freshwatch tracks or groups: a warehouse table, a schema,
+// a dbt model, a BI dashboard. Assets form a hierarchy through `parent` (connection → database
+// → schema → table; project → package → folder → model; folder → dashboard → tile); lineage
+// between assets is a separate graph of Edges.
+//
+// Keys are stable across runs and unique: "<connection>:<qualified name>", for example
+// "warehouse:analytics.public.orders". A connection's own asset has the bare connection name.
+//
+// Thread contract: plain values.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace freshwatch::model {
+
+enum class AssetKind {
+  kConnection,
+  kDatabase,
+  kSchema,
+  kTable,
+  kView,
+  kProject,   // dbt project
+  kPackage,   // dbt package
+  kFolder,    // dbt or BI folder
+  kSource,    // dbt source
+  kModel,     // dbt model
+  kSeed,      // dbt seed
+  kSnapshot,  // dbt snapshot
+  kExposure,  // dbt exposure
+  kDashboard,
+  kTile,
+};
+
+std::string_view to_string(AssetKind kind);
+std::optional<AssetKind> parse_asset_kind(std::string_view text);
+
+// True for kinds that only group others (their status is the worst of their children).
+bool is_container(AssetKind kind);
+
+struct Asset {
+  std::string key;         // "warehouse:analytics.public.orders"
+  std::string name;        // display name, "orders"
+  AssetKind kind = AssetKind::kTable;
+  std::string parent;      // key of the parent; empty for a connection
+  std::string connection;  // name of the connection that reported it
+  std::string owner;
+  std::vector<std::string> tags;
+  std::string description;
+  std::string url;
+  // Where the data physically lives, normalised by the adapter's identifier rules
+  // ("analytics.public.orders"), so the same table reported by several connectors (a warehouse
+  // and dbt) can be recognised as one. Empty when the asset is not a physical relation.
+  std::string relation;
+
+  bool operator==(const Asset&) const = default;
+};
+
+// "<connection>:<qualified>", or the bare connection name when `qualified` is empty.
+std::string make_key(std::string_view connection, std::string_view qualified);
+
+// The connection part of a key ("warehouse" for "warehouse:analytics.public.orders").
+std::string_view key_connection(std::string_view key);
+
+// A lineage edge: data flows from `upstream` into `downstream`.
+struct Edge {
+  std::string upstream;
+  std::string downstream;
+
+  bool operator==(const Edge&) const = default;
+};
+
+}  // namespace freshwatch::model

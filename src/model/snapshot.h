@@ -1,0 +1,69 @@
+// Snapshot: an immutable picture of every asset's state at one moment, built by the engine after
+// each collection or evaluation tick and swapped in atomically. The HTTP layer and the CLI's
+// output read only snapshots, so no request touches the database on the hot path.
+//
+// Thread contract: once published (held through std::shared_ptr<const Snapshot>) a snapshot is
+// never modified; any number of threads may read it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <date/date.h>
+
+#include "core/clock.h"
+#include "model/asset.h"
+#include "model/history.h"
+#include "model/observation.h"
+#include "model/policy.h"
+#include "model/status.h"
+
+namespace freshwatch::model {
+
+struct AssetState {
+  Asset asset;
+  // For a leaf, the policy's verdict; for a container, the worst of its descendants.
+  Evaluation evaluation;
+  // The latest observation of each signal, the deciding one first.
+  std::vector<Observation> observations;
+  // One cell per calendar day, oldest first, ending at Snapshot::today.
+  std::vector<DayCell> history;
+  // Leaf descendants per status (a leaf counts itself).
+  StatusCounts counts;
+  // Indexes into Snapshot::assets, sorted by name.
+  std::vector<std::uint32_t> children;
+  // Lineage: something upstream is at warn or error (kept apart from the asset's own status),
+  // and the nearest stale upstream assets to blame.
+  bool impacted = false;
+  std::vector<std::string> root_causes;
+};
+
+struct ConnectionState {
+  std::string name;
+  std::string type;
+  std::optional<core::TimePoint> last_run;      // when the latest run finished
+  std::optional<core::TimePoint> last_success;  // when the latest successful run finished
+  std::optional<core::TimePoint> next_run;
+  std::string error;                            // the latest run's error; empty when it succeeded
+  std::uint32_t asset_count = 0;
+};
+
+struct Snapshot {
+  std::uint64_t version = 0;  // increases with every publication
+  core::TimePoint generated_at{};
+  std::string timezone = "UTC";
+  date::sys_days today{};     // the last day of every history, in `timezone`
+  std::vector<AssetState> assets;  // sorted by key
+  std::vector<std::uint32_t> roots;  // indexes of assets without a parent (connections)
+  std::vector<ConnectionState> connections;
+  std::vector<Edge> edges;
+  StatusCounts summary;  // leaf assets per status
+
+  // Binary search by key; nullptr when absent.
+  const AssetState* find(std::string_view key) const;
+};
+
+}  // namespace freshwatch::model
