@@ -58,6 +58,7 @@ struct ConnectionConfig {
   std::string loaded_at_field;  // query mode: max(loaded_at_field) per table
   std::string filter;           // query mode: WHERE clause added to every table's query
   int concurrency = 4;          // query mode: tables read at once
+  std::string naive_timezone = "UTC";  // how timestamps without a zone are read (top-level default)
   std::vector<TableConfig> tables;
 
   // dbt: a target/ folder holding manifest.json, run_results.json, sources.json.
