@@ -301,6 +301,35 @@ std::vector<NodeId> Graph::path(NodeId from, NodeId to) const {
   return {};
 }
 
+std::vector<std::vector<NodeId>> Graph::paths(NodeId from, std::span<const NodeId> targets) const {
+  std::vector<std::vector<NodeId>> out(targets.size());
+  std::vector<NodeId> prev(keys_.size(), kUnset);
+  std::vector<char> wanted(keys_.size(), 0);
+  std::size_t remaining = 0;
+  for (NodeId t : targets)
+    if (!wanted[t]) wanted[t] = 1, ++remaining;
+  prev[from] = from;
+  if (wanted[from]) --remaining;
+  std::vector<NodeId> queue{from};
+  for (std::size_t i = 0; i < queue.size() && remaining > 0; ++i) {
+    for (NodeId w : parents(queue[i])) {
+      if (prev[w] != kUnset) continue;
+      prev[w] = queue[i];
+      if (wanted[w] && --remaining == 0) break;
+      queue.push_back(w);
+    }
+  }
+  for (std::size_t k = 0; k < targets.size(); ++k) {
+    const NodeId t = targets[k];
+    if (prev[t] == kUnset) continue;
+    auto& p = out[k];
+    for (NodeId v = t; v != from; v = prev[v]) p.push_back(v);
+    p.push_back(from);
+    std::reverse(p.begin(), p.end());
+  }
+  return out;
+}
+
 std::vector<std::string> Graph::path(std::string_view from, std::string_view to) const {
   auto a = find(from), b = find(to);
   if (!a || !b) return {};

@@ -74,6 +74,9 @@ class Graph {
   // upstream of `from` or either key is unknown.
   std::vector<NodeId> path(NodeId from, NodeId to) const;
   std::vector<std::string> path(std::string_view from, std::string_view to) const;
+  // path(from, t) for every t of `targets`, in the same order, from one breadth-first search
+  // (for `freshwatch why KEY` and its root causes).
+  std::vector<std::vector<NodeId>> paths(NodeId from, std::span<const NodeId> targets) const;
 
   // The edges between nodes of `nodes` (for drawing a neighbourhood).
   std::vector<model::Edge> edges_among(std::span<const NodeId> nodes) const;

@@ -188,3 +188,22 @@ TEST(Graph, EdgesAmongANeighbourhood) {
 
 }  // namespace
 }  // namespace freshwatch::lineage
+
+namespace freshwatch::lineage {
+namespace {
+
+TEST(Graph, PathsToSeveralTargetsMatchSinglePaths) {
+  const Graph g = testing::graph("a>b b>c c>d x>c y>z a>d");
+  const NodeId from = *g.find("d");
+  const std::vector<NodeId> targets = {*g.find("a"), *g.find("x"), *g.find("y"), *g.find("d"),
+                                       *g.find("b")};
+  const auto got = g.paths(from, targets);
+  ASSERT_EQ(got.size(), targets.size());
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    EXPECT_EQ(got[i], g.path(from, targets[i])) << g.key(targets[i]);
+  EXPECT_TRUE(got[2].empty());  // y is not upstream of d
+  EXPECT_EQ(got[0].size(), 2u);  // d a, through the shortcut
+}
+
+}  // namespace
+}  // namespace freshwatch::lineage

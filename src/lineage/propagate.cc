@@ -1,6 +1,7 @@
 #include "lineage/propagate.h"
 
 #include <algorithm>
+#include <iterator>
 #include <unordered_map>
 
 namespace freshwatch::lineage {
@@ -56,7 +57,7 @@ Propagation propagate(const Graph& graph, std::span<const model::Status> status_
   std::vector<std::uint32_t> stale_in(components, 0);   // stale members per component
   std::vector<std::uint8_t> stale_above(components, 0); // something stale strictly upstream
   std::vector<std::uint32_t> set_ids;
-  std::vector<NodeId> singles, merged;
+  std::vector<NodeId> singles, merged, scratch;
 
   for (std::size_t c = 0; c < components; ++c) {
     const auto members = graph.component(c);
@@ -94,15 +95,30 @@ Propagation propagate(const Graph& graph, std::span<const model::Status> status_
 
     std::sort(set_ids.begin(), set_ids.end());
     set_ids.erase(std::unique(set_ids.begin(), set_ids.end()), set_ids.end());
-    std::uint32_t result;
-    if (singles.empty() && set_ids.size() == 1) {
-      result = set_ids[0];
-    } else {
-      merged.assign(singles.begin(), singles.end());
+    std::sort(singles.begin(), singles.end());
+    singles.erase(std::unique(singles.begin(), singles.end()), singles.end());
+    // Usually one parent's set already holds everything the others bring: share it.
+    std::uint32_t largest = 0;
+    for (std::uint32_t id : set_ids)
+      if (out.sets_[id].size() > out.sets_[largest].size()) largest = id;
+    const auto& big = out.sets_[largest];
+    bool covered = std::includes(big.begin(), big.end(), singles.begin(), singles.end());
+    for (std::size_t i = 0; covered && i < set_ids.size(); ++i)
+      covered = set_ids[i] == largest ||
+                std::includes(big.begin(), big.end(), out.sets_[set_ids[i]].begin(),
+                              out.sets_[set_ids[i]].end());
+    std::uint32_t result = largest;
+    if (!covered) {
+      merged.assign(big.begin(), big.end());
+      auto add = [&](std::span<const NodeId> more) {
+        scratch.clear();
+        std::set_union(merged.begin(), merged.end(), more.begin(), more.end(),
+                       std::back_inserter(scratch));
+        merged.swap(scratch);
+      };
+      add(singles);
       for (std::uint32_t id : set_ids)
-        merged.insert(merged.end(), out.sets_[id].begin(), out.sets_[id].end());
-      std::sort(merged.begin(), merged.end());
-      merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
+        if (id != largest) add(out.sets_[id]);
       result = pool.intern(std::vector<NodeId>(merged));
     }
     for (NodeId v : members) out.set_of_[v] = result;
