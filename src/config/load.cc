@@ -244,6 +244,11 @@ struct Entry {
 // The entries of a mapping, after unknown and duplicate keys were reported.
 struct Fields {
   std::vector<Entry> entries;
+  // Keys offered by a "did you mean"; their absence is not reported again.
+  std::vector<std::string> suggested;
+  bool was_suggested(std::string_view key) const {
+    return std::find(suggested.begin(), suggested.end(), key) != suggested.end();
+  }
   // The entry for `key` when it is present with a value (an empty value counts as absent).
   const Entry* get(std::string_view key) const {
     for (const auto& e : entries)
@@ -345,7 +350,11 @@ class Loader {
       }
       const std::string name = key.Scalar();
       if (!contains(allowed, name)) {
-        std::string hint = did_you_mean(name, allowed);
+        std::string hint;
+        if (auto c = closest(name, allowed)) {
+          hint = fmt::format("did you mean '{}'?", *c);
+          out.suggested.push_back(*c);
+        }
         if (hint.empty() && explain) hint = explain(name);
         if (hint.empty()) hint = fmt::format("{} takes: {}", what, fmt::join(allowed, ", "));
         report(key.Mark(), fmt::format("unknown key '{}' in {}", name, what), hint);
@@ -428,8 +437,13 @@ class Loader {
         std::error_code ec;
         std::string why;
         std::ifstream in;
-        if (inner.size() == 5) why = "no file named";
-        else if (!fs::exists(file, ec)) why = "no such file";
+        if (inner.size() == 5) {
+          report(mark, fmt::format("{}: '${{file:}}' names no file", key),
+                 "write ${file:PATH}, with PATH relative to the configuration file's folder");
+          ok = false;
+          continue;
+        }
+        if (!fs::exists(file, ec)) why = "no such file";
         else if (fs::is_directory(file, ec)) why = "it is a folder";
         else if (in.open(file, std::ios::binary); !in) why = std::strerror(errno);
         if (!why.empty()) {
@@ -642,6 +656,7 @@ class Loader {
         if (auto rule = policy_rule(*p, e->value.Mark(), "default_policy"))
           c.default_policy = {"default", *rule, origin(e->value.Mark())};
     }
+    c.store.sqlite = resolve_path(c.store.sqlite);
     if (auto* e = f->get("connections")) connections(*e);
     if (auto* e = f->get("policies")) policies(*e);
   }
@@ -652,7 +667,6 @@ class Loader {
     StoreConfig& s = result_.config.store;
     if (auto* e = f->get("sqlite"))
       if (auto v = string(*e)) s.sqlite = *v;
-    s.sqlite = resolve_path(s.sqlite);
     if (auto* e = f->get("observation_retention"))
       if (auto d = duration(*e, false)) s.observation_retention = *d;
   }
@@ -757,7 +771,7 @@ class Loader {
         }
         c.name = *n;
       }
-    } else {
+    } else if (!f->was_suggested("name")) {
       report(node.Mark(), "a connection needs a name",
              "name: warehouse; use a-z, 0-9, _ and -, as the name starts every asset key");
     }
@@ -770,19 +784,21 @@ class Loader {
     if (auto* e = f->get("type")) {
       if (type_text) {
         if (!type) {
-          std::string hint = did_you_mean(type_text->value, type_names);
+          std::string hint = type_text->shown == type_text->value
+                                 ? did_you_mean(type_text->value, type_names)
+                                 : std::string();
           report(at(*e), fmt::format("type: unknown connection type '{}'", type_text->shown),
                  hint.empty() ? fmt::format("types: {}", fmt::join(type_names, ", ")) : hint);
         }
         c.type = type_text->value;
       }
-    } else {
+    } else if (!f->was_suggested("type")) {
       report(node.Mark(), fmt::format("{} needs a type", label),
              fmt::format("type: {}", one_of(type_names)));
     }
     if (type) {
       for (auto key : type->required)
-        if (!f->get(key))
+        if (!f->get(key) && !f->was_suggested(key))
           report(node.Mark(), fmt::format("{} needs {}", label, key),
                  std::string(type->required_hint));
     }
@@ -823,7 +839,7 @@ class Loader {
     } else if (k == "exclude") {
       if (auto l = list(e, "globs", "a glob", "[\"public.tmp_*\"]")) c.exclude = *l;
     } else if (k == "owner") {
-      if (auto v = string(e)) c.owner = *v;
+      if (auto v = string(e, true)) c.owner = *v;
     } else if (k == "tags") {
       if (auto l = list(e, "tags", "a tag", "[daily, finance]")) c.tags = *l;
     } else if (k == "dsn") {
@@ -846,9 +862,9 @@ class Loader {
     } else if (k == "mode") {
       if (auto v = choice(e, kModes)) c.mode = *v;
     } else if (k == "loaded_at_field") {
-      if (auto v = string(e)) c.loaded_at_field = *v;
+      if (auto v = string(e, true)) c.loaded_at_field = *v;
     } else if (k == "filter") {
-      if (auto v = string(e)) c.filter = *v;
+      if (auto v = string(e, true)) c.filter = *v;
     } else if (k == "concurrency") {
       if (auto n = integer(e, 1, 256)) c.concurrency = static_cast<int>(*n);
     } else if (k == "naive_timezone") {
@@ -871,15 +887,15 @@ class Loader {
       t.location = location(node.Mark());
       if (auto* e = f->get("match")) {
         if (auto v = string(*e)) t.match = *v;
-      } else {
+      } else if (!f->was_suggested("match")) {
         report(node.Mark(), "a table needs match", "match: public.orders, a glob over schema.table");
       }
       if (auto* e = f->get("loaded_at_field"))
-        if (auto v = string(*e)) t.loaded_at_field = *v;
+        if (auto v = string(*e, true)) t.loaded_at_field = *v;
       if (auto* e = f->get("filter"))
-        if (auto v = string(*e)) t.filter = *v;
+        if (auto v = string(*e, true)) t.filter = *v;
       if (auto* e = f->get("owner"))
-        if (auto v = string(*e)) t.owner = *v;
+        if (auto v = string(*e, true)) t.owner = *v;
       if (auto* e = f->get("tags"))
         if (auto l = list(*e, "tags", "a tag", "[daily, finance]")) t.tags = *l;
       c.tables.push_back(std::move(t));
@@ -902,6 +918,8 @@ class Loader {
       if (auto* e = f->get("select")) {
         if (auto s = selector(*e)) p.select = *s;
         else ok = false;
+      } else if (f->was_suggested("select")) {
+        ok = false;
       } else {
         report(node.Mark(), "a policy needs select",
                "select: \"warehouse:analytics.finance.*\", or tag:NAME, owner:NAME, "
@@ -943,7 +961,10 @@ class Loader {
       }
     }
     if (found.empty()) {
-      report(where, fmt::format("{} has no rule", what),
+      const bool typo = std::any_of(kRuleKeys.begin(), kRuleKeys.end(),
+                                    [&](std::string_view k) { return f.was_suggested(k); });
+      if (!typo)
+        report(where, fmt::format("{} has no rule", what),
              "add warn_after/error_after, deadline, or calendar");
       return std::nullopt;
     }
@@ -986,7 +1007,8 @@ class Loader {
     const Entry* count = f->get("count");
     const Entry* period = f->get("period");
     if (!count || !period) {
-      report(e.value.Mark(), fmt::format("{}: needs count and period", e.key),
+      if (!f->was_suggested("count") && !f->was_suggested("period"))
+        report(e.value.Mark(), fmt::format("{}: needs count and period", e.key),
              fmt::format("write {}: {{count: 12, period: hour}} with period minute, hour or "
                          "day, or {}: 12h",
                          e.key, e.key));
@@ -1009,6 +1031,8 @@ class Loader {
     if (auto* e = f->get("cron")) {
       if (auto v = cron(*e)) rule.cron = *v;
       else ok = false;
+    } else if (f->was_suggested("cron")) {
+      ok = false;
     } else {
       report(entry.value.Mark(), "deadline: needs cron",
              "cron: \"0 6 * * 1-5\" means weekdays at 06:00 in the deadline's timezone");
