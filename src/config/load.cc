@@ -1,5 +1,9 @@
 #include "config/load.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -11,12 +15,8 @@
 #include <functional>
 #include <limits>
 #include <map>
-#include <sstream>
 #include <span>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <yaml-cpp/yaml.h>
+#include <sstream>
 
 #include "core/log.h"
 #include "core/time.h"
@@ -32,9 +32,9 @@ using Keys = std::vector<std::string_view>;
 // Connection types: one row per type. A new connector type adds a row (and, when it brings keys
 // of its own, their parsing in Loader::connection_key()).
 
-const Keys kCommonConnectionKeys = {"name",    "type",          "schedule", "jitter",
-                                    "timeout", "retries",       "retry_backoff", "include",
-                                    "exclude", "owner",         "tags"};
+const Keys kCommonConnectionKeys = {"name",    "type",    "schedule",      "jitter",
+                                    "timeout", "retries", "retry_backoff", "include",
+                                    "exclude", "owner",   "tags"};
 
 bool is_postgres_dsn(std::string_view dsn) {
   return dsn.starts_with("postgres://") || dsn.starts_with("postgresql://") ||
@@ -108,12 +108,13 @@ bool is_secret_key(std::string_view key) {
 std::optional<std::string> cron_problem(std::string_view text) {
   // Interim check until core::CronSchedule is available: five fields or an @shortcut.
   if (text.starts_with('@')) {
-    for (std::string_view s : {"@hourly", "@daily", "@midnight", "@weekly", "@monthly", "@yearly",
-                               "@annually"})
+    for (std::string_view s :
+         {"@hourly", "@daily", "@midnight", "@weekly", "@monthly", "@yearly", "@annually"})
       if (text == s) return std::nullopt;
-    return fmt::format("cron '{}': unknown shortcut; use @hourly, @daily, @weekly, @monthly or "
-                       "@yearly",
-                       text);
+    return fmt::format(
+        "cron '{}': unknown shortcut; use @hourly, @daily, @weekly, @monthly or "
+        "@yearly",
+        text);
   }
   std::istringstream in{std::string(text)};
   std::string field;
@@ -125,9 +126,10 @@ std::optional<std::string> cron_problem(std::string_view text) {
         return fmt::format("cron '{}': unexpected '{}' in field {}", text, c, fields);
   }
   if (fields != 5)
-    return fmt::format("cron '{}' has {} fields; write five: minute hour day-of-month month "
-                       "day-of-week",
-                       text, fields);
+    return fmt::format(
+        "cron '{}' has {} fields; write five: minute hour day-of-month month "
+        "day-of-week",
+        text, fields);
   return std::nullopt;
 }
 
@@ -269,8 +271,8 @@ class Loader {
   Loader(std::string_view source, std::string path, const LoadOptions& options)
       : source_(source), path_(std::move(path)), options_(options) {
     std::error_code ec;
-    fs::path absolute = path_.empty() ? fs::current_path(ec) / "freshwatch.yml"
-                                      : fs::absolute(fs::path(path_), ec);
+    fs::path absolute =
+        path_.empty() ? fs::current_path(ec) / "freshwatch.yml" : fs::absolute(fs::path(path_), ec);
     base_dir_ = absolute.parent_path();
   }
 
@@ -337,8 +339,8 @@ class Loader {
                                const std::function<std::string(std::string_view)>& explain = {}) {
     if (!node.IsMap()) {
       report(node.IsNull() ? where : node.Mark(),
-             fmt::format("{}: expected a mapping of keys ({}), not {}", what, fmt::join(allowed, ", "),
-                         node_kind(node)));
+             fmt::format("{}: expected a mapping of keys ({}), not {}", what,
+                         fmt::join(allowed, ", "), node_kind(node)));
       return std::nullopt;
     }
     Fields out;
@@ -443,9 +445,12 @@ class Loader {
           ok = false;
           continue;
         }
-        if (!fs::exists(file, ec)) why = "no such file";
-        else if (fs::is_directory(file, ec)) why = "it is a folder";
-        else if (in.open(file, std::ios::binary); !in) why = std::strerror(errno);
+        if (!fs::exists(file, ec))
+          why = "no such file";
+        else if (fs::is_directory(file, ec))
+          why = "it is a folder";
+        else if (in.open(file, std::ios::binary); !in)
+          why = std::strerror(errno);
         if (!why.empty()) {
           report(mark, fmt::format("{}: cannot read secret file {}: {}", key, file, why),
                  "${file:PATH} reads PATH, relative to the configuration file's folder");
@@ -555,7 +560,8 @@ class Loader {
     auto t = text(e);
     if (!t) return std::nullopt;
     if (!contains(allowed, t->value)) {
-      report(at(e), fmt::format("{}: '{}' is not one of {}", e.key, t->shown, fmt::join(allowed, ", ")),
+      report(at(e),
+             fmt::format("{}: '{}' is not one of {}", e.key, t->shown, fmt::join(allowed, ", ")),
              t->shown == t->value ? did_you_mean(t->value, allowed) : std::string());
       return std::nullopt;
     }
@@ -596,7 +602,8 @@ class Loader {
   std::optional<std::vector<std::string>> list(const Entry& e, std::string_view items,
                                                std::string_view item, std::string_view example) {
     if (!e.value.IsSequence()) {
-      report(at(e), fmt::format("{}: expected a list of {}, not {}", e.key, items, node_kind(e.value)),
+      report(at(e),
+             fmt::format("{}: expected a list of {}, not {}", e.key, items, node_kind(e.value)),
              fmt::format("write {}: {}", e.key, example));
       return std::nullopt;
     }
@@ -611,8 +618,10 @@ class Loader {
         ok = false;
         continue;
       }
-      if (auto s = string(element)) out.push_back(std::move(*s));
-      else ok = false;
+      if (auto s = string(element))
+        out.push_back(std::move(*s));
+      else
+        ok = false;
     }
     if (!ok) return std::nullopt;
     return out;
@@ -888,7 +897,8 @@ class Loader {
       if (auto* e = f->get("match")) {
         if (auto v = string(*e)) t.match = *v;
       } else if (!f->was_suggested("match")) {
-        report(node.Mark(), "a table needs match", "match: public.orders, a glob over schema.table");
+        report(node.Mark(), "a table needs match",
+               "match: public.orders, a glob over schema.table");
       }
       if (auto* e = f->get("loaded_at_field"))
         if (auto v = string(*e, true)) t.loaded_at_field = *v;
@@ -916,8 +926,10 @@ class Loader {
       p.location = location(node.Mark());
       bool ok = true;
       if (auto* e = f->get("select")) {
-        if (auto s = selector(*e)) p.select = *s;
-        else ok = false;
+        if (auto s = selector(*e))
+          p.select = *s;
+        else
+          ok = false;
       } else if (f->was_suggested("select")) {
         ok = false;
       } else {
@@ -928,8 +940,10 @@ class Loader {
       }
       std::string name = p.select.text;
       if (auto* e = f->get("name")) {
-        if (auto v = string(*e)) name = *v;
-        else ok = false;
+        if (auto v = string(*e))
+          name = *v;
+        else
+          ok = false;
       }
       auto rule = policy_rule(*f, node.Mark(), "a policy");
       if (!rule || !ok) continue;
@@ -965,7 +979,7 @@ class Loader {
                                     [&](std::string_view k) { return f.was_suggested(k); });
       if (!typo)
         report(where, fmt::format("{} has no rule", what),
-             "add warn_after/error_after, deadline, or calendar");
+               "add warn_after/error_after, deadline, or calendar");
       return std::nullopt;
     }
     if (found.size() > 1) {
@@ -983,12 +997,16 @@ class Loader {
     const Entry* warn = f.get("warn_after");
     const Entry* error = f.get("error_after");
     if (warn) {
-      if (auto d = age(*warn)) rule.warn_after = *d;
-      else ok = false;
+      if (auto d = age(*warn))
+        rule.warn_after = *d;
+      else
+        ok = false;
     }
     if (error) {
-      if (auto d = age(*error)) rule.error_after = *d;
-      else ok = false;
+      if (auto d = age(*error))
+        rule.error_after = *d;
+      else
+        ok = false;
     }
     if (!ok) return std::nullopt;
     if (rule.warn_after && rule.error_after && *rule.warn_after >= *rule.error_after) {
@@ -1009,9 +1027,9 @@ class Loader {
     if (!count || !period) {
       if (!f->was_suggested("count") && !f->was_suggested("period"))
         report(e.value.Mark(), fmt::format("{}: needs count and period", e.key),
-             fmt::format("write {}: {{count: 12, period: hour}} with period minute, hour or "
-                         "day, or {}: 12h",
-                         e.key, e.key));
+               fmt::format("write {}: {{count: 12, period: hour}} with period minute, hour or "
+                           "day, or {}: 12h",
+                           e.key, e.key));
       return std::nullopt;
     }
     auto n = integer(*count, 1, 1'000'000);
@@ -1029,8 +1047,10 @@ class Loader {
     rule.timezone = result_.config.timezone;
     bool ok = true;
     if (auto* e = f->get("cron")) {
-      if (auto v = cron(*e)) rule.cron = *v;
-      else ok = false;
+      if (auto v = cron(*e))
+        rule.cron = *v;
+      else
+        ok = false;
     } else if (f->was_suggested("cron")) {
       ok = false;
     } else {
@@ -1039,17 +1059,22 @@ class Loader {
       ok = false;
     }
     if (auto* e = f->get("timezone")) {
-      if (auto z = zone(*e)) rule.timezone = *z;
-      else ok = false;
+      if (auto z = zone(*e))
+        rule.timezone = *z;
+      else
+        ok = false;
     }
     if (auto* e = f->get("grace")) {
-      if (auto d = duration(*e, true)) rule.grace = *d;
-      else ok = false;
+      if (auto d = duration(*e, true))
+        rule.grace = *d;
+      else
+        ok = false;
     }
     if (auto* e = f->get("missed")) {
       if (auto v = choice(*e, kMissedStatuses))
         rule.missed = *v == "warn" ? model::Status::kWarn : model::Status::kError;
-      else ok = false;
+      else
+        ok = false;
     }
     if (!ok) return std::nullopt;
     return rule;
@@ -1061,17 +1086,21 @@ class Loader {
     model::CalendarRule rule;
     bool ok = true;
     if (auto* e = f->get("warn_after_days")) {
-      if (auto n = integer(*e, 1, 100'000)) rule.warn_after_days = static_cast<int>(*n);
-      else ok = false;
+      if (auto n = integer(*e, 1, 100'000))
+        rule.warn_after_days = static_cast<int>(*n);
+      else
+        ok = false;
     }
     if (auto* e = f->get("error_after_days")) {
-      if (auto n = integer(*e, 1, 100'000)) rule.error_after_days = static_cast<int>(*n);
-      else ok = false;
+      if (auto n = integer(*e, 1, 100'000))
+        rule.error_after_days = static_cast<int>(*n);
+      else
+        ok = false;
     }
     if (!ok) return std::nullopt;
     if (rule.error_after_days <= rule.warn_after_days) {
-      const Entry* e = f->get("error_after_days") ? f->get("error_after_days")
-                                                  : f->get("warn_after_days");
+      const Entry* e =
+          f->get("error_after_days") ? f->get("error_after_days") : f->get("warn_after_days");
       report(at(*e),
              fmt::format("calendar: error_after_days ({}) must be more than warn_after_days ({})",
                          rule.error_after_days, rule.warn_after_days),
@@ -1091,10 +1120,9 @@ class Loader {
 }  // namespace
 
 std::string Diagnostic::to_string() const {
-  std::string out = location.line > 0
-                        ? fmt::format("{}:{}:{}: error: {}", location.file, location.line,
-                                      location.column, message)
-                        : fmt::format("{}: error: {}", location.file, message);
+  std::string out = location.line > 0 ? fmt::format("{}:{}:{}: error: {}", location.file,
+                                                    location.line, location.column, message)
+                                      : fmt::format("{}: error: {}", location.file, message);
   if (!hint.empty()) out += fmt::format(" ({})", hint);
   return out;
 }
@@ -1113,16 +1141,15 @@ LoadResult load_file(const std::string& path, const LoadOptions& options) {
         "no configuration at {}; create one (see examples/freshwatch.yml) or pass --config FILE",
         path));
   if (fs::is_directory(path, ec))
-    return problem(fmt::format("{} is a folder; pass the configuration file with --config FILE",
-                               path));
+    return problem(
+        fmt::format("{} is a folder; pass the configuration file with --config FILE", path));
   std::ifstream in(path, std::ios::binary);
   if (!in) return problem(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   return load_string(text, path, options);
 }
 
-LoadResult load_string(std::string_view yaml, const std::string& path,
-                       const LoadOptions& options) {
+LoadResult load_string(std::string_view yaml, const std::string& path, const LoadOptions& options) {
   return Loader(yaml, path, options).run();
 }
 

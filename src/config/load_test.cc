@@ -1,11 +1,11 @@
 #include "config/load.h"
 
-#include <fstream>
-#include <map>
-
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
 
 #include "support/process.h"
 
@@ -77,16 +77,22 @@ const DiagnosticCase kDiagnosticCases[] = {
      {"1:9: unknown key 'sqllite' in store (did you mean 'sqlite'?)"}},
     {"unknown_server",
      "server:\n  listen: 127.0.0.1:8080\n  max_body: 1MiB\n",
-     {"3:3: unknown key 'max_body' in server (server takes: listen, request_timeout, max_body_bytes, session_ttl)"}},
+     {"3:3: unknown key 'max_body' in server (server takes: listen, request_timeout, "
+      "max_body_bytes, session_ttl)"}},
     {"unknown_connection",
-     "connections:\n  - name: a\n    type: postgres\n    dsn: host=x\n    schedual: \"* * * * *\"\n",
+     "connections:\n  - name: a\n    type: postgres\n    dsn: host=x\n    schedual: \"* * * * "
+     "*\"\n",
      {"5:5: unknown key 'schedual' in a postgres connection (did you mean 'schedule'?)"}},
     {"unknown_other_type_key",
      "connections:\n  - name: a\n    type: sqlite\n    path: a.db\n    dsn: host=x\n",
-     {"5:5: unknown key 'dsn' in a sqlite connection (dsn is a key of postgres or mysql connections; sqlite connections take path, loaded_at_field, filter, tables, naive_timezone)"}},
+     {"5:5: unknown key 'dsn' in a sqlite connection (dsn is a key of postgres or mysql "
+      "connections; sqlite connections take path, loaded_at_field, filter, tables, "
+      "naive_timezone)"}},
     {"unknown_table",
-     "connections:\n  - name: a\n    type: sqlite\n    path: a.db\n    tables:\n      - match: main.orders\n        loaded_at: x\n",
-     {"7:9: unknown key 'loaded_at' in a table (a table takes: match, loaded_at_field, filter, owner, tags)"}},
+     "connections:\n  - name: a\n    type: sqlite\n    path: a.db\n    tables:\n      - match: "
+     "main.orders\n        loaded_at: x\n",
+     {"7:9: unknown key 'loaded_at' in a table (a table takes: match, loaded_at_field, filter, "
+      "owner, tags)"}},
     {"unknown_policy",
      "policies:\n  - select: \"tag:daily\"\n    warn_afer: 1h\n",
      {"3:5: unknown key 'warn_afer' in a policy (did you mean 'warn_after'?)"}},
@@ -98,39 +104,55 @@ const DiagnosticCase kDiagnosticCases[] = {
      {"3:35: unknown key 'timezon' in deadline (did you mean 'timezone'?)"}},
     {"unknown_calendar",
      "default_policy:\n  calendar: {warn_days: 2}\n",
-     {"2:14: unknown key 'warn_days' in calendar (calendar takes: warn_after_days, error_after_days)"}},
+     {"2:14: unknown key 'warn_days' in calendar (calendar takes: warn_after_days, "
+      "error_after_days)"}},
     {"unknown_far",
      "connections:\n  - name: a\n    type: dbt\n    artifacts: target\n    colour: blue\n",
-     {"5:5: unknown key 'colour' in a dbt connection (a dbt connection takes: name, type, schedule, jitter, timeout, retries, retry_backoff, include, exclude, owner, tags, artifacts)"}},
+     {"5:5: unknown key 'colour' in a dbt connection (a dbt connection takes: name, type, "
+      "schedule, jitter, timeout, retries, retry_backoff, include, exclude, owner, tags, "
+      "artifacts)"}},
     {"duplicate_key",
      "timezone: UTC\ntimezone: Europe/Berlin\n",
-     {"2:1: key 'timezone' appears twice in the top level (the first is at line 1, column 1; keep one)"}},
+     {"2:1: key 'timezone' appears twice in the top level (the first is at line 1, column 1; keep "
+      "one)"}},
     {"duplicate_connection",
-     "connections:\n  - {name: a, type: sqlite, path: a.db}\n  - {name: a, type: sqlite, path: b.db}\n",
-     {"3:12: name: connection 'a' is defined twice (the first is at line 2; names must be unique)"}},
+     "connections:\n  - {name: a, type: sqlite, path: a.db}\n  - {name: a, type: sqlite, path: "
+     "b.db}\n",
+     {"3:12: name: connection 'a' is defined twice (the first is at line 2; names must be "
+      "unique)"}},
     {"bad_name",
      "connections:\n  - {name: My DB, type: sqlite, path: a.db}\n",
-     {"2:12: name: 'My DB' may use only a-z, 0-9, _ and - (the name starts every asset key, as in warehouse:analytics.public.orders)"}},
+     {"2:12: name: 'My DB' may use only a-z, 0-9, _ and - (the name starts every asset key, as in "
+      "warehouse:analytics.public.orders)"}},
     {"missing_name_type",
      "connections:\n  - path: a.db\n",
-     {"2:5: a connection needs a name (name: warehouse; use a-z, 0-9, _ and -, as the name starts every asset key)",
+     {"2:5: a connection needs a name (name: warehouse; use a-z, 0-9, _ and -, as the name starts "
+      "every asset key)",
       "2:5: a connection needs a type (type: postgres, mysql, sqlite or dbt)"}},
     {"missing_required",
-     "connections:\n  - {name: pg, type: postgres}\n  - {name: my, type: mysql}\n  - {name: lite, type: sqlite}\n  - {type: dbt}\n",
-     {"2:5: connection 'pg' needs dsn (dsn: ${WAREHOUSE_DSN}, a libpq keyword string or postgresql:// URI)",
+     "connections:\n  - {name: pg, type: postgres}\n  - {name: my, type: mysql}\n  - {name: lite, "
+     "type: sqlite}\n  - {type: dbt}\n",
+     {"2:5: connection 'pg' needs dsn (dsn: ${WAREHOUSE_DSN}, a libpq keyword string or "
+      "postgresql:// URI)",
       "3:5: connection 'my' needs dsn (dsn: ${MYSQL_DSN}, as mysql://user:password@host:3306/db)",
-      "4:5: connection 'lite' needs path (path: warehouse.db, relative to the configuration file's folder)",
-      "5:5: a connection needs a name (name: warehouse; use a-z, 0-9, _ and -, as the name starts every asset key)",
-      "5:5: a dbt connection needs artifacts (artifacts: target, the folder holding manifest.json)"}},
+      "4:5: connection 'lite' needs path (path: warehouse.db, relative to the configuration file's "
+      "folder)",
+      "5:5: a connection needs a name (name: warehouse; use a-z, 0-9, _ and -, as the name starts "
+      "every asset key)",
+      "5:5: a dbt connection needs artifacts (artifacts: target, the folder holding "
+      "manifest.json)"}},
     {"unknown_type",
      "connections:\n  - {name: a, type: postgress, dsn: host=x}\n  - {name: b, type: oracle}\n",
      {"2:21: type: unknown connection type 'postgress' (did you mean 'postgres'?)",
       "3:21: type: unknown connection type 'oracle' (types: postgres, mysql, sqlite, dbt)"}},
     {"wrong_types",
-     "connections:\n  - name: a\n    type: postgres\n    dsn: [host=x]\n    include: public.*\n    exclude: [{a: b}]\n    tags: daily\n    retries: many\n    concurrency: 0\n    owner: {team: x}\n",
+     "connections:\n  - name: a\n    type: postgres\n    dsn: [host=x]\n    include: public.*\n    "
+     "exclude: [{a: b}]\n    tags: daily\n    retries: many\n    concurrency: 0\n    owner: {team: "
+     "x}\n",
      {"4:10: dsn: expected a string, not a list",
       "5:14: include: expected a list of globs, not a single value (write include: [\"public.*\"])",
-      "6:15: exclude: expected a glob in the list, not a mapping (write exclude: [\"public.tmp_*\"])",
+      "6:15: exclude: expected a glob in the list, not a mapping (write exclude: "
+      "[\"public.tmp_*\"])",
       "7:11: tags: expected a list of tags, not a single value (write tags: [daily, finance])",
       "8:14: retries: expected a whole number, not 'many'",
       "9:18: concurrency: 0 is out of range (use 1 to 256)",
@@ -140,98 +162,140 @@ const DiagnosticCase kDiagnosticCases[] = {
      {"2:50: mode: 'meta' is not one of metadata, query"}},
     {"query_needs_field",
      "connections:\n  - {name: a, type: mysql, dsn: \"mysql://h/db\", mode: query}\n",
-     {"2:55: mode: query mode needs loaded_at_field (add loaded_at_field: _loaded_at, the column holding each row's load time, here or under tables)"}},
+     {"2:55: mode: query mode needs loaded_at_field (add loaded_at_field: _loaded_at, the column "
+      "holding each row's load time, here or under tables)"}},
     {"metadata_with_field",
-     "connections:\n  - {name: a, type: postgres, dsn: host=x, mode: metadata, loaded_at_field: _loaded_at}\n",
+     "connections:\n  - {name: a, type: postgres, dsn: host=x, mode: metadata, loaded_at_field: "
+     "_loaded_at}\n",
      {"2:77: loaded_at_field: read only in query mode (remove it, or set mode: query)"}},
     {"bad_dsn",
-     "connections:\n  - {name: a, type: postgres, dsn: localhost}\n  - {name: b, type: mysql, dsn: \"postgresql://u:hunter2@h/db\"}\n",
-     {"2:36: dsn: 'localhost' is not a postgres connection string (write postgresql://user@host:5432/db or 'host=... dbname=... user=...')",
-      "3:33: dsn: 'postgresql://u:***@h/db' is not a mysql connection string (write mysql://user:password@host:3306/db)"}},
+     "connections:\n  - {name: a, type: postgres, dsn: localhost}\n  - {name: b, type: mysql, dsn: "
+     "\"postgresql://u:hunter2@h/db\"}\n",
+     {"2:36: dsn: 'localhost' is not a postgres connection string (write "
+      "postgresql://user@host:5432/db or 'host=... dbname=... user=...')",
+      "3:33: dsn: 'postgresql://u:***@h/db' is not a mysql connection string (write "
+      "mysql://user:password@host:3306/db)"}},
     {"bad_durations",
-     "connections:\n  - name: a\n    type: sqlite\n    path: a.db\n    timeout: 0s\n    jitter: soon\n    retry_backoff: 5 minutes\nstore: {observation_retention: 1y}\n",
-     {"5:14: timeout: '0s' must be more than zero (write a number and a unit: 90s, 30m, 12h, 1d, 2w)",
-      "6:13: jitter: 'soon' is not a duration (write a number and a unit: 90s, 30m, 12h, 1d, 2w, or combined as 1h30m)",
-      "7:20: retry_backoff: '5 minutes' is not a duration (write a number and a unit: 90s, 30m, 12h, 1d, 2w, or combined as 1h30m)",
-      "8:32: observation_retention: '1y' is not a duration (write a number and a unit: 90s, 30m, 12h, 1d, 2w, or combined as 1h30m)"}},
+     "connections:\n  - name: a\n    type: sqlite\n    path: a.db\n    timeout: 0s\n    jitter: "
+     "soon\n    retry_backoff: 5 minutes\nstore: {observation_retention: 1y}\n",
+     {"5:14: timeout: '0s' must be more than zero (write a number and a unit: 90s, 30m, 12h, 1d, "
+      "2w)",
+      "6:13: jitter: 'soon' is not a duration (write a number and a unit: 90s, 30m, 12h, 1d, 2w, "
+      "or combined as 1h30m)",
+      "7:20: retry_backoff: '5 minutes' is not a duration (write a number and a unit: 90s, 30m, "
+      "12h, 1d, 2w, or combined as 1h30m)",
+      "8:32: observation_retention: '1y' is not a duration (write a number and a unit: 90s, 30m, "
+      "12h, 1d, 2w, or combined as 1h30m)"}},
     {"bad_zones",
      "timezone: Europe/Berln\nnaive_timezone: Mars/Olympus\n",
      {"1:11: timezone: unknown time zone 'Europe/Berln' (did you mean 'Europe/Berlin'?)",
-      "2:17: naive_timezone: unknown time zone 'Mars/Olympus' (use an IANA name such as UTC or Europe/Berlin)"}},
+      "2:17: naive_timezone: unknown time zone 'Mars/Olympus' (use an IANA name such as UTC or "
+      "Europe/Berlin)"}},
     {"bad_cron",
      "connections:\n  - {name: a, type: sqlite, path: a.db, schedule: \"*/15 * * *\"}\n",
-     {"2:51: schedule: cron '*/15 * * *' has 4 fields; write five: minute hour day-of-month month day-of-week (for example \"*/15 * * * *\" for every 15 minutes, \"0 6 * * 1-5\" for weekdays at 06:00)"}},
+     {"2:51: schedule: cron '*/15 * * *' has 4 fields; write five: minute hour day-of-month month "
+      "day-of-week (for example \"*/15 * * * *\" for every 15 minutes, \"0 6 * * 1-5\" for "
+      "weekdays at 06:00)"}},
     {"bad_server",
      "server:\n  listen: localhost\n  max_body_bytes: lots\n  request_timeout: 0s\n",
-     {"2:11: listen: 'localhost' is not HOST:PORT (write 127.0.0.1:8080, 0.0.0.0:8080 or [::1]:8080; port 0 picks a free one)",
-      "3:19: max_body_bytes: 'lots' is not a size (write a number of bytes more than zero, or with a unit: 512KiB, 1MiB, 10MB)",
-      "4:20: request_timeout: '0s' must be more than zero (write a number and a unit: 90s, 30m, 12h, 1d, 2w)"}},
+     {"2:11: listen: 'localhost' is not HOST:PORT (write 127.0.0.1:8080, 0.0.0.0:8080 or "
+      "[::1]:8080; port 0 picks a free one)",
+      "3:19: max_body_bytes: 'lots' is not a size (write a number of bytes more than zero, or with "
+      "a unit: 512KiB, 1MiB, 10MB)",
+      "4:20: request_timeout: '0s' must be more than zero (write a number and a unit: 90s, 30m, "
+      "12h, 1d, 2w)"}},
     {"bad_selector",
-     "policies:\n  - select: \"tag:\"\n    warn_after: 1h\n  - select: \"kind:cube\"\n    warn_after: 1h\n",
-     {"2:13: select: selector 'tag:' names nothing after the colon (selectors: a key glob such as 'warehouse:analytics.finance.*', or tag:NAME, owner:NAME, connection:NAME, kind:KIND)",
-      "4:13: select: selector 'kind:cube': unknown kind 'cube'; kinds are table, view, schema, database, source, model, seed, snapshot, exposure, dashboard, tile (selectors: a key glob such as 'warehouse:analytics.finance.*', or tag:NAME, owner:NAME, connection:NAME, kind:KIND)"}},
+     "policies:\n  - select: \"tag:\"\n    warn_after: 1h\n  - select: \"kind:cube\"\n    "
+     "warn_after: 1h\n",
+     {"2:13: select: selector 'tag:' names nothing after the colon (selectors: a key glob such as "
+      "'warehouse:analytics.finance.*', or tag:NAME, owner:NAME, connection:NAME, kind:KIND)",
+      "4:13: select: selector 'kind:cube': unknown kind 'cube'; kinds are table, view, schema, "
+      "database, source, model, seed, snapshot, exposure, dashboard, tile (selectors: a key glob "
+      "such as 'warehouse:analytics.finance.*', or tag:NAME, owner:NAME, connection:NAME, "
+      "kind:KIND)"}},
     {"no_select",
      "policies:\n  - warn_after: 1h\n",
-     {"2:5: a policy needs select (select: \"warehouse:analytics.finance.*\", or tag:NAME, owner:NAME, connection:NAME, kind:KIND)"}},
+     {"2:5: a policy needs select (select: \"warehouse:analytics.finance.*\", or tag:NAME, "
+      "owner:NAME, connection:NAME, kind:KIND)"}},
     {"no_rule",
      "policies:\n  - select: \"tag:daily\"\n",
      {"2:5: a policy has no rule (add warn_after/error_after, deadline, or calendar)"}},
     {"two_rules",
-     "policies:\n  - select: \"tag:daily\"\n    warn_after: 1h\n    deadline: {cron: \"0 6 * * *\"}\n",
-     {"4:5: a policy has two rules, warn_after/error_after and deadline (keep one; a policy is either warn_after/error_after, deadline, or calendar)"}},
+     "policies:\n  - select: \"tag:daily\"\n    warn_after: 1h\n    deadline: {cron: \"0 6 * * "
+     "*\"}\n",
+     {"4:5: a policy has two rules, warn_after/error_after and deadline (keep one; a policy is "
+      "either warn_after/error_after, deadline, or calendar)"}},
     {"two_rules_checked",
-     "policies:\n  - select: \"tag:daily\"\n    calendar: {warn_after_days: 0}\n    warn_after: {count: 1, period: week}\n",
+     "policies:\n  - select: \"tag:daily\"\n    calendar: {warn_after_days: 0}\n    warn_after: "
+     "{count: 1, period: week}\n",
      {"3:33: warn_after_days: 0 is out of range (use 1 to 100000)",
-      "4:5: a policy has two rules, calendar and warn_after/error_after (keep one; a policy is either warn_after/error_after, deadline, or calendar)",
+      "4:5: a policy has two rules, calendar and warn_after/error_after (keep one; a policy is "
+      "either warn_after/error_after, deadline, or calendar)",
       "4:36: period: 'week' is not one of minute, hour, day"}},
     {"threshold_order",
-     "policies:\n  - select: \"tag:daily\"\n    warn_after: 2d\n    error_after: {count: 1, period: day}\n",
-     {"3:17: warn_after: must be shorter than error_after (otherwise the asset never shows warn; drop warn_after or shorten it)"}},
+     "policies:\n  - select: \"tag:daily\"\n    warn_after: 2d\n    error_after: {count: 1, "
+     "period: day}\n",
+     {"3:17: warn_after: must be shorter than error_after (otherwise the asset never shows warn; "
+      "drop warn_after or shorten it)"}},
     {"threshold_incomplete",
      "policies:\n  - select: \"tag:daily\"\n    error_after: {count: 2}\n",
-     {"3:18: error_after: needs count and period (write error_after: {count: 12, period: hour} with period minute, hour or day, or error_after: 12h)"}},
+     {"3:18: error_after: needs count and period (write error_after: {count: 12, period: hour} "
+      "with period minute, hour or day, or error_after: 12h)"}},
     {"deadline_needs_cron",
      "policies:\n  - select: \"tag:daily\"\n    deadline: {grace: 30m, missed: red}\n",
-     {"3:15: deadline: needs cron (cron: \"0 6 * * 1-5\" means weekdays at 06:00 in the deadline's timezone)",
+     {"3:15: deadline: needs cron (cron: \"0 6 * * 1-5\" means weekdays at 06:00 in the deadline's "
+      "timezone)",
       "3:36: missed: 'red' is not one of warn, error"}},
     {"calendar_order",
      "default_policy:\n  calendar: {warn_after_days: 7, error_after_days: 7}\n",
-     {"2:52: calendar: error_after_days (7) must be more than warn_after_days (7) (the defaults are warn_after_days: 1 and error_after_days: 101)"}},
+     {"2:52: calendar: error_after_days (7) must be more than warn_after_days (7) (the defaults "
+      "are warn_after_days: 1 and error_after_days: 101)"}},
     {"default_policy_no_rule",
      "default_policy: {}\n",
      {"1:17: default_policy has no rule (add warn_after/error_after, deadline, or calendar)"}},
     {"not_a_list",
      "connections: {name: a}\npolicies: \"tag:daily\"\n",
-     {"1:14: connections: expected a list of connections, not a mapping (write each as a list item: - name: warehouse)",
-      "2:11: policies: expected a list of policies, not a single value (write each as a list item: - select: \"tag:daily\")"}},
+     {"1:14: connections: expected a list of connections, not a mapping (write each as a list "
+      "item: - name: warehouse)",
+      "2:11: policies: expected a list of policies, not a single value (write each as a list item: "
+      "- select: \"tag:daily\")"}},
     {"not_a_mapping",
      "store: freshwatch.db\n",
-     {"1:8: store: expected a mapping of keys (sqlite, observation_retention), not a single value"}},
+     {"1:8: store: expected a mapping of keys (sqlite, observation_retention), not a single "
+      "value"}},
     {"top_is_list",
      "- timezone: UTC\n",
-     {"1:1: the top level: expected a mapping of keys (timezone, naive_timezone, store, server, default_policy, connections, policies), not a list"}},
+     {"1:1: the top level: expected a mapping of keys (timezone, naive_timezone, store, server, "
+      "default_policy, connections, policies), not a list"}},
     {"syntax",
      "connections: [a\npolicies: []\n",
-     {"2:9: YAML syntax error: end of sequence flow not found (check the indentation, quotes and brackets here)"}},
+     {"2:9: YAML syntax error: end of sequence flow not found (check the indentation, quotes and "
+      "brackets here)"}},
     {"empty",
      "# nothing here\n",
-     {"0:0: the configuration is empty (start from examples/freshwatch.yml; it needs at least connections)"}},
+     {"0:0: the configuration is empty (start from examples/freshwatch.yml; it needs at least "
+      "connections)"}},
     {"env_unset",
      "timezone: ${TZ_NAME}\n",
-     {"1:11: timezone: environment variable TZ_NAME is not set (set it, or give a default: ${TZ_NAME:-VALUE})"}},
+     {"1:11: timezone: environment variable TZ_NAME is not set (set it, or give a default: "
+      "${TZ_NAME:-VALUE})"}},
     {"env_bad_reference",
      "timezone: \"${1TZ}\"\n",
-     {"1:12: timezone: '${1TZ}' is not a variable reference (write ${NAME} or ${NAME:-default} with a name of letters, digits and _, ${file:PATH}, or $${ for a literal ${)"}},
+     {"1:12: timezone: '${1TZ}' is not a variable reference (write ${NAME} or ${NAME:-default} "
+      "with a name of letters, digits and _, ${file:PATH}, or $${ for a literal ${)"}},
     {"env_unclosed",
      "timezone: \"${TZ\"\n",
      {"1:12: timezone: '${' without a closing '}' (write ${NAME}, or $${ for a literal ${)"}},
     {"secret_file_missing",
      "connections:\n  - {name: a, type: postgres, dsn: \"${file:secrets/none}\"}\n",
-     {"2:37: dsn: cannot read secret file /srv/fw/secrets/none: no such file (${file:PATH} reads PATH, relative to the configuration file's folder)"}},
+     {"2:37: dsn: cannot read secret file /srv/fw/secrets/none: no such file (${file:PATH} reads "
+      "PATH, relative to the configuration file's folder)"}},
     {"many_problems",
-     "timezon: UTC\nconnections:\n  - name: a\n    type: sqlite\n  - name: b\n    type: postgres\n    dsn: host=x\n    mode: fast\npolicies:\n  - select: \"tag:daily\"\n",
+     "timezon: UTC\nconnections:\n  - name: a\n    type: sqlite\n  - name: b\n    type: postgres\n "
+     "   dsn: host=x\n    mode: fast\npolicies:\n  - select: \"tag:daily\"\n",
      {"1:1: unknown key 'timezon' in the top level (did you mean 'timezone'?)",
-      "3:5: connection 'a' needs path (path: warehouse.db, relative to the configuration file's folder)",
+      "3:5: connection 'a' needs path (path: warehouse.db, relative to the configuration file's "
+      "folder)",
       "8:11: mode: 'fast' is not one of metadata, query",
       "10:5: a policy has no rule (add warn_after/error_after, deadline, or calendar)"}},
 };
@@ -434,9 +498,9 @@ policies:
   EXPECT_EQ(c.policies[0].policy.rule, model::Rule(model::ThresholdRule{2h, std::nullopt}));
   EXPECT_EQ(c.policies[1].policy.rule, model::Rule(model::ThresholdRule{std::nullopt, 3min}));
   // A deadline without a timezone is read in the top-level timezone.
-  EXPECT_EQ(c.policies[2].policy.rule,
-            model::Rule(model::DeadlineRule{"30 7 * * *", "America/New_York", 0s,
-                                            model::Status::kWarn}));
+  EXPECT_EQ(
+      c.policies[2].policy.rule,
+      model::Rule(model::DeadlineRule{"30 7 * * *", "America/New_York", 0s, model::Status::kWarn}));
   EXPECT_EQ(c.policies[3].select.kind, model::Selector::Kind::kKeyGlob);
   EXPECT_EQ(c.policies[3].policy.rule, model::Rule(model::CalendarRule{}));
 }
@@ -481,7 +545,8 @@ naive_timezone: Europe/Berlin
 }
 
 TEST(Load, EmptyValuesCountAsAbsent) {
-  auto r = load("timezone:\nconnections:\n  - name: a\n    type: sqlite\n    path: a.db\n    tags:\n");
+  auto r =
+      load("timezone:\nconnections:\n  - name: a\n    type: sqlite\n    path: a.db\n    tags:\n");
   ASSERT_TRUE(r.ok()) << all_text(r);
   EXPECT_EQ(r.config.timezone, "UTC");
   EXPECT_TRUE(r.config.connections[0].tags.empty());
@@ -598,7 +663,8 @@ TEST(Substitution, SetButEmptyVariableWithoutDefaultIsEmpty) {
 }
 
 TEST(Substitution, EveryUnsetVariableIsReportedAtItsPosition) {
-  auto r = load("connections:\n  - name: a\n    type: postgres\n    dsn: \"host=${H} password=${PW}\"\n");
+  auto r = load(
+      "connections:\n  - name: a\n    type: postgres\n    dsn: \"host=${H} password=${PW}\"\n");
   EXPECT_THAT(briefs(r),
               ElementsAre("4:16: dsn: environment variable H is not set (set it, or give a "
                           "default: ${H:-VALUE})",
@@ -694,9 +760,10 @@ policies:
 }
 
 TEST(Secrets, ADsnWrittenInlineIsRedactedWhenEchoed) {
-  auto r = load("connections:\n  - {name: a, type: mysql, dsn: 'user=fw password=hunter2 x'}\n"
-                "  - {name: b, type: postgres, dsn: 'postgresql://fw:hunter2@h'}\n"
-                "  - {name: c, type: mysql, dsn: 'pg://fw:hunter2@h'}\n");
+  auto r = load(
+      "connections:\n  - {name: a, type: mysql, dsn: 'user=fw password=hunter2 x'}\n"
+      "  - {name: b, type: postgres, dsn: 'postgresql://fw:hunter2@h'}\n"
+      "  - {name: c, type: mysql, dsn: 'pg://fw:hunter2@h'}\n");
   EXPECT_THAT(briefs(r), ElementsAre(HasSubstr("dsn: 'pg://fw:***@h' is not a mysql connection")));
 }
 
