@@ -18,6 +18,7 @@
 #include <span>
 #include <sstream>
 
+#include "core/cron.h"
 #include "core/log.h"
 #include "core/time.h"
 #include "model/selector.h"
@@ -104,33 +105,11 @@ bool is_secret_key(std::string_view key) {
   return false;
 }
 
-// Cron expressions are checked here and nowhere else.
+// Cron expressions (schedule, deadline.cron) are checked here and nowhere else.
 std::optional<std::string> cron_problem(std::string_view text) {
-  // Interim check until core::CronSchedule is available: five fields or an @shortcut.
-  if (text.starts_with('@')) {
-    for (std::string_view s :
-         {"@hourly", "@daily", "@midnight", "@weekly", "@monthly", "@yearly", "@annually"})
-      if (text == s) return std::nullopt;
-    return fmt::format(
-        "cron '{}': unknown shortcut; use @hourly, @daily, @weekly, @monthly or "
-        "@yearly",
-        text);
-  }
-  std::istringstream in{std::string(text)};
-  std::string field;
-  int fields = 0;
-  while (in >> field) {
-    ++fields;
-    for (char c : field)
-      if (!std::isalnum(static_cast<unsigned char>(c)) && !std::strchr("*,-/", c))
-        return fmt::format("cron '{}': unexpected '{}' in field {}", text, c, fields);
-  }
-  if (fields != 5)
-    return fmt::format(
-        "cron '{}' has {} fields; write five: minute hour day-of-month month "
-        "day-of-week",
-        text, fields);
-  return std::nullopt;
+  auto schedule = core::CronSchedule::parse(text);
+  if (schedule) return std::nullopt;
+  return schedule.error().message;
 }
 
 // Optimal string alignment distance (Levenshtein plus adjacent transpositions).

@@ -193,9 +193,16 @@ const DiagnosticCase kDiagnosticCases[] = {
       "Europe/Berlin)"}},
     {"bad_cron",
      "connections:\n  - {name: a, type: sqlite, path: a.db, schedule: \"*/15 * * *\"}\n",
-     {"2:51: schedule: cron '*/15 * * *' has 4 fields; write five: minute hour day-of-month month "
-      "day-of-week (for example \"*/15 * * * *\" for every 15 minutes, \"0 6 * * 1-5\" for "
-      "weekdays at 06:00)"}},
+     {"2:51: schedule: cron '*/15 * * *': expected 5 fields (minute hour day-of-month month "
+      "day-of-week), found 4 (for example \"*/15 * * * *\" for every 15 minutes, \"0 6 * * 1-5\" "
+      "for weekdays at 06:00)"}},
+    {"bad_deadline_cron",
+     "policies:\n  - select: \"tag:daily\"\n    deadline: {cron: \"0 25 * * *\"}\n",
+     {"3:22: cron: cron '0 25 * * *': hour: 25 is out of range 0-23 (for example \"*/15 * * * *\" "
+      "for every 15 minutes, \"0 6 * * 1-5\" for weekdays at 06:00)"}},
+    {"cron_shortcut_accepted",
+     "connections:\n  - {name: a, type: sqlite, path: a.db, schedule: \"@hourly\"}\n",
+     {}},
     {"bad_server",
      "server:\n  listen: localhost\n  max_body_bytes: lots\n  request_timeout: 0s\n",
      {"2:11: listen: 'localhost' is not HOST:PORT (write 127.0.0.1:8080, 0.0.0.0:8080 or "
