@@ -40,6 +40,14 @@ std::string read_file(const fs::path& path) {
   return s.str();
 }
 
+void ignore_notice(void*, const char*) {}
+
+PGconn* connect(const std::string& dsn) {
+  PGconn* conn = PQconnectdb(dsn.c_str());
+  PQsetNoticeProcessor(conn, ignore_notice, nullptr);
+  return conn;
+}
+
 std::string quote_keyword_value(std::string_view v) {
   std::string out = "'";
   for (char c : v) {
@@ -141,7 +149,7 @@ std::string PostgresServer::dsn(std::string_view database) const {
 
 std::optional<std::string> PostgresServer::execute(std::string_view sql,
                                                    std::string_view database) const {
-  PGconn* conn = PQconnectdb(dsn(database).c_str());
+  PGconn* conn = connect(dsn(database));
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string e = PQerrorMessage(conn);
     PQfinish(conn);
@@ -157,7 +165,7 @@ std::optional<std::string> PostgresServer::execute(std::string_view sql,
 }
 
 std::string PostgresServer::query_value(std::string_view sql, std::string_view database) const {
-  PGconn* conn = PQconnectdb(dsn(database).c_str());
+  PGconn* conn = connect(dsn(database));
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string e = PQerrorMessage(conn);
     PQfinish(conn);
