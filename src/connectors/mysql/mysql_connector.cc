@@ -7,11 +7,20 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <stop_token>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
+
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <errmsg.h>
 #include <mysql.h>
@@ -92,6 +101,38 @@ std::optional<TimePoint> to_utc_time(const char* text) {
   auto t = core::parse_timestamp(text);
   if (!t) return std::nullopt;
   return *t;
+}
+
+// Connects to host:port over TCP and returns 0 or the errno that stopped it.
+int probe_tcp(const std::string& host, unsigned port, unsigned timeout_secs) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0 || !found)
+    return EHOSTUNREACH;
+  int err = 0;
+  for (addrinfo* ai = found; ai; ai = ai->ai_next) {
+    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0) {
+      err = errno;
+      continue;
+    }
+    err = 0;
+    if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+      err = errno;
+      if (err == EINPROGRESS) {
+        pollfd p{fd, POLLOUT, 0};
+        int ready = poll(&p, 1, static_cast<int>(std::min(timeout_secs, 30u) * 1000));
+        socklen_t len = sizeof err;
+        if (ready <= 0) err = ETIMEDOUT;
+        else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+      }
+    }
+    close(fd);
+    if (err == 0) break;
+  }
+  freeaddrinfo(found);
+  return err;
 }
 
 // One open session: a MYSQL handle with the session settings every query relies on.
@@ -197,17 +238,33 @@ class Session {
       default:
         break;
     }
-    if (contains("(111)") || contains("refused"))
-      return {ErrorCode::kUnavailable,
-              fmt::format("connection refused by {}: is the MySQL server running and the port "
-                          "right? ({})",
-                          where, msg)};
+    auto refused = [&] {
+      return Error{ErrorCode::kUnavailable,
+                   fmt::format("connection refused by {}: is the MySQL server running and the "
+                               "port right?",
+                               where)};
+    };
+    auto timed_out = [&] {
+      return Error{ErrorCode::kTimeout,
+                   fmt::format("no answer from MySQL at {} within {} s (the connection's "
+                               "timeout); is it a MySQL server, and reachable? ({})",
+                               where, timeout_secs, msg)};
+    };
+    if ((code == CR_CONN_HOST_ERROR || code == CR_CONNECTION_ERROR) && contains("(115)") &&
+        dsn.socket.empty()) {
+      // libmariadb connects without blocking and reports only "in progress"; ask the system
+      // what really happened.
+      int err = probe_tcp(dsn.host, dsn.port, timeout_secs);
+      if (err == ECONNREFUSED) return refused();
+      if (err == ETIMEDOUT) return timed_out();
+      if (err != 0)
+        return {ErrorCode::kUnavailable,
+                fmt::format("cannot connect to MySQL at {}: {}", where, std::strerror(err))};
+    }
+    if (contains("(111)") || contains("refused")) return refused();
     if (contains("(110)") || contains("timed out") || contains("timeout") ||
         code == CR_SERVER_LOST)
-      return {ErrorCode::kTimeout,
-              fmt::format("no answer from MySQL at {} within {} s (the connection's timeout); "
-                          "is it a MySQL server, and reachable? ({})",
-                          where, timeout_secs, msg)};
+      return timed_out();
     return {ErrorCode::kUnavailable,
             fmt::format("cannot connect to MySQL at {}: {} (error {})", where, msg, code)};
   }
@@ -274,8 +331,7 @@ class MysqlConnector final : public Connector {
                                       .owner = connection_.owner,
                                       .tags = connection_.tags});
     std::vector<TablePlan> queries;
-    std::string current_schema;
-    bool any_schema = false;
+    std::set<std::string, std::less<>> schemas_seen;
     while (MYSQL_ROW row = mysql_fetch_row(rows->get())) {
       TableMetadata table;
       table.schema = row[0] ? row[0] : "";
@@ -288,9 +344,7 @@ class MysqlConnector final : public Connector {
       table.create_time = to_utc_time(row[5]);
       table.update_time = to_utc_time(row[6]);
 
-      if (!any_schema || table.schema != current_schema) {
-        current_schema = table.schema;
-        any_schema = true;
+      if (schemas_seen.insert(table.schema).second) {
         out.assets.push_back(model::Asset{.key = model::make_key(connection_.name, table.schema),
                                           .name = table.schema,
                                           .kind = model::AssetKind::kDatabase,
@@ -409,7 +463,7 @@ class MysqlConnector final : public Connector {
       }
       sql += ")";
     }
-    sql += " ORDER BY TABLE_SCHEMA, TABLE_NAME";
+    sql += " ORDER BY BINARY TABLE_SCHEMA, BINARY TABLE_NAME";
     return sql;
   }
 
