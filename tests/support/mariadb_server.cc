@@ -102,8 +102,9 @@ constexpr std::string_view kInstallHint =
 
 }  // namespace
 
-Result<std::unique_ptr<MariadbServer>> MariadbServer::start() {
+Result<std::unique_ptr<MariadbServer>> MariadbServer::start(std::vector<std::string> extra_args) {
   std::unique_ptr<MariadbServer> server(new MariadbServer);
+  server->extra_args_ = std::move(extra_args);
   server->server_bin_ = find_program({"mariadbd", "mysqld"});
   std::string install = find_program({"mariadb-install-db", "mysql_install_db"});
   server->client_bin_ = find_program({"mariadb", "mysql"});
@@ -165,6 +166,7 @@ Result<void> MariadbServer::launch() {
       "--max-connections=64",
       "--loose-feedback=OFF",
   };
+  argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   process_ = std::make_unique<ChildProcess>(argv, dir_ / "stdout.log");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {

@@ -32,8 +32,10 @@ namespace freshwatch::testing {
 
 class MariadbServer {
  public:
-  // Starts a server. On failure returns an Error; kNotFound means the programs are missing.
-  static Result<std::unique_ptr<MariadbServer>> start();
+  // Starts a server, with `extra_args` added to mariadbd's (for example
+  // "--lower-case-table-names=1"). On failure returns an Error; kNotFound means the programs
+  // are missing.
+  static Result<std::unique_ptr<MariadbServer>> start(std::vector<std::string> extra_args = {});
   ~MariadbServer();
   MariadbServer(const MariadbServer&) = delete;
   MariadbServer& operator=(const MariadbServer&) = delete;
@@ -64,6 +66,7 @@ class MariadbServer {
   TempDir dir_;
   std::filesystem::path datadir_, socket_, log_;
   std::string server_bin_, client_bin_, os_user_;
+  std::vector<std::string> extra_args_;
   int port_ = 0;
   std::string user_ = "freshwatch";
   std::string password_ = "fw-Test-pw!1";

@@ -29,6 +29,7 @@
 #include <fmt/format.h>
 
 #include "connectors/mysql/dsn.h"
+#include "connectors/mysql/identifiers.h"
 #include "connectors/mysql/update_time.h"
 #include "core/time.h"
 #include "model/selector.h"
@@ -49,39 +50,6 @@ struct ThreadScope {
   ~ThreadScope() { mysql_thread_end(); }
 };
 
-std::string quote_identifier(std::string_view name) {
-  std::string out;
-  out.reserve(name.size() + 2);
-  out.push_back('`');
-  for (char c : name) {
-    if (c == '`') out.push_back('`');
-    out.push_back(c);
-  }
-  out.push_back('`');
-  return out;
-}
-
-std::string quote_string(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out.push_back('\'');
-  for (char c : text) {
-    switch (c) {
-      case '\'': out += "''"; break;
-      case '\\': out += "\\\\"; break;
-      case '\0': out += "\\0"; break;
-      default: out.push_back(c);
-    }
-  }
-  out.push_back('\'');
-  return out;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool has_wildcard(std::string_view s) { return s.find_first_of("*?") != std::string_view::npos; }
 
@@ -361,7 +329,8 @@ class MysqlConnector final : public Connector {
                          .connection = connection_.name,
                          .owner = connection_.owner,
                          .tags = connection_.tags,
-                         .relation = server->case_insensitive ? lower(qualified) : qualified};
+                         .relation = relation_name(table.schema, table.name,
+                                                  server->lower_case_table_names)};
       std::string field = connection_.loaded_at_field, filter = connection_.filter;
       if (override) {
         if (!override->owner.empty()) asset.owner = override->owner;
@@ -398,7 +367,7 @@ class MysqlConnector final : public Connector {
 
  private:
   struct ServerInfo {
-    bool case_insensitive = false;
+    int lower_case_table_names = 0;
     TimePoint started{};
   };
 
@@ -419,7 +388,7 @@ class MysqlConnector final : public Connector {
     MYSQL_ROW row = mysql_fetch_row(res->get());
     if (!row) return fail(ErrorCode::kParse, "the server returned no settings");
     ServerInfo info;
-    info.case_insensitive = to_int64(row[0]).value_or(0) != 0;
+    info.lower_case_table_names = static_cast<int>(to_int64(row[0]).value_or(0));
     auto server_now = to_utc_time(row[1]);
     auto status = session.query("SHOW GLOBAL STATUS LIKE 'Uptime'");
     if (!status) return std::unexpected(status.error());
