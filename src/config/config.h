@@ -63,6 +63,12 @@ struct ConnectionConfig {
 
   // dbt: a target/ folder holding manifest.json, run_results.json, sources.json.
   std::string artifacts;
+
+  // dbt_cloud: the artifacts of a job's latest successful run, through the Administrative API v2.
+  std::string account_id;
+  std::string job_id;
+  std::string token;  // a service token; a secret
+  std::string base_url = "https://cloud.getdbt.com";
 };
 
 struct PolicyConfig {

@@ -74,6 +74,10 @@ const std::vector<ConnectionType>& connection_types() {
        {"path"},
        "path: warehouse.db, relative to the configuration file's folder"},
       {"dbt", {"artifacts"}, {"artifacts"}, "artifacts: target, the folder holding manifest.json"},
+      {"dbt_cloud",
+       {"account_id", "job_id", "token", "base_url"},
+       {"account_id", "job_id", "token"},
+       "account_id: 12345, job_id: 67890, token: ${DBT_CLOUD_TOKEN} (a service token)"},
   };
   return types;
 }
@@ -847,6 +851,23 @@ class Loader {
       if (auto v = string(e)) c.path = resolve_path(*v);
     } else if (k == "artifacts") {
       if (auto v = string(e)) c.artifacts = resolve_path(*v);
+    } else if (k == "account_id" || k == "job_id") {
+      if (auto v = string(e)) {
+        if (v->find_first_not_of("0123456789") != std::string::npos)
+          report(at(e), fmt::format("{}: expected a number, not '{}'", k, *v),
+                 "copy it from the dbt Cloud URL: .../deploy/<account_id>/projects/.../jobs/<job_id>");
+        (k == "account_id" ? c.account_id : c.job_id) = *v;
+      }
+    } else if (k == "token") {
+      if (auto v = string(e)) c.token = *v;
+    } else if (k == "base_url") {
+      if (auto v = string(e)) {
+        if (!v->starts_with("https://") && !v->starts_with("http://"))
+          report(at(e), fmt::format("base_url: '{}' is not an http(s) URL", *v),
+                 "write https://cloud.getdbt.com or your region's access URL");
+        while (v->ends_with('/')) v->pop_back();
+        c.base_url = *v;
+      }
     } else if (k == "mode") {
       if (auto v = choice(e, kModes)) c.mode = *v;
     } else if (k == "loaded_at_field") {

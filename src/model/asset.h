@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/policy.h"
+
 namespace freshwatch::model {
 
 enum class AssetKind {
@@ -54,6 +56,10 @@ struct Asset {
   // ("analytics.public.orders"), so the same table reported by several connectors (a warehouse
   // and dbt) can be recognised as one. Empty when the asset is not a physical relation.
   std::string relation;
+  // The policy the asset's own source declares (dbt's warn_after / error_after on a source),
+  // used when no configured policy selects the asset (policy::PolicySet::for_asset's
+  // `asset_own`). Empty for most assets.
+  std::optional<Policy> policy;
 
   bool operator==(const Asset&) const = default;
 };

@@ -1,0 +1,204 @@
+#include "connectors/dbt/dbt_cloud.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "connectors/dbt/artifacts.h"
+
+namespace freshwatch::connectors::dbt {
+
+namespace {
+
+struct Response {
+  long status = 0;
+  std::string body;
+};
+
+struct Transfer {
+  std::string* body;
+  std::stop_token stop;
+};
+
+std::size_t on_data(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  t->body->append(data, size * count);
+  return size * count;
+}
+
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<Transfer*>(user)->stop.stop_requested() ? 1 : 0;
+}
+
+class CloudSource final : public ArtifactSource {
+ public:
+  explicit CloudSource(const config::ConnectionConfig& c)
+      : base_(c.base_url),
+        account_(c.account_id),
+        job_(c.job_id),
+        token_(c.token),
+        timeout_ms_(std::max<long>(1, static_cast<long>(c.timeout.count() / 1000))) {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    while (base_.ends_with('/')) base_.pop_back();
+  }
+
+  Result<std::string> version(std::stop_token stop) override {
+    const std::string url = fmt::format(
+        "{}/api/v2/accounts/{}/runs/?job_definition_id={}&status=10&order_by=-finished_at&limit=1",
+        base_, account_, job_);
+    auto r = get(url, stop);
+    if (!r) return std::unexpected(r.error());
+    if (r->status == 404)
+      return fail(ErrorCode::kNotFound,
+                  "dbt Cloud has no account {} (HTTP 404 from {}); check account_id and base_url",
+                  account_, base_);
+    if (auto bad = check(*r, "listing the job's runs"); !bad) return std::unexpected(bad.error());
+    auto run = parse_latest_run(r->body);
+    if (!run) {
+      if (run.error().code == ErrorCode::kNotFound)
+        return fail(ErrorCode::kNotFound,
+                    "dbt Cloud job {} has no successful run yet (account {})", job_, account_);
+      return std::unexpected(run.error());
+    }
+    run_id_ = run->first;
+    return fmt::format("{}@{}", run->first, run->second);
+  }
+
+  Result<RawArtifacts> fetch(std::stop_token stop) override {
+    if (run_id_.empty()) return fail(ErrorCode::kInternal, "no dbt Cloud run chosen");
+    RawArtifacts raw;
+    auto manifest = artifact("manifest.json", stop);
+    if (!manifest) return std::unexpected(manifest.error());
+    if (!*manifest)
+      return fail(ErrorCode::kNotFound, "dbt Cloud run {} of job {} has no manifest.json", run_id_,
+                  job_);
+    raw.manifest = std::move(**manifest);
+    for (auto [name, out] : {std::pair{"run_results.json", &raw.run_results},
+                             std::pair{"sources.json", &raw.sources}}) {
+      auto a = artifact(name, stop);
+      if (!a) return std::unexpected(a.error());
+      *out = std::move(*a);
+    }
+    return raw;
+  }
+
+  std::string describe() const override {
+    return fmt::format("dbt Cloud account {} job {}", account_, job_);
+  }
+
+ private:
+  // The artifact, or empty when the run does not have it (404).
+  Result<std::optional<ArtifactText>> artifact(const char* path, std::stop_token stop) {
+    auto r = get(fmt::format("{}/api/v2/accounts/{}/runs/{}/artifacts/{}", base_, account_,
+                             run_id_, path),
+                 stop);
+    if (!r) return std::unexpected(r.error());
+    if (r->status == 404) return std::optional<ArtifactText>();
+    if (auto bad = check(*r, fmt::format("fetching {} of run {}", path, run_id_)); !bad)
+      return std::unexpected(bad.error());
+    ArtifactText text;
+    text.size = r->body.size();
+    text.buffer = std::move(r->body);
+    text.buffer.append(kJsonPadding, '\0');
+    return std::optional<ArtifactText>(std::move(text));
+  }
+
+  Result<void> check(const Response& r, std::string_view what) const {
+    if (r.status == 401 || r.status == 403)
+      return fail(ErrorCode::kPermissionDenied,
+                  "the dbt Cloud token was refused (HTTP {} while {}); create a service token "
+                  "with at least read access to account {} and set `token`",
+                  r.status, what, account_);
+    if (r.status == 404)
+      return fail(ErrorCode::kNotFound, "dbt Cloud answered 404 Not Found while {}", what);
+    if (r.status == 429 || r.status >= 500)
+      return fail(ErrorCode::kUnavailable, "dbt Cloud answered HTTP {} while {}; will retry",
+                  r.status, what);
+    if (r.status < 200 || r.status >= 300)
+      return fail(ErrorCode::kUnavailable, "dbt Cloud answered HTTP {} while {}", r.status, what);
+    return {};
+  }
+
+  Result<Response> get(const std::string& url, std::stop_token stop) {
+    std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), &curl_easy_cleanup);
+    if (!curl) return fail(ErrorCode::kInternal, "cannot start an HTTP client (curl_easy_init)");
+    Response response;
+    Transfer transfer{&response.body, stop};
+    const std::string auth = "Authorization: Token " + token_;
+    curl_slist* headers = curl_slist_append(nullptr, auth.c_str());
+    headers = curl_slist_append(headers, "Accept: application/json");
+    std::unique_ptr<curl_slist, void (*)(curl_slist*)> header_list(headers, &curl_slist_free_all);
+    CURL* h = curl.get();
+    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, &transfer);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms_);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, std::min(timeout_ms_, 10'000L));
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "freshwatch");
+    const CURLcode rc = curl_easy_perform(h);
+    // The URL carries no secret; the token is only in a header.
+    if (rc == CURLE_ABORTED_BY_CALLBACK)
+      return fail(ErrorCode::kCancelled, "stopped while requesting {}", url);
+    if (rc == CURLE_OPERATION_TIMEDOUT)
+      return fail(ErrorCode::kTimeout, "dbt Cloud did not answer within {} ms ({})", timeout_ms_,
+                  url);
+    if (rc != CURLE_OK)
+      return fail(ErrorCode::kUnavailable, "cannot reach dbt Cloud at {}: {}", base_,
+                  curl_easy_strerror(rc));
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
+    return response;
+  }
+
+  std::string base_, account_, job_, token_;
+  long timeout_ms_;
+  std::string run_id_;
+};
+
+}  // namespace
+
+Result<std::pair<std::string, std::string>> parse_latest_run(std::string_view body) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(body.data(), body.size()).get(doc) != simdjson::SUCCESS)
+    return fail(ErrorCode::kParse, "dbt Cloud's runs list is not JSON");
+  simdjson::dom::array data;
+  if (doc["data"].get_array().get(data) != simdjson::SUCCESS)
+    return fail(ErrorCode::kParse, "dbt Cloud's runs list has no 'data' array");
+  for (auto run : data) {
+    std::string id;
+    std::int64_t n = 0;
+    std::string_view s;
+    if (run["id"].get_int64().get(n) == simdjson::SUCCESS) id = std::to_string(n);
+    else if (run["id"].get_string().get(s) == simdjson::SUCCESS) id = std::string(s);
+    if (id.empty()) return fail(ErrorCode::kParse, "a run in dbt Cloud's runs list has no 'id'");
+    std::string finished;
+    if (run["finished_at"].get_string().get(s) == simdjson::SUCCESS) finished = std::string(s);
+    return std::pair{id, finished};
+  }
+  return fail(ErrorCode::kNotFound, "no run");
+}
+
+std::unique_ptr<ArtifactSource> make_cloud_source(const config::ConnectionConfig& connection) {
+  return std::make_unique<CloudSource>(connection);
+}
+
+Result<std::unique_ptr<Connector>> make_dbt_cloud_connector(const config::ConnectionConfig& c) {
+  if (c.account_id.empty() || c.job_id.empty() || c.token.empty())
+    return fail(ErrorCode::kInvalidArgument,
+                "connection '{}': dbt_cloud needs account_id, job_id and token", c.name);
+  return make_connector(c, make_cloud_source(c));
+}
+
+}  // namespace freshwatch::connectors::dbt

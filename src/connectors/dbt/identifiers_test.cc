@@ -1,0 +1,46 @@
+#include "connectors/dbt/identifiers.h"
+
+#include <gtest/gtest.h>
+
+namespace freshwatch::connectors::dbt {
+namespace {
+
+struct Case {
+  std::string_view adapter, database, schema, identifier;
+  Quoting quoting;
+  std::string_view expected;
+};
+
+TEST(NormalizeRelation, AdapterCaseRules) {
+  const Case cases[] = {
+      // Snowflake folds unquoted names to upper case; dbt-snowflake quotes nothing by default.
+      {"snowflake", "analytics", "Public", "orders", {}, "ANALYTICS.PUBLIC.ORDERS"},
+      {"snowflake", "analytics", "public", "Orders", {.identifier = true}, "ANALYTICS.PUBLIC.Orders"},
+      // PostgreSQL: dbt quotes by default, so names are kept; unquoted ones fold to lower case.
+      {"postgres", "Analytics", "public", "Orders", {}, "Analytics.public.Orders"},
+      {"postgres", "Analytics", "public", "Orders", {false, false, false}, "analytics.public.orders"},
+      // Redshift and the case-insensitive engines always fold to lower case.
+      {"redshift", "DEV", "Public", "Orders", {true, true, true}, "dev.public.orders"},
+      {"duckdb", "jaffle", "Main", "Customers", {}, "jaffle.main.customers"},
+      {"databricks", "Hive", "Default", "T", {}, "hive.default.t"},
+      // BigQuery is case-sensitive: kept.
+      {"bigquery", "my-project", "Dataset", "Table", {}, "my-project.Dataset.Table"},
+      // MySQL has no database level: schema.identifier, kept as written.
+      {"mysql", "", "shop", "Orders", {}, "shop.Orders"},
+      {"sqlite", "", "main", "orders", {}, "main.orders"},
+      {"some_future_adapter", "A", "B", "C", {}, "A.B.C"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.adapter);
+    EXPECT_EQ(normalize_relation(c.adapter, c.database, c.schema, c.identifier, c.quoting), c.expected);
+  }
+}
+
+TEST(NormalizeIdentifier, Single) {
+  EXPECT_EQ(normalize_identifier("snowflake", "stg_orders", std::nullopt), "STG_ORDERS");
+  EXPECT_EQ(normalize_identifier("snowflake", "stg_orders", true), "stg_orders");
+  EXPECT_EQ(normalize_identifier("postgres", "StgOrders", false), "stgorders");
+}
+
+}  // namespace
+}  // namespace freshwatch::connectors::dbt
