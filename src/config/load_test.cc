@@ -111,6 +111,19 @@ const DiagnosticCase kDiagnosticCases[] = {
      {"5:5: unknown key 'colour' in a dbt connection (a dbt connection takes: name, type, "
       "schedule, jitter, timeout, retries, retry_backoff, include, exclude, owner, tags, "
       "artifacts)"}},
+    {"dbt_cloud_missing",
+     "connections:\n  - {name: c, type: dbt_cloud, account_id: 12}\n",
+     {"2:5: connection 'c' needs job_id (account_id: 12345, job_id: 67890, token: "
+      "${DBT_CLOUD_TOKEN} (a service token))",
+      "2:5: connection 'c' needs token (account_id: 12345, job_id: 67890, token: "
+      "${DBT_CLOUD_TOKEN} (a service token))"}},
+    {"dbt_cloud_bad_values",
+     "connections:\n  - {name: c, type: dbt_cloud, account_id: acme, job_id: 7, token: t, "
+     "base_url: cloud.getdbt.com}\n",
+     {"2:44: account_id: expected a number, not 'acme' (copy it from the dbt Cloud URL: "
+      ".../deploy/<account_id>/projects/.../jobs/<job_id>)",
+      "2:81: base_url: 'cloud.getdbt.com' is not an http(s) URL (write https://cloud.getdbt.com "
+      "or your region's access URL)"}},
     {"duplicate_key",
      "timezone: UTC\ntimezone: Europe/Berlin\n",
      {"2:1: key 'timezone' appears twice in the top level (the first is at line 1, column 1; keep "
@@ -128,7 +141,7 @@ const DiagnosticCase kDiagnosticCases[] = {
      "connections:\n  - path: a.db\n",
      {"2:5: a connection needs a name (name: warehouse; use a-z, 0-9, _ and -, as the name starts "
       "every asset key)",
-      "2:5: a connection needs a type (type: postgres, mysql, sqlite or dbt)"}},
+      "2:5: a connection needs a type (type: postgres, mysql, sqlite, dbt or dbt_cloud)"}},
     {"missing_required",
      "connections:\n  - {name: pg, type: postgres}\n  - {name: my, type: mysql}\n  - {name: lite, "
      "type: sqlite}\n  - {type: dbt}\n",
@@ -144,7 +157,7 @@ const DiagnosticCase kDiagnosticCases[] = {
     {"unknown_type",
      "connections:\n  - {name: a, type: postgress, dsn: host=x}\n  - {name: b, type: oracle}\n",
      {"2:21: type: unknown connection type 'postgress' (did you mean 'postgres'?)",
-      "3:21: type: unknown connection type 'oracle' (types: postgres, mysql, sqlite, dbt)"}},
+      "3:21: type: unknown connection type 'oracle' (types: postgres, mysql, sqlite, dbt, dbt_cloud)"}},
     {"wrong_types",
      "connections:\n  - name: a\n    type: postgres\n    dsn: [host=x]\n    include: public.*\n    "
      "exclude: [{a: b}]\n    tags: daily\n    retries: many\n    concurrency: 0\n    owner: {team: "
@@ -510,6 +523,26 @@ policies:
       model::Rule(model::DeadlineRule{"30 7 * * *", "America/New_York", 0s, model::Status::kWarn}));
   EXPECT_EQ(c.policies[3].select.kind, model::Selector::Kind::kKeyGlob);
   EXPECT_EQ(c.policies[3].policy.rule, model::Rule(model::CalendarRule{}));
+}
+
+TEST(Load, DbtCloudKeys) {
+  auto r = load(R"(
+connections:
+  - name: cloud
+    type: dbt_cloud
+    account_id: 12345
+    job_id: "678"
+    token: ${FW_TEST_DBT_CLOUD_TOKEN}
+    base_url: https://emea.dbt.com/
+  - {name: plain, type: dbt_cloud, account_id: 1, job_id: 2, token: t}
+)", {{"FW_TEST_DBT_CLOUD_TOKEN", "dbtc_secret"}});
+  ASSERT_TRUE(r.ok()) << all_text(r);
+  const auto& c = r.config.connections[0];
+  EXPECT_EQ(c.account_id, "12345");
+  EXPECT_EQ(c.job_id, "678");
+  EXPECT_EQ(c.token, "dbtc_secret");
+  EXPECT_EQ(c.base_url, "https://emea.dbt.com");
+  EXPECT_EQ(r.config.connections[1].base_url, "https://cloud.getdbt.com");
 }
 
 TEST(Load, EmptyMappingGivesTheDefaults) {
