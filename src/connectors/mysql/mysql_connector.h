@@ -23,8 +23,9 @@
 //             "max(<field>)"), `concurrency` connections at once. TIMESTAMP columns are read in
 //             UTC (the session time_zone is '+00:00'); DATETIME and DATE are naive and read in
 //             `naive_timezone`; text columns are parsed as ISO 8601.
-//   `mode: metadata` or `mode: query` forces one for every table; by default a table is read
-//   in query mode when it has a loaded_at_field (its own or the connection's), else metadata.
+//   A table is read in query mode when it has a loaded_at_field (its `tables:` entry's, or the
+//   connection's unless `mode: metadata`), else in metadata mode; `mode: query` makes a table
+//   without one an error.
 //
 // Failures: a connection that cannot be opened (refused, bad credentials, unknown database,
 // timeout) fails the whole collect() with an Error in plain words; a query that fails for one
