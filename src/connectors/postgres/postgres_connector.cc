@@ -231,6 +231,21 @@ Result<Collection> PostgresConnector::collect(const CollectContext& context) {
       metadata_tables.push_back(&t);
   }
 
+  auto previous_of = [&](const Table& t) -> const model::Observation* {
+    const model::Observation* a = context.previous.find(t.key, kStatsSignal);
+    const model::Observation* b = context.previous.find(t.key, kCommitSignal);
+    return !a ? b : !b ? a : (b->observed_at > a->observed_at ? b : a);
+  };
+  // A commit timestamp can only tell something new where the counters moved, where they are
+  // seen for the first time or were reset, or where the time of the last change is unknown;
+  // for a table that sat still since a known change, it would be read for nothing.
+  auto commit_timestamp_useful = [&](const Table& t) {
+    const model::Observation* p = previous_of(t);
+    if (!p || !p->changed_at) return true;
+    auto before = parse_marker(p->marker);
+    return !before || *before != t.changes.value_or(0);
+  };
+
   std::map<const Table*, core::TimePoint> newest_commit;
   std::map<const Table*, std::string> commit_notes;
   const auto max_rows = options_.commit_timestamp_max_rows;
@@ -238,6 +253,7 @@ Result<Collection> PostgresConnector::collect(const CollectContext& context) {
     std::vector<const Table*> eligible;
     for (const Table* t : metadata_tables) {
       const std::int64_t rows = t->live.value_or(0) + t->dead.value_or(0);
+      if (rows == 0 || !commit_timestamp_useful(*t)) continue;  // no rows: nothing to read
       if (max_rows < 0 || rows <= max_rows)
         eligible.push_back(t);
       else
@@ -293,9 +309,7 @@ Result<Collection> PostgresConnector::collect(const CollectContext& context) {
     reading.live_rows = t->live;
     if (auto it = newest_commit.find(t); it != newest_commit.end()) reading.newest_commit = it->second;
     if (auto it = commit_notes.find(t); it != commit_notes.end()) reading.commit_note = it->second;
-    const model::Observation* a = context.previous.find(t->key, kStatsSignal);
-    const model::Observation* b = context.previous.find(t->key, kCommitSignal);
-    reading.previous = !a ? b : !b ? a : (b->observed_at > a->observed_at ? b : a);
+    reading.previous = previous_of(*t);
     out.observations.push_back(decide_metadata(reading));
   }
 
