@@ -18,25 +18,32 @@ namespace {
 
 using namespace postgres;
 
-// Every relation a user can have data in, with its change counters summed over partitions.
+// Every relation a user can have data in, with its change counters (those behind
+// pg_stat_user_tables, read directly so the view's joins are skipped) summed over partitions.
 // Partitions themselves are folded into their root; system schemas are left out.
 constexpr std::string_view kDiscoverySql = R"sql(
-with stats as (
-  select coalesce(pg_partition_root(s.relid), s.relid) as relid,
-         sum(s.n_tup_ins + s.n_tup_upd + s.n_tup_del)::int8 as changes,
-         sum(s.n_live_tup)::int8 as live,
-         sum(s.n_dead_tup)::int8 as dead
-  from pg_stat_user_tables s
-  group by 1
+with rels as (
+  select c.oid, n.nspname, c.relname, c.relkind, c.relispartition,
+         case when c.relispartition then pg_partition_root(c.oid) else c.oid end as root
+  from pg_class c
+  join pg_namespace n on n.oid = c.relnamespace
+  where c.relkind in ('r', 'p', 'f', 'v', 'm')
+    and n.nspname <> 'information_schema'
+    and n.nspname not like 'pg\_%'
+), counted as (
+  select root,
+         sum(pg_stat_get_tuples_inserted(oid) + pg_stat_get_tuples_updated(oid) +
+             pg_stat_get_tuples_deleted(oid))::int8 as changes,
+         sum(pg_stat_get_live_tuples(oid))::int8 as live,
+         sum(pg_stat_get_dead_tuples(oid))::int8 as dead
+  from rels
+  where relkind in ('r', 'm')
+  group by root
 )
-select n.nspname, c.relname, c.relkind, st.changes, st.live, st.dead
-from pg_class c
-join pg_namespace n on n.oid = c.relnamespace
-left join stats st on st.relid = c.oid
-where c.relkind in ('r', 'p', 'f', 'v', 'm')
-  and not c.relispartition
-  and n.nspname <> 'information_schema'
-  and n.nspname not like 'pg\_%'
+select r.nspname, r.relname, r.relkind, s.changes, s.live, s.dead
+from rels r
+left join counted s on s.root = r.oid
+where not r.relispartition
 order by 1, 2)sql";
 
 struct Table {
