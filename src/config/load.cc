@@ -1,9 +1,5 @@
 #include "config/load.h"
 
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -15,8 +11,10 @@
 #include <functional>
 #include <limits>
 #include <map>
-#include <span>
-#include <sstream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <yaml-cpp/yaml.h>
 
 #include "core/cron.h"
 #include "core/log.h"

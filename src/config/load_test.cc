@@ -1,11 +1,12 @@
 #include "config/load.h"
 
+#include <filesystem>
+#include <fstream>
+#include <map>
+
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <fstream>
-#include <map>
 
 #include "support/process.h"
 
