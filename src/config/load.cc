@@ -40,8 +40,7 @@ bool is_postgres_dsn(std::string_view dsn) {
          dsn.find('=') != std::string_view::npos;
 }
 bool is_mysql_dsn(std::string_view dsn) {
-  return dsn.starts_with("mysql://") || dsn.starts_with("mariadb://") ||
-         dsn.find('=') != std::string_view::npos;
+  return dsn.starts_with("mysql://") || dsn.starts_with("mariadb://");
 }
 
 struct ConnectionType {
@@ -796,7 +795,6 @@ class Loader {
       const Entry* mode = f->get("mode");
       bool loaded_at_anywhere = !c.loaded_at_field.empty();
       for (const auto& t : c.tables) loaded_at_anywhere |= !t.loaded_at_field.empty();
-      if (c.mode.empty() && !mode) c.mode = c.loaded_at_field.empty() ? "metadata" : "query";
       if (mode && c.mode == "metadata" && !c.loaded_at_field.empty())
         report(at(*f->get("loaded_at_field")), "loaded_at_field: read only in query mode",
                "remove it, or set mode: query");

@@ -360,7 +360,7 @@ TEST(Load, IssueExampleLoadsAsWritten) {
   EXPECT_THAT(w.include, ElementsAre("public.*", "finance.*"));
   EXPECT_THAT(w.exclude, ElementsAre("public.tmp_*"));
   EXPECT_EQ(w.loaded_at_field, "_loaded_at");
-  EXPECT_EQ(w.mode, "query");
+  EXPECT_EQ(w.mode, "");  // per table: query where a loaded_at_field applies
   EXPECT_EQ(w.naive_timezone, "UTC");
   EXPECT_EQ(w.location.line, 4);
   EXPECT_EQ(w.location.column, 5);
@@ -474,7 +474,7 @@ policies:
 
   const auto& my = c.connections[1];
   EXPECT_EQ(my.type, "mysql");
-  EXPECT_EQ(my.mode, "query");
+  EXPECT_EQ(my.mode, "");
   EXPECT_EQ(my.loaded_at_field, "updated_at");
   EXPECT_EQ(my.filter, "deleted = 0");
   EXPECT_EQ(my.naive_timezone, "Europe/Paris");  // the top-level default
@@ -537,7 +537,7 @@ TEST(Load, ConnectionDefaults) {
   EXPECT_EQ(w.retries, defaults.retries);
   EXPECT_EQ(w.retry_backoff, defaults.retry_backoff);
   EXPECT_EQ(w.concurrency, defaults.concurrency);
-  EXPECT_EQ(w.mode, "metadata");  // no loaded_at_field
+  EXPECT_EQ(w.mode, "");
   EXPECT_EQ(w.naive_timezone, "UTC");
 }
 
@@ -772,7 +772,9 @@ TEST(Secrets, ADsnWrittenInlineIsRedactedWhenEchoed) {
       "connections:\n  - {name: a, type: mysql, dsn: 'user=fw password=hunter2 x'}\n"
       "  - {name: b, type: postgres, dsn: 'postgresql://fw:hunter2@h'}\n"
       "  - {name: c, type: mysql, dsn: 'pg://fw:hunter2@h'}\n");
-  EXPECT_THAT(briefs(r), ElementsAre(HasSubstr("dsn: 'pg://fw:***@h' is not a mysql connection")));
+  EXPECT_THAT(briefs(r),
+              ElementsAre(HasSubstr("dsn: 'user=fw password=*** x' is not a mysql connection"),
+                          HasSubstr("dsn: 'pg://fw:***@h' is not a mysql connection")));
 }
 
 // ---------------------------------------------------------------------------------------------
