@@ -204,6 +204,15 @@ const DiagnosticCase kDiagnosticCases[] = {
     {"cron_shortcut_accepted",
      "connections:\n  - {name: a, type: sqlite, path: a.db, schedule: \"@hourly\"}\n",
      {}},
+    {"empty_list_items",
+     "connections:\n  -\n  - name: b\n    type: sqlite\n    path: b.db\n    tags:\n      - x\n"
+     "      -\n    tables:\n      -\npolicies:\n  -\n",
+     {"2:3: connections: expected a connection (a mapping with name, type, ...), not nothing",
+      "8:7: tags: expected a tag in the list, not nothing (write tags: [daily, finance])",
+      "10:7: a table: expected a mapping of keys (match, loaded_at_field, filter, owner, tags), not "
+      "nothing",
+      "12:3: a policy: expected a mapping of keys (select, name, warn_after, error_after, deadline, "
+      "calendar), not nothing"}},
     {"bad_server",
      "server:\n  listen: localhost\n  max_body_bytes: lots\n  request_timeout: 0s\n",
      {"2:11: listen: 'localhost' is not HOST:PORT (write 127.0.0.1:8080, 0.0.0.0:8080 or "
