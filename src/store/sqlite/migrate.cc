@@ -12,7 +12,8 @@ Result<void> migrate(Db& db, std::span<const Migration> migrations) {
   if (version > known)
     return fail(ErrorCode::kConflict,
                 "the store '{}' was written by a newer freshwatch (schema version {}; this "
-                "version knows up to {}); upgrade freshwatch, or point store.sqlite at another file",
+                "version knows up to {}); upgrade freshwatch, or point store.sqlite at "
+                "another file",
                 db.path(), version, known);
   if (application_id != kApplicationId && application_id != 0)
     return fail(ErrorCode::kConflict,

@@ -85,7 +85,8 @@ VALUES (?1, ?2, ?3, NULL, ?4, ?3))sql";
 constexpr const char kPruneObservations[] = R"sql(
 DELETE FROM observations
 WHERE observed_at_us < ?1
-  AND NOT EXISTS (SELECT 1 FROM latest_observations l WHERE l.observation_id = observations.id))sql";
+  AND NOT EXISTS (SELECT 1 FROM latest_observations l
+                  WHERE l.observation_id = observations.id))sql";
 
 constexpr const char kSelectAssets[] = R"sql(
 SELECT key, name, kind, parent, connection, owner, tags, description, url, relation
@@ -137,7 +138,8 @@ constexpr const char kDeleteUser[] = "DELETE FROM users WHERE name = ?1";
 
 constexpr const char kUpsertToken[] = R"sql(
 INSERT INTO api_tokens (token_hash, name, created_at_us) VALUES (?1, ?2, ?3)
-ON CONFLICT (token_hash) DO UPDATE SET name = excluded.name, created_at_us = excluded.created_at_us)sql";
+ON CONFLICT (token_hash) DO UPDATE SET name = excluded.name,
+                                       created_at_us = excluded.created_at_us)sql";
 constexpr const char kSelectToken[] =
     "SELECT name, token_hash, created_at_us FROM api_tokens WHERE token_hash = ?1";
 constexpr const char kSelectTokens[] =
