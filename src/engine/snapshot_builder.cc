@@ -132,6 +132,12 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
       state.evaluation = model::Evaluation{};
       state.evaluation.status = worst_of(counts);
       state.evaluation.reason = container_reason(counts);
+      auto c = connection_state.find(state.asset.connection);
+      if (c != connection_state.end() && !c->second->error.empty()) {
+        state.evaluation.error = c->second->error;
+        if (counts.total() == 0)
+          state.evaluation.reason = fmt::format("collection failed: {}", c->second->error);
+      }
     } else {
       counts[state.evaluation.status] += 1;
     }
