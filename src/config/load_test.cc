@@ -1,0 +1,3 @@
+#include "config/load.h"
+#include <gtest/gtest.h>
+TEST(Load, Placeholder) {}
