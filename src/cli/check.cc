@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -17,7 +18,7 @@ namespace {
 
 struct CheckOptions {
   std::string config = "freshwatch.yml";
-  std::string select;
+  std::optional<std::string> select;
   std::string format = "table";
   std::string fail_on = "error";
   std::string as_of;
@@ -26,8 +27,8 @@ struct CheckOptions {
 int run_check(const CheckOptions& o) {
   start_logging("warn");
   std::optional<model::Selector> select;
-  if (!o.select.empty()) {
-    auto s = model::parse_selector(o.select);
+  if (o.select) {
+    auto s = model::parse_selector(*o.select);
     if (!s) {
       fmt::print(stderr, "freshwatch check: --select: {}\n", s.error().message);
       return kExitUsage;
