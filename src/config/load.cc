@@ -1,5 +1,9 @@
 #include "config/load.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -11,13 +15,10 @@
 #include <functional>
 #include <limits>
 #include <map>
-#include <sstream>
 #include <span>
+#include <sstream>
 
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <yaml-cpp/yaml.h>
-
+#include "core/cron.h"
 #include "core/log.h"
 #include "core/time.h"
 #include "model/selector.h"
@@ -32,9 +33,9 @@ using Keys = std::vector<std::string_view>;
 // Connection types: one row per type. A new connector type adds a row (and, when it brings keys
 // of its own, their parsing in Loader::connection_key()).
 
-const Keys kCommonConnectionKeys = {"name",    "type",          "schedule", "jitter",
-                                    "timeout", "retries",       "retry_backoff", "include",
-                                    "exclude", "owner",         "tags"};
+const Keys kCommonConnectionKeys = {"name",    "type",    "schedule",      "jitter",
+                                    "timeout", "retries", "retry_backoff", "include",
+                                    "exclude", "owner",   "tags"};
 
 bool is_postgres_dsn(std::string_view dsn) {
   return dsn.starts_with("postgres://") || dsn.starts_with("postgresql://") ||
@@ -104,31 +105,11 @@ bool is_secret_key(std::string_view key) {
   return false;
 }
 
-// Cron expressions are checked here and nowhere else.
+// Cron expressions (schedule, deadline.cron) are checked here and nowhere else.
 std::optional<std::string> cron_problem(std::string_view text) {
-  // Interim check until core::CronSchedule is available: five fields or an @shortcut.
-  if (text.starts_with('@')) {
-    for (std::string_view s : {"@hourly", "@daily", "@midnight", "@weekly", "@monthly", "@yearly",
-                               "@annually"})
-      if (text == s) return std::nullopt;
-    return fmt::format("cron '{}': unknown shortcut; use @hourly, @daily, @weekly, @monthly or "
-                       "@yearly",
-                       text);
-  }
-  std::istringstream in{std::string(text)};
-  std::string field;
-  int fields = 0;
-  while (in >> field) {
-    ++fields;
-    for (char c : field)
-      if (!std::isalnum(static_cast<unsigned char>(c)) && !std::strchr("*,-/", c))
-        return fmt::format("cron '{}': unexpected '{}' in field {}", text, c, fields);
-  }
-  if (fields != 5)
-    return fmt::format("cron '{}' has {} fields; write five: minute hour day-of-month month "
-                       "day-of-week",
-                       text, fields);
-  return std::nullopt;
+  auto schedule = core::CronSchedule::parse(text);
+  if (schedule) return std::nullopt;
+  return schedule.error().message;
 }
 
 // Optimal string alignment distance (Levenshtein plus adjacent transpositions).
@@ -244,6 +225,11 @@ struct Entry {
 // The entries of a mapping, after unknown and duplicate keys were reported.
 struct Fields {
   std::vector<Entry> entries;
+  // Keys offered by a "did you mean"; their absence is not reported again.
+  std::vector<std::string> suggested;
+  bool was_suggested(std::string_view key) const {
+    return std::find(suggested.begin(), suggested.end(), key) != suggested.end();
+  }
   // The entry for `key` when it is present with a value (an empty value counts as absent).
   const Entry* get(std::string_view key) const {
     for (const auto& e : entries)
@@ -264,8 +250,8 @@ class Loader {
   Loader(std::string_view source, std::string path, const LoadOptions& options)
       : source_(source), path_(std::move(path)), options_(options) {
     std::error_code ec;
-    fs::path absolute = path_.empty() ? fs::current_path(ec) / "freshwatch.yml"
-                                      : fs::absolute(fs::path(path_), ec);
+    fs::path absolute =
+        path_.empty() ? fs::current_path(ec) / "freshwatch.yml" : fs::absolute(fs::path(path_), ec);
     base_dir_ = absolute.parent_path();
   }
 
@@ -332,8 +318,8 @@ class Loader {
                                const std::function<std::string(std::string_view)>& explain = {}) {
     if (!node.IsMap()) {
       report(node.IsNull() ? where : node.Mark(),
-             fmt::format("{}: expected a mapping of keys ({}), not {}", what, fmt::join(allowed, ", "),
-                         node_kind(node)));
+             fmt::format("{}: expected a mapping of keys ({}), not {}", what,
+                         fmt::join(allowed, ", "), node_kind(node)));
       return std::nullopt;
     }
     Fields out;
@@ -345,7 +331,11 @@ class Loader {
       }
       const std::string name = key.Scalar();
       if (!contains(allowed, name)) {
-        std::string hint = did_you_mean(name, allowed);
+        std::string hint;
+        if (auto c = closest(name, allowed)) {
+          hint = fmt::format("did you mean '{}'?", *c);
+          out.suggested.push_back(*c);
+        }
         if (hint.empty() && explain) hint = explain(name);
         if (hint.empty()) hint = fmt::format("{} takes: {}", what, fmt::join(allowed, ", "));
         report(key.Mark(), fmt::format("unknown key '{}' in {}", name, what), hint);
@@ -428,10 +418,18 @@ class Loader {
         std::error_code ec;
         std::string why;
         std::ifstream in;
-        if (inner.size() == 5) why = "no file named";
-        else if (!fs::exists(file, ec)) why = "no such file";
-        else if (fs::is_directory(file, ec)) why = "it is a folder";
-        else if (in.open(file, std::ios::binary); !in) why = std::strerror(errno);
+        if (inner.size() == 5) {
+          report(mark, fmt::format("{}: '${{file:}}' names no file", key),
+                 "write ${file:PATH}, with PATH relative to the configuration file's folder");
+          ok = false;
+          continue;
+        }
+        if (!fs::exists(file, ec))
+          why = "no such file";
+        else if (fs::is_directory(file, ec))
+          why = "it is a folder";
+        else if (in.open(file, std::ios::binary); !in)
+          why = std::strerror(errno);
         if (!why.empty()) {
           report(mark, fmt::format("{}: cannot read secret file {}: {}", key, file, why),
                  "${file:PATH} reads PATH, relative to the configuration file's folder");
@@ -541,7 +539,8 @@ class Loader {
     auto t = text(e);
     if (!t) return std::nullopt;
     if (!contains(allowed, t->value)) {
-      report(at(e), fmt::format("{}: '{}' is not one of {}", e.key, t->shown, fmt::join(allowed, ", ")),
+      report(at(e),
+             fmt::format("{}: '{}' is not one of {}", e.key, t->shown, fmt::join(allowed, ", ")),
              t->shown == t->value ? did_you_mean(t->value, allowed) : std::string());
       return std::nullopt;
     }
@@ -582,7 +581,8 @@ class Loader {
   std::optional<std::vector<std::string>> list(const Entry& e, std::string_view items,
                                                std::string_view item, std::string_view example) {
     if (!e.value.IsSequence()) {
-      report(at(e), fmt::format("{}: expected a list of {}, not {}", e.key, items, node_kind(e.value)),
+      report(at(e),
+             fmt::format("{}: expected a list of {}, not {}", e.key, items, node_kind(e.value)),
              fmt::format("write {}: {}", e.key, example));
       return std::nullopt;
     }
@@ -597,8 +597,10 @@ class Loader {
         ok = false;
         continue;
       }
-      if (auto s = string(element)) out.push_back(std::move(*s));
-      else ok = false;
+      if (auto s = string(element))
+        out.push_back(std::move(*s));
+      else
+        ok = false;
     }
     if (!ok) return std::nullopt;
     return out;
@@ -642,6 +644,7 @@ class Loader {
         if (auto rule = policy_rule(*p, e->value.Mark(), "default_policy"))
           c.default_policy = {"default", *rule, origin(e->value.Mark())};
     }
+    c.store.sqlite = resolve_path(c.store.sqlite);
     if (auto* e = f->get("connections")) connections(*e);
     if (auto* e = f->get("policies")) policies(*e);
   }
@@ -652,7 +655,6 @@ class Loader {
     StoreConfig& s = result_.config.store;
     if (auto* e = f->get("sqlite"))
       if (auto v = string(*e)) s.sqlite = *v;
-    s.sqlite = resolve_path(s.sqlite);
     if (auto* e = f->get("observation_retention"))
       if (auto d = duration(*e, false)) s.observation_retention = *d;
   }
@@ -757,7 +759,7 @@ class Loader {
         }
         c.name = *n;
       }
-    } else {
+    } else if (!f->was_suggested("name")) {
       report(node.Mark(), "a connection needs a name",
              "name: warehouse; use a-z, 0-9, _ and -, as the name starts every asset key");
     }
@@ -770,19 +772,21 @@ class Loader {
     if (auto* e = f->get("type")) {
       if (type_text) {
         if (!type) {
-          std::string hint = did_you_mean(type_text->value, type_names);
+          std::string hint = type_text->shown == type_text->value
+                                 ? did_you_mean(type_text->value, type_names)
+                                 : std::string();
           report(at(*e), fmt::format("type: unknown connection type '{}'", type_text->shown),
                  hint.empty() ? fmt::format("types: {}", fmt::join(type_names, ", ")) : hint);
         }
         c.type = type_text->value;
       }
-    } else {
+    } else if (!f->was_suggested("type")) {
       report(node.Mark(), fmt::format("{} needs a type", label),
              fmt::format("type: {}", one_of(type_names)));
     }
     if (type) {
       for (auto key : type->required)
-        if (!f->get(key))
+        if (!f->get(key) && !f->was_suggested(key))
           report(node.Mark(), fmt::format("{} needs {}", label, key),
                  std::string(type->required_hint));
     }
@@ -823,7 +827,7 @@ class Loader {
     } else if (k == "exclude") {
       if (auto l = list(e, "globs", "a glob", "[\"public.tmp_*\"]")) c.exclude = *l;
     } else if (k == "owner") {
-      if (auto v = string(e)) c.owner = *v;
+      if (auto v = string(e, true)) c.owner = *v;
     } else if (k == "tags") {
       if (auto l = list(e, "tags", "a tag", "[daily, finance]")) c.tags = *l;
     } else if (k == "dsn") {
@@ -846,9 +850,9 @@ class Loader {
     } else if (k == "mode") {
       if (auto v = choice(e, kModes)) c.mode = *v;
     } else if (k == "loaded_at_field") {
-      if (auto v = string(e)) c.loaded_at_field = *v;
+      if (auto v = string(e, true)) c.loaded_at_field = *v;
     } else if (k == "filter") {
-      if (auto v = string(e)) c.filter = *v;
+      if (auto v = string(e, true)) c.filter = *v;
     } else if (k == "concurrency") {
       if (auto n = integer(e, 1, 256)) c.concurrency = static_cast<int>(*n);
     } else if (k == "naive_timezone") {
@@ -895,15 +899,16 @@ class Loader {
       t.location = location(node.Mark());
       if (auto* e = f->get("match")) {
         if (auto v = string(*e)) t.match = *v;
-      } else {
-        report(node.Mark(), "a table needs match", "match: public.orders, a glob over schema.table");
+      } else if (!f->was_suggested("match")) {
+        report(node.Mark(), "a table needs match",
+               "match: public.orders, a glob over schema.table");
       }
       if (auto* e = f->get("loaded_at_field"))
-        if (auto v = string(*e)) t.loaded_at_field = *v;
+        if (auto v = string(*e, true)) t.loaded_at_field = *v;
       if (auto* e = f->get("filter"))
-        if (auto v = string(*e)) t.filter = *v;
+        if (auto v = string(*e, true)) t.filter = *v;
       if (auto* e = f->get("owner"))
-        if (auto v = string(*e)) t.owner = *v;
+        if (auto v = string(*e, true)) t.owner = *v;
       if (auto* e = f->get("tags"))
         if (auto l = list(*e, "tags", "a tag", "[daily, finance]")) t.tags = *l;
       c.tables.push_back(std::move(t));
@@ -924,8 +929,12 @@ class Loader {
       p.location = location(node.Mark());
       bool ok = true;
       if (auto* e = f->get("select")) {
-        if (auto s = selector(*e)) p.select = *s;
-        else ok = false;
+        if (auto s = selector(*e))
+          p.select = *s;
+        else
+          ok = false;
+      } else if (f->was_suggested("select")) {
+        ok = false;
       } else {
         report(node.Mark(), "a policy needs select",
                "select: \"warehouse:analytics.finance.*\", or tag:NAME, owner:NAME, "
@@ -934,8 +943,10 @@ class Loader {
       }
       std::string name = p.select.text;
       if (auto* e = f->get("name")) {
-        if (auto v = string(*e)) name = *v;
-        else ok = false;
+        if (auto v = string(*e))
+          name = *v;
+        else
+          ok = false;
       }
       auto rule = policy_rule(*f, node.Mark(), "a policy");
       if (!rule || !ok) continue;
@@ -967,8 +978,11 @@ class Loader {
       }
     }
     if (found.empty()) {
-      report(where, fmt::format("{} has no rule", what),
-             "add warn_after/error_after, deadline, or calendar");
+      const bool typo = std::any_of(kRuleKeys.begin(), kRuleKeys.end(),
+                                    [&](std::string_view k) { return f.was_suggested(k); });
+      if (!typo)
+        report(where, fmt::format("{} has no rule", what),
+               "add warn_after/error_after, deadline, or calendar");
       return std::nullopt;
     }
     if (found.size() > 1) {
@@ -986,12 +1000,16 @@ class Loader {
     const Entry* warn = f.get("warn_after");
     const Entry* error = f.get("error_after");
     if (warn) {
-      if (auto d = age(*warn)) rule.warn_after = *d;
-      else ok = false;
+      if (auto d = age(*warn))
+        rule.warn_after = *d;
+      else
+        ok = false;
     }
     if (error) {
-      if (auto d = age(*error)) rule.error_after = *d;
-      else ok = false;
+      if (auto d = age(*error))
+        rule.error_after = *d;
+      else
+        ok = false;
     }
     if (!ok) return std::nullopt;
     if (rule.warn_after && rule.error_after && *rule.warn_after >= *rule.error_after) {
@@ -1010,10 +1028,11 @@ class Loader {
     const Entry* count = f->get("count");
     const Entry* period = f->get("period");
     if (!count || !period) {
-      report(e.value.Mark(), fmt::format("{}: needs count and period", e.key),
-             fmt::format("write {}: {{count: 12, period: hour}} with period minute, hour or "
-                         "day, or {}: 12h",
-                         e.key, e.key));
+      if (!f->was_suggested("count") && !f->was_suggested("period"))
+        report(e.value.Mark(), fmt::format("{}: needs count and period", e.key),
+               fmt::format("write {}: {{count: 12, period: hour}} with period minute, hour or "
+                           "day, or {}: 12h",
+                           e.key, e.key));
       return std::nullopt;
     }
     auto n = integer(*count, 1, 1'000'000);
@@ -1031,25 +1050,34 @@ class Loader {
     rule.timezone = result_.config.timezone;
     bool ok = true;
     if (auto* e = f->get("cron")) {
-      if (auto v = cron(*e)) rule.cron = *v;
-      else ok = false;
+      if (auto v = cron(*e))
+        rule.cron = *v;
+      else
+        ok = false;
+    } else if (f->was_suggested("cron")) {
+      ok = false;
     } else {
       report(entry.value.Mark(), "deadline: needs cron",
              "cron: \"0 6 * * 1-5\" means weekdays at 06:00 in the deadline's timezone");
       ok = false;
     }
     if (auto* e = f->get("timezone")) {
-      if (auto z = zone(*e)) rule.timezone = *z;
-      else ok = false;
+      if (auto z = zone(*e))
+        rule.timezone = *z;
+      else
+        ok = false;
     }
     if (auto* e = f->get("grace")) {
-      if (auto d = duration(*e, true)) rule.grace = *d;
-      else ok = false;
+      if (auto d = duration(*e, true))
+        rule.grace = *d;
+      else
+        ok = false;
     }
     if (auto* e = f->get("missed")) {
       if (auto v = choice(*e, kMissedStatuses))
         rule.missed = *v == "warn" ? model::Status::kWarn : model::Status::kError;
-      else ok = false;
+      else
+        ok = false;
     }
     if (!ok) return std::nullopt;
     return rule;
@@ -1061,17 +1089,21 @@ class Loader {
     model::CalendarRule rule;
     bool ok = true;
     if (auto* e = f->get("warn_after_days")) {
-      if (auto n = integer(*e, 1, 100'000)) rule.warn_after_days = static_cast<int>(*n);
-      else ok = false;
+      if (auto n = integer(*e, 1, 100'000))
+        rule.warn_after_days = static_cast<int>(*n);
+      else
+        ok = false;
     }
     if (auto* e = f->get("error_after_days")) {
-      if (auto n = integer(*e, 1, 100'000)) rule.error_after_days = static_cast<int>(*n);
-      else ok = false;
+      if (auto n = integer(*e, 1, 100'000))
+        rule.error_after_days = static_cast<int>(*n);
+      else
+        ok = false;
     }
     if (!ok) return std::nullopt;
     if (rule.error_after_days <= rule.warn_after_days) {
-      const Entry* e = f->get("error_after_days") ? f->get("error_after_days")
-                                                  : f->get("warn_after_days");
+      const Entry* e =
+          f->get("error_after_days") ? f->get("error_after_days") : f->get("warn_after_days");
       report(at(*e),
              fmt::format("calendar: error_after_days ({}) must be more than warn_after_days ({})",
                          rule.error_after_days, rule.warn_after_days),
@@ -1091,10 +1123,9 @@ class Loader {
 }  // namespace
 
 std::string Diagnostic::to_string() const {
-  std::string out = location.line > 0
-                        ? fmt::format("{}:{}:{}: error: {}", location.file, location.line,
-                                      location.column, message)
-                        : fmt::format("{}: error: {}", location.file, message);
+  std::string out = location.line > 0 ? fmt::format("{}:{}:{}: error: {}", location.file,
+                                                    location.line, location.column, message)
+                                      : fmt::format("{}: error: {}", location.file, message);
   if (!hint.empty()) out += fmt::format(" ({})", hint);
   return out;
 }
@@ -1113,16 +1144,15 @@ LoadResult load_file(const std::string& path, const LoadOptions& options) {
         "no configuration at {}; create one (see examples/freshwatch.yml) or pass --config FILE",
         path));
   if (fs::is_directory(path, ec))
-    return problem(fmt::format("{} is a folder; pass the configuration file with --config FILE",
-                               path));
+    return problem(
+        fmt::format("{} is a folder; pass the configuration file with --config FILE", path));
   std::ifstream in(path, std::ios::binary);
   if (!in) return problem(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   return load_string(text, path, options);
 }
 
-LoadResult load_string(std::string_view yaml, const std::string& path,
-                       const LoadOptions& options) {
+LoadResult load_string(std::string_view yaml, const std::string& path, const LoadOptions& options) {
   return Loader(yaml, path, options).run();
 }
 
