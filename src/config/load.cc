@@ -67,7 +67,7 @@ const std::vector<ConnectionType>& connection_types() {
        is_mysql_dsn,
        "write mysql://user:password@host:3306/db"},
       {"sqlite",
-       {"path", "loaded_at_field", "filter", "tables", "naive_timezone"},
+       {"path", "attach", "loaded_at_field", "filter", "tables", "naive_timezone"},
        {"path"},
        "path: warehouse.db, relative to the configuration file's folder"},
       {"dbt", {"artifacts"}, {"artifacts"}, "artifacts: target, the folder holding manifest.json"},
@@ -873,6 +873,30 @@ class Loader {
       if (auto z = zone(e)) c.naive_timezone = *z;
     } else if (k == "tables") {
       tables(e, c);
+    } else if (k == "attach") {
+      attach(e, c);
+    }
+  }
+
+  // sqlite: {schema: file, ...}, more database files attached under a schema name.
+  void attach(const Entry& entry, ConnectionConfig& c) {
+    if (!entry.value.IsMap()) {
+      report(at(entry), fmt::format("attach: expected a mapping, not {}", node_kind(entry.value)),
+             "write attach: {sales: sales.db}, a schema name and its database file");
+      return;
+    }
+    for (auto it = entry.value.begin(); it != entry.value.end(); ++it) {
+      if (!it->first.IsScalar() || it->first.Scalar().empty()) {
+        report(it->first.Mark(), "attach: a schema name must be a word");
+        continue;
+      }
+      const std::string schema = it->first.Scalar();
+      if (schema == "main" || schema == "temp") {
+        report(it->first.Mark(), fmt::format("attach: '{}' is reserved by SQLite", schema),
+               "choose another schema name");
+        continue;
+      }
+      if (auto v = string(Entry{schema, it->first, it->second})) c.attach[schema] = resolve_path(*v);
     }
   }
 
