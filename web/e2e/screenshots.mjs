@@ -31,12 +31,12 @@ for (const [name, viewport, scheme] of [
   await page.waitForSelector('.asset-row');
   await page.waitForTimeout(600);
   await page.screenshot({ path: `${out}/${name}-overview.png`, fullPage: false });
-  const cell = page.locator('.asset-row .history .cell').nth(80);
+  const cell = page.locator('.asset-row .history-cells').first();
   await page.mouse.wheel(0, 500);
   await page.waitForTimeout(300);
   await page.screenshot({ path: `${out}/${name}-rows.png` });
   if (await cell.count()) {
-    await cell.hover();
+    await cell.hover({ position: { x: ((await cell.boundingBox()).width * 80.5) / 90, y: 10 } });
     await page.waitForTimeout(400);
     await page.screenshot({ path: `${out}/${name}-tooltip.png` });
   }

@@ -5,7 +5,7 @@
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { History, HistoryDay, Status } from '../api/types';
 import { assetPath, get } from '../api/client';
-import { byDate, cellClass, dayTooltip, historyCells, type DayCell } from '../lib/history';
+import { byDate, cellCodes, dayTooltip, historyCells, type DayCell } from '../lib/history';
 import { useTimezone } from '../lib/context';
 
 interface Props {
@@ -57,6 +57,24 @@ export const HistoryBar = memo(function HistoryBar({ assetKey, name, history, da
     } else if (e.key === 'Escape') setActive(null);
   };
 
+  // One handler for the whole bar: the day under the pointer follows from its x position.
+  const onMove = (e: React.MouseEvent<SVGSVGElement>) => {
+    const r = e.currentTarget.getBoundingClientRect();
+    if (r.width <= 0) return;
+    const i = Math.floor(((e.clientX - r.left) / r.width) * cells.length);
+    if (i !== active) show(i);
+  };
+
+  // Seven elements per bar instead of ninety: one path per status, one rectangle per day inside it.
+  const paths = useMemo(() => {
+    const by = new Map<string, string>();
+    cells.forEach((c, i) => {
+      const k = c.status ?? 'none';
+      by.set(k, (by.get(k) ?? '') + `M${i + 0.1} 0h0.8v10h-0.8z`);
+    });
+    return [...by.entries()];
+  }, [cells]);
+
   const counts = useMemo(() => {
     const c = { fresh: 0, warn: 0, error: 0, unknown: 0, none: 0 };
     for (const cell of cells) c[cell.status ?? 'none']++;
@@ -82,18 +100,18 @@ export const HistoryBar = memo(function HistoryBar({ assetKey, name, history, da
       onKeyDown={onKey}
       onFocus={() => active === null && show(cells.length - 1)}
       onBlur={() => setActive(null)}
+      data-active={active ?? undefined}
+      data-cells={cellCodes(cells)}
       onMouseLeave={() => document.activeElement !== barRef.current && setActive(null)}
     >
-      <div className="history-cells">
-        {cells.map((c, i) => (
-          <span
-            key={c.date}
-            className={cellClass(c.status) + (i === active ? ' cell-active' : '')}
-            data-date={c.date}
-            onMouseEnter={() => show(i)}
-          />
+      <svg className="history-cells" viewBox={`0 0 ${cells.length} 10`} preserveAspectRatio="none" onMouseMove={onMove} aria-hidden="true">
+        {paths.map(([status, d]) => (
+          <path key={status} d={d} className={`fill-${status}`} />
         ))}
-      </div>
+        {active !== null && (
+          <rect x={active - 0.05} y={0.4} width={0.9} height={9.2} className="cell-outline" vectorEffect="non-scaling-stroke" />
+        )}
+      </svg>
       {activeCell && (
         <div
           className={`tooltip${leftPct < 20 ? ' tooltip-left' : leftPct > 80 ? ' tooltip-right' : ''}`}

@@ -1,19 +1,36 @@
 // A window-scrolled, virtualized list: only the rows near the viewport are in the DOM, so
-// 10,000 assets scroll as smoothly as ten. Rows may have different heights (measured).
+// 10,000 assets scroll as smoothly as ten. Each kind of row has a fixed height (which may depend on
+// the screen width): measuring rows as they appear would redo the whole list's layout each time.
 
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
-import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 
 interface Props<R> {
   rows: readonly R[];
   rowKey: (row: R, index: number) => string;
-  estimate: (row: R) => number;
+  /** The row's height in pixels; `narrow` is true on phone-sized screens. */
+  size: (row: R, narrow: boolean) => number;
   render: (row: R, index: number) => ReactNode;
   onVisible?: (first: number, last: number) => void;
   label: string;
 }
 
-export function VirtualRows<R>({ rows, rowKey, estimate, render, onVisible, label }: Props<R>) {
+const NARROW = '(max-width: 820px)';
+
+function useNarrow(): boolean {
+  const [narrow, setNarrow] = useState(() => typeof matchMedia === 'function' && matchMedia(NARROW).matches);
+  useEffect(() => {
+    if (typeof matchMedia !== 'function') return;
+    const m = matchMedia(NARROW);
+    const on = () => setNarrow(m.matches);
+    m.addEventListener('change', on);
+    return () => m.removeEventListener('change', on);
+  }, []);
+  return narrow;
+}
+
+export function VirtualRows<R>({ rows, rowKey, size, render, onVisible, label }: Props<R>) {
+  const narrow = useNarrow();
   const listRef = useRef<HTMLDivElement>(null);
   const [margin, setMargin] = useState(0);
   useLayoutEffect(() => {
@@ -24,13 +41,13 @@ export function VirtualRows<R>({ rows, rowKey, estimate, render, onVisible, labe
     return () => ro.disconnect();
   }, []);
 
-  const v = useWindowVirtualizer({
-    count: rows.length,
-    estimateSize: (i) => estimate(rows[i]),
-    overscan: 8,
-    scrollMargin: margin,
-    getItemKey: (i) => rowKey(rows[i], i),
-  });
+  // Stable callbacks: the virtualizer lays out every row again whenever they change identity.
+  const fns = useRef({ size, rowKey });
+  fns.current = { size, rowKey };
+  const estimateSize = useCallback((i: number) => fns.current.size(rows[i], narrow), [rows, narrow]);
+  const getItemKey = useCallback((i: number) => fns.current.rowKey(rows[i], i), [rows]);
+  const v = useWindowVirtualizer({ count: rows.length, estimateSize, overscan: 8, scrollMargin: margin, getItemKey });
+  useLayoutEffect(() => v.measure(), [narrow, v]);
   const items = v.getVirtualItems();
   const first = items.length ? items[0].index : 0;
   const last = items.length ? items[items.length - 1].index : -1;
@@ -45,9 +62,8 @@ export function VirtualRows<R>({ rows, rowKey, estimate, render, onVisible, labe
           key={it.key}
           role="listitem"
           data-index={it.index}
-          ref={v.measureElement}
           className="vrow"
-          style={{ transform: `translateY(${it.start - margin}px)` }}
+          style={{ height: it.size, transform: `translateY(${it.start - margin}px)` }}
         >
           {render(rows[it.index], it.index)}
         </div>

@@ -61,8 +61,8 @@ describe('HistoryBar', () => {
 
   it('draws one cell per day, grey for days without data', () => {
     render(<HistoryBar assetKey="w:a.b" name="orders" days={days} />);
-    const cells = document.querySelectorAll('.cell');
-    expect([...cells].map((c) => c.className)).toEqual(['cell cell-fresh', 'cell cell-none', 'cell cell-warn']);
+    expect(screen.getByRole('group').getAttribute('data-cells')).toBe('f-w');
+    expect([...document.querySelectorAll('.history-cells path')].map((p) => p.getAttribute('class'))).toEqual(['fill-fresh', 'fill-none', 'fill-warn']);
   });
 
   it('shows the last day on focus and moves with the arrow keys', () => {
@@ -94,18 +94,20 @@ describe('HistoryBar', () => {
       const history = Array(90).fill('fresh');
       history[89] = 'error';
       render(<HistoryBar assetKey="w:a.b" name="orders" history={history} />);
-      const cells = document.querySelectorAll('.cell');
-      expect(cells).toHaveLength(90);
+      expect(screen.getByRole('group').getAttribute('data-cells')).toBe('f'.repeat(89) + 'e');
+      const strip = document.querySelector('.history-cells') as HTMLElement;
+      strip.getBoundingClientRect = () => ({ left: 0, top: 0, right: 900, bottom: 26, width: 900, height: 26, x: 0, y: 0, toJSON: () => ({}) });
       expect(fetchMock).not.toHaveBeenCalled();
       await act(async () => {
-        fireEvent.mouseEnter(cells[89]);
+        fireEvent.mouseMove(strip, { clientX: 895 });
       });
       expect(fetchMock).toHaveBeenCalledTimes(1);
       expect((fetchMock.mock.calls[0] as unknown[])[0]).toBe('/api/v1/assets/w%3Aa.b/history?days=90');
       expect(screen.getByRole('tooltip').textContent).toContain('Stale: 5 h');
       await act(async () => {
-        fireEvent.mouseEnter(cells[88]);
+        fireEvent.mouseMove(strip, { clientX: 885 });
       });
+      expect(screen.getByRole('group').getAttribute('data-active')).toBe('88');
       expect(fetchMock).toHaveBeenCalledTimes(1);
     });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryDay, Status } from '../api/types';
-import { cellClass, dayTooltip, freshShare, historyCells } from './history';
+import { cellCodes, dayTooltip, freshShare, historyCells } from './history';
 
 const NOW = Date.parse('2026-11-26T10:00:00Z');
 
@@ -40,10 +40,9 @@ describe('historyCells', () => {
 });
 
 describe('cells and tooltips', () => {
-  it('gives each status its own class and grey for no data', () => {
-    expect(cellClass('fresh')).toBe('cell cell-fresh');
-    expect(cellClass('error')).toBe('cell cell-error');
-    expect(cellClass(null)).toBe('cell cell-none');
+  it('writes the bar as one letter per day, with a dash for no data', () => {
+    const d = (status: Status | null) => ({ date: '2026-11-26', status });
+    expect(cellCodes([d('fresh'), d('warn'), d('error'), d('unknown'), d(null)])).toBe('fweu-');
   });
 
   it('lists minutes per status, largest first', () => {

@@ -14,18 +14,29 @@ export interface DayCell {
  * A shorter history is padded at the front with days without data, so the bar always has `days` cells.
  */
 export function historyCells(history: readonly (Status | null)[] | undefined, now: number, timeZone: string, days = 90): DayCell[] {
-  const today = dateInZone(now, timeZone);
+  const dates = lastDates(dateInZone(now, timeZone), days);
   const h = (history ?? []).slice(-days);
   const pad = days - h.length;
-  const cells: DayCell[] = [];
-  for (let i = 0; i < days; i++) {
-    cells.push({ date: addDays(today, i - (days - 1)), status: i < pad ? null : (h[i - pad] ?? null) });
-  }
+  const cells: DayCell[] = new Array(days);
+  for (let i = 0; i < days; i++) cells[i] = { date: dates[i], status: i < pad ? null : (h[i - pad] ?? null) };
   return cells;
 }
 
-export function cellClass(status: Status | null): string {
-  return status ? `cell cell-${status}` : 'cell cell-none';
+// Every row of a list shares the same dates: work them out once per day.
+let datesKey = '';
+let datesCache: string[] = [];
+function lastDates(today: string, days: number): string[] {
+  const key = `${today}|${days}`;
+  if (key !== datesKey) {
+    datesCache = Array.from({ length: days }, (_, i) => addDays(today, i - (days - 1)));
+    datesKey = key;
+  }
+  return datesCache;
+}
+
+/** One letter per day (f fresh, w late, e stale, u unknown, - no data): the bar's shape as text. */
+export function cellCodes(cells: readonly DayCell[]): string {
+  return cells.map((c) => (c.status ? c.status[0] : '-')).join('');
 }
 
 /** Short word for a cell: "Fresh", "Late", "Stale", "Unknown", "No data". */

@@ -30,6 +30,18 @@ export function formatAgo(iso: string | null | undefined, now: number = Date.now
   return diff > 0 ? `${words} ago` : `in ${words}`;
 }
 
+// Intl formatters are costly to build and rows render often: keep one per zone and style.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const id = `${locale}|${JSON.stringify(opts)}`;
+  let f = formatters.get(id);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, opts);
+    formatters.set(id, f);
+  }
+  return f;
+}
+
 /** An exact time in the given IANA zone, with the zone's name: "26 Nov 2026, 10:28:45 UTC". */
 export function formatExact(iso: string | null | undefined, timeZone?: string): string {
   if (!iso) return 'never';
@@ -46,9 +58,9 @@ export function formatExact(iso: string | null | undefined, timeZone?: string): 
     timeZoneName: 'short',
   };
   try {
-    return new Intl.DateTimeFormat('en-GB', { ...opts, timeZone: timeZone || 'UTC' }).format(t);
+    return formatter('en-GB', { ...opts, timeZone: timeZone || 'UTC' }).format(t);
   } catch {
-    return new Intl.DateTimeFormat('en-GB', { ...opts, timeZone: 'UTC' }).format(t);
+    return formatter('en-GB', { ...opts, timeZone: 'UTC' }).format(t);
   }
 }
 
@@ -65,9 +77,9 @@ export function formatMinutes(minutes: number): string {
 export function dateInZone(instant: number, timeZone = 'UTC'): string {
   let parts: Intl.DateTimeFormatPart[];
   try {
-    parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
+    parts = formatter('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
   } catch {
-    parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
+    parts = formatter('en-CA', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
   }
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
@@ -83,7 +95,7 @@ export function addDays(date: string, days: number): string {
 /** "Thu 26 Nov 2026" for "2026-11-26". */
 export function formatDate(date: string): string {
   const [y, m, d] = date.split('-').map(Number);
-  return new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+  return formatter('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
     Date.UTC(y, m - 1, d),
   );
 }

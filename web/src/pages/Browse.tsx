@@ -121,7 +121,7 @@ export function Browse() {
             rows={rows}
             label={`Assets in ${node.name}`}
             rowKey={(r) => (r.type === 'asset' ? r.asset.key : 'more')}
-            estimate={(r) => (r.type === 'asset' ? 68 : 48)}
+            size={(r, narrow) => (r.type === 'asset' ? (narrow ? 100 : 64) : 56)}
             onVisible={onVisible}
             render={(r) => (r.type === 'asset' ? <AssetRow asset={r.asset} /> : <Loading label="Loading more…" />)}
           />

@@ -21,7 +21,8 @@ type Row =
   | { type: 'more'; base: string }
   | { type: 'note'; text: string; id: string };
 
-const ESTIMATE = { group: 56, asset: 68, more: 48, note: 48 } as const;
+const SIZE = { group: 56, asset: 64, more: 56, note: 48 } as const;
+const SIZE_NARROW = { group: 52, asset: 100, more: 56, note: 48 } as const;
 
 /** The list query for a filtered view, or null when the view cannot match anything. */
 export function flatQuery(v: ViewState): string | null {
@@ -141,7 +142,7 @@ export function Overview() {
             rows={rows}
             label={filtered ? 'Matching assets' : 'Assets by connection'}
             rowKey={(r) => (r.type === 'group' ? `g:${r.node.key}` : r.type === 'asset' ? `a:${r.asset.key}` : r.type === 'more' ? `m:${r.base}` : r.id)}
-            estimate={(r) => ESTIMATE[r.type]}
+            size={(r, narrow) => (narrow ? SIZE_NARROW : SIZE)[r.type]}
             onVisible={onVisible}
             render={(r) =>
               r.type === 'group' ? (
