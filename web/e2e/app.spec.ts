@@ -68,6 +68,12 @@ test('sign in, see the overview banner and groups, and sign out', async ({ page 
   await expect(group.locator('.badge-text')).toHaveText(/Fresh|Late|Stale|Unknown/);
   const toggle = group.getByRole('button');
   await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  // Arrow keys move between rows; Enter on a group toggle opens or closes it.
+  await toggle.focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator('.vrow[data-index="1"] :focus')).toHaveCount(1);
+  await page.keyboard.press('ArrowUp');
+  await expect(toggle).toBeFocused();
   await toggle.click();
   await expect(toggle).toHaveAttribute('aria-expanded', 'false');
   await expect(page).toHaveURL(/[?&]open=/);

@@ -10,7 +10,8 @@ export interface ApiState<T> {
   reload: () => void;
 }
 
-export function useApi<T>(path: string | null): ApiState<T> {
+/** `refreshMs`: ask again this often while the page is visible (a status page stays current). */
+export function useApi<T>(path: string | null, refreshMs?: number): ApiState<T> {
   const [state, setState] = useState<{ path: string | null; data?: T; error?: ApiError; loading: boolean }>({
     path,
     loading: path !== null,
@@ -23,7 +24,7 @@ export function useApi<T>(path: string | null): ApiState<T> {
       return;
     }
     let live = true;
-    setState((s) => ({ path, data: s.path === path ? s.data : undefined, loading: true }));
+    setState((s) => ({ path, data: s.path === path ? s.data : undefined, error: s.path === path ? s.error : undefined, loading: true }));
     get<T>(path, tick > 0).then(
       (data) => live && setState({ path, data, loading: false }),
       (error: unknown) =>
@@ -40,5 +41,12 @@ export function useApi<T>(path: string | null): ApiState<T> {
   }, [path, tick]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
+  useEffect(() => {
+    if (!refreshMs || path === null) return;
+    const id = setInterval(() => {
+      if (document.visibilityState !== 'hidden') setTick((t) => t + 1);
+    }, refreshMs);
+    return () => clearInterval(id);
+  }, [refreshMs, path]);
   return { data: state.path === path ? state.data : undefined, error: state.error, loading: state.loading, reload };
 }

@@ -55,8 +55,25 @@ export function VirtualRows<R>({ rows, rowKey, size, render, onVisible, label }:
     onVisible?.(first, last);
   }, [first, last, onVisible, rows.length]);
 
+  // Up and down arrows move between rows (group toggles and asset links); Tab still visits everything.
+  const onKeyDown = (e: React.KeyboardEvent<HTMLDivElement>) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    const target = e.target as HTMLElement;
+    if (target.closest('.history') || target.tagName === 'INPUT' || target.tagName === 'SELECT') return;
+    const row = target.closest<HTMLElement>('.vrow');
+    if (!row) return;
+    const next = Number(row.dataset.index) + (e.key === 'ArrowDown' ? 1 : -1);
+    if (next < 0 || next >= rows.length) return;
+    e.preventDefault();
+    v.scrollToIndex(next, { align: 'auto' });
+    requestAnimationFrame(() => {
+      const el = listRef.current?.querySelector<HTMLElement>(`.vrow[data-index="${next}"]`);
+      el?.querySelector<HTMLElement>('button, a[href]')?.focus();
+    });
+  };
+
   return (
-    <div ref={listRef} className="vlist" role="list" aria-label={label} style={{ height: v.getTotalSize() }}>
+    <div ref={listRef} className="vlist" role="list" aria-label={label} style={{ height: v.getTotalSize() }} onKeyDown={onKeyDown}>
       {items.map((it) => (
         <div
           key={it.key}

@@ -36,8 +36,8 @@ export function flatQuery(v: ViewState): string | null {
 
 export function Overview() {
   const [view, update] = useViewState();
-  const summary = useApi<Summary>('/api/v1/summary');
-  const tree = useApi<{ nodes: TreeNode[] }>('/api/v1/tree');
+  const summary = useApi<Summary>('/api/v1/summary', 60_000);
+  const tree = useApi<{ nodes: TreeNode[] }>('/api/v1/tree', 60_000);
   const filtered = isFiltered(view);
   const keepImpacted = useMemo(() => (view.view === 'impacted' ? (a: AssetSummary) => a.impacted : undefined), [view.view]);
   const lists = usePagedLists(500, keepImpacted);
