@@ -224,7 +224,8 @@ createServer(async (req, res) => {
     if (q.get('impacted') === 'true') list = list.filter((a) => a.impacted);
     if (q.get('q')) list = list.filter((a) => a.key.toLowerCase().includes(q.get('q').toLowerCase()));
     const sort = q.get('sort') ?? 'name';
-    const cmp = sort.endsWith('name') ? (a, b) => a.name.localeCompare(b.name) : (a, b) => SEV[a.status] - SEV[b.status] || (a.age_seconds ?? 0) - (b.age_seconds ?? 0);
+    const age = (a) => a.age_seconds ?? -1;
+    const cmp = sort.endsWith('name') ? (a, b) => a.name.localeCompare(b.name) || a.key.localeCompare(b.key) : (a, b) => age(b) - age(a) || a.key.localeCompare(b.key);
     list = [...list].sort(sort.startsWith('-') ? (a, b) => cmp(b, a) : cmp);
     const limit = Math.min(1000, Number(q.get('limit') ?? 100));
     const start = Number(q.get('cursor') ?? 0);

@@ -56,8 +56,8 @@ describe('API client', () => {
 
 describe('overview query', () => {
   it('asks for late and stale assets in the "late or stale" view', () => {
-    expect(flatQuery({ ...DEFAULT_VIEW, view: 'broken' })).toBe('/api/v1/assets?status=warn%2Cerror&leaves=true&sort=-staleness');
-    expect(flatQuery({ ...DEFAULT_VIEW, view: 'broken', status: ['error', 'fresh'] })).toBe('/api/v1/assets?status=error&leaves=true&sort=-staleness');
+    expect(flatQuery({ ...DEFAULT_VIEW, view: 'broken' })).toBe('/api/v1/assets?status=warn%2Cerror&leaves=true&sort=staleness');
+    expect(flatQuery({ ...DEFAULT_VIEW, view: 'broken', status: ['error', 'fresh'] })).toBe('/api/v1/assets?status=error&leaves=true&sort=staleness');
     expect(flatQuery({ ...DEFAULT_VIEW, view: 'broken', status: ['fresh'] })).toBeNull();
   });
   it('asks for impacted assets and carries search, owner and tag', () => {

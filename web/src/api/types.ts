@@ -88,7 +88,7 @@ export interface AssetRef {
 
 export interface AssetDetail {
   asset: AssetSummary & { description?: string | null; url?: string | null };
-  policy: { name: string; origin: string | null; rule: Rule | null } | null;
+  policy: { name: string | null; origin: string | null; rule: Rule | null } | null;
   observations: Observation[];
   intervals: Interval[];
   ancestors: AssetRef[];

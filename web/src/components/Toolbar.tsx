@@ -26,8 +26,8 @@ function DebouncedInput({ value, onCommit, ...rest }: { value: string; onCommit:
 }
 
 const SORT_LABEL: Record<Sort, string> = {
-  '-staleness': 'Stalest first',
-  staleness: 'Freshest first',
+  staleness: 'Stalest first',
+  '-staleness': 'Freshest first',
   name: 'Name A–Z',
   '-name': 'Name Z–A',
 };

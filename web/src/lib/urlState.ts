@@ -1,11 +1,12 @@
 // The overview's whole view lives in the URL, so a link shows someone else the same thing.
-//   ?q=orders&status=warn,error&owner=ana&tag=finance&sort=-staleness&view=impacted&open=k1&open=k2
+//   ?q=orders&status=warn,error&owner=ana&tag=finance&sort=name&view=impacted&open=k1&open=k2
 
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import type { Status } from '../api/types';
 import { isStatus } from './status';
 
+/** `staleness`: oldest data first (the API's order); `-staleness` the reverse. */
 export type Sort = 'staleness' | '-staleness' | 'name' | '-name';
 export type ViewMode = 'all' | 'broken' | 'impacted';
 
@@ -19,7 +20,7 @@ export interface ViewState {
   open: string[] | null; // keys of expanded groups; null: the default (every connection open)
 }
 
-export const DEFAULT_VIEW: ViewState = { q: '', status: [], owner: '', tag: '', sort: '-staleness', view: 'all', open: null };
+export const DEFAULT_VIEW: ViewState = { q: '', status: [], owner: '', tag: '', sort: 'staleness', view: 'all', open: null };
 
 const SORTS: Sort[] = ['staleness', '-staleness', 'name', '-name'];
 const VIEWS: ViewMode[] = ['all', 'broken', 'impacted'];

@@ -98,7 +98,7 @@ export function AssetPage() {
             <dd>
               {d.policy ? (
                 <>
-                  <strong>{d.policy.name}</strong>
+                  <strong>{d.policy.name ?? 'Default policy'}</strong>
                   {d.policy.origin && <span className="muted"> ({d.policy.origin})</span>}
                   <br />
                   {describeRule(d.policy.rule)}

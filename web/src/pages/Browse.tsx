@@ -103,8 +103,8 @@ export function Browse() {
           <label className="field field-inline">
             <span>Sort</span>
             <select value={view.sort} onChange={(e) => update({ sort: e.target.value as typeof view.sort }, { replace: true })}>
-              <option value="-staleness">Stalest first</option>
-              <option value="staleness">Freshest first</option>
+              <option value="staleness">Stalest first</option>
+              <option value="-staleness">Freshest first</option>
               <option value="name">Name A–Z</option>
               <option value="-name">Name Z–A</option>
             </select>
