@@ -16,7 +16,8 @@ import { usePagedLists } from '../lib/pages';
 import { browseUrl, findPath } from '../lib/paths';
 import { countsPhrase } from '../lib/status';
 import { useViewState } from '../lib/urlState';
-import type { AssetSummary } from '../api/types';
+import type { AssetSummary, Summary } from '../api/types';
+import { Ago } from '../components/Time';
 
 type Row = { type: 'asset'; asset: AssetSummary } | { type: 'more' };
 
@@ -90,12 +91,14 @@ export function Browse() {
         <StatusBadge status={node.status} size="lg" label={`Worst: ${labelOf(node.status)}`} />
       </header>
       <CountsBar node={node} />
+      {node.kind === 'connection' && <ConnectionInfo name={node.name} />}
       {node.children.length > 0 && (
         <section aria-labelledby="groups-title">
           <h2 id="groups-title">Groups</h2>
           <GroupList nodes={node.children} />
         </section>
       )}
+      {page?.started && !page.loading && !page.error && page.items.length === 0 && node.children.length > 0 ? null : (
       <section aria-labelledby="leaves-title">
         <div className="section-head">
           <h2 id="leaves-title">Assets</h2>
@@ -127,7 +130,43 @@ export function Browse() {
           />
         )}
       </section>
+      )}
     </div>
+  );
+}
+
+/** When the connection last collected, when it collects next, and its error if the last run failed. */
+function ConnectionInfo({ name }: { name: string }) {
+  const summary = useApi<Summary>('/api/v1/summary');
+  const c = summary.data?.connections.find((x) => x.name === name);
+  if (!c) return null;
+  return (
+    <section className="card connection-info" aria-label="Collection">
+      <dl className="facts">
+        <dt>Type</dt>
+        <dd>{c.type}</dd>
+        <dt>Last collected</dt>
+        <dd>
+          <Ago iso={c.last_run} />
+          {c.last_success !== c.last_run && (
+            <span className="muted">
+              {' '}
+              · last success <Ago iso={c.last_success} />
+            </span>
+          )}
+        </dd>
+        <dt>Next collection</dt>
+        <dd>
+          <Ago iso={c.next_run} />
+        </dd>
+        {c.error && (
+          <>
+            <dt>Error</dt>
+            <dd className="error-text">{c.error}</dd>
+          </>
+        )}
+      </dl>
+    </section>
   );
 }
 
