@@ -1,23 +1,1149 @@
 #include "config/load.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <map>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <yaml-cpp/yaml.h>
+
+#include "core/cron.h"
+#include "core/log.h"
+#include "core/time.h"
+#include "model/selector.h"
 
 namespace freshwatch::config {
+namespace {
+
+namespace fs = std::filesystem;
+using Keys = std::vector<std::string_view>;
+
+// ---------------------------------------------------------------------------------------------
+// Connection types: one row per type. A new connector type adds a row (and, when it brings keys
+// of its own, their parsing in Loader::connection_key()).
+
+const Keys kCommonConnectionKeys = {"name",    "type",    "schedule",      "jitter",
+                                    "timeout", "retries", "retry_backoff", "include",
+                                    "exclude", "owner",   "tags"};
+
+bool is_postgres_dsn(std::string_view dsn) {
+  return dsn.starts_with("postgres://") || dsn.starts_with("postgresql://") ||
+         dsn.find('=') != std::string_view::npos;
+}
+bool is_mysql_dsn(std::string_view dsn) {
+  return dsn.starts_with("mysql://") || dsn.starts_with("mariadb://");
+}
+
+struct ConnectionType {
+  std::string_view type;
+  Keys keys;      // accepted beyond kCommonConnectionKeys
+  Keys required;  // beyond name and type
+  std::string_view required_hint;
+  bool (*dsn_ok)(std::string_view) = nullptr;  // checks `dsn` when the type takes one
+  std::string_view dsn_hint;
+};
+
+const std::vector<ConnectionType>& connection_types() {
+  static const std::vector<ConnectionType> types = {
+      {"postgres",
+       {"dsn", "mode", "loaded_at_field", "filter", "concurrency", "tables", "naive_timezone"},
+       {"dsn"},
+       "dsn: ${WAREHOUSE_DSN}, a libpq keyword string or postgresql:// URI",
+       is_postgres_dsn,
+       "write postgresql://user@host:5432/db or 'host=... dbname=... user=...'"},
+      {"mysql",
+       {"dsn", "mode", "loaded_at_field", "filter", "concurrency", "tables", "naive_timezone"},
+       {"dsn"},
+       "dsn: ${MYSQL_DSN}, as mysql://user:password@host:3306/db",
+       is_mysql_dsn,
+       "write mysql://user:password@host:3306/db"},
+      {"sqlite",
+       {"path", "loaded_at_field", "filter", "tables", "naive_timezone"},
+       {"path"},
+       "path: warehouse.db, relative to the configuration file's folder"},
+      {"dbt", {"artifacts"}, {"artifacts"}, "artifacts: target, the folder holding manifest.json"},
+  };
+  return types;
+}
+
+const ConnectionType* find_connection_type(std::string_view type) {
+  for (const auto& t : connection_types())
+    if (t.type == type) return &t;
+  return nullptr;
+}
+
+const Keys kTopLevelKeys = {"timezone",       "naive_timezone", "store",   "server",
+                            "default_policy", "connections",    "policies"};
+const Keys kStoreKeys = {"sqlite", "observation_retention"};
+const Keys kServerKeys = {"listen", "request_timeout", "max_body_bytes", "session_ttl"};
+const Keys kTableKeys = {"match", "loaded_at_field", "filter", "owner", "tags"};
+const Keys kRuleKeys = {"warn_after", "error_after", "deadline", "calendar"};
+const Keys kPolicyKeys = {"select", "name", "warn_after", "error_after", "deadline", "calendar"};
+const Keys kThresholdKeys = {"count", "period"};
+const Keys kDeadlineKeys = {"cron", "timezone", "grace", "missed"};
+const Keys kCalendarKeys = {"warn_after_days", "error_after_days"};
+const Keys kModes = {"metadata", "query"};
+const Keys kPeriods = {"minute", "hour", "day"};
+const Keys kMissedStatuses = {"warn", "error"};
+
+// Keys whose values are secrets: shown redacted, never as read.
+bool is_secret_key(std::string_view key) {
+  for (std::string_view word : {"dsn", "password", "token", "secret"})
+    if (key.find(word) != std::string_view::npos) return true;
+  return false;
+}
+
+// Cron expressions (schedule, deadline.cron) are checked here and nowhere else.
+std::optional<std::string> cron_problem(std::string_view text) {
+  auto schedule = core::CronSchedule::parse(text);
+  if (schedule) return std::nullopt;
+  return schedule.error().message;
+}
+
+// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// The closest candidate when it is close enough to be a likely typo.
+template <typename Range>
+std::optional<std::string> closest(std::string_view word, const Range& candidates) {
+  const std::string w = lower(word);
+  std::optional<std::string> best;
+  std::size_t best_distance = std::max<std::size_t>(1, std::min<std::size_t>(3, w.size() / 3)) + 1;
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(w, lower(c));
+    if (d < best_distance) best_distance = d, best = std::string(c);
+  }
+  return best;
+}
+
+std::string did_you_mean(std::string_view word, const Keys& candidates) {
+  if (auto c = closest(word, candidates)) return fmt::format("did you mean '{}'?", *c);
+  return {};
+}
+
+std::string one_of(const Keys& values) {
+  if (values.size() == 1) return std::string(values[0]);
+  std::string out;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) out += i + 1 == values.size() ? " or " : ", ";
+    out += values[i];
+  }
+  return out;
+}
+
+bool contains(const Keys& keys, std::string_view key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+const char* node_kind(const YAML::Node& node) {
+  if (node.IsMap()) return "a mapping";
+  if (node.IsSequence()) return "a list";
+  if (node.IsNull()) return "nothing";
+  return "a single value";
+}
+
+bool valid_connection_name(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+bool valid_variable_name(std::string_view name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+std::optional<std::int64_t> parse_int(std::string_view s) {
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+// "1048576", "512KiB", "10MB", "1GiB".
+std::optional<std::int64_t> parse_size(std::string_view s) {
+  struct Unit {
+    std::string_view suffix;
+    std::int64_t factor;
+  };
+  static constexpr Unit kUnits[] = {{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30},
+                                    {"KB", 1000},     {"MB", 1000000},  {"GB", 1000000000},
+                                    {"B", 1}};
+  std::int64_t factor = 1;
+  for (const auto& u : kUnits) {
+    if (s.ends_with(u.suffix)) {
+      factor = u.factor;
+      s.remove_suffix(u.suffix.size());
+      break;
+    }
+  }
+  auto n = parse_int(s);
+  if (!n || *n < 0 || *n > std::numeric_limits<std::int64_t>::max() / factor) return std::nullopt;
+  return *n * factor;
+}
+
+// One key of a mapping as written: its key node and value node.
+struct Entry {
+  std::string key;
+  YAML::Node key_node;
+  YAML::Node value;
+};
+
+// The entries of a mapping, after unknown and duplicate keys were reported.
+struct Fields {
+  std::vector<Entry> entries;
+  // Keys offered by a "did you mean"; their absence is not reported again.
+  std::vector<std::string> suggested;
+  bool was_suggested(std::string_view key) const {
+    return std::find(suggested.begin(), suggested.end(), key) != suggested.end();
+  }
+  // The entry for `key` when it is present with a value (an empty value counts as absent).
+  const Entry* get(std::string_view key) const {
+    for (const auto& e : entries)
+      if (e.key == key && !e.value.IsNull()) return &e;
+    return nullptr;
+  }
+};
+
+// A scalar after substitution. `shown` is what messages may print: the text as written when it
+// held a ${...} reference, and redacted when the key holds secrets.
+struct Text {
+  std::string value;
+  std::string shown;
+};
+
+class Loader {
+ public:
+  Loader(std::string_view source, std::string path, const LoadOptions& options)
+      : source_(source), path_(std::move(path)), options_(options) {
+    std::error_code ec;
+    fs::path absolute =
+        path_.empty() ? fs::current_path(ec) / "freshwatch.yml" : fs::absolute(fs::path(path_), ec);
+    base_dir_ = absolute.parent_path();
+  }
+
+  LoadResult run() {
+    result_.config.path = path_;
+    YAML::Node root;
+    try {
+      root = YAML::Load(std::string(source_));
+    } catch (const YAML::Exception& e) {
+      report(e.mark, fmt::format("YAML syntax error: {}", e.msg),
+             "check the indentation, quotes and brackets here");
+      return finish();
+    }
+    try {
+      top_level(root);
+    } catch (const std::exception& e) {
+      report(YAML::Mark::null_mark(),
+             fmt::format("internal error while reading the configuration: {}", e.what()), "");
+    }
+    return finish();
+  }
+
+  void report(const YAML::Mark& mark, std::string message, std::string hint = {}) {
+    result_.problems.push_back({location(mark), std::move(message), std::move(hint)});
+  }
+
+ private:
+  Location location(const YAML::Mark& mark) const {
+    if (mark.is_null() || mark.line < 0) return {path_, 0, 0};
+    return {path_, mark.line + 1, mark.column + 1};
+  }
+  std::string origin(const YAML::Mark& mark) const {
+    const Location l = location(mark);
+    return l.line ? fmt::format("{}:{}:{}", l.file, l.line, l.column) : l.file;
+  }
+
+  LoadResult finish() {
+    std::stable_sort(result_.problems.begin(), result_.problems.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) {
+                       return std::pair(a.location.line, a.location.column) <
+                              std::pair(b.location.line, b.location.column);
+                     });
+    return std::move(result_);
+  }
+
+  // Where a value's problems are reported: the value, or its key when the value is empty.
+  static YAML::Mark at(const Entry& e) {
+    return e.value.IsNull() || e.value.Mark().is_null() ? e.key_node.Mark() : e.value.Mark();
+  }
+
+  // A list item's position. An empty item has none of its own (the parser gives the next
+  // token's), so its dash is used.
+  YAML::Mark item_mark(const YAML::Node& node) const {
+    const YAML::Mark m = node.Mark();
+    if (!node.IsNull() || m.is_null() || m.pos <= 0) return m;
+    std::size_t p = std::min<std::size_t>(m.pos, source_.size());
+    while (p > 0 && std::isspace(static_cast<unsigned char>(source_[p - 1]))) --p;
+    if (p == 0 || source_[p - 1] != '-') return m;
+    YAML::Mark dash;
+    dash.pos = static_cast<int>(p - 1);
+    dash.line = static_cast<int>(std::count(source_.begin(), source_.begin() + dash.pos, '\n'));
+    const auto line_start = source_.rfind('\n', dash.pos == 0 ? 0 : dash.pos - 1);
+    dash.column = line_start == std::string_view::npos || dash.pos == 0
+                      ? dash.pos
+                      : dash.pos - static_cast<int>(line_start) - 1;
+    return dash;
+  }
+
+  std::string resolve_path(const std::string& p) const {
+    if (p.empty() || p == ":memory:" || p.starts_with("file:")) return p;
+    fs::path path(p);
+    if (path.is_absolute()) return path.lexically_normal().string();
+    return (base_dir_ / path).lexically_normal().string();
+  }
+
+  // ---- mappings ------------------------------------------------------------------------------
+
+  // Reads a mapping, reporting keys outside `allowed` (with a did-you-mean, or `explain` when it
+  // knows better) and keys given twice. Empty when `node` is not a mapping.
+  std::optional<Fields> fields(const YAML::Node& node, const YAML::Mark& where,
+                               std::string_view what, const Keys& allowed,
+                               const std::function<std::string(std::string_view)>& explain = {}) {
+    if (!node.IsMap()) {
+      report(node.IsNull() ? where : node.Mark(),
+             fmt::format("{}: expected a mapping of keys ({}), not {}", what,
+                         fmt::join(allowed, ", "), node_kind(node)));
+      return std::nullopt;
+    }
+    Fields out;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const YAML::Node key = it->first;
+      if (!key.IsScalar()) {
+        report(key.Mark(), fmt::format("{}: a key must be a word, not {}", what, node_kind(key)));
+        continue;
+      }
+      const std::string name = key.Scalar();
+      if (!contains(allowed, name)) {
+        std::string hint;
+        if (auto c = closest(name, allowed)) {
+          hint = fmt::format("did you mean '{}'?", *c);
+          out.suggested.push_back(*c);
+        }
+        if (hint.empty() && explain) hint = explain(name);
+        if (hint.empty()) hint = fmt::format("{} takes: {}", what, fmt::join(allowed, ", "));
+        report(key.Mark(), fmt::format("unknown key '{}' in {}", name, what), hint);
+        continue;
+      }
+      auto first = std::find_if(out.entries.begin(), out.entries.end(),
+                                [&](const Entry& e) { return e.key == name; });
+      if (first != out.entries.end()) {
+        report(key.Mark(), fmt::format("key '{}' appears twice in {}", name, what),
+               fmt::format("the first is at line {}, column {}; keep one",
+                           location(first->key_node.Mark()).line,
+                           location(first->key_node.Mark()).column));
+        continue;
+      }
+      out.entries.push_back({name, key, it->second});
+    }
+    return out;
+  }
+
+  // ---- scalars -------------------------------------------------------------------------------
+
+  // Where `token` occurs in the source, searching forward from `from` (a scalar's start).
+  YAML::Mark find_in_source(const YAML::Mark& from, std::string_view token,
+                            std::size_t* search_pos) const {
+    if (from.is_null() || from.pos < 0) return from;
+    const std::size_t start = std::max<std::size_t>(*search_pos, from.pos);
+    const std::size_t found = source_.find(token, start);
+    if (found == std::string_view::npos) return from;
+    *search_pos = found + token.size();
+    YAML::Mark m = from;
+    for (std::size_t i = from.pos; i < found; ++i) {
+      if (source_[i] == '\n') {
+        ++m.line;
+        m.column = 0;
+      } else {
+        ++m.column;
+      }
+    }
+    m.pos = static_cast<int>(found);
+    return m;
+  }
+
+  std::optional<std::string> getenv(const std::string& name) const {
+    if (options_.getenv) return options_.getenv(name);
+    if (const char* v = std::getenv(name.c_str())) return std::string(v);
+    return std::nullopt;
+  }
+
+  // Expands ${VAR}, ${VAR:-default} and ${file:PATH}; $${ stands for a literal ${.
+  std::optional<std::string> substitute(const YAML::Node& node, const std::string& raw,
+                                        std::string_view key, bool* substituted) {
+    std::string out;
+    bool ok = true;
+    std::size_t search_pos = 0;
+    std::size_t i = 0;
+    while (i < raw.size()) {
+      if (raw.compare(i, 3, "$${") == 0) {
+        out += "${";
+        i += 3;
+        continue;
+      }
+      if (raw.compare(i, 2, "${") != 0) {
+        out += raw[i++];
+        continue;
+      }
+      *substituted = true;
+      const std::size_t close = raw.find('}', i + 2);
+      if (close == std::string::npos) {
+        report(find_in_source(node.Mark(), "${", &search_pos),
+               fmt::format("{}: '${{' without a closing '}}'", key),
+               "write ${NAME}, or $${ for a literal ${");
+        return std::nullopt;
+      }
+      const std::string reference = raw.substr(i, close + 1 - i);
+      const std::string inner = raw.substr(i + 2, close - i - 2);
+      const YAML::Mark mark = find_in_source(node.Mark(), reference, &search_pos);
+      i = close + 1;
+      if (inner.starts_with("file:")) {
+        const std::string file = resolve_path(inner.substr(5));
+        std::error_code ec;
+        std::string why;
+        std::ifstream in;
+        if (inner.size() == 5) {
+          report(mark, fmt::format("{}: '${{file:}}' names no file", key),
+                 "write ${file:PATH}, with PATH relative to the configuration file's folder");
+          ok = false;
+          continue;
+        }
+        if (!fs::exists(file, ec))
+          why = "no such file";
+        else if (fs::is_directory(file, ec))
+          why = "it is a folder";
+        else if (in.open(file, std::ios::binary); !in)
+          why = std::strerror(errno);
+        if (!why.empty()) {
+          report(mark, fmt::format("{}: cannot read secret file {}: {}", key, file, why),
+                 "${file:PATH} reads PATH, relative to the configuration file's folder");
+          ok = false;
+          continue;
+        }
+        std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        while (!content.empty() && (content.back() == '\n' || content.back() == '\r'))
+          content.pop_back();
+        out += content;
+        continue;
+      }
+      std::string name = inner;
+      std::optional<std::string> fallback;
+      if (const auto dash = inner.find(":-"); dash != std::string::npos) {
+        name = inner.substr(0, dash);
+        fallback = inner.substr(dash + 2);
+      }
+      if (!valid_variable_name(name)) {
+        report(mark, fmt::format("{}: '{}' is not a variable reference", key, reference),
+               "write ${NAME} or ${NAME:-default} with a name of letters, digits and _, "
+               "${file:PATH}, or $${ for a literal ${");
+        ok = false;
+        continue;
+      }
+      auto value = getenv(name);
+      if (value && !value->empty()) {
+        out += *value;
+      } else if (fallback) {
+        out += *fallback;
+      } else if (value) {
+        out += *value;
+      } else {
+        report(mark, fmt::format("{}: environment variable {} is not set", key, name),
+               fmt::format("set it, or give a default: ${{{}:-VALUE}}", name));
+        ok = false;
+      }
+    }
+    if (!ok) return std::nullopt;
+    return out;
+  }
+
+  // A scalar value, substituted. Empty (after reporting) when it is not a scalar or a
+  // reference could not be resolved.
+  std::optional<Text> text(const Entry& e, std::string_view what = "a string") {
+    if (!e.value.IsScalar()) {
+      report(at(e), fmt::format("{}: expected {}, not {}", e.key, what, node_kind(e.value)));
+      return std::nullopt;
+    }
+    const std::string& raw = e.value.Scalar();
+    bool substituted = false;
+    auto value = substitute(e.value, raw, e.key, &substituted);
+    if (!value) return std::nullopt;
+    std::string shown = substituted ? raw : *value;
+    if (is_secret_key(e.key)) shown = core::redact_dsn(shown);
+    return Text{std::move(*value), std::move(shown)};
+  }
+
+  std::optional<std::string> string(const Entry& e, bool allow_empty = false) {
+    auto t = text(e);
+    if (!t) return std::nullopt;
+    if (!allow_empty && t->value.empty()) {
+      report(at(e), fmt::format("{}: empty value", e.key),
+             t->shown.empty() ? "give a value or leave the key out"
+                              : fmt::format("{} expanded to nothing", t->shown));
+      return std::nullopt;
+    }
+    return std::move(t->value);
+  }
+
+  std::optional<std::int64_t> integer(const Entry& e, std::int64_t min, std::int64_t max) {
+    auto t = text(e, "a whole number");
+    if (!t) return std::nullopt;
+    auto n = parse_int(t->value);
+    if (!n) {
+      report(at(e), fmt::format("{}: expected a whole number, not '{}'", e.key, t->shown));
+      return std::nullopt;
+    }
+    if (*n < min || *n > max) {
+      report(at(e), fmt::format("{}: {} is out of range", e.key, t->shown),
+             fmt::format("use {} to {}", min, max));
+      return std::nullopt;
+    }
+    return *n;
+  }
+
+  std::optional<core::Duration> duration(const Entry& e, bool allow_zero) {
+    auto t = text(e, "a duration");
+    if (!t) return std::nullopt;
+    auto d = core::parse_duration(t->value);
+    if (!d) {
+      report(at(e), fmt::format("{}: '{}' is not a duration", e.key, t->shown),
+             "write a number and a unit: 90s, 30m, 12h, 1d, 2w, or combined as 1h30m");
+      return std::nullopt;
+    }
+    if (d->count() < 0 || (!allow_zero && d->count() == 0)) {
+      report(at(e),
+             fmt::format("{}: '{}' must be {}", e.key, t->shown,
+                         allow_zero ? "zero or more" : "more than zero"),
+             "write a number and a unit: 90s, 30m, 12h, 1d, 2w");
+      return std::nullopt;
+    }
+    return *d;
+  }
+
+  std::optional<std::string> choice(const Entry& e, const Keys& allowed) {
+    auto t = text(e);
+    if (!t) return std::nullopt;
+    if (!contains(allowed, t->value)) {
+      report(at(e),
+             fmt::format("{}: '{}' is not one of {}", e.key, t->shown, fmt::join(allowed, ", ")),
+             t->shown == t->value ? did_you_mean(t->value, allowed) : std::string());
+      return std::nullopt;
+    }
+    return std::move(t->value);
+  }
+
+  std::optional<std::string> zone(const Entry& e) {
+    auto t = text(e, "a time zone");
+    if (!t) return std::nullopt;
+    if (core::find_zone(t->value)) return std::move(t->value);
+    std::string hint = "use an IANA name such as UTC or Europe/Berlin";
+    try {
+      std::vector<std::string> names;
+      for (const auto& z : date::get_tzdb().zones) names.push_back(z.name());
+      auto c = t->shown == t->value ? closest(t->value, names) : std::nullopt;
+      if (c) hint = fmt::format("did you mean '{}'?", *c);
+    } catch (const std::exception&) {
+    }
+    report(at(e), fmt::format("{}: unknown time zone '{}'", e.key, t->shown), hint);
+    return std::nullopt;
+  }
+
+  std::optional<std::string> cron(const Entry& e) {
+    auto t = text(e, "a cron expression");
+    if (!t) return std::nullopt;
+    if (auto problem = cron_problem(t->value)) {
+      const bool substituted = t->shown != t->value;
+      report(at(e),
+             substituted ? fmt::format("{}: '{}' is not a valid cron expression", e.key, t->shown)
+                         : fmt::format("{}: {}", e.key, *problem),
+             "for example \"*/15 * * * *\" for every 15 minutes, \"0 6 * * 1-5\" for weekdays at "
+             "06:00");
+      return std::nullopt;
+    }
+    return std::move(t->value);
+  }
+
+  std::optional<std::vector<std::string>> list(const Entry& e, std::string_view items,
+                                               std::string_view item, std::string_view example) {
+    if (!e.value.IsSequence()) {
+      report(at(e),
+             fmt::format("{}: expected a list of {}, not {}", e.key, items, node_kind(e.value)),
+             fmt::format("write {}: {}", e.key, example));
+      return std::nullopt;
+    }
+    std::vector<std::string> out;
+    bool ok = true;
+    for (const auto& node : e.value) {
+      Entry element{e.key, e.key_node, node};
+      if (!node.IsScalar()) {
+        report(node.IsNull() ? item_mark(node) : node.Mark(),
+               fmt::format("{}: expected {} in the list, not {}", e.key, item, node_kind(node)),
+               fmt::format("write {}: {}", e.key, example));
+        ok = false;
+        continue;
+      }
+      if (auto s = string(element))
+        out.push_back(std::move(*s));
+      else
+        ok = false;
+    }
+    if (!ok) return std::nullopt;
+    return out;
+  }
+
+  std::optional<model::Selector> selector(const Entry& e) {
+    auto t = text(e, "a selector");
+    if (!t) return std::nullopt;
+    auto s = model::parse_selector(t->value);
+    if (!s) {
+      const bool substituted = t->shown != t->value;
+      report(at(e),
+             substituted ? fmt::format("{}: '{}' is not a valid selector", e.key, t->shown)
+                         : fmt::format("{}: {}", e.key, s.error().message),
+             "selectors: a key glob such as 'warehouse:analytics.finance.*', or tag:NAME, "
+             "owner:NAME, connection:NAME, kind:KIND");
+      return std::nullopt;
+    }
+    return *s;
+  }
+
+  // ---- sections ------------------------------------------------------------------------------
+
+  void top_level(const YAML::Node& root) {
+    Config& c = result_.config;
+    if (!root.IsDefined() || root.IsNull()) {
+      report(root.Mark(), "the configuration is empty",
+             "start from examples/freshwatch.yml; it needs at least connections");
+      return;
+    }
+    auto f = fields(root, root.Mark(), "the top level", kTopLevelKeys);
+    if (!f) return;
+    if (auto* e = f->get("timezone"))
+      if (auto z = zone(*e)) c.timezone = *z;
+    if (auto* e = f->get("naive_timezone"))
+      if (auto z = zone(*e)) c.naive_timezone = *z;
+    if (auto* e = f->get("store")) store(*e);
+    if (auto* e = f->get("server")) server(*e);
+    if (auto* e = f->get("default_policy")) {
+      if (auto p = fields(e->value, at(*e), "default_policy", kRuleKeys))
+        if (auto rule = policy_rule(*p, e->value.Mark(), "default_policy"))
+          c.default_policy = {"default", *rule, origin(e->value.Mark())};
+    }
+    c.store.sqlite = resolve_path(c.store.sqlite);
+    if (auto* e = f->get("connections")) connections(*e);
+    if (auto* e = f->get("policies")) policies(*e);
+  }
+
+  void store(const Entry& entry) {
+    auto f = fields(entry.value, at(entry), "store", kStoreKeys);
+    if (!f) return;
+    StoreConfig& s = result_.config.store;
+    if (auto* e = f->get("sqlite"))
+      if (auto v = string(*e)) s.sqlite = *v;
+    if (auto* e = f->get("observation_retention"))
+      if (auto d = duration(*e, false)) s.observation_retention = *d;
+  }
+
+  void server(const Entry& entry) {
+    auto f = fields(entry.value, at(entry), "server", kServerKeys);
+    if (!f) return;
+    ServerConfig& s = result_.config.server;
+    if (auto* e = f->get("listen")) {
+      if (auto t = text(*e, "HOST:PORT")) {
+        const auto colon = t->value.rfind(':');
+        const auto port = colon == std::string::npos
+                              ? std::nullopt
+                              : parse_int(std::string_view(t->value).substr(colon + 1));
+        if (colon == std::string::npos || colon == 0 || !port || *port < 0 || *port > 65535)
+          report(at(*e), fmt::format("listen: '{}' is not HOST:PORT", t->shown),
+                 "write 127.0.0.1:8080, 0.0.0.0:8080 or [::1]:8080; port 0 picks a free one");
+        else
+          s.listen = t->value;
+      }
+    }
+    if (auto* e = f->get("request_timeout"))
+      if (auto d = duration(*e, false)) s.request_timeout = *d;
+    if (auto* e = f->get("max_body_bytes")) {
+      if (auto t = text(*e, "a size")) {
+        auto n = parse_size(t->value);
+        if (!n || *n == 0)
+          report(at(*e), fmt::format("max_body_bytes: '{}' is not a size", t->shown),
+                 "write a number of bytes more than zero, or with a unit: 512KiB, 1MiB, 10MB");
+        else
+          s.max_body_bytes = static_cast<std::size_t>(*n);
+      }
+    }
+    if (auto* e = f->get("session_ttl"))
+      if (auto d = duration(*e, false)) s.session_ttl = *d;
+  }
+
+  void connections(const Entry& entry) {
+    if (!entry.value.IsSequence()) {
+      report(at(entry),
+             fmt::format("connections: expected a list of connections, not {}",
+                         node_kind(entry.value)),
+             "write each as a list item: - name: warehouse");
+      return;
+    }
+    std::map<std::string, YAML::Mark> seen;
+    for (const auto& node : entry.value) connection(node, seen);
+  }
+
+  void connection(const YAML::Node& node, std::map<std::string, YAML::Mark>& seen) {
+    if (!node.IsMap()) {
+      report(item_mark(node),
+             fmt::format("connections: expected a connection (a mapping with name, type, ...), "
+                         "not {}",
+                         node_kind(node)));
+      return;
+    }
+    // The type decides which keys are allowed, so read it first.
+    std::optional<Text> type_text;
+    for (auto it = node.begin(); it != node.end() && !type_text; ++it)
+      if (it->first.IsScalar() && it->first.Scalar() == "type" && !it->second.IsNull())
+        type_text = text(Entry{"type", it->first, it->second}, "a connection type");
+    const ConnectionType* type = type_text ? find_connection_type(type_text->value) : nullptr;
+
+    Keys allowed = kCommonConnectionKeys;
+    if (type) {
+      allowed.insert(allowed.end(), type->keys.begin(), type->keys.end());
+    } else {
+      for (const auto& t : connection_types())
+        for (auto k : t.keys)
+          if (!contains(allowed, k)) allowed.push_back(k);
+    }
+    const std::string what = type ? fmt::format("a {} connection", type->type) : "a connection";
+    auto explain = [&](std::string_view key) -> std::string {
+      if (!type) return {};
+      Keys owners;
+      for (const auto& t : connection_types())
+        if (contains(t.keys, key)) owners.push_back(t.type);
+      if (owners.empty()) return {};
+      return fmt::format("{} is a key of {} connections; {} connections take {}", key,
+                         one_of(owners), type->type,
+                         fmt::join(type->keys.begin(), type->keys.end(), ", "));
+    };
+    auto f = fields(node, node.Mark(), what, allowed, explain);
+    if (!f) return;
+
+    ConnectionConfig c;
+    c.location = location(node.Mark());
+    c.naive_timezone = result_.config.naive_timezone;
+
+    if (auto* e = f->get("name")) {
+      if (auto n = string(*e)) {
+        if (!valid_connection_name(*n)) {
+          report(at(*e), fmt::format("name: '{}' may use only a-z, 0-9, _ and -", *n),
+                 "the name starts every asset key, as in warehouse:analytics.public.orders");
+        } else if (auto first = seen.find(*n); first != seen.end()) {
+          report(at(*e), fmt::format("name: connection '{}' is defined twice", *n),
+                 fmt::format("the first is at line {}; names must be unique",
+                             location(first->second).line));
+        } else {
+          seen.emplace(*n, e->value.Mark());
+        }
+        c.name = *n;
+      }
+    } else if (!f->was_suggested("name")) {
+      report(node.Mark(), "a connection needs a name",
+             "name: warehouse; use a-z, 0-9, _ and -, as the name starts every asset key");
+    }
+    const std::string label = !c.name.empty() ? fmt::format("connection '{}'", c.name)
+                              : type          ? fmt::format("a {} connection", type->type)
+                                              : std::string("a connection");
+
+    Keys type_names;
+    for (const auto& t : connection_types()) type_names.push_back(t.type);
+    if (auto* e = f->get("type")) {
+      if (type_text) {
+        if (!type) {
+          std::string hint = type_text->shown == type_text->value
+                                 ? did_you_mean(type_text->value, type_names)
+                                 : std::string();
+          report(at(*e), fmt::format("type: unknown connection type '{}'", type_text->shown),
+                 hint.empty() ? fmt::format("types: {}", fmt::join(type_names, ", ")) : hint);
+        }
+        c.type = type_text->value;
+      }
+    } else if (!f->was_suggested("type")) {
+      report(node.Mark(), fmt::format("{} needs a type", label),
+             fmt::format("type: {}", one_of(type_names)));
+    }
+    if (type) {
+      for (auto key : type->required)
+        if (!f->get(key) && !f->was_suggested(key))
+          report(node.Mark(), fmt::format("{} needs {}", label, key),
+                 std::string(type->required_hint));
+    }
+
+    for (const auto& e : f->entries)
+      if (!e.value.IsNull() && e.key != "name" && e.key != "type") connection_key(e, type, c);
+
+    if (type && contains(type->keys, "mode")) {
+      const Entry* mode = f->get("mode");
+      bool loaded_at_anywhere = !c.loaded_at_field.empty();
+      for (const auto& t : c.tables) loaded_at_anywhere |= !t.loaded_at_field.empty();
+      if (mode && c.mode == "metadata" && !c.loaded_at_field.empty())
+        report(at(*f->get("loaded_at_field")), "loaded_at_field: read only in query mode",
+               "remove it, or set mode: query");
+      if (mode && c.mode == "query" && !loaded_at_anywhere)
+        report(at(*mode), "mode: query mode needs loaded_at_field",
+               "add loaded_at_field: _loaded_at, the column holding each row's load time, here or "
+               "under tables");
+    }
+    result_.config.connections.push_back(std::move(c));
+  }
+
+  void connection_key(const Entry& e, const ConnectionType* type, ConnectionConfig& c) {
+    const std::string& k = e.key;
+    if (k == "schedule") {
+      if (auto v = cron(e)) c.schedule = *v;
+    } else if (k == "jitter") {
+      if (auto d = duration(e, true)) c.jitter = *d;
+    } else if (k == "timeout") {
+      if (auto d = duration(e, false)) c.timeout = *d;
+    } else if (k == "retries") {
+      if (auto n = integer(e, 0, 100)) c.retries = static_cast<int>(*n);
+    } else if (k == "retry_backoff") {
+      if (auto d = duration(e, true)) c.retry_backoff = *d;
+    } else if (k == "include") {
+      if (auto l = list(e, "globs", "a glob", "[\"public.*\"]")) c.include = *l;
+    } else if (k == "exclude") {
+      if (auto l = list(e, "globs", "a glob", "[\"public.tmp_*\"]")) c.exclude = *l;
+    } else if (k == "owner") {
+      if (auto v = string(e, true)) c.owner = *v;
+    } else if (k == "tags") {
+      if (auto l = list(e, "tags", "a tag", "[daily, finance]")) c.tags = *l;
+    } else if (k == "dsn") {
+      if (auto t = text(e)) {
+        if (t->value.empty()) {
+          report(at(e), "dsn: empty value",
+                 t->shown.empty() ? "give a connection string"
+                                  : fmt::format("{} expanded to nothing", t->shown));
+        } else if (type && type->dsn_ok && !type->dsn_ok(t->value)) {
+          report(at(e),
+                 fmt::format("dsn: '{}' is not a {} connection string", t->shown, type->type),
+                 std::string(type->dsn_hint));
+        }
+        c.dsn = t->value;
+      }
+    } else if (k == "path") {
+      if (auto v = string(e)) c.path = resolve_path(*v);
+    } else if (k == "artifacts") {
+      if (auto v = string(e)) c.artifacts = resolve_path(*v);
+    } else if (k == "mode") {
+      if (auto v = choice(e, kModes)) c.mode = *v;
+    } else if (k == "loaded_at_field") {
+      if (auto v = string(e, true)) c.loaded_at_field = *v;
+    } else if (k == "filter") {
+      if (auto v = string(e, true)) c.filter = *v;
+    } else if (k == "concurrency") {
+      if (auto n = integer(e, 1, 256)) c.concurrency = static_cast<int>(*n);
+    } else if (k == "naive_timezone") {
+      if (auto z = zone(e)) c.naive_timezone = *z;
+    } else if (k == "tables") {
+      tables(e, c);
+    }
+  }
+
+  void tables(const Entry& entry, ConnectionConfig& c) {
+    if (!entry.value.IsSequence()) {
+      report(at(entry), fmt::format("tables: expected a list, not {}", node_kind(entry.value)),
+             "write each as a list item: - match: public.orders");
+      return;
+    }
+    for (const auto& node : entry.value) {
+      auto f = fields(node, item_mark(node), "a table", kTableKeys);
+      if (!f) continue;
+      TableConfig t;
+      t.location = location(node.Mark());
+      if (auto* e = f->get("match")) {
+        if (auto v = string(*e)) t.match = *v;
+      } else if (!f->was_suggested("match")) {
+        report(node.Mark(), "a table needs match",
+               "match: public.orders, a glob over schema.table");
+      }
+      if (auto* e = f->get("loaded_at_field"))
+        if (auto v = string(*e, true)) t.loaded_at_field = *v;
+      if (auto* e = f->get("filter"))
+        if (auto v = string(*e, true)) t.filter = *v;
+      if (auto* e = f->get("owner"))
+        if (auto v = string(*e, true)) t.owner = *v;
+      if (auto* e = f->get("tags"))
+        if (auto l = list(*e, "tags", "a tag", "[daily, finance]")) t.tags = *l;
+      c.tables.push_back(std::move(t));
+    }
+  }
+
+  void policies(const Entry& entry) {
+    if (!entry.value.IsSequence()) {
+      report(at(entry),
+             fmt::format("policies: expected a list of policies, not {}", node_kind(entry.value)),
+             "write each as a list item: - select: \"tag:daily\"");
+      return;
+    }
+    for (const auto& node : entry.value) {
+      auto f = fields(node, item_mark(node), "a policy", kPolicyKeys);
+      if (!f) continue;
+      PolicyConfig p;
+      p.location = location(node.Mark());
+      bool ok = true;
+      if (auto* e = f->get("select")) {
+        if (auto s = selector(*e))
+          p.select = *s;
+        else
+          ok = false;
+      } else if (f->was_suggested("select")) {
+        ok = false;
+      } else {
+        report(node.Mark(), "a policy needs select",
+               "select: \"warehouse:analytics.finance.*\", or tag:NAME, owner:NAME, "
+               "connection:NAME, kind:KIND");
+        ok = false;
+      }
+      std::string name = p.select.text;
+      if (auto* e = f->get("name")) {
+        if (auto v = string(*e))
+          name = *v;
+        else
+          ok = false;
+      }
+      auto rule = policy_rule(*f, node.Mark(), "a policy");
+      if (!rule || !ok) continue;
+      p.policy = {name, *rule, origin(node.Mark())};
+      result_.config.policies.push_back(std::move(p));
+    }
+  }
+
+  // The one rule of a policy: warn_after/error_after, deadline or calendar. Every rule present is
+  // checked, so its own problems are reported along with a second rule.
+  std::optional<model::Rule> policy_rule(const Fields& f, const YAML::Mark& where,
+                                         std::string_view what) {
+    struct Found {
+      const Entry* first_key;
+      std::string kind;
+      std::optional<model::Rule> rule;
+    };
+    std::vector<Found> found;
+    for (const auto& e : f.entries) {
+      if (e.value.IsNull()) continue;
+      if (e.key == "warn_after" || e.key == "error_after") {
+        if (std::none_of(found.begin(), found.end(),
+                         [](const Found& x) { return x.kind == "warn_after/error_after"; }))
+          found.push_back({&e, "warn_after/error_after", threshold_rule(f)});
+      } else if (e.key == "deadline") {
+        found.push_back({&e, e.key, deadline_rule(e)});
+      } else if (e.key == "calendar") {
+        found.push_back({&e, e.key, calendar_rule(e)});
+      }
+    }
+    if (found.empty()) {
+      const bool typo = std::any_of(kRuleKeys.begin(), kRuleKeys.end(),
+                                    [&](std::string_view k) { return f.was_suggested(k); });
+      if (!typo)
+        report(where, fmt::format("{} has no rule", what),
+               "add warn_after/error_after, deadline, or calendar");
+      return std::nullopt;
+    }
+    if (found.size() > 1) {
+      report(found[1].first_key->key_node.Mark(),
+             fmt::format("{} has two rules, {} and {}", what, found[0].kind, found[1].kind),
+             "keep one; a policy is either warn_after/error_after, deadline, or calendar");
+      return std::nullopt;
+    }
+    return found[0].rule;
+  }
+
+  std::optional<model::Rule> threshold_rule(const Fields& f) {
+    model::ThresholdRule rule;
+    bool ok = true;
+    const Entry* warn = f.get("warn_after");
+    const Entry* error = f.get("error_after");
+    if (warn) {
+      if (auto d = age(*warn))
+        rule.warn_after = *d;
+      else
+        ok = false;
+    }
+    if (error) {
+      if (auto d = age(*error))
+        rule.error_after = *d;
+      else
+        ok = false;
+    }
+    if (!ok) return std::nullopt;
+    if (rule.warn_after && rule.error_after && *rule.warn_after >= *rule.error_after) {
+      report(at(*warn), "warn_after: must be shorter than error_after",
+             "otherwise the asset never shows warn; drop warn_after or shorten it");
+      return std::nullopt;
+    }
+    return rule;
+  }
+
+  // {count: 12, period: hour} or "12h".
+  std::optional<core::Duration> age(const Entry& e) {
+    if (e.value.IsScalar()) return duration(e, false);
+    auto f = fields(e.value, at(e), e.key, kThresholdKeys);
+    if (!f) return std::nullopt;
+    const Entry* count = f->get("count");
+    const Entry* period = f->get("period");
+    if (!count || !period) {
+      if (!f->was_suggested("count") && !f->was_suggested("period"))
+        report(e.value.Mark(), fmt::format("{}: needs count and period", e.key),
+               fmt::format("write {}: {{count: 12, period: hour}} with period minute, hour or "
+                           "day, or {}: 12h",
+                           e.key, e.key));
+      return std::nullopt;
+    }
+    auto n = integer(*count, 1, 1'000'000);
+    auto p = choice(*period, kPeriods);
+    if (!n || !p) return std::nullopt;
+    if (*p == "minute") return std::chrono::minutes(*n);
+    if (*p == "hour") return std::chrono::hours(*n);
+    return std::chrono::days(*n);
+  }
+
+  std::optional<model::Rule> deadline_rule(const Entry& entry) {
+    auto f = fields(entry.value, at(entry), "deadline", kDeadlineKeys);
+    if (!f) return std::nullopt;
+    model::DeadlineRule rule;
+    rule.timezone = result_.config.timezone;
+    bool ok = true;
+    if (auto* e = f->get("cron")) {
+      if (auto v = cron(*e))
+        rule.cron = *v;
+      else
+        ok = false;
+    } else if (f->was_suggested("cron")) {
+      ok = false;
+    } else {
+      report(entry.value.Mark(), "deadline: needs cron",
+             "cron: \"0 6 * * 1-5\" means weekdays at 06:00 in the deadline's timezone");
+      ok = false;
+    }
+    if (auto* e = f->get("timezone")) {
+      if (auto z = zone(*e))
+        rule.timezone = *z;
+      else
+        ok = false;
+    }
+    if (auto* e = f->get("grace")) {
+      if (auto d = duration(*e, true))
+        rule.grace = *d;
+      else
+        ok = false;
+    }
+    if (auto* e = f->get("missed")) {
+      if (auto v = choice(*e, kMissedStatuses))
+        rule.missed = *v == "warn" ? model::Status::kWarn : model::Status::kError;
+      else
+        ok = false;
+    }
+    if (!ok) return std::nullopt;
+    return rule;
+  }
+
+  std::optional<model::Rule> calendar_rule(const Entry& entry) {
+    auto f = fields(entry.value, at(entry), "calendar", kCalendarKeys);
+    if (!f) return std::nullopt;
+    model::CalendarRule rule;
+    bool ok = true;
+    if (auto* e = f->get("warn_after_days")) {
+      if (auto n = integer(*e, 1, 100'000))
+        rule.warn_after_days = static_cast<int>(*n);
+      else
+        ok = false;
+    }
+    if (auto* e = f->get("error_after_days")) {
+      if (auto n = integer(*e, 1, 100'000))
+        rule.error_after_days = static_cast<int>(*n);
+      else
+        ok = false;
+    }
+    if (!ok) return std::nullopt;
+    if (rule.error_after_days <= rule.warn_after_days) {
+      const Entry* e =
+          f->get("error_after_days") ? f->get("error_after_days") : f->get("warn_after_days");
+      report(at(*e),
+             fmt::format("calendar: error_after_days ({}) must be more than warn_after_days ({})",
+                         rule.error_after_days, rule.warn_after_days),
+             "the defaults are warn_after_days: 1 and error_after_days: 101");
+      return std::nullopt;
+    }
+    return rule;
+  }
+
+  std::string_view source_;
+  std::string path_;
+  const LoadOptions& options_;
+  fs::path base_dir_;
+  LoadResult result_;
+};
+
+}  // namespace
 
 std::string Diagnostic::to_string() const {
-  std::string out = fmt::format("{}:{}:{}: error: {}", location.file, location.line,
-                                location.column, message);
+  std::string out = location.line > 0 ? fmt::format("{}:{}:{}: error: {}", location.file,
+                                                    location.line, location.column, message)
+                                      : fmt::format("{}: error: {}", location.file, message);
   if (!hint.empty()) out += fmt::format(" ({})", hint);
   return out;
 }
 
-LoadResult load_file(const std::string& path) { return load_string("", path); }
+LoadResult load_file(const std::string& path, const LoadOptions& options) {
+  std::error_code ec;
+  const bool exists = fs::exists(path, ec);
+  auto problem = [&](std::string message) {
+    LoadResult r;
+    r.config.path = path;
+    r.problems.push_back({{path, 0, 0}, std::move(message), ""});
+    return r;
+  };
+  if (!exists)
+    return problem(fmt::format(
+        "no configuration at {}; create one (see examples/freshwatch.yml) or pass --config FILE",
+        path));
+  if (fs::is_directory(path, ec))
+    return problem(
+        fmt::format("{} is a folder; pass the configuration file with --config FILE", path));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return problem(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return load_string(text, path, options);
+}
 
-LoadResult load_string(std::string_view, const std::string& path) {
-  LoadResult r;
-  r.config.path = path;
-  r.problems.push_back({{path, 0, 0}, "configuration loading is not built yet", ""});
-  return r;
+LoadResult load_string(std::string_view yaml, const std::string& path, const LoadOptions& options) {
+  return Loader(yaml, path, options).run();
 }
 
 }  // namespace freshwatch::config

@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <date/date.h>
@@ -52,6 +53,16 @@ struct ConnectionRun {
   core::TimePoint started_at{};
   core::TimePoint finished_at{};
   std::string error;
+  // finished_at of the connection's latest run without error; empty when none succeeded.
+  std::optional<core::TimePoint> last_success;
+};
+
+// When the store first and last saw an asset in a run (last_seen: the run's finished_at), so
+// the engine can tell assets that disappeared from their source (a dropped table).
+struct AssetSighting {
+  std::string key;
+  core::TimePoint first_seen{};
+  core::TimePoint last_seen{};
 };
 
 struct User {
@@ -116,6 +127,26 @@ class Store {
   virtual Result<void> put_session(const Session& session) = 0;
   virtual Result<std::optional<Session>> find_session(std::string_view id_hash) = 0;
   virtual Result<void> delete_session(std::string_view id_hash) = 0;
+
+  // Added after the first cut of this interface. They have defaults that report "not
+  // supported", so existing implementations (test fakes) keep compiling; real stores override
+  // every one of them.
+  virtual Result<std::vector<AssetSighting>> asset_sightings() { return unsupported("asset_sightings"); }
+  virtual Result<std::vector<User>> list_users() { return unsupported("list_users"); }
+  // Deletes the user with their sessions; false when there was no such user.
+  virtual Result<bool> delete_user(std::string_view /*name*/) { return unsupported("delete_user"); }
+  virtual Result<std::vector<ApiToken>> list_tokens() { return unsupported("list_tokens"); }
+  // Revokes the token(s) with this name; false when there was none.
+  virtual Result<bool> delete_token(std::string_view /*name*/) { return unsupported("delete_token"); }
+  // Deletes sessions whose expires_at is at or before `now`; returns how many.
+  virtual Result<std::size_t> delete_expired_sessions(core::TimePoint /*now*/) {
+    return unsupported("delete_expired_sessions");
+  }
+
+ protected:
+  static std::unexpected<Error> unsupported(std::string_view what) {
+    return fail(ErrorCode::kInternal, "this store does not support {}", what);
+  }
 };
 
 }  // namespace freshwatch::store

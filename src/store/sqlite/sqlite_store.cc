@@ -1,0 +1,806 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <mutex>
+
+#include <simdjson.h>
+#include <spdlog/spdlog.h>
+
+#include "core/time.h"
+#include "store/rollup.h"
+#include "store/sqlite/db.h"
+#include "store/sqlite/migrations.h"
+
+// Propagate the error of a Result-returning expression.
+#define FW_TRY(expr)                                                 \
+  do {                                                               \
+    if (auto fw_try_result = (expr); !fw_try_result)                 \
+      return std::unexpected(std::move(fw_try_result).error());      \
+  } while (false)
+
+// Declare `var` as a reference to the value of a Result-returning expression, or return its error.
+#define FW_ASSIGN(var, expr)                                                  \
+  auto var##_result = (expr);                                                 \
+  if (!var##_result) return std::unexpected(std::move(var##_result).error()); \
+  auto& var = *var##_result
+
+namespace freshwatch::store {
+namespace {
+
+using sqlite::Db;
+using sqlite::Statement;
+using sqlite::Transaction;
+
+// PRAGMA application_id of a freshwatch store ("fwst"), so another SQLite file is never
+// mistaken for one.
+constexpr std::int64_t kApplicationId = 0x66777374;
+constexpr auto kPruneEvery = std::chrono::hours{1};
+
+// ---- SQL -------------------------------------------------------------------------------------
+// Plain SQL that a PostgreSQL store can reuse nearly as is ($1 for ?1; GREATEST for the
+// two-argument max()).
+
+constexpr const char kUpsertAsset[] = R"sql(
+INSERT INTO assets (key, name, kind, parent, connection, owner, tags, description, url, relation,
+                    first_seen_us, last_seen_us)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)
+ON CONFLICT (key) DO UPDATE SET
+  name = excluded.name, kind = excluded.kind, parent = excluded.parent,
+  connection = excluded.connection, owner = excluded.owner, tags = excluded.tags,
+  description = excluded.description, url = excluded.url, relation = excluded.relation,
+  last_seen_us = max(assets.last_seen_us, excluded.last_seen_us))sql";
+
+constexpr const char kDeleteEdges[] = "DELETE FROM edges WHERE connection = ?1";
+constexpr const char kInsertEdge[] = R"sql(
+INSERT INTO edges (connection, upstream, downstream) VALUES (?1, ?2, ?3)
+ON CONFLICT DO NOTHING)sql";
+
+constexpr const char kInsertObservation[] = R"sql(
+INSERT INTO observations (asset_key, signal, observed_at_us, changed_at_us, evidence, row_count,
+                          marker, error)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+RETURNING id)sql";
+
+constexpr const char kUpsertLatestObservation[] = R"sql(
+INSERT INTO latest_observations (asset_key, signal, observation_id, observed_at_us, changed_at_us,
+                                 evidence, row_count, marker, error)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+ON CONFLICT (asset_key, signal) DO UPDATE SET
+  observation_id = excluded.observation_id, observed_at_us = excluded.observed_at_us,
+  changed_at_us = excluded.changed_at_us, evidence = excluded.evidence,
+  row_count = excluded.row_count, marker = excluded.marker, error = excluded.error
+WHERE excluded.observed_at_us >= latest_observations.observed_at_us)sql";
+
+constexpr const char kInsertRun[] = R"sql(
+INSERT INTO connection_runs (connection, started_at_us, finished_at_us, error)
+VALUES (?1, ?2, ?3, ?4))sql";
+
+constexpr const char kSelectOpenInterval[] = R"sql(
+SELECT id, status, from_us, recorded_at_us FROM status_intervals
+WHERE asset_key = ?1 AND to_us IS NULL)sql";
+
+constexpr const char kAddToDay[] = R"sql(
+INSERT INTO daily_rollup (asset_key, day, worst_severity, fresh_us, warn_us, error_us, unknown_us)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+ON CONFLICT (asset_key, day) DO UPDATE SET
+  worst_severity = max(daily_rollup.worst_severity, excluded.worst_severity),
+  fresh_us = daily_rollup.fresh_us + excluded.fresh_us,
+  warn_us = daily_rollup.warn_us + excluded.warn_us,
+  error_us = daily_rollup.error_us + excluded.error_us,
+  unknown_us = daily_rollup.unknown_us + excluded.unknown_us)sql";
+
+constexpr const char kCloseInterval[] =
+    "UPDATE status_intervals SET to_us = ?2, recorded_at_us = ?2 WHERE id = ?1";
+constexpr const char kReplaceOpenInterval[] =
+    "UPDATE status_intervals SET status = ?2, reason = ?3, recorded_at_us = ?4 WHERE id = ?1";
+constexpr const char kTouchInterval[] =
+    "UPDATE status_intervals SET recorded_at_us = ?2 WHERE id = ?1";
+constexpr const char kOpenInterval[] = R"sql(
+INSERT INTO status_intervals (asset_key, status, from_us, to_us, reason, recorded_at_us)
+VALUES (?1, ?2, ?3, NULL, ?4, ?3))sql";
+
+constexpr const char kPruneObservations[] = R"sql(
+DELETE FROM observations
+WHERE observed_at_us < ?1
+  AND NOT EXISTS (SELECT 1 FROM latest_observations l WHERE l.observation_id = observations.id))sql";
+
+constexpr const char kSelectAssets[] = R"sql(
+SELECT key, name, kind, parent, connection, owner, tags, description, url, relation
+FROM assets ORDER BY key)sql";
+constexpr const char kSelectSightings[] =
+    "SELECT key, first_seen_us, last_seen_us FROM assets ORDER BY key";
+constexpr const char kSelectEdges[] =
+    "SELECT DISTINCT upstream, downstream FROM edges ORDER BY upstream, downstream";
+
+constexpr const char kSelectLatestObservations[] = R"sql(
+SELECT asset_key, signal, observed_at_us, changed_at_us, evidence, row_count, marker, error
+FROM latest_observations ORDER BY asset_key, signal)sql";
+constexpr const char kSelectObservations[] = R"sql(
+SELECT asset_key, signal, observed_at_us, changed_at_us, evidence, row_count, marker, error
+FROM observations WHERE asset_key = ?1
+ORDER BY observed_at_us DESC, id DESC LIMIT ?2)sql";
+
+constexpr const char kSelectIntervals[] = R"sql(
+SELECT asset_key, status, from_us, to_us, reason FROM status_intervals
+WHERE asset_key = ?1 AND from_us < ?3 AND (to_us IS NULL OR to_us > ?2)
+ORDER BY from_us, id)sql";
+constexpr const char kSelectOpenIntervals[] = R"sql(
+SELECT asset_key, status, from_us, to_us, reason FROM status_intervals
+WHERE to_us IS NULL ORDER BY asset_key)sql";
+
+constexpr const char kSelectHistoryAll[] = R"sql(
+SELECT asset_key, day, worst_severity, fresh_us, warn_us, error_us, unknown_us
+FROM daily_rollup WHERE day BETWEEN ?1 AND ?2 ORDER BY day, asset_key)sql";
+constexpr const char kSelectHistoryOne[] = R"sql(
+SELECT asset_key, day, worst_severity, fresh_us, warn_us, error_us, unknown_us
+FROM daily_rollup WHERE asset_key = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY day)sql";
+
+constexpr const char kSelectLatestRuns[] = R"sql(
+SELECT r.connection, r.started_at_us, r.finished_at_us, r.error,
+       (SELECT max(s.finished_at_us) FROM connection_runs s
+        WHERE s.connection = r.connection AND s.error = '')
+FROM connection_runs r
+JOIN (SELECT connection, max(finished_at_us) AS finished_at_us
+      FROM connection_runs GROUP BY connection) latest
+  ON latest.connection = r.connection AND latest.finished_at_us = r.finished_at_us
+ORDER BY r.connection, r.id DESC)sql";
+
+constexpr const char kUpsertUser[] = R"sql(
+INSERT INTO users (name, password_hash, role) VALUES (?1, ?2, ?3)
+ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role)sql";
+constexpr const char kSelectUser[] = "SELECT name, password_hash, role FROM users WHERE name = ?1";
+constexpr const char kSelectUsers[] = "SELECT name, password_hash, role FROM users ORDER BY name";
+constexpr const char kDeleteUser[] = "DELETE FROM users WHERE name = ?1";
+
+constexpr const char kUpsertToken[] = R"sql(
+INSERT INTO api_tokens (token_hash, name, created_at_us) VALUES (?1, ?2, ?3)
+ON CONFLICT (token_hash) DO UPDATE SET name = excluded.name, created_at_us = excluded.created_at_us)sql";
+constexpr const char kSelectToken[] =
+    "SELECT name, token_hash, created_at_us FROM api_tokens WHERE token_hash = ?1";
+constexpr const char kSelectTokens[] =
+    "SELECT name, token_hash, created_at_us FROM api_tokens ORDER BY name, created_at_us";
+constexpr const char kDeleteToken[] = "DELETE FROM api_tokens WHERE name = ?1";
+
+constexpr const char kUpsertSession[] = R"sql(
+INSERT INTO sessions (id_hash, user_name, expires_at_us) VALUES (?1, ?2, ?3)
+ON CONFLICT (id_hash) DO UPDATE SET user_name = excluded.user_name,
+                                    expires_at_us = excluded.expires_at_us)sql";
+constexpr const char kSelectSession[] =
+    "SELECT id_hash, user_name, expires_at_us FROM sessions WHERE id_hash = ?1";
+constexpr const char kDeleteSession[] = "DELETE FROM sessions WHERE id_hash = ?1";
+constexpr const char kDeleteExpiredSessions[] = "DELETE FROM sessions WHERE expires_at_us <= ?1";
+
+// ---- values <-> columns ----------------------------------------------------------------------
+
+// daily_rollup.worst_severity: model::severity() order (fresh 0, unknown 1, warn 2, error 3).
+model::Status status_of_severity(std::int64_t severity) {
+  switch (severity) {
+    case 0: return model::Status::kFresh;
+    case 2: return model::Status::kWarn;
+    case 3: return model::Status::kError;
+    default: return model::Status::kUnknown;
+  }
+}
+
+model::Status status_of_text(std::string_view text) {
+  return model::parse_status(text).value_or(model::Status::kUnknown);
+}
+
+std::int64_t day_number(date::sys_days day) { return day.time_since_epoch().count(); }
+date::sys_days day_of_number(std::int64_t n) { return date::sys_days{date::days{n}}; }
+
+std::string encode_tags(const std::vector<std::string>& tags) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < tags.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (unsigned char c : tags[i]) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += static_cast<char>(c);
+      } else if (c < 0x20) {
+        out += fmt::format("\\u{:04x}", c);
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+    out += '"';
+  }
+  out += ']';
+  return out;
+}
+
+std::vector<std::string> decode_tags(simdjson::dom::parser& parser, std::string_view text) {
+  std::vector<std::string> tags;
+  if (text.empty() || text == "[]") return tags;
+  simdjson::dom::array array;
+  if (parser.parse(text.data(), text.size()).get_array().get(array) != simdjson::SUCCESS)
+    return tags;
+  for (auto element : array) {
+    std::string_view tag;
+    if (element.get_string().get(tag) == simdjson::SUCCESS) tags.emplace_back(tag);
+  }
+  return tags;
+}
+
+model::Observation read_observation(const Statement& row) {
+  model::Observation o;
+  o.asset_key = row.text(0);
+  o.signal = row.text(1);
+  o.observed_at = row.time(2);
+  o.changed_at = row.optional_time(3);
+  o.evidence = row.text(4);
+  o.row_count = row.optional_int64(5);
+  o.marker = row.text(6);
+  o.error = row.text(7);
+  return o;
+}
+
+model::StatusInterval read_interval(const Statement& row) {
+  return model::StatusInterval{std::string(row.text(0)), status_of_text(row.text(1)), row.time(2),
+                               row.optional_time(3), std::string(row.text(4))};
+}
+
+model::DayCell read_cell(const Statement& row) {
+  model::DayCell cell;
+  cell.day = day_of_number(row.int64(1));
+  cell.has_data = true;
+  cell.worst = status_of_severity(row.int64(2));
+  for (std::size_t i = 0; i < cell.minutes.size(); ++i)
+    cell.minutes[i] = to_minutes(core::Duration(row.int64(3 + static_cast<int>(i))));
+  return cell;
+}
+
+// ---- migrations ------------------------------------------------------------------------------
+
+Result<void> migrate(Db& db) {
+  auto known = static_cast<std::int64_t>(sqlite::migrations().size());
+  FW_ASSIGN(version, db.query_int("PRAGMA user_version"));
+  FW_ASSIGN(application_id, db.query_int("PRAGMA application_id"));
+  if (version > known)
+    return fail(ErrorCode::kConflict,
+                "the store '{}' was written by a newer freshwatch (schema version {}; this "
+                "version knows up to {}); upgrade freshwatch, or point store.sqlite at another file",
+                db.path(), version, known);
+  if (application_id != kApplicationId && application_id != 0)
+    return fail(ErrorCode::kConflict,
+                "'{}' is not a freshwatch store (it belongs to another application); point "
+                "store.sqlite at another file",
+                db.path());
+  if (version == 0) {
+    FW_ASSIGN(tables, db.query_int("SELECT count(*) FROM sqlite_master WHERE type = 'table'"));
+    if (tables > 0)
+      return fail(ErrorCode::kConflict,
+                  "'{}' is not a freshwatch store (it already holds other tables); point "
+                  "store.sqlite at a new file",
+                  db.path());
+  }
+  for (const sqlite::Migration& migration : sqlite::migrations()) {
+    if (migration.version <= version) continue;
+    FW_ASSIGN(tx, Transaction::begin(db));
+    // Another process may have migrated between our check and the lock.
+    FW_ASSIGN(current, db.query_int("PRAGMA user_version"));
+    if (current >= migration.version) continue;
+    auto applied = db.exec(migration.sql);
+    if (!applied)
+      return std::unexpected(
+          applied.error().with_context(fmt::format("migration {}", migration.name)));
+    FW_TRY(db.exec(fmt::format("PRAGMA user_version = {}; PRAGMA application_id = {};",
+                               migration.version, kApplicationId)));
+    FW_TRY(tx.commit());
+    spdlog::info("store '{}': applied migration {}", db.path(), migration.name);
+  }
+  return {};
+}
+
+// ---- the store -------------------------------------------------------------------------------
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(SqliteOptions options, const date::time_zone* zone, std::unique_ptr<Db> writer,
+              std::unique_ptr<Db> reader)
+      : options_(std::move(options)),
+        zone_(zone),
+        writer_(std::move(writer)),
+        reader_(std::move(reader)) {}
+
+  Result<void> save_run(const RunRecord& run) override {
+    if (run.connection.empty())
+      return fail(ErrorCode::kInvalidArgument, "a run needs the name of its connection");
+    std::lock_guard lock(write_mutex_);
+    auto saved = save_run_locked(run);
+    if (!saved)
+      return std::unexpected(saved.error().with_context(
+          fmt::format("saving the run of connection '{}'", run.connection)));
+    if (options_.observation_retention &&
+        (!last_prune_ || run.finished_at - *last_prune_ >= kPruneEvery)) {
+      last_prune_ = run.finished_at;
+      auto pruned = prune_locked(run.finished_at - *options_.observation_retention);
+      if (!pruned)
+        spdlog::warn("store '{}': pruning old observations failed: {}", options_.path,
+                     pruned.error().message);
+    }
+    return {};
+  }
+
+  Result<void> record_statuses(std::span<const StatusRecord> statuses,
+                               core::TimePoint at) override {
+    std::lock_guard lock(write_mutex_);
+    FW_ASSIGN(tx, Transaction::begin(*writer_));
+    FW_TRY(record_locked(statuses, at));
+    return tx.commit();
+  }
+
+  Result<std::vector<model::Asset>> assets() override {
+    return read([](Db& db) -> Result<std::vector<model::Asset>> {
+      FW_ASSIGN(row, db.prepare(kSelectAssets));
+      simdjson::dom::parser parser;
+      std::vector<model::Asset> out;
+      for (;;) {
+        FW_ASSIGN(more, row.step());
+        if (!more) break;
+        model::Asset a;
+        a.key = row.text(0);
+        a.name = row.text(1);
+        a.kind = model::parse_asset_kind(row.text(2)).value_or(model::AssetKind::kTable);
+        a.parent = row.text(3);
+        a.connection = row.text(4);
+        a.owner = row.text(5);
+        a.tags = decode_tags(parser, row.text(6));
+        a.description = row.text(7);
+        a.url = row.text(8);
+        a.relation = row.text(9);
+        out.push_back(std::move(a));
+      }
+      return out;
+    });
+  }
+
+  Result<std::vector<AssetSighting>> asset_sightings() override {
+    return read([](Db& db) -> Result<std::vector<AssetSighting>> {
+      FW_ASSIGN(row, db.prepare(kSelectSightings));
+      std::vector<AssetSighting> out;
+      for (;;) {
+        FW_ASSIGN(more, row.step());
+        if (!more) break;
+        out.push_back({std::string(row.text(0)), row.time(1), row.time(2)});
+      }
+      return out;
+    });
+  }
+
+  Result<std::vector<model::Edge>> edges() override {
+    return read([](Db& db) -> Result<std::vector<model::Edge>> {
+      FW_ASSIGN(row, db.prepare(kSelectEdges));
+      std::vector<model::Edge> out;
+      for (;;) {
+        FW_ASSIGN(more, row.step());
+        if (!more) break;
+        out.push_back({std::string(row.text(0)), std::string(row.text(1))});
+      }
+      return out;
+    });
+  }
+
+  Result<std::vector<model::Observation>> latest_observations() override {
+    return read([](Db& db) -> Result<std::vector<model::Observation>> {
+      FW_ASSIGN(row, db.prepare(kSelectLatestObservations));
+      std::vector<model::Observation> out;
+      for (;;) {
+        FW_ASSIGN(more, row.step());
+        if (!more) break;
+        out.push_back(read_observation(row));
+      }
+      return out;
+    });
+  }
+
+  Result<std::vector<model::Observation>> observations(std::string_view asset_key,
+                                                       std::size_t limit) override {
+    return read([&](Db& db) -> Result<std::vector<model::Observation>> {
+      FW_ASSIGN(row, db.prepare(kSelectObservations));
+      row.bind(1, asset_key).bind(2, static_cast<std::int64_t>(std::min<std::size_t>(
+                                         limit, std::numeric_limits<std::int64_t>::max())));
+      std::vector<model::Observation> out;
+      for (;;) {
+        FW_ASSIGN(more, row.step());
+        if (!more) break;
+        out.push_back(read_observation(row));
+      }
+      return out;
+    });
+  }
+
+  Result<std::vector<model::StatusInterval>> intervals(std::string_view asset_key,
+                                                       core::TimePoint from,
+                                                       core::TimePoint to) override {
+    return read([&](Db& db) -> Result<std::vector<model::StatusInterval>> {
+      FW_ASSIGN(row, db.prepare(kSelectIntervals));
+      row.bind(1, asset_key).bind(2, from).bind(3, to);
+      std::vector<model::StatusInterval> out;
+      for (;;) {
+        FW_ASSIGN(more, row.step());
+        if (!more) break;
+        out.push_back(read_interval(row));
+      }
+      return out;
+    });
+  }
+
+  Result<std::vector<model::StatusInterval>> open_intervals() override {
+    return read([](Db& db) -> Result<std::vector<model::StatusInterval>> {
+      FW_ASSIGN(row, db.prepare(kSelectOpenIntervals));
+      std::vector<model::StatusInterval> out;
+      for (;;) {
+        FW_ASSIGN(more, row.step());
+        if (!more) break;
+        out.push_back(read_interval(row));
+      }
+      return out;
+    });
+  }
+
+  Result<std::vector<std::pair<std::string, model::DayCell>>> history(
+      date::sys_days from, date::sys_days to) override {
+    return read([&](Db& db) -> Result<std::vector<std::pair<std::string, model::DayCell>>> {
+      FW_ASSIGN(row, db.prepare(kSelectHistoryAll));
+      row.bind(1, day_number(from)).bind(2, day_number(to));
+      std::vector<std::pair<std::string, model::DayCell>> out;
+      for (;;) {
+        FW_ASSIGN(more, row.step());
+        if (!more) break;
+        out.emplace_back(std::string(row.text(0)), read_cell(row));
+      }
+      return out;
+    });
+  }
+
+  Result<std::vector<model::DayCell>> history(std::string_view asset_key, date::sys_days from,
+                                              date::sys_days to) override {
+    return read([&](Db& db) -> Result<std::vector<model::DayCell>> {
+      FW_ASSIGN(row, db.prepare(kSelectHistoryOne));
+      row.bind(1, asset_key).bind(2, day_number(from)).bind(3, day_number(to));
+      std::vector<model::DayCell> out;
+      for (;;) {
+        FW_ASSIGN(more, row.step());
+        if (!more) break;
+        out.push_back(read_cell(row));
+      }
+      return out;
+    });
+  }
+
+  Result<std::vector<ConnectionRun>> latest_runs() override {
+    return read([](Db& db) -> Result<std::vector<ConnectionRun>> {
+      FW_ASSIGN(row, db.prepare(kSelectLatestRuns));
+      std::vector<ConnectionRun> out;
+      for (;;) {
+        FW_ASSIGN(more, row.step());
+        if (!more) break;
+        // Several runs may share the latest finished_at; the last inserted comes first.
+        if (!out.empty() && out.back().connection == row.text(0)) continue;
+        out.push_back({std::string(row.text(0)), row.time(1), row.time(2),
+                       std::string(row.text(3)), row.optional_time(4)});
+      }
+      return out;
+    });
+  }
+
+  Result<std::size_t> prune_observations(core::TimePoint before) override {
+    std::lock_guard lock(write_mutex_);
+    return prune_locked(before);
+  }
+
+  Result<void> put_user(const User& user) override {
+    if (user.name.empty()) return fail(ErrorCode::kInvalidArgument, "a user needs a name");
+    return write(kUpsertUser, [&](Statement& s) {
+      s.bind(1, user.name).bind(2, user.password_hash).bind(3, user.role);
+    });
+  }
+
+  Result<std::optional<User>> find_user(std::string_view name) override {
+    return read([&](Db& db) -> Result<std::optional<User>> {
+      FW_ASSIGN(row, db.prepare(kSelectUser));
+      row.bind(1, name);
+      FW_ASSIGN(found, row.step());
+      if (!found) return std::nullopt;
+      return User{std::string(row.text(0)), std::string(row.text(1)), std::string(row.text(2))};
+    });
+  }
+
+  Result<std::vector<User>> list_users() override {
+    return read([](Db& db) -> Result<std::vector<User>> {
+      FW_ASSIGN(row, db.prepare(kSelectUsers));
+      std::vector<User> out;
+      for (;;) {
+        FW_ASSIGN(more, row.step());
+        if (!more) break;
+        out.push_back({std::string(row.text(0)), std::string(row.text(1)),
+                       std::string(row.text(2))});
+      }
+      return out;
+    });
+  }
+
+  Result<bool> delete_user(std::string_view name) override {
+    FW_ASSIGN(changed, write_counting(kDeleteUser, [&](Statement& s) { s.bind(1, name); }));
+    return changed > 0;
+  }
+
+  Result<void> put_token(const ApiToken& token) override {
+    if (token.token_hash.empty())
+      return fail(ErrorCode::kInvalidArgument, "an API token needs its hash");
+    return write(kUpsertToken, [&](Statement& s) {
+      s.bind(1, token.token_hash).bind(2, token.name).bind(3, token.created_at);
+    });
+  }
+
+  Result<std::optional<ApiToken>> find_token(std::string_view token_hash) override {
+    return read([&](Db& db) -> Result<std::optional<ApiToken>> {
+      FW_ASSIGN(row, db.prepare(kSelectToken));
+      row.bind(1, token_hash);
+      FW_ASSIGN(found, row.step());
+      if (!found) return std::nullopt;
+      return ApiToken{std::string(row.text(0)), std::string(row.text(1)), row.time(2)};
+    });
+  }
+
+  Result<std::vector<ApiToken>> list_tokens() override {
+    return read([](Db& db) -> Result<std::vector<ApiToken>> {
+      FW_ASSIGN(row, db.prepare(kSelectTokens));
+      std::vector<ApiToken> out;
+      for (;;) {
+        FW_ASSIGN(more, row.step());
+        if (!more) break;
+        out.push_back({std::string(row.text(0)), std::string(row.text(1)), row.time(2)});
+      }
+      return out;
+    });
+  }
+
+  Result<bool> delete_token(std::string_view name) override {
+    FW_ASSIGN(changed, write_counting(kDeleteToken, [&](Statement& s) { s.bind(1, name); }));
+    return changed > 0;
+  }
+
+  Result<void> put_session(const Session& session) override {
+    auto saved = write(kUpsertSession, [&](Statement& s) {
+      s.bind(1, session.id_hash).bind(2, session.user).bind(3, session.expires_at);
+    });
+    if (!saved && saved.error().code == ErrorCode::kConflict)
+      return fail(ErrorCode::kNotFound, "cannot start a session for '{}': no such user",
+                  session.user);
+    return saved;
+  }
+
+  Result<std::optional<Session>> find_session(std::string_view id_hash) override {
+    return read([&](Db& db) -> Result<std::optional<Session>> {
+      FW_ASSIGN(row, db.prepare(kSelectSession));
+      row.bind(1, id_hash);
+      FW_ASSIGN(found, row.step());
+      if (!found) return std::nullopt;
+      return Session{std::string(row.text(0)), std::string(row.text(1)), row.time(2)};
+    });
+  }
+
+  Result<void> delete_session(std::string_view id_hash) override {
+    return write(kDeleteSession, [&](Statement& s) { s.bind(1, id_hash); });
+  }
+
+  Result<std::size_t> delete_expired_sessions(core::TimePoint now) override {
+    FW_ASSIGN(changed,
+              write_counting(kDeleteExpiredSessions, [&](Statement& s) { s.bind(1, now); }));
+    return static_cast<std::size_t>(changed);
+  }
+
+ private:
+  // Runs `f` on the read connection (or on the only connection of an in-memory database).
+  template <typename F>
+  auto read(F&& f) -> decltype(f(std::declval<Db&>())) {
+    if (reader_) {
+      std::lock_guard lock(read_mutex_);
+      return f(*reader_);
+    }
+    std::lock_guard lock(write_mutex_);
+    return f(*writer_);
+  }
+
+  // One statement on the writer (its own implicit transaction); returns the rows changed.
+  template <typename Bind>
+  Result<std::int64_t> write_counting(const char* sql, Bind&& bind) {
+    std::lock_guard lock(write_mutex_);
+    FW_ASSIGN(stmt, writer_->prepare(sql));
+    bind(stmt);
+    FW_TRY(stmt.run());
+    return writer_->changes();
+  }
+
+  template <typename Bind>
+  Result<void> write(const char* sql, Bind&& bind) {
+    FW_TRY(write_counting(sql, std::forward<Bind>(bind)));
+    return {};
+  }
+
+  Result<void> save_run_locked(const RunRecord& run) {
+    FW_ASSIGN(tx, Transaction::begin(*writer_));
+    std::string tags;
+    for (const model::Asset& asset : run.assets) {
+      if (asset.key.empty())
+        return fail(ErrorCode::kInvalidArgument, "an asset named '{}' has no key", asset.name);
+      tags = encode_tags(asset.tags);
+      FW_ASSIGN(upsert, writer_->prepare(kUpsertAsset));
+      upsert.bind(1, asset.key)
+          .bind(2, asset.name)
+          .bind(3, model::to_string(asset.kind))
+          .bind(4, asset.parent)
+          .bind(5, asset.connection)
+          .bind(6, asset.owner)
+          .bind(7, tags)
+          .bind(8, asset.description)
+          .bind(9, asset.url)
+          .bind(10, asset.relation)
+          .bind(11, run.finished_at);
+      FW_TRY(upsert.run());
+    }
+    {
+      FW_ASSIGN(clear, writer_->prepare(kDeleteEdges));
+      clear.bind(1, run.connection);
+      FW_TRY(clear.run());
+    }
+    for (const model::Edge& edge : run.edges) {
+      FW_ASSIGN(insert, writer_->prepare(kInsertEdge));
+      insert.bind(1, run.connection).bind(2, edge.upstream).bind(3, edge.downstream);
+      FW_TRY(insert.run());
+    }
+    for (const model::Observation& o : run.observations) {
+      if (o.asset_key.empty())
+        return fail(ErrorCode::kInvalidArgument, "an observation of signal '{}' has no asset key",
+                    o.signal);
+      std::int64_t id = 0;
+      {
+        FW_ASSIGN(insert, writer_->prepare(kInsertObservation));
+        insert.bind(1, o.asset_key)
+            .bind(2, o.signal)
+            .bind(3, o.observed_at)
+            .bind(4, o.changed_at)
+            .bind(5, o.evidence)
+            .bind(6, o.row_count)
+            .bind(7, o.marker)
+            .bind(8, o.error);
+        FW_ASSIGN(returned, insert.step());
+        if (!returned)
+          return fail(ErrorCode::kInternal, "inserting an observation returned no id");
+        id = insert.int64(0);
+      }
+      FW_ASSIGN(latest, writer_->prepare(kUpsertLatestObservation));
+      latest.bind(1, o.asset_key)
+          .bind(2, o.signal)
+          .bind(3, id)
+          .bind(4, o.observed_at)
+          .bind(5, o.changed_at)
+          .bind(6, o.evidence)
+          .bind(7, o.row_count)
+          .bind(8, o.marker)
+          .bind(9, o.error);
+      FW_TRY(latest.run());
+    }
+    {
+      FW_ASSIGN(insert, writer_->prepare(kInsertRun));
+      insert.bind(1, run.connection)
+          .bind(2, run.started_at)
+          .bind(3, run.finished_at)
+          .bind(4, run.error);
+      FW_TRY(insert.run());
+    }
+    FW_TRY(record_locked(run.statuses, run.finished_at));
+    return tx.commit();
+  }
+
+  // The body of record_statuses(), inside the caller's transaction. The arithmetic is
+  // plan_record()'s; this only reads the open interval and writes what the plan says.
+  Result<void> record_locked(std::span<const StatusRecord> statuses, core::TimePoint at) {
+    for (const StatusRecord& record : statuses) {
+      if (record.asset_key.empty())
+        return fail(ErrorCode::kInvalidArgument, "a status record has no asset key");
+      std::optional<OpenState> previous;
+      std::int64_t open_id = 0;
+      {
+        FW_ASSIGN(select, writer_->prepare(kSelectOpenInterval));
+        select.bind(1, record.asset_key);
+        FW_ASSIGN(found, select.step());
+        if (found) {
+          open_id = select.int64(0);
+          previous = OpenState{status_of_text(select.text(1)), select.time(2), select.time(3)};
+        }
+      }
+      plan_record(previous, record.status, at, *zone_, plan_);
+      for (const CellChange& cell : plan_.cells) {
+        std::array<std::int64_t, 4> add{};
+        add[static_cast<std::size_t>(cell.status)] = cell.duration.count();
+        FW_ASSIGN(upsert, writer_->prepare(kAddToDay));
+        upsert.bind(1, record.asset_key)
+            .bind(2, day_number(cell.day))
+            .bind(3, static_cast<std::int64_t>(model::severity(cell.status)))
+            .bind(4, add[0])
+            .bind(5, add[1])
+            .bind(6, add[2])
+            .bind(7, add[3]);
+        FW_TRY(upsert.run());
+      }
+      if (plan_.reopen && previous && previous->since == plan_.at) {
+        // The previous status held for no time at all: replace it rather than keep an empty
+        // interval.
+        FW_ASSIGN(replace, writer_->prepare(kReplaceOpenInterval));
+        replace.bind(1, open_id)
+            .bind(2, model::to_string(record.status))
+            .bind(3, record.reason)
+            .bind(4, plan_.at);
+        FW_TRY(replace.run());
+      } else if (plan_.reopen) {
+        if (previous) {
+          FW_ASSIGN(close, writer_->prepare(kCloseInterval));
+          close.bind(1, open_id).bind(2, plan_.at);
+          FW_TRY(close.run());
+        }
+        FW_ASSIGN(open, writer_->prepare(kOpenInterval));
+        open.bind(1, record.asset_key)
+            .bind(2, model::to_string(record.status))
+            .bind(3, plan_.at)
+            .bind(4, record.reason);
+        FW_TRY(open.run());
+      } else if (plan_.at != previous->recorded_at) {
+        FW_ASSIGN(touch, writer_->prepare(kTouchInterval));
+        touch.bind(1, open_id).bind(2, plan_.at);
+        FW_TRY(touch.run());
+      }
+    }
+    return {};
+  }
+
+  Result<std::size_t> prune_locked(core::TimePoint before) {
+    FW_ASSIGN(tx, Transaction::begin(*writer_));
+    {
+      FW_ASSIGN(prune, writer_->prepare(kPruneObservations));
+      prune.bind(1, before);
+      FW_TRY(prune.run());
+    }
+    auto deleted = static_cast<std::size_t>(writer_->changes());
+    FW_TRY(tx.commit());
+    return deleted;
+  }
+
+  const SqliteOptions options_;
+  const date::time_zone* const zone_;
+
+  std::mutex write_mutex_;
+  std::unique_ptr<Db> writer_;            // guarded by write_mutex_
+  RecordPlan plan_;                       // guarded by write_mutex_; scratch, reused
+  std::optional<core::TimePoint> last_prune_;  // guarded by write_mutex_
+
+  std::mutex read_mutex_;
+  std::unique_ptr<Db> reader_;  // guarded by read_mutex_; null for an in-memory database
+};
+
+}  // namespace
+
+int sqlite_schema_version() { return static_cast<int>(sqlite::migrations().size()); }
+
+Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& options) {
+  if (options.path.empty())
+    return fail(ErrorCode::kInvalidArgument,
+                "the store needs a file: set store.sqlite to a path such as freshwatch.db");
+  FW_ASSIGN(zone, core::find_zone(options.timezone));
+  if (options.observation_retention && *options.observation_retention <= core::Duration{0})
+    return fail(ErrorCode::kInvalidArgument,
+                "the observation retention must be positive (leave it out to keep everything)");
+  FW_ASSIGN(writer, Db::open(options.path, /*create=*/true));
+  FW_TRY(migrate(*writer));
+  std::unique_ptr<Db> reader;
+  if (options.path != ":memory:") {
+    FW_ASSIGN(opened, Db::open(options.path, /*create=*/false));
+    FW_TRY(opened->exec("PRAGMA query_only = ON"));
+    reader = std::move(opened);
+  }
+  return std::make_unique<SqliteStore>(options, zone, std::move(writer), std::move(reader));
+}
+
+}  // namespace freshwatch::store

@@ -1,0 +1,567 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "core/time.h"
+#include "support/process.h"
+
+namespace freshwatch::store {
+namespace {
+
+using namespace std::chrono_literals;
+using date::sys_days;
+using model::Status;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAre;
+
+core::TimePoint at(std::string_view text) { return core::parse_timestamp(text).value(); }
+sys_days day(int y, unsigned m, unsigned d) {
+  return sys_days{date::year{y} / date::month{m} / date::day{d}};
+}
+
+// Runs SQL on the file directly, as another program (or an older/newer freshwatch) would.
+std::int64_t raw_int(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
+  std::int64_t value = -1;
+  if (sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return value;
+}
+void raw_exec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sql;
+  sqlite3_close(db);
+}
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<Store> open(std::string timezone = "UTC",
+                              std::optional<core::Duration> retention = std::nullopt) {
+    auto store = open_sqlite({path(), std::move(timezone), retention});
+    EXPECT_TRUE(store.has_value()) << store.error().message;
+    return store ? std::move(*store) : nullptr;
+  }
+  std::string path() const { return (dir_ / "freshwatch.db").string(); }
+
+  static model::Asset asset(std::string key, std::string connection = "warehouse") {
+    model::Asset a;
+    a.key = std::move(key);
+    a.name = a.key;
+    a.connection = std::move(connection);
+    return a;
+  }
+  static model::Observation observation(std::string key, core::TimePoint observed_at,
+                                        std::string signal = "max(_loaded_at)") {
+    model::Observation o;
+    o.asset_key = std::move(key);
+    o.observed_at = observed_at;
+    o.changed_at = observed_at - 1h;
+    o.signal = std::move(signal);
+    return o;
+  }
+  static RunRecord run(std::string connection, core::TimePoint finished_at) {
+    RunRecord r;
+    r.connection = std::move(connection);
+    r.started_at = finished_at - 5s;
+    r.finished_at = finished_at;
+    return r;
+  }
+  static std::vector<StatusRecord> one(std::string key, Status status, std::string reason = "") {
+    return {StatusRecord{std::move(key), status, std::move(reason)}};
+  }
+
+  testing::TempDir dir_;
+};
+
+TEST_F(SqliteStoreTest, MigratesAnEmptyFileAndReopens) {
+  {
+    auto store = open();
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->put_user({"demo", "$argon2id$hash", "admin"}));
+  }
+  EXPECT_EQ(raw_int(path(), "PRAGMA user_version"), sqlite_schema_version());
+  for (const char* table : {"assets", "edges", "observations", "latest_observations",
+                            "connection_runs", "status_intervals", "daily_rollup", "users",
+                            "api_tokens", "sessions"}) {
+    EXPECT_EQ(raw_int(path(), fmt::format("SELECT count(*) FROM sqlite_master WHERE type = "
+                                          "'table' AND name = '{}'",
+                                          table)),
+              1)
+        << table;
+  }
+  auto store = open();
+  ASSERT_TRUE(store);
+  auto user = store->find_user("demo");
+  ASSERT_TRUE(user);
+  ASSERT_TRUE(user->has_value());
+  EXPECT_EQ((*user)->password_hash, "$argon2id$hash");
+  EXPECT_EQ(raw_int(path(), "PRAGMA user_version"), sqlite_schema_version());
+}
+
+TEST_F(SqliteStoreTest, UsesWal) {
+  auto store = open();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), "wal");
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerVersion) {
+  { ASSERT_TRUE(open()); }
+  raw_exec(path(), fmt::format("PRAGMA user_version = {}", sqlite_schema_version() + 1));
+  auto store = open_sqlite({path(), "UTC"});
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::kConflict);
+  EXPECT_THAT(store.error().message, HasSubstr("newer freshwatch"));
+  EXPECT_THAT(store.error().message, HasSubstr(path()));
+}
+
+TEST_F(SqliteStoreTest, RefusesAFileThatIsNotAStore) {
+  raw_exec(path(), "CREATE TABLE orders (id INTEGER)");
+  auto store = open_sqlite({path(), "UTC"});
+  ASSERT_FALSE(store);
+  EXPECT_THAT(store.error().message, HasSubstr("not a freshwatch store"));
+  EXPECT_EQ(raw_int(path(), "SELECT count(*) FROM sqlite_master"), 1);  // left untouched
+}
+
+TEST_F(SqliteStoreTest, RejectsBadOptions) {
+  auto zone = open_sqlite({path(), "Mars/Olympus"});
+  ASSERT_FALSE(zone);
+  EXPECT_THAT(zone.error().message, HasSubstr("Mars/Olympus"));
+  EXPECT_FALSE(open_sqlite({"", "UTC"}));
+  auto missing = open_sqlite({(dir_ / "no/such/dir/x.db").string(), "UTC"});
+  ASSERT_FALSE(missing);
+  EXPECT_THAT(missing.error().message, HasSubstr("cannot open the store"));
+}
+
+TEST_F(SqliteStoreTest, RunRoundTripsEveryField) {
+  auto store = open();
+  model::Asset a;
+  a.key = "warehouse:analytics.public.orders";
+  a.name = "orders";
+  a.kind = model::AssetKind::kView;
+  a.parent = "warehouse:analytics.public";
+  a.connection = "warehouse";
+  a.owner = "team-data@example.com";
+  a.tags = {"daily", "with \"quotes\" and \\ and \n newline", "ünïcødé"};
+  a.description = "All orders";
+  a.url = "https://example.com/orders";
+  a.relation = "analytics.public.orders";
+  model::Asset bare = asset("warehouse");
+  bare.kind = model::AssetKind::kConnection;
+
+  model::Observation full;
+  full.asset_key = a.key;
+  full.observed_at = at("2024-05-01T06:00:00.123456Z");
+  full.changed_at = at("2024-05-01T05:00:00.5Z");
+  full.signal = "max(_loaded_at)";
+  full.evidence = "max(_loaded_at) = 2024-05-01T05:00:00.5Z";
+  full.row_count = 1'234'567'890'123;
+  full.marker = "ins=10;upd=2";
+  model::Observation empty;
+  empty.asset_key = a.key;
+  empty.observed_at = full.observed_at;
+  empty.signal = "pg_stat_user_tables";
+  empty.error = "permission denied for table orders";
+
+  RunRecord r = run("warehouse", at("2024-05-01T06:00:01Z"));
+  r.started_at = at("2024-05-01T05:59:58.25Z");
+  r.error = "";
+  r.assets = {bare, a};
+  r.edges = {{"warehouse:analytics.public.raw_orders", a.key}};
+  r.observations = {full, empty};
+  r.statuses = {{a.key, Status::kFresh, "changed 1 h ago"}};
+  ASSERT_TRUE(store->save_run(r));
+
+  auto assets = store->assets();
+  ASSERT_TRUE(assets);
+  EXPECT_THAT(*assets, ElementsAre(bare, a));
+  auto edges = store->edges();
+  ASSERT_TRUE(edges);
+  EXPECT_THAT(*edges, ElementsAre(model::Edge{"warehouse:analytics.public.raw_orders", a.key}));
+  auto latest = store->latest_observations();
+  ASSERT_TRUE(latest);
+  EXPECT_THAT(*latest, ElementsAre(full, empty));
+  auto raw = store->observations(a.key, 10);
+  ASSERT_TRUE(raw);
+  EXPECT_THAT(*raw, UnorderedElementsAre(full, empty));
+  auto runs = store->latest_runs();
+  ASSERT_TRUE(runs);
+  ASSERT_EQ(runs->size(), 1u);
+  EXPECT_EQ((*runs)[0].connection, "warehouse");
+  EXPECT_EQ((*runs)[0].started_at, r.started_at);
+  EXPECT_EQ((*runs)[0].finished_at, r.finished_at);
+  EXPECT_EQ((*runs)[0].error, "");
+  EXPECT_EQ((*runs)[0].last_success, r.finished_at);
+  auto open = store->open_intervals();
+  ASSERT_TRUE(open);
+  EXPECT_THAT(*open, ElementsAre(model::StatusInterval{a.key, Status::kFresh, r.finished_at,
+                                                       std::nullopt, "changed 1 h ago"}));
+  auto cells = store->history(a.key, day(2024, 5, 1), day(2024, 5, 1));
+  ASSERT_TRUE(cells);
+  ASSERT_EQ(cells->size(), 1u);
+  EXPECT_TRUE((*cells)[0].has_data);
+  EXPECT_EQ((*cells)[0].worst, Status::kFresh);
+
+  // A later failed run: assets keep first_seen, move last_seen; last_success stays.
+  RunRecord failed = run("warehouse", at("2024-05-01T07:00:00Z"));
+  failed.error = "connection refused";
+  failed.assets = {a};
+  ASSERT_TRUE(store->save_run(failed));
+  runs = store->latest_runs();
+  ASSERT_TRUE(runs);
+  ASSERT_EQ(runs->size(), 1u);
+  EXPECT_EQ((*runs)[0].error, "connection refused");
+  EXPECT_EQ((*runs)[0].finished_at, failed.finished_at);
+  EXPECT_EQ((*runs)[0].last_success, r.finished_at);
+  auto sightings = store->asset_sightings();
+  ASSERT_TRUE(sightings);
+  ASSERT_EQ(sightings->size(), 2u);
+  EXPECT_EQ((*sightings)[0].key, "warehouse");
+  EXPECT_EQ((*sightings)[0].last_seen, r.finished_at);
+  EXPECT_EQ((*sightings)[1].key, a.key);
+  EXPECT_EQ((*sightings)[1].first_seen, r.finished_at);
+  EXPECT_EQ((*sightings)[1].last_seen, failed.finished_at);
+}
+
+TEST_F(SqliteStoreTest, LatestRunsPerConnectionWithoutSuccess) {
+  auto store = open();
+  RunRecord a = run("a", at("2024-05-01T06:00:00Z"));
+  a.error = "timeout";
+  ASSERT_TRUE(store->save_run(a));
+  ASSERT_TRUE(store->save_run(run("b", at("2024-05-01T05:00:00Z"))));
+  ASSERT_TRUE(store->save_run(run("b", at("2024-05-01T06:00:00Z"))));
+  auto runs = store->latest_runs();
+  ASSERT_TRUE(runs);
+  ASSERT_EQ(runs->size(), 2u);
+  EXPECT_EQ((*runs)[0].connection, "a");
+  EXPECT_EQ((*runs)[0].last_success, std::nullopt);
+  EXPECT_EQ((*runs)[1].connection, "b");
+  EXPECT_EQ((*runs)[1].finished_at, at("2024-05-01T06:00:00Z"));
+}
+
+TEST_F(SqliteStoreTest, EdgesAreReplacedPerConnection) {
+  auto store = open();
+  RunRecord a = run("a", at("2024-05-01T06:00:00Z"));
+  a.edges = {{"a:x", "a:y"}, {"a:x", "a:y"}};  // duplicates are harmless
+  RunRecord b = run("b", at("2024-05-01T06:00:00Z"));
+  b.edges = {{"a:y", "b:z"}};
+  ASSERT_TRUE(store->save_run(a));
+  ASSERT_TRUE(store->save_run(b));
+  a.edges = {{"a:x", "a:w"}};
+  a.finished_at += 1h;
+  ASSERT_TRUE(store->save_run(a));
+  auto edges = store->edges();
+  ASSERT_TRUE(edges);
+  EXPECT_THAT(*edges, ElementsAre(model::Edge{"a:x", "a:w"}, model::Edge{"a:y", "b:z"}));
+  a.edges.clear();
+  a.finished_at += 1h;
+  ASSERT_TRUE(store->save_run(a));
+  edges = store->edges();
+  ASSERT_TRUE(edges);
+  EXPECT_THAT(*edges, ElementsAre(model::Edge{"a:y", "b:z"}));
+}
+
+TEST_F(SqliteStoreTest, LatestObservationNeverMovesBackwards) {
+  auto store = open();
+  RunRecord r = run("w", at("2024-05-01T06:00:00Z"));
+  r.observations = {observation("w:t", at("2024-05-01T06:00:00Z"))};
+  ASSERT_TRUE(store->save_run(r));
+  r.observations = {observation("w:t", at("2024-05-01T05:00:00Z"))};  // a late, older reading
+  ASSERT_TRUE(store->save_run(r));
+  auto latest = store->latest_observations();
+  ASSERT_TRUE(latest);
+  ASSERT_EQ(latest->size(), 1u);
+  EXPECT_EQ((*latest)[0].observed_at, at("2024-05-01T06:00:00Z"));
+  auto raw = store->observations("w:t", 10);
+  ASSERT_TRUE(raw);
+  ASSERT_EQ(raw->size(), 2u);
+  EXPECT_EQ((*raw)[0].observed_at, at("2024-05-01T06:00:00Z"));  // newest first
+  raw = store->observations("w:t", 1);
+  ASSERT_TRUE(raw);
+  EXPECT_EQ(raw->size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, FailedRunLeavesNothingBehind) {
+  auto store = open();
+  RunRecord r = run("w", at("2024-05-01T06:00:00Z"));
+  r.assets = {asset("w:ok")};
+  r.observations = {observation("w:ok", r.finished_at), observation("", r.finished_at)};
+  auto saved = store->save_run(r);
+  ASSERT_FALSE(saved);
+  EXPECT_EQ(saved.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_THAT(saved.error().message, HasSubstr("connection 'w'"));
+  EXPECT_TRUE(store->assets()->empty());
+  EXPECT_TRUE(store->latest_observations()->empty());
+  EXPECT_TRUE(store->latest_runs()->empty());
+}
+
+TEST_F(SqliteStoreTest, RollupSplitsMinutesAcrossMidnight) {
+  auto store = open("Europe/Berlin");
+  // 23:00 local (CEST) on 1 June, then 01:30 local on 2 June.
+  ASSERT_TRUE(store->record_statuses(one("k", Status::kWarn), at("2024-06-01T21:00:00Z")));
+  ASSERT_TRUE(store->record_statuses(one("k", Status::kWarn), at("2024-06-01T23:30:00Z")));
+  auto cells = store->history("k", day(2024, 5, 1), day(2024, 7, 1));
+  ASSERT_TRUE(cells);
+  ASSERT_EQ(cells->size(), 2u);
+  EXPECT_EQ((*cells)[0].day, day(2024, 6, 1));
+  EXPECT_EQ((*cells)[0].minutes[static_cast<int>(Status::kWarn)], 60);
+  EXPECT_EQ((*cells)[1].day, day(2024, 6, 2));
+  EXPECT_EQ((*cells)[1].minutes[static_cast<int>(Status::kWarn)], 90);
+  EXPECT_EQ((*cells)[1].worst, Status::kWarn);
+  // In UTC the same instants are one day.
+  auto all = store->history(day(2024, 6, 1), day(2024, 6, 1));
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].first, "k");
+}
+
+TEST_F(SqliteStoreTest, RollupFollowsDstChangesInBerlin) {
+  auto store = open("Europe/Berlin");
+  // Midnight to midnight, local time, over the spring-forward day (23 h) and in autumn (25 h),
+  // with records every 15 minutes.
+  auto record_day = [&](core::TimePoint from, core::TimePoint to, Status status) {
+    for (auto t = from; t <= to; t += 15min)
+      ASSERT_TRUE(store->record_statuses(one("k", status), t));
+  };
+  record_day(at("2024-03-30T23:00:00Z"), at("2024-03-31T22:00:00Z"), Status::kFresh);
+  record_day(at("2024-10-26T22:00:00Z"), at("2024-10-27T23:00:00Z"), Status::kError);
+  auto cells = store->history("k", day(2024, 3, 31), day(2024, 10, 27));
+  ASSERT_TRUE(cells);
+  std::map<sys_days, model::DayCell> by_day;
+  for (const auto& c : *cells) by_day[c.day] = c;
+  EXPECT_EQ(by_day[day(2024, 3, 31)].minutes[static_cast<int>(Status::kFresh)], 23 * 60);
+  // The gap between the two spells counts as fresh (the status last recorded), then 25 h of
+  // error on 27 October.
+  EXPECT_EQ(by_day[day(2024, 4, 15)].minutes[static_cast<int>(Status::kFresh)], 24 * 60);
+  EXPECT_EQ(by_day[day(2024, 10, 27)].minutes[static_cast<int>(Status::kError)], 25 * 60);
+  EXPECT_EQ(by_day[day(2024, 10, 27)].minutes[static_cast<int>(Status::kFresh)], 0);
+  EXPECT_EQ(by_day[day(2024, 10, 27)].worst, Status::kError);
+}
+
+TEST_F(SqliteStoreTest, WorstOfDayIsTheWorstHeldAtAnyMoment) {
+  auto store = open();
+  ASSERT_TRUE(store->record_statuses(one("k", Status::kFresh), at("2024-06-01T00:00:00Z")));
+  ASSERT_TRUE(store->record_statuses(one("k", Status::kError), at("2024-06-01T10:00:00Z")));
+  ASSERT_TRUE(store->record_statuses(one("k", Status::kFresh), at("2024-06-01T10:01:00Z")));
+  ASSERT_TRUE(store->record_statuses(one("k", Status::kWarn), at("2024-06-01T12:00:00Z")));
+  ASSERT_TRUE(store->record_statuses(one("k", Status::kFresh), at("2024-06-02T06:00:00Z")));
+  ASSERT_TRUE(store->record_statuses(one("k", Status::kFresh), at("2024-06-03T06:00:00Z")));
+  ASSERT_TRUE(store->record_statuses(one("k", Status::kUnknown), at("2024-06-03T07:00:00Z")));
+  auto cells = store->history("k", day(2024, 6, 1), day(2024, 6, 3));
+  ASSERT_TRUE(cells);
+  ASSERT_EQ(cells->size(), 3u);
+  const auto& d1 = (*cells)[0];
+  EXPECT_EQ(d1.worst, Status::kError);
+  EXPECT_EQ(d1.minutes, (std::array<std::uint16_t, 4>{10 * 60 + 119, 12 * 60, 1, 0}));
+  const auto& d2 = (*cells)[1];
+  EXPECT_EQ(d2.worst, Status::kWarn);  // warn from midnight until 06:00
+  EXPECT_EQ(d2.minutes, (std::array<std::uint16_t, 4>{18 * 60, 6 * 60, 0, 0}));
+  const auto& d3 = (*cells)[2];
+  EXPECT_EQ(d3.worst, Status::kUnknown);  // unknown is worse than fresh
+  EXPECT_EQ(d3.minutes, (std::array<std::uint16_t, 4>{7 * 60, 0, 0, 0}));
+}
+
+TEST_F(SqliteStoreTest, IntervalsOpenAndClose) {
+  auto store = open();
+  auto t0 = at("2024-06-01T00:00:00Z");
+  std::vector<StatusRecord> both = {{"a", Status::kFresh, "changed today"},
+                                    {"b", Status::kWarn, "3 days old"}};
+  ASSERT_TRUE(store->record_statuses(both, t0));
+  ASSERT_TRUE(store->record_statuses(both, t0 + 1h));  // no change: no new interval
+  ASSERT_TRUE(store->record_statuses(one("a", Status::kError, "deadline missed"), t0 + 2h));
+  ASSERT_TRUE(store->record_statuses(one("a", Status::kFresh, "changed"), t0 + 5h));
+
+  auto a = store->intervals("a", t0 - 24h, t0 + 24h);
+  ASSERT_TRUE(a);
+  EXPECT_THAT(*a, ElementsAre(
+                      model::StatusInterval{"a", Status::kFresh, t0, t0 + 2h, "changed today"},
+                      model::StatusInterval{"a", Status::kError, t0 + 2h, t0 + 5h,
+                                            "deadline missed"},
+                      model::StatusInterval{"a", Status::kFresh, t0 + 5h, std::nullopt,
+                                            "changed"}));
+  // Overlap with [from, to): the error interval only.
+  auto middle = store->intervals("a", t0 + 3h, t0 + 4h);
+  ASSERT_TRUE(middle);
+  ASSERT_EQ(middle->size(), 1u);
+  EXPECT_EQ((*middle)[0].status, Status::kError);
+  // Touching ends do not overlap.
+  auto edge = store->intervals("a", t0 + 5h - 1us, t0 + 5h);
+  ASSERT_TRUE(edge);
+  ASSERT_EQ(edge->size(), 1u);
+  EXPECT_EQ((*edge)[0].status, Status::kError);
+
+  auto open = store->open_intervals();
+  ASSERT_TRUE(open);
+  EXPECT_THAT(*open,
+              ElementsAre(model::StatusInterval{"a", Status::kFresh, t0 + 5h, std::nullopt,
+                                                "changed"},
+                          model::StatusInterval{"b", Status::kWarn, t0, std::nullopt,
+                                                "3 days old"}));
+  // Two statuses at the same instant: the second replaces the first.
+  ASSERT_TRUE(store->record_statuses(one("c", Status::kUnknown), t0));
+  ASSERT_TRUE(store->record_statuses(one("c", Status::kFresh, "now known"), t0));
+  auto c = store->intervals("c", t0 - 1h, t0 + 1h);
+  ASSERT_TRUE(c);
+  EXPECT_THAT(*c, ElementsAre(model::StatusInterval{"c", Status::kFresh, t0, std::nullopt,
+                                                    "now known"}));
+}
+
+TEST_F(SqliteStoreTest, SaveRunAppliesStatusesAtFinishedAt) {
+  auto store = open();
+  RunRecord r = run("w", at("2024-06-01T10:00:00Z"));
+  r.statuses = {{"w:t", Status::kWarn, "old"}};
+  ASSERT_TRUE(store->save_run(r));
+  r.finished_at = at("2024-06-01T10:30:00Z");
+  ASSERT_TRUE(store->save_run(r));
+  auto cells = store->history("w:t", day(2024, 6, 1), day(2024, 6, 1));
+  ASSERT_TRUE(cells);
+  ASSERT_EQ(cells->size(), 1u);
+  EXPECT_EQ((*cells)[0].minutes[static_cast<int>(Status::kWarn)], 30);
+}
+
+TEST_F(SqliteStoreTest, PruneKeepsTheLatestOfEachSignal) {
+  auto store = open();
+  auto t0 = at("2024-06-01T00:00:00Z");
+  for (int i = 0; i < 5; ++i) {
+    RunRecord r = run("w", t0 + i * 24h);
+    r.observations = {observation("w:busy", t0 + i * 24h),
+                      observation("w:busy", t0 + i * 24h, "pg_stat_user_tables")};
+    if (i == 0) r.observations.push_back(observation("w:quiet", t0));
+    ASSERT_TRUE(store->save_run(r));
+  }
+  auto deleted = store->prune_observations(t0 + 3 * 24h);
+  ASSERT_TRUE(deleted);
+  EXPECT_EQ(*deleted, 6u);  // days 0..2 of both busy signals; quiet's only reading stays
+  auto busy = store->observations("w:busy", 100);
+  ASSERT_TRUE(busy);
+  EXPECT_EQ(busy->size(), 4u);
+  for (const auto& o : *busy) EXPECT_GE(o.observed_at, t0 + 3 * 24h);
+  auto quiet = store->observations("w:quiet", 100);
+  ASSERT_TRUE(quiet);
+  EXPECT_EQ(quiet->size(), 1u);
+  EXPECT_EQ(store->latest_observations()->size(), 3u);
+  // Pruning everything still keeps each (asset, signal)'s latest.
+  ASSERT_TRUE(store->prune_observations(t0 + 100 * 24h));
+  EXPECT_EQ(store->observations("w:busy", 100)->size(), 2u);
+}
+
+TEST_F(SqliteStoreTest, SaveRunAppliesTheRetention) {
+  auto store = open("UTC", std::chrono::days{7});
+  auto t0 = at("2024-06-01T00:00:00Z");
+  for (int i = 0; i <= 10; ++i) {
+    RunRecord r = run("w", t0 + i * 24h);
+    r.observations = {observation("w:t", t0 + i * 24h)};
+    ASSERT_TRUE(store->save_run(r));
+  }
+  auto kept = store->observations("w:t", 100);
+  ASSERT_TRUE(kept);
+  // Days 3..10 remain: the last prune ran at day 10 with a cut-off of day 3.
+  EXPECT_EQ(kept->size(), 8u);
+  EXPECT_EQ(kept->back().observed_at, t0 + 3 * 24h);
+}
+
+TEST_F(SqliteStoreTest, UsersTokensAndSessions) {
+  auto store = open();
+  ASSERT_TRUE(store->put_user({"demo", "h1", "admin"}));
+  ASSERT_TRUE(store->put_user({"demo", "h2", "viewer"}));  // update
+  ASSERT_TRUE(store->put_user({"ann", "h3", "admin"}));
+  auto users = store->list_users();
+  ASSERT_TRUE(users);
+  ASSERT_EQ(users->size(), 2u);
+  EXPECT_EQ((*users)[0].name, "ann");
+  EXPECT_EQ((*users)[1].password_hash, "h2");
+  EXPECT_EQ((*users)[1].role, "viewer");
+  EXPECT_FALSE(store->find_user("nobody")->has_value());
+  EXPECT_FALSE(store->put_user({"", "h", "admin"}));
+
+  auto t0 = at("2024-06-01T00:00:00Z");
+  ASSERT_TRUE(store->put_token({"ci", "abc123", t0}));
+  ASSERT_TRUE(store->put_token({"ci", "def456", t0 + 1h}));
+  auto token = store->find_token("abc123");
+  ASSERT_TRUE(token);
+  ASSERT_TRUE(token->has_value());
+  EXPECT_EQ((*token)->name, "ci");
+  EXPECT_EQ((*token)->created_at, t0);
+  EXPECT_EQ(store->list_tokens()->size(), 2u);
+  EXPECT_EQ(store->delete_token("ci"), true);
+  EXPECT_EQ(store->delete_token("ci"), false);
+  EXPECT_FALSE(store->find_token("abc123")->has_value());
+
+  ASSERT_TRUE(store->put_session({"s1", "demo", t0 + 1h}));
+  ASSERT_TRUE(store->put_session({"s2", "demo", t0 + 3h}));
+  ASSERT_TRUE(store->put_session({"s3", "ann", t0 + 3h}));
+  auto unknown_user = store->put_session({"s4", "nobody", t0});
+  ASSERT_FALSE(unknown_user);
+  EXPECT_EQ(unknown_user.error().code, ErrorCode::kNotFound);
+  auto session = store->find_session("s1");
+  ASSERT_TRUE(session);
+  ASSERT_TRUE(session->has_value());
+  EXPECT_EQ((*session)->user, "demo");
+  EXPECT_EQ((*session)->expires_at, t0 + 1h);
+  EXPECT_EQ(store->delete_expired_sessions(t0 + 1h), 1u);
+  EXPECT_FALSE(store->find_session("s1")->has_value());
+  ASSERT_TRUE(store->delete_session("s3"));
+  EXPECT_FALSE(store->find_session("s3")->has_value());
+  // Deleting a user ends their sessions.
+  EXPECT_EQ(store->delete_user("demo"), true);
+  EXPECT_FALSE(store->find_session("s2")->has_value());
+  EXPECT_EQ(store->delete_user("demo"), false);
+}
+
+TEST_F(SqliteStoreTest, InMemoryDatabaseWorks) {
+  auto store = open_sqlite({":memory:", "UTC"});
+  ASSERT_TRUE(store) << store.error().message;
+  RunRecord r = run("w", at("2024-06-01T00:00:00Z"));
+  r.assets = {asset("w:t")};
+  ASSERT_TRUE((*store)->save_run(r));
+  EXPECT_EQ((*store)->assets()->size(), 1u);
+}
+
+// Reads run on their own connection while runs are written: every read sees whole runs only.
+// Each run moves all assets' observations to the run's time, so a read that saw part of a run
+// would find two different times.
+TEST_F(SqliteStoreTest, ReadsNeverSeeHalfARun) {
+  auto store = open();
+  constexpr int kAssets = 200;
+  constexpr int kRuns = 60;
+  auto t0 = at("2024-06-01T00:00:00Z");
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int i = 1; i <= kRuns; ++i) {
+      RunRecord r = run("w", t0 + i * 1min);
+      for (int a = 0; a < kAssets; ++a)
+        r.observations.push_back(observation(fmt::format("w:t{}", a), r.finished_at));
+      ASSERT_TRUE(store->save_run(r));
+    }
+    done = true;
+  });
+  int reads = 0;
+  while (!done || reads == 0) {
+    auto latest = store->latest_observations();
+    ASSERT_TRUE(latest);
+    ++reads;
+    if (latest->empty()) continue;
+    ASSERT_EQ(latest->size(), static_cast<std::size_t>(kAssets));
+    for (const auto& o : *latest) ASSERT_EQ(o.observed_at, latest->front().observed_at);
+  }
+  writer.join();
+  EXPECT_GT(reads, 0);
+}
+
+}  // namespace
+}  // namespace freshwatch::store
