@@ -5,6 +5,10 @@
 
 #include <fmt/format.h>
 
+#include "lineage/graph.h"
+#include "lineage/identity.h"
+#include "lineage/propagate.h"
+
 namespace freshwatch::engine {
 namespace {
 
@@ -39,6 +43,26 @@ std::string container_reason(const model::StatusCounts& counts) {
   return fmt::format("{} of {}", out, total);
 }
 
+void propagate_lineage(model::Snapshot& snap) {
+  if (snap.edges.empty()) return;
+  std::vector<std::string> keys;
+  std::vector<Status> statuses;
+  keys.reserve(snap.assets.size());
+  statuses.reserve(snap.assets.size());
+  for (const auto& a : snap.assets) {
+    keys.push_back(a.asset.key);
+    statuses.push_back(a.evaluation.status);
+  }
+  const lineage::Graph graph(keys, snap.edges);
+  const auto propagation = lineage::propagate(graph, statuses);
+  for (lineage::NodeId v = 0; v < snap.assets.size(); ++v) {
+    auto& state = snap.assets[v];
+    state.impacted = propagation.impacted(v);
+    state.root_causes.clear();
+    for (auto u : propagation.root_causes(v)) state.root_causes.push_back(graph.key(u));
+  }
+}
+
 model::Snapshot build_snapshot(const SnapshotInputs& in) {
   model::Snapshot snap;
   snap.version = in.version;
@@ -46,8 +70,17 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
   snap.timezone = in.timezone;
   snap.today = local_day(in.now, in.zone);
 
+  // One table is one asset: aliases (a dbt node over a warehouse table) merge into it.
+  const auto ids = lineage::merge_identities(in.assets, in.edges);
+  std::unordered_map<std::string_view, std::vector<std::string_view>> aliases_of;
+  for (const auto& [alias, canonical] : ids.canonical_of) {
+    aliases_of[canonical].push_back(alias);
+    snap.aliases.emplace_back(alias, canonical);
+  }
+  std::sort(snap.aliases.begin(), snap.aliases.end());
+
   std::map<std::string_view, const model::Asset*> by_key;
-  for (const auto& a : in.assets) by_key[a.key] = &a;
+  for (const auto& a : ids.assets) by_key[a.key] = &a;
   snap.assets.reserve(by_key.size());
   for (const auto& [_, a] : by_key) snap.assets.push_back(model::AssetState{.asset = *a});
 
@@ -68,6 +101,14 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
     else
       snap.assets[it->second].children.push_back(i);
   }
+  // A merged asset also sits where its aliases sat (a dbt folder keeps listing the table).
+  for (const auto& [parent, canonical] : ids.placements) {
+    auto p = index.find(parent), c = index.find(canonical);
+    if (p == index.end() || c == index.end() || p->second == c->second) continue;
+    auto& children = snap.assets[p->second].children;
+    if (std::find(children.begin(), children.end(), c->second) == children.end())
+      children.push_back(c->second);
+  }
   std::sort(snap.roots.begin(), snap.roots.end(), by_name);
   for (auto& a : snap.assets) std::sort(a.children.begin(), a.children.end(), by_name);
 
@@ -84,6 +125,16 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
       if (it != in.observations->end()) observations = &it->second;
     }
     state.observations = *observations;
+    if (auto aliases = aliases_of.find(state.asset.key); in.observations && aliases != aliases_of.end()) {
+      for (auto alias : aliases->second) {
+        auto it = in.observations->find(std::string(alias));
+        if (it == in.observations->end()) continue;
+        for (auto o : it->second) {
+          o.asset_key = state.asset.key;
+          state.observations.push_back(std::move(o));
+        }
+      }
+    }
     if (in.evaluate) state.evaluation = in.evaluate(state.asset, state.observations, in.now);
     auto c = connection_state.find(state.asset.connection);
     if (c != connection_state.end() && !c->second->error.empty()) {
@@ -195,7 +246,8 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
   for (const auto& state : snap.assets)
     if (!model::is_container(state.asset.kind)) ++leaves_per_connection[state.asset.connection];
   for (auto& c : snap.connections) c.asset_count = leaves_per_connection[c.name];
-  snap.edges.assign(in.edges.begin(), in.edges.end());
+  snap.edges = ids.edges;
+  propagate_lineage(snap);
   if (in.lineage) in.lineage(snap);
   return snap;
 }

@@ -244,6 +244,68 @@ TEST(BuildSnapshot, EmptyInputs) {
   EXPECT_EQ(snap.summary.total(), 0u);
 }
 
+// A dbt project over the warehouse: the dbt source is the warehouse's table, which carries both
+// signals; lineage through it names the stale table as the root cause of the exposure.
+TEST(BuildSnapshot, IdentityMergingAndLineage) {
+  Fixture f;
+  auto table = asset("wh:main.orders", AssetKind::kTable, "wh:main", "wh");
+  table.relation = "main.orders";
+  auto source = asset("dbt:source.shop.raw.orders", AssetKind::kSource, "dbt:shop/shop/models", "dbt");
+  source.relation = "main.orders";
+  source.owner = "data-eng";
+  auto stg = asset("dbt:model.shop.stg_orders", AssetKind::kModel, "dbt:shop/shop/models", "dbt");
+  auto exposure = asset("dbt:exposure.shop.revenue", AssetKind::kExposure, "dbt:shop/shop/models", "dbt");
+  f.assets = {asset("wh", AssetKind::kConnection, "", "wh"),
+              asset("wh:main", AssetKind::kSchema, "wh", "wh"),
+              table,
+              asset("dbt", AssetKind::kConnection, "", "dbt"),
+              asset("dbt:shop/shop/models", AssetKind::kFolder, "dbt", "dbt"),
+              source,
+              stg,
+              exposure};
+  f.observations["wh:main.orders"] = {obs("wh:main.orders", "max(_loaded_at)", f.now - 30h)};
+  f.observations["dbt:source.shop.raw.orders"] = {
+      obs("dbt:source.shop.raw.orders", "dbt_source_freshness", f.now - 31h)};
+  f.observations["dbt:model.shop.stg_orders"] = {obs("dbt:model.shop.stg_orders", "dbt_run", f.now - 2h)};
+  f.observations["dbt:exposure.shop.revenue"] = {obs("dbt:exposure.shop.revenue", "dbt_upstream", f.now - 2h)};
+  f.connections = {{.name = "wh", .type = "sqlite"}, {.name = "dbt", .type = "dbt"}};
+  std::vector<model::Edge> edges = {{"dbt:source.shop.raw.orders", "dbt:model.shop.stg_orders"},
+                                    {"dbt:model.shop.stg_orders", "dbt:exposure.shop.revenue"}};
+  SnapshotInputs in;
+  in.now = f.now;
+  in.assets = f.assets;
+  in.observations = &f.observations;
+  in.connections = f.connections;
+  in.edges = edges;
+  in.evaluate = judge;
+  auto snap = build_snapshot(in);
+
+  EXPECT_EQ(snap.assets.size(), 7u);  // the source merged into the table
+  const auto* t = snap.find("wh:main.orders");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(snap.find("dbt:source.shop.raw.orders"), t);  // the alias resolves
+  EXPECT_EQ(t->asset.owner, "data-eng");
+  ASSERT_EQ(t->observations.size(), 2u);  // both signals
+  EXPECT_EQ(t->observations[1].asset_key, "wh:main.orders");
+  EXPECT_EQ(t->evaluation.signal, "max(_loaded_at)");  // the newer one decided
+  EXPECT_EQ(t->evaluation.status, Status::kError);
+  // The dbt folder still lists the table.
+  const auto* folder = snap.find("dbt:shop/shop/models");
+  ASSERT_NE(folder, nullptr);
+  bool listed = false;
+  for (auto c : folder->children) listed |= snap.assets[c].asset.key == "wh:main.orders";
+  EXPECT_TRUE(listed);
+  EXPECT_EQ(folder->evaluation.status, Status::kError);
+  // Edges use the table's key; impact and root causes follow them.
+  EXPECT_EQ(snap.edges[0], (model::Edge{"wh:main.orders", "dbt:model.shop.stg_orders"}));
+  const auto* revenue = snap.find("dbt:exposure.shop.revenue");
+  EXPECT_EQ(revenue->evaluation.status, Status::kWarn);
+  EXPECT_TRUE(revenue->impacted);
+  EXPECT_EQ(revenue->root_causes, std::vector<std::string>{"wh:main.orders"});
+  EXPECT_FALSE(t->impacted);
+  EXPECT_EQ(snap.summary.total(), 3u);
+}
+
 TEST(ContainerReason, Phrases) {
   model::StatusCounts c;
   EXPECT_EQ(container_reason(c), "nothing collected below");

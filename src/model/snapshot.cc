@@ -7,7 +7,11 @@ namespace freshwatch::model {
 const AssetState* Snapshot::find(std::string_view key) const {
   auto it = std::lower_bound(assets.begin(), assets.end(), key,
                              [](const AssetState& a, std::string_view k) { return a.asset.key < k; });
-  return it != assets.end() && it->asset.key == key ? &*it : nullptr;
+  if (it != assets.end() && it->asset.key == key) return &*it;
+  auto alias = std::lower_bound(aliases.begin(), aliases.end(), key,
+                                [](const auto& a, std::string_view k) { return a.first < k; });
+  if (alias != aliases.end() && alias->first == key && alias->second != key) return find(alias->second);
+  return nullptr;
 }
 
 }  // namespace freshwatch::model

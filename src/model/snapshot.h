@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <date/date.h>
@@ -61,8 +62,11 @@ struct Snapshot {
   std::vector<ConnectionState> connections;
   std::vector<Edge> edges;
   StatusCounts summary;  // leaf assets per status
+  // Keys of assets merged into another one because they are the same table (a dbt source or
+  // model over a warehouse table; see lineage/identity.h): (alias key, canonical key), sorted.
+  std::vector<std::pair<std::string, std::string>> aliases;
 
-  // Binary search by key; nullptr when absent.
+  // Binary search by key (an alias key finds its canonical asset); nullptr when absent.
   const AssetState* find(std::string_view key) const;
 };
 
