@@ -13,6 +13,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/demo_dbt.h"
 #include "cli/demo_warehouse.h"
 #include "cli/report.h"
 
@@ -49,6 +50,10 @@ int run_demo(const DemoCommandOptions& o) {
 
   const auto tables = plan_demo_tables(options);
   if (auto written = write_demo_warehouse(options, tables); !written) {
+    fmt::print(stderr, "freshwatch demo: {}\n", written.error().message);
+    return kExitUsage;
+  }
+  if (auto written = write_demo_dbt(options, tables); !written) {
     fmt::print(stderr, "freshwatch demo: {}\n", written.error().message);
     return kExitUsage;
   }

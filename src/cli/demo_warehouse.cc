@@ -1,5 +1,7 @@
 #include "cli/demo_warehouse.h"
 
+#include "cli/demo_dbt.h"
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -263,7 +265,7 @@ connections:
         tags: [daily]
       - match: sales.*
         owner: revenue-analytics
-policies:
+{dbt}policies:
   # Sales tables load all day: warn after 6 hours, error after 2 days.
   - select: "{connection}:sales.*"
     warn_after: {{count: 6, period: hour}}
@@ -274,6 +276,7 @@ policies:
   # Everything else: the default calendar policy (fresh today, warn up to 100 days, then error).
 )",
                      fmt::arg("timezone", o.timezone), fmt::arg("listen", o.listen),
+                     fmt::arg("dbt", demo_dbt_connection()),
                      fmt::arg("connection", kDemoConnection), fmt::arg("attach", attach));
 }
 

@@ -1,0 +1,78 @@
+#include "cli/demo_dbt.h"
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "cli/common.h"
+#include "cli/why_report.h"
+#include "connectors/dbt/artifacts.h"
+#include "core/time.h"
+#include "support/process.h"
+
+namespace freshwatch::cli {
+namespace {
+
+// The demo's dbt project over its warehouse: a newcomer sees lineage from the warehouse's tables
+// to the revenue dashboard, and the stale tables at its root.
+TEST(DemoDbt, LineageAndRootCauses) {
+  testing::TempDir dir;
+  DemoOptions o;
+  o.dir = dir.path();
+  o.now = *core::parse_timestamp("2024-05-10T12:00:00Z");
+  const auto tables = plan_demo_tables(o);
+  ASSERT_TRUE(write_demo_warehouse(o, tables));
+  ASSERT_TRUE(write_demo_dbt(o, tables));
+  {
+    std::ofstream f(dir / "freshwatch.yml");
+    f << demo_config(o);
+  }
+  // The artifacts are valid dbt artifacts.
+  const auto files = demo_dbt_artifacts(o, tables);
+  auto manifest = connectors::dbt::parse_manifest(files.manifest);
+  ASSERT_TRUE(manifest) << manifest.error().message;
+  EXPECT_EQ(manifest->nodes.size(), 11u);
+  ASSERT_TRUE(connectors::dbt::parse_run_results(files.run_results));
+  ASSERT_TRUE(connectors::dbt::parse_freshness(files.sources));
+
+  auto config = load_config((dir / "freshwatch.yml").string());
+  ASSERT_TRUE(config);
+  core::FakeClock clock(o.now);
+  auto runtime = wire(std::move(*config), clock, StoreUse::kNone);
+  ASSERT_TRUE(runtime) << runtime.error().message;
+  auto& engine = *(*runtime)->engine;
+  ASSERT_TRUE(engine.collect_once());
+  const auto snap = engine.evaluate_at(o.now);
+  for (const auto& c : snap.connections) EXPECT_EQ(c.error, "") << c.name;
+
+  // The dbt source is the warehouse's table: one asset, two signals.
+  const auto* invoices = snap.find("dbt:source.shop.sales.invoices");
+  ASSERT_NE(invoices, nullptr);
+  EXPECT_EQ(invoices->asset.key, "demo:sales.invoices");
+  EXPECT_EQ(invoices->observations.size(), 2u);
+  EXPECT_EQ(invoices->evaluation.status, model::Status::kError);
+
+  const auto* dashboard = snap.find("dbt:exposure.shop.revenue_dashboard");
+  ASSERT_NE(dashboard, nullptr);
+  EXPECT_EQ(dashboard->asset.url, "https://bi.example.com/dashboards/revenue");
+  EXPECT_EQ(dashboard->evaluation.status, model::Status::kFresh);
+  EXPECT_TRUE(dashboard->impacted);
+  EXPECT_EQ(dashboard->root_causes,
+            (std::vector<std::string>{"demo:sales.invoices", "demo:staging.stg_customers",
+                                      "demo:staging.stg_payments"}));
+
+  auto why = render_why(snap, "dbt:exposure.shop.revenue_dashboard", false);
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("impacted: 3 root causes upstream"), std::string::npos) << *why;
+  EXPECT_NE(why->find("root cause 1: demo:sales.invoices (table): error"), std::string::npos) << *why;
+  EXPECT_NE(why->find("\u2190 dbt:model.shop.stg_invoices"), std::string::npos) << *why;
+  auto unknown = render_why(snap, "dbt:nope", false);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+  auto own = render_why(snap, "demo:sales.invoices", false);
+  ASSERT_TRUE(own);
+  EXPECT_NE(own->find("this asset is the root cause of its own status"), std::string::npos) << *own;
+}
+
+}  // namespace
+}  // namespace freshwatch::cli

@@ -1,0 +1,18 @@
+// `freshwatch why KEY`: the path from an asset up to each of its root causes, with each hop's
+// status and age, as text. Pure over a snapshot, so it is tested without a warehouse.
+//
+// Thread contract: pure function.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "model/snapshot.h"
+
+namespace freshwatch::cli {
+
+// kNotFound when the snapshot has no asset `key` (an alias key resolves to its table).
+Result<std::string> render_why(const model::Snapshot& snapshot, std::string_view key, bool color);
+
+}  // namespace freshwatch::cli
