@@ -124,13 +124,13 @@ class DbtConnector final : public Connector {
 
   Result<Collection> collect(const CollectContext& context) override {
     auto version = source_->version(context.stop);
-    if (!version) return stale(version.error().message);
+    if (!version) return stale(version.error());
     if (last_good_ && *version == last_version_) return *last_good_;
 
     auto raw = source_->fetch(context.stop);
-    if (!raw) return stale(raw.error().message);
+    if (!raw) return stale(raw.error());
     auto artifacts = parse_all(*raw);
-    if (!artifacts) return stale(artifacts.error().message);
+    if (!artifacts) return stale(artifacts.error());
 
     Built built = build_collection(
         *artifacts, BuildOptions{.connection = name_,
@@ -139,8 +139,9 @@ class DbtConnector final : public Connector {
                                  .now = context.clock.now(),
                                  .previous = &context.previous});
     if (!built.problems.empty() && last_good_) {
-      return stale(fmt::format("{} ({} problem{})", built.problems.front(), built.problems.size(),
-                               built.problems.size() == 1 ? "" : "s"));
+      return stale(Error{ErrorCode::kParse,
+                         fmt::format("{} ({} problem{})", built.problems.front(),
+                                     built.problems.size(), built.problems.size() == 1 ? "" : "s")});
     }
     last_version_ = std::move(*version);
     last_good_ = std::move(built.collection);
@@ -151,13 +152,12 @@ class DbtConnector final : public Connector {
  private:
   // The last good collection with the problem as its first warning, or the problem as an Error
   // when nothing good was read yet.
-  Result<Collection> stale(const std::string& problem) {
-    if (!last_good_)
-      return fail(ErrorCode::kUnavailable, "dbt artifacts in {}: {}", source_->describe(), problem);
+  Result<Collection> stale(const Error& problem) {
+    if (!last_good_) return std::unexpected(problem.with_context(source_->describe()));
     Collection c = *last_good_;
     c.warnings.insert(c.warnings.begin(),
-                      fmt::format("stale artifacts: {}; serving the state read at {}", problem,
-                                  core::format_timestamp(read_at_)));
+                      fmt::format("stale artifacts: {}; serving the state read at {}",
+                                  problem.message, core::format_timestamp(read_at_)));
     return c;
   }
 
