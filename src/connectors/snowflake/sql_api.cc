@@ -220,7 +220,10 @@ Result<ResultSet> SqlApiClient::execute(std::string_view sql, std::string_view d
   if (!options_.role.empty()) body += fmt::format(R"(,"role":{})", json_string(options_.role));
   body += R"(,"parameters":{"query_tag":"freshwatch"}})";
 
-  const core::TimePoint deadline = clock_.now() + options_.statement_timeout + std::chrono::minutes(1);
+  // Snowflake cancels at `timeout`; the client gives it a little grace before cancelling itself.
+  const core::TimePoint deadline =
+      clock_.now() + options_.statement_timeout +
+      std::min<core::Duration>(std::chrono::minutes(1), options_.statement_timeout);
   std::string handle;
 
   auto cancel = [&] {

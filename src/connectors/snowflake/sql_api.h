@@ -9,7 +9,8 @@
 //
 // Behaviour:
 //  - 202: polled with backoff (250 ms doubling to 5 s) until done, the statement timeout (sent
-//    as the API's `timeout` and enforced here too, with a minute of grace) or a stop request;
+//    as the API's `timeout` and enforced here too, after a grace of min(1 min, the timeout))
+//    or a stop request;
 //    on the last two the statement is cancelled on the server.
 //  - 429, 503 and 504: retried up to `max_retries` times with full jitter (a random wait up to
 //    min(cap, base * 2^attempt)); a resubmitted statement keeps its requestId and adds
