@@ -280,6 +280,14 @@ TEST(MysqlConnector, QueryModeWithFilterOverridesAndConcurrency) {
   EXPECT_TRUE(empty->ok());
   EXPECT_FALSE(empty->changed_at);
   EXPECT_THAT(empty->evidence, HasSubstr("NULL"));
+
+  // Metadata mode (the default without a connection-wide field) still reads the tables that
+  // name their own field in query mode.
+  config.mode = "metadata";
+  c = run.collect(config);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(find_observation(*c, "shop:qm.b")->changed_at, at("2024-04-01T00:00:00Z"));
+  EXPECT_EQ(find_observation(*c, "shop:qm.a")->signal, connectors::mysql::kUpdateTimeSignal);
 }
 
 TEST(MysqlConnector, AMissingColumnOrBadFilterFailsOneTableOnly) {

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -89,6 +90,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv,
   pid_ = fork();
   if (pid_ == 0) {
     setpgid(0, 0);
+    // A test binary killed outright must not leave its servers running.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     int fd = open(log_file.empty() ? "/dev/null" : log_file.c_str(),
                   O_WRONLY | O_CREAT | O_APPEND, 0644);
     dup2(fd, STDOUT_FILENO);

@@ -40,7 +40,8 @@ struct CommandResult {
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& as_user = "");
 
 // A child process started in its own process group; on destruction it is sent SIGTERM, then
-// SIGKILL after `grace`, and reaped. Output goes to `log_file` when given.
+// SIGKILL after `grace`, and reaped; it is killed too if the test process dies. Output goes to
+// `log_file` when given.
 class ChildProcess {
  public:
   ChildProcess(const std::vector<std::string>& argv, const std::filesystem::path& log_file = {},

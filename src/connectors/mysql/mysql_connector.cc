@@ -331,7 +331,9 @@ class MysqlConnector final : public Connector {
                          .tags = connection_.tags,
                          .relation = relation_name(table.schema, table.name,
                                                   server->lower_case_table_names)};
-      std::string field = connection_.loaded_at_field, filter = connection_.filter;
+      // `mode: metadata` sets aside the connection's loaded_at_field, never a table's own.
+      std::string field = connection_.mode == "metadata" ? std::string() : connection_.loaded_at_field;
+      std::string filter = connection_.filter;
       if (override) {
         if (!override->owner.empty()) asset.owner = override->owner;
         for (const auto& tag : override->tags)
@@ -340,8 +342,7 @@ class MysqlConnector final : public Connector {
         if (!override->loaded_at_field.empty()) field = override->loaded_at_field;
         if (!override->filter.empty()) filter = override->filter;
       }
-      const bool query_mode = connection_.mode == "query" ||
-                              (connection_.mode != "metadata" && !field.empty());
+      const bool query_mode = connection_.mode == "query" || !field.empty();
       out.assets.push_back(std::move(asset));
       const std::size_t index = out.assets.size() - 1;
       const std::string& key = out.assets.back().key;

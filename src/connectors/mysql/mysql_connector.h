@@ -12,8 +12,8 @@
 //   <conn>:<db>.<table>    kind table or view, parent <conn>:<db>,
 //                          relation "<db>.<table>", lower-cased when the server's
 //                          lower_case_table_names is 1 or 2 (names compare case-insensitively)
-// `tables:` entries apply to the first entry whose `match` glob matches "db.table" (owner and
-// tags add to the connection's; loaded_at_field and filter replace its).
+// `tables:` entries: the first whose `match` glob fits "db.table" applies; its owner,
+// loaded_at_field and filter replace the connection's, its tags are added.
 //
 // Modes, per table:
 //   metadata  information_schema.TABLES.UPDATE_TIME, read for all tables in the same query
@@ -23,15 +23,17 @@
 //             "max(<field>)"), `concurrency` connections at once. TIMESTAMP columns are read in
 //             UTC (the session time_zone is '+00:00'); DATETIME and DATE are naive and read in
 //             `naive_timezone`; text columns are parsed as ISO 8601.
-//   `mode: metadata` or `mode: query` forces one for every table; by default a table is read
-//   in query mode when it has a loaded_at_field (its own or the connection's), else metadata.
+//   A table is read in query mode when it has a loaded_at_field (its `tables:` entry's, or the
+//   connection's unless `mode: metadata`), else in metadata mode; `mode: query` makes a table
+//   without one an error.
 //
 // Failures: a connection that cannot be opened (refused, bad credentials, unknown database,
 // timeout) fails the whole collect() with an Error in plain words; a query that fails for one
 // table (a missing column, a bad filter) becomes that table's Observation::error.
 //
 // Thread contract: collect() is called by one thread at a time; it runs its own worker threads
-// and joins them before returning. A stop request cancels the queries in flight.
+// and joins them before returning. A stop request cancels the queries in flight (connecting
+// itself is bounded by `timeout`). docs/connectors/mysql.md is the user's guide.
 #pragma once
 
 #include <memory>

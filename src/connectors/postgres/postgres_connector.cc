@@ -18,25 +18,32 @@ namespace {
 
 using namespace postgres;
 
-// Every relation a user can have data in, with its change counters summed over partitions.
+// Every relation a user can have data in, with its change counters (those behind
+// pg_stat_user_tables, read directly so the view's joins are skipped) summed over partitions.
 // Partitions themselves are folded into their root; system schemas are left out.
 constexpr std::string_view kDiscoverySql = R"sql(
-with stats as (
-  select coalesce(pg_partition_root(s.relid), s.relid) as relid,
-         sum(s.n_tup_ins + s.n_tup_upd + s.n_tup_del)::int8 as changes,
-         sum(s.n_live_tup)::int8 as live,
-         sum(s.n_dead_tup)::int8 as dead
-  from pg_stat_user_tables s
-  group by 1
+with rels as (
+  select c.oid, n.nspname, c.relname, c.relkind, c.relispartition,
+         case when c.relispartition then pg_partition_root(c.oid) else c.oid end as root
+  from pg_class c
+  join pg_namespace n on n.oid = c.relnamespace
+  where c.relkind in ('r', 'p', 'f', 'v', 'm')
+    and n.nspname <> 'information_schema'
+    and n.nspname not like 'pg\_%'
+), counted as (
+  select root,
+         sum(pg_stat_get_tuples_inserted(oid) + pg_stat_get_tuples_updated(oid) +
+             pg_stat_get_tuples_deleted(oid))::int8 as changes,
+         sum(pg_stat_get_live_tuples(oid))::int8 as live,
+         sum(pg_stat_get_dead_tuples(oid))::int8 as dead
+  from rels
+  where relkind in ('r', 'm')
+  group by root
 )
-select n.nspname, c.relname, c.relkind, st.changes, st.live, st.dead
-from pg_class c
-join pg_namespace n on n.oid = c.relnamespace
-left join stats st on st.relid = c.oid
-where c.relkind in ('r', 'p', 'f', 'v', 'm')
-  and not c.relispartition
-  and n.nspname <> 'information_schema'
-  and n.nspname not like 'pg\_%'
+select r.nspname, r.relname, r.relkind, s.changes, s.live, s.dead
+from rels r
+left join counted s on s.root = r.oid
+where not r.relispartition
 order by 1, 2)sql";
 
 struct Table {
@@ -231,6 +238,21 @@ Result<Collection> PostgresConnector::collect(const CollectContext& context) {
       metadata_tables.push_back(&t);
   }
 
+  auto previous_of = [&](const Table& t) -> const model::Observation* {
+    const model::Observation* a = context.previous.find(t.key, kStatsSignal);
+    const model::Observation* b = context.previous.find(t.key, kCommitSignal);
+    return !a ? b : !b ? a : (b->observed_at > a->observed_at ? b : a);
+  };
+  // A commit timestamp can only tell something new where the counters moved, where they are
+  // seen for the first time or were reset, or where the time of the last change is unknown;
+  // for a table that sat still since a known change, it would be read for nothing.
+  auto commit_timestamp_useful = [&](const Table& t) {
+    const model::Observation* p = previous_of(t);
+    if (!p || !p->changed_at) return true;
+    auto before = parse_marker(p->marker);
+    return !before || *before != t.changes.value_or(0);
+  };
+
   std::map<const Table*, core::TimePoint> newest_commit;
   std::map<const Table*, std::string> commit_notes;
   const auto max_rows = options_.commit_timestamp_max_rows;
@@ -238,6 +260,7 @@ Result<Collection> PostgresConnector::collect(const CollectContext& context) {
     std::vector<const Table*> eligible;
     for (const Table* t : metadata_tables) {
       const std::int64_t rows = t->live.value_or(0) + t->dead.value_or(0);
+      if (rows == 0 || !commit_timestamp_useful(*t)) continue;  // no rows: nothing to read
       if (max_rows < 0 || rows <= max_rows)
         eligible.push_back(t);
       else
@@ -293,9 +316,7 @@ Result<Collection> PostgresConnector::collect(const CollectContext& context) {
     reading.live_rows = t->live;
     if (auto it = newest_commit.find(t); it != newest_commit.end()) reading.newest_commit = it->second;
     if (auto it = commit_notes.find(t); it != commit_notes.end()) reading.commit_note = it->second;
-    const model::Observation* a = context.previous.find(t->key, kStatsSignal);
-    const model::Observation* b = context.previous.find(t->key, kCommitSignal);
-    reading.previous = !a ? b : !b ? a : (b->observed_at > a->observed_at ? b : a);
+    reading.previous = previous_of(*t);
     out.observations.push_back(decide_metadata(reading));
   }
 

@@ -5,9 +5,8 @@
 //   include/exclude  globs over schema.table, matched against the names as the catalog stores
 //                    them (unquoted names are stored lower-case); exclude wins
 //   mode             metadata | query; default query when loaded_at_field is set
-//   loaded_at_field  query mode: max(<field>) per table; written as in SQL, so `_loaded_at` and
-//                    `Loaded_At` both mean the folded `loaded_at`-style name, and `"LoadedAt"`
-//                    (double quotes) keeps the case
+//   loaded_at_field  query mode: max(<field>) per table; a column name written as in SQL:
+//                    `LoadedAt` is folded to `loadedat`, `"LoadedAt"` (double quotes) keeps case
 //   filter           query mode: a SQL boolean expression added as WHERE (per-table override)
 //   concurrency      query mode: tables read at once, each on its own connection (default 4)
 //   tables[]         per-table overrides matched by a glob over schema.table (first match
@@ -30,7 +29,10 @@
 //    track_commit_timestamp is on, tables of at most `commit_timestamp_max_rows` rows
 //    (n_live_tup + n_dead_tup; 10,000 by default) also get max(pg_xact_commit_timestamp(xmin)),
 //    read in batches of UNION ALL queries; this reads every row, which is why larger tables are
-//    left to the counters (docs/benchmarks.md measures the cost). Commit timestamps give an
+//    left to the counters (docs/benchmarks.md measures the cost), and it is read only where it
+//    can tell something new: first sight, counters that moved or were reset, or a table whose
+//    last change time is still unknown. A table that sat still costs nothing beyond the
+//    catalog query. Commit timestamps give an
 //    exact time on first sight and after a statistics reset; deletes leave no commit timestamp,
 //    so the counters still catch them. Views have no data of their own and get no observation.
 //  - query mode (tables with a loaded_at_field): `select extract(epoch from max(field)),
@@ -61,7 +63,7 @@ class PostgresConnector final : public Connector {
     // Largest table (n_live_tup + n_dead_tup) whose newest commit timestamp is read; 0 turns
     // commit timestamps off, a negative value reads them for every table.
     std::int64_t commit_timestamp_max_rows = 10'000;
-    int commit_timestamp_batch = 200;  // tables per UNION ALL query
+    int commit_timestamp_batch = 25;  // tables per UNION ALL query (planning grows faster than linearly)
   };
 
   // Checks the configuration (dsn syntax, mode, naive_timezone) without connecting.

@@ -110,6 +110,8 @@ struct Case {
   const char* want_evidence_part;
 };
 
+void PrintTo(const Case& c, std::ostream* out) { *out << c.name; }
+
 class DecideMetadata : public ::testing::TestWithParam<Case> {};
 
 TEST_P(DecideMetadata, Decides) {
