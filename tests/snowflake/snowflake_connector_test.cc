@@ -456,3 +456,79 @@ TEST(SnowflakeExample, LoadsThroughTheConfigurationLoader) {
 
 }  // namespace
 }  // namespace freshwatch::connectors::snowflake
+
+namespace freshwatch::connectors::snowflake {
+namespace {
+
+std::vector<std::string> problems(const std::string& yaml) {
+  auto r = config::load_string(yaml, "fw.yml");
+  std::vector<std::string> out;
+  for (const auto& p : r.problems) out.push_back(p.to_string());
+  return out;
+}
+
+TEST(SnowflakeConfig, EveryKeyLoads) {
+  auto r = config::load_string(R"(
+connections:
+  - name: sf
+    type: snowflake
+    account: myorg-myaccount
+    host: sf.internal:8443
+    user: FRESHWATCH
+    private_key_file: keys/rsa_key.p8
+    private_key_passphrase: pass
+    role: R
+    warehouse: WH
+    databases: [analytics, '"Raw"']
+    mode: account_usage
+    ca_file: ca.pem
+    statement_timeout: 90s
+    concurrency: 3
+    naive_timezone: Europe/Berlin
+    loaded_at_field: _loaded_at
+    filter: "1 = 1"
+    tables: [{match: analytics.public.orders, loaded_at_field: ts}]
+)", "/etc/fw/fw.yml");
+  for (const auto& p : r.problems) ADD_FAILURE() << p.to_string();
+  ASSERT_EQ(r.config.connections.size(), 1u);
+  const auto& c = r.config.connections[0];
+  EXPECT_EQ(c.account, "myorg-myaccount");
+  EXPECT_EQ(c.host, "sf.internal:8443");
+  EXPECT_EQ(c.private_key_file, "/etc/fw/keys/rsa_key.p8");
+  EXPECT_EQ(c.ca_file, "/etc/fw/ca.pem");
+  EXPECT_EQ(c.databases, (std::vector<std::string>{"analytics", "\"Raw\""}));
+  EXPECT_EQ(c.mode, "account_usage");
+  EXPECT_EQ(c.statement_timeout, 90s);
+  EXPECT_EQ(c.concurrency, 3);
+}
+
+TEST(SnowflakeConfig, ProblemsAreReported) {
+  auto p = problems("connections:\n  - {name: sf, type: snowflake, user: U}\n");
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_NE(p[0].find("needs account"), std::string::npos);
+  EXPECT_NE(p[1].find("needs private_key_file (key-pair) or token"), std::string::npos);
+
+  p = problems("connections:\n  - {name: sf, type: snowflake, account: a, user: U, private_key_file: k, token: t}\n");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NE(p[0].find("not both"), std::string::npos);
+
+  p = problems("connections:\n  - {name: sf, type: snowflake, account: a, user: U, token: t, token_type: jwt, mode: metadata}\n");
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_NE(p[0].find("token_type: 'jwt' is not one of oauth, programmatic_access_token"), std::string::npos) << p[0];
+  EXPECT_NE(p[1].find("information_schema, account_usage, query"), std::string::npos) << p[1];
+}
+
+TEST(SnowflakeConfig, SecretsNeverAppearInDiagnostics) {
+  auto p = problems(
+      "connections:\n  - {name: sf, type: snowflake, account: a, user: U, private_key_file: k,\n"
+      "     private_key_passphrase: hunter2, statement_timeout: 9d}\n  - {name: t, type: snowflake, "
+      "account: a, user: U, token: tok-SECRET, token_type: [x]}\n");
+  ASSERT_FALSE(p.empty());
+  for (const auto& line : p) {
+    EXPECT_EQ(line.find("hunter2"), std::string::npos) << line;
+    EXPECT_EQ(line.find("tok-SECRET"), std::string::npos) << line;
+  }
+}
+
+}  // namespace
+}  // namespace freshwatch::connectors::snowflake
