@@ -5,6 +5,7 @@
 // Thread contract: plain values.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +55,9 @@ struct ConnectionConfig {
   // SQL warehouses (postgres, mysql, sqlite).
   std::string dsn;   // postgres: libpq keyword string or URI; mysql: mysql://user:pass@host:port/db
   std::string path;  // sqlite: the database file
+  // sqlite: further database files attached read-only under a schema name ({sales: sales.db});
+  // their tables are discovered as <schema>.<table> beside main.<table>.
+  std::map<std::string, std::string> attach;
   std::string mode;  // "metadata" or "query"; default: query when loaded_at_field is set
   std::string loaded_at_field;  // query mode: max(loaded_at_field) per table
   std::string filter;           // query mode: WHERE clause added to every table's query

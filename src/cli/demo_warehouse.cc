@@ -1,0 +1,339 @@
+#include "cli/demo_warehouse.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "core/cron.h"
+#include "core/time.h"
+#include "model/asset.h"
+#include "store/rollup.h"
+
+namespace freshwatch::cli {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+// splitmix64: a deterministic stream of numbers from a seed, the same on every platform.
+std::uint64_t mix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+double unit(std::uint64_t x) { return static_cast<double>(mix(x) >> 11) * 0x1.0p-53; }
+
+enum class Age { kToday, kSinceDeadline, kHours, kDays, kNone };
+
+struct Spec {
+  const char* schema;
+  const char* name;
+  DemoColumn column;
+  Age age;
+  double amount;  // hours or days
+};
+
+// The demo warehouse. Sales is judged by thresholds (warn after 6 h, error after 2 d), finance
+// by a deadline (daily 06:00 Europe/Berlin, 30 min grace), everything else by the calendar.
+constexpr Spec kSpecs[] = {
+    {"main", "etl_runs", DemoColumn::kText, Age::kToday, 0},
+    {"main", "audit_log", DemoColumn::kText, Age::kDays, 5},
+    {"sales", "orders", DemoColumn::kText, Age::kToday, 0},
+    {"sales", "order_items", DemoColumn::kText, Age::kToday, 0},
+    {"sales", "payments", DemoColumn::kText, Age::kHours, 1},
+    {"sales", "customers", DemoColumn::kText, Age::kHours, 3},
+    {"sales", "carts", DemoColumn::kText, Age::kHours, 9},
+    {"sales", "refunds", DemoColumn::kText, Age::kHours, 30},
+    {"sales", "invoices", DemoColumn::kText, Age::kDays, 4},
+    {"sales", "shipments", DemoColumn::kText, Age::kToday, 0},
+    {"sales", "subscriptions", DemoColumn::kText, Age::kDays, 12},
+    {"sales", "discounts", DemoColumn::kNone, Age::kNone, 0},
+    {"marketing", "campaigns", DemoColumn::kText, Age::kToday, 0},
+    {"marketing", "ad_spend", DemoColumn::kText, Age::kDays, 2},
+    {"marketing", "email_events", DemoColumn::kText, Age::kToday, 0},
+    {"marketing", "web_sessions", DemoColumn::kText, Age::kToday, 0},
+    {"marketing", "newsletter_signups", DemoColumn::kText, Age::kToday, 0},
+    {"marketing", "leads", DemoColumn::kText, Age::kDays, 15},
+    {"marketing", "social_posts", DemoColumn::kText, Age::kDays, 60},
+    {"marketing", "attribution", DemoColumn::kText, Age::kDays, 130},
+    {"marketing", "utm_codes", DemoColumn::kNone, Age::kNone, 0},
+    {"finance", "gl_entries", DemoColumn::kText, Age::kSinceDeadline, 0},
+    {"finance", "budgets", DemoColumn::kText, Age::kSinceDeadline, 0},
+    {"finance", "ledger_balances", DemoColumn::kText, Age::kDays, 2},
+    {"finance", "payroll_summary", DemoColumn::kText, Age::kDays, 40},
+    {"finance", "fx_rates", DemoColumn::kGarbage, Age::kNone, 0},
+    {"ops", "tickets", DemoColumn::kEpoch, Age::kToday, 0},
+    {"ops", "jobs", DemoColumn::kEpoch, Age::kToday, 0},
+    {"ops", "incidents", DemoColumn::kEpoch, Age::kDays, 1},
+    {"ops", "deployments", DemoColumn::kEpoch, Age::kDays, 3},
+    {"ops", "sla_breaches", DemoColumn::kEpoch, Age::kDays, 25},
+    {"ops", "inventory_snapshots", DemoColumn::kEpoch, Age::kDays, 110},
+    {"ops", "lookup_countries", DemoColumn::kNone, Age::kNone, 0},
+    {"staging", "raw_orders", DemoColumn::kText, Age::kToday, 0},
+    {"staging", "raw_events", DemoColumn::kText, Age::kToday, 0},
+    {"staging", "stg_customers", DemoColumn::kText, Age::kDays, 1},
+    {"staging", "stg_payments", DemoColumn::kText, Age::kDays, 8},
+    {"staging", "old_backfill", DemoColumn::kText, Age::kDays, 200},
+    {"staging", "tmp_import", DemoColumn::kNone, Age::kNone, 0},
+    {"staging", "v_orders_enriched", DemoColumn::kBrokenView, Age::kNone, 0},
+};
+
+const date::time_zone* zone_or_utc(const std::string& name) {
+  auto z = core::find_zone(name);
+  return z ? *z : *core::find_zone("UTC");
+}
+
+std::string sql_time(core::TimePoint t) {
+  return date::format("%Y-%m-%d %H:%M:%S", std::chrono::floor<std::chrono::seconds>(t));
+}
+
+Result<void> exec(sqlite3* db, const std::string& sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string text = message ? message : "unknown error";
+    sqlite3_free(message);
+    return fail(ErrorCode::kUnavailable, "demo warehouse: {}", text);
+  }
+  return {};
+}
+
+Result<void> write_tables(const fs::path& file, const std::string& schema,
+                          const std::vector<DemoTable>& tables, std::uint64_t seed) {
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(file.string() + suffix, ec);
+  sqlite3* raw = nullptr;
+  if (sqlite3_open(file.c_str(), &raw) != SQLITE_OK) {
+    sqlite3_close(raw);
+    return fail(ErrorCode::kUnavailable, "cannot create '{}'", file.string());
+  }
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, sqlite3_close);
+  if (auto r = exec(db.get(), "BEGIN"); !r) return r;
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    const auto& t = tables[i];
+    if (t.schema != schema) continue;
+    std::string create, insert;
+    switch (t.column) {
+      case DemoColumn::kText:
+        create = fmt::format("CREATE TABLE {}(id INTEGER PRIMARY KEY, amount REAL, _loaded_at TEXT)", t.name);
+        break;
+      case DemoColumn::kEpoch:
+        create = fmt::format("CREATE TABLE {}(id INTEGER PRIMARY KEY, amount REAL, _loaded_at INTEGER)", t.name);
+        break;
+      case DemoColumn::kNone:
+        create = fmt::format("CREATE TABLE {}(id INTEGER PRIMARY KEY, code TEXT, label TEXT)", t.name);
+        break;
+      case DemoColumn::kGarbage:
+        create = fmt::format("CREATE TABLE {}(id INTEGER PRIMARY KEY, amount REAL, updated_at TEXT)", t.name);
+        break;
+      case DemoColumn::kBrokenView:
+        create = fmt::format(
+            "CREATE TABLE {0}_source(id INTEGER PRIMARY KEY, _loaded_at TEXT);"
+            "CREATE VIEW {0} AS SELECT * FROM {0}_source;"
+            "DROP TABLE {0}_source",
+            t.name);
+        break;
+    }
+    if (auto r = exec(db.get(), create); !r) return r;
+    if (t.column == DemoColumn::kBrokenView) continue;
+    std::string values;
+    for (int row = 0; row < t.rows; ++row) {
+      const double amount = std::round(unit(seed ^ (i << 20) ^ static_cast<std::uint64_t>(row)) * 100000) / 100;
+      const auto loaded = t.changed_at - std::chrono::minutes(37) * row;
+      std::string stamp;
+      switch (t.column) {
+        case DemoColumn::kText: stamp = fmt::format("'{}'", sql_time(loaded)); break;
+        case DemoColumn::kEpoch:
+          stamp = fmt::format("{}", std::chrono::floor<std::chrono::seconds>(loaded).time_since_epoch().count());
+          break;
+        case DemoColumn::kNone: stamp = fmt::format("'label {}'", row); break;
+        case DemoColumn::kGarbage: stamp = row % 3 ? fmt::format("'{}'", sql_time(loaded)) : "'n/a'"; break;
+        case DemoColumn::kBrokenView: break;
+      }
+      if (!values.empty()) values += ",";
+      if (t.column == DemoColumn::kNone)
+        values += fmt::format("({}, 'C{:03}', {})", row + 1, row, stamp);
+      else
+        values += fmt::format("({}, {}, {})", row + 1, amount, stamp);
+    }
+    if (!values.empty())
+      if (auto r = exec(db.get(), fmt::format("INSERT INTO {} VALUES {}", t.name, values)); !r) return r;
+  }
+  return exec(db.get(), "COMMIT");
+}
+
+model::Asset demo_asset(const DemoTable& t) {
+  model::Asset a;
+  a.key = model::make_key(kDemoConnection, t.schema + "." + t.name);
+  a.name = t.name;
+  a.kind = t.column == DemoColumn::kBrokenView ? model::AssetKind::kView : model::AssetKind::kTable;
+  a.parent = model::make_key(kDemoConnection, t.schema);
+  a.connection = kDemoConnection;
+  if (t.schema == "finance") a.tags = {"daily"};
+  return a;
+}
+
+}  // namespace
+
+std::vector<DemoTable> plan_demo_tables(const DemoOptions& o) {
+  const auto* zone = zone_or_utc(o.timezone);
+  const auto local_midnight = store::day_start(store::local_day(o.now, *zone), *zone);
+  const auto since_midnight = o.now - local_midnight;
+  core::TimePoint deadline = o.now - 24h;
+  if (auto cron = core::CronSchedule::parse("0 6 * * *"))
+    if (auto d = cron->latest_at_or_before(o.now - 30min, zone_or_utc("Europe/Berlin"))) deadline = *d;
+
+  std::vector<DemoTable> out;
+  std::uint64_t i = 0;
+  for (const auto& s : kSpecs) {
+    ++i;
+    const double u = unit(o.seed * 1000 + i);
+    DemoTable t{s.schema, s.name, s.column, o.now, 0, s.schema == std::string_view("staging") ? 30 : 87};
+    t.rows = 20 + static_cast<int>(mix(o.seed + i) % 100);
+    using Micro = core::Duration;
+    switch (s.age) {
+      case Age::kToday: {
+        auto age = std::chrono::duration_cast<Micro>(since_midnight * (0.1 + 0.7 * u));
+        if (t.schema == "sales")
+          age = std::min<Micro>(age, std::chrono::duration_cast<Micro>(1h + 4h * u));
+        t.changed_at = o.now - age;
+        break;
+      }
+      case Age::kSinceDeadline:
+        t.changed_at = deadline + std::chrono::duration_cast<Micro>((o.now - deadline) * (0.1 + 0.8 * u));
+        break;
+      case Age::kHours:
+        t.changed_at = o.now - std::chrono::duration_cast<Micro>(std::chrono::duration<double, std::ratio<3600>>(s.amount * (0.95 + 0.1 * u)));
+        break;
+      case Age::kDays:
+        t.changed_at = o.now - std::chrono::duration_cast<Micro>(std::chrono::duration<double, std::ratio<86400>>(s.amount + 0.3 * u));
+        break;
+      case Age::kNone:
+        t.changed_at = o.now - std::chrono::duration_cast<Micro>(std::chrono::duration<double, std::ratio<86400>>(3 * u));
+        break;
+    }
+    t.changed_at = std::chrono::floor<std::chrono::seconds>(t.changed_at);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+Result<void> write_demo_warehouse(const DemoOptions& o, const std::vector<DemoTable>& tables) {
+  std::error_code ec;
+  fs::create_directories(o.dir / "schemas", ec);
+  if (ec) return fail(ErrorCode::kUnavailable, "cannot create '{}': {}", (o.dir / "schemas").string(), ec.message());
+  if (auto r = write_tables(o.dir / "warehouse.db", "main", tables, o.seed); !r) return r;
+  for (auto schema : kDemoSchemas) {
+    const std::string name(schema);
+    if (auto r = write_tables(o.dir / "schemas" / (name + ".db"), name, tables, o.seed); !r) return r;
+  }
+  return {};
+}
+
+std::string demo_config(const DemoOptions& o) {
+  std::string attach;
+  for (auto schema : kDemoSchemas) attach += fmt::format("      {0}: schemas/{0}.db\n", schema);
+  return fmt::format(R"(# freshwatch demo, generated by `freshwatch demo`: a synthetic SQLite warehouse next to
+# this file (warehouse.db and schemas/*.db). Run `freshwatch demo --dir <this folder>` again to
+# regenerate it; `freshwatch check --config <this file>` judges it once.
+timezone: {timezone}
+store:
+  sqlite: freshwatch.db
+server:
+  listen: "{listen}"
+connections:
+  - name: {connection}
+    type: sqlite
+    path: warehouse.db
+    attach:
+{attach}    schedule: "*/5 * * * *"
+    jitter: 5s
+    loaded_at_field: _loaded_at
+    owner: data-platform
+    tables:
+      - match: finance.fx_rates
+        loaded_at_field: updated_at
+        owner: finance
+        tags: [daily]
+      - match: finance.*
+        owner: finance
+        tags: [daily]
+      - match: sales.*
+        owner: revenue-analytics
+policies:
+  # Sales tables load all day: warn after 6 hours, error after 2 days.
+  - select: "{connection}:sales.*"
+    warn_after: {{count: 6, period: hour}}
+    error_after: {{count: 2, period: day}}
+  # Finance loads once a night and must be in by 06:00 Berlin time (30 minutes' grace).
+  - select: "tag:daily"
+    deadline: {{cron: "0 6 * * *", timezone: Europe/Berlin, grace: 30m}}
+  # Everything else: the default calendar policy (fresh today, warn up to 100 days, then error).
+)",
+                     fmt::arg("timezone", o.timezone), fmt::arg("listen", o.listen),
+                     fmt::arg("connection", kDemoConnection), fmt::arg("attach", attach));
+}
+
+Result<void> backfill_demo_history(store::Store& store, const DemoOptions& o,
+                                   const std::vector<DemoTable>& tables,
+                                   const std::function<model::Evaluation(
+                                       const model::Asset&, std::span<const model::Observation>,
+                                       core::TimePoint)>& evaluate,
+                                   int days) {
+  const auto* zone = zone_or_utc(o.timezone);
+  const auto today = store::local_day(o.now, *zone);
+  std::vector<model::Asset> assets;
+  for (const auto& t : tables) assets.push_back(demo_asset(t));
+
+  // The day's load of table i: normally early morning; on a few days late, on fewer missing.
+  auto load_of = [&](std::size_t i, date::sys_days day) -> std::optional<core::TimePoint> {
+    const auto key = o.seed * 7919 + i * 104729 + static_cast<std::uint64_t>(day.time_since_epoch().count());
+    const double u = unit(key);
+    if (u < 0.03) return std::nullopt;
+    const auto start = store::day_start(day, *zone);
+    const auto offset = std::chrono::minutes(60 + static_cast<int>(mix(key) % 240));
+    return start + (u < 0.12 ? offset + 10h : offset);
+  };
+  auto latest_load = [&](std::size_t i, core::TimePoint t) -> std::optional<core::TimePoint> {
+    for (int back = 0; back < 5; ++back) {
+      const auto day = store::local_day(t, *zone) - date::days(back);
+      auto load = load_of(i, day);
+      if (load && *load <= t) return std::min(*load, tables[i].changed_at);
+    }
+    return std::nullopt;
+  };
+
+  std::vector<store::StatusRecord> records;
+  for (int d = days; d >= 1; --d) {
+    const auto day = today - date::days(d);
+    for (auto hour : {9h, 18h}) {
+      const auto at = store::day_start(day, *zone) + hour;
+      if (at >= o.now) continue;
+      records.clear();
+      for (std::size_t i = 0; i < tables.size(); ++i) {
+        const auto& t = tables[i];
+        if (d > t.monitored_days) continue;
+        store::StatusRecord r{assets[i].key, model::Status::kUnknown, "synthetic demo history"};
+        const bool readable = t.column == DemoColumn::kText || t.column == DemoColumn::kEpoch;
+        if (readable) {
+          model::Observation obs;
+          obs.asset_key = assets[i].key;
+          obs.observed_at = at;
+          obs.signal = "max(_loaded_at)";
+          obs.changed_at = t.changed_at <= at ? std::optional(t.changed_at) : latest_load(i, at);
+          r.status = evaluate(assets[i], std::span(&obs, 1), at).status;
+        }
+        records.push_back(std::move(r));
+      }
+      if (records.empty()) continue;
+      if (auto saved = store.record_statuses(records, at); !saved)
+        return std::unexpected(saved.error().with_context("writing demo history"));
+    }
+  }
+  return {};
+}
+
+}  // namespace freshwatch::cli

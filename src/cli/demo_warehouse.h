@@ -1,0 +1,78 @@
+// The demo: a generated SQLite warehouse (about 40 tables over the schemas main, sales,
+// marketing, finance, ops and staging; data ages from minutes to 200 days, so every status
+// appears; tables without a timestamp column; a column of garbage; a broken view), the
+// freshwatch.yml that watches it, and 90 days of synthetic status history so the history bars
+// are alive on first start. Everything is deterministic given the seed and `now`.
+//
+// Files under DIR: warehouse.db (schema main), schemas/<schema>.db (attached), freshwatch.yml.
+//
+// Thread contract: plain functions; one caller at a time per directory.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "model/asset.h"
+#include "model/observation.h"
+#include "model/policy.h"
+#include "model/status.h"
+#include "store/store.h"
+
+namespace freshwatch::cli {
+
+struct DemoOptions {
+  std::filesystem::path dir;
+  std::uint64_t seed = 42;
+  core::TimePoint now{};
+  std::string timezone = "Europe/Berlin";
+  std::string listen = "127.0.0.1:8080";
+};
+
+enum class DemoColumn {
+  kText,        // _loaded_at as 'YYYY-MM-DD HH:MM:SS' (UTC)
+  kEpoch,       // _loaded_at as unix seconds
+  kNone,        // no timestamp column: unknown
+  kGarbage,     // updated_at holds text that is not a time: a read error
+  kBrokenView,  // a view over a dropped table: a read error
+};
+
+struct DemoTable {
+  std::string schema;
+  std::string name;
+  DemoColumn column = DemoColumn::kText;
+  core::TimePoint changed_at{};  // the newest row's load time
+  int rows = 0;
+  // When monitoring of this table began in the synthetic history (days before today).
+  int monitored_days = 87;
+};
+
+inline constexpr const char* kDemoConnection = "demo";
+inline constexpr std::string_view kDemoSchemas[] = {"sales", "marketing", "finance", "ops",
+                                                     "staging"};
+
+// The demo tables and their ages (no I/O).
+std::vector<DemoTable> plan_demo_tables(const DemoOptions& options);
+
+// Writes warehouse.db and schemas/*.db, replacing earlier ones.
+Result<void> write_demo_warehouse(const DemoOptions& options, const std::vector<DemoTable>& tables);
+
+// The configuration text for DIR/freshwatch.yml.
+std::string demo_config(const DemoOptions& options);
+
+// Records synthetic daily statuses for the `days` days before today (in options.timezone):
+// plausible for each table's age and policy, with days before monitoring began left without
+// data. Every value is labelled synthetic in docs/cli.md.
+Result<void> backfill_demo_history(store::Store& store, const DemoOptions& options,
+                                   const std::vector<DemoTable>& tables,
+                                   const std::function<model::Evaluation(
+                                       const model::Asset&, std::span<const model::Observation>,
+                                       core::TimePoint)>& evaluate,
+                                   int days = 90);
+
+}  // namespace freshwatch::cli

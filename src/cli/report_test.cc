@@ -1,0 +1,95 @@
+#include "cli/report.h"
+
+#include <gtest/gtest.h>
+
+#include "core/time.h"
+
+namespace freshwatch::cli {
+namespace {
+
+using model::Status;
+
+model::AssetState leaf(std::string key, Status status, std::string error = "") {
+  model::AssetState s;
+  s.asset.key = key;
+  s.asset.name = key.substr(key.rfind('.') + 1);
+  s.asset.connection = "wh";
+  s.evaluation.status = status;
+  s.evaluation.policy = "default";
+  s.evaluation.reason = "because";
+  s.evaluation.error = std::move(error);
+  return s;
+}
+
+model::Snapshot sample() {
+  model::Snapshot snap;
+  snap.generated_at = *core::parse_timestamp("2024-05-10T12:00:00Z");
+  model::AssetState conn;
+  conn.asset.key = "wh";
+  conn.asset.kind = model::AssetKind::kConnection;
+  snap.assets.push_back(conn);
+  snap.assets.push_back(leaf("wh:main.a", Status::kFresh));
+  snap.assets.push_back(leaf("wh:main.b", Status::kError));
+  snap.assets.push_back(leaf("wh:main.c", Status::kUnknown, "no column _loaded_at in main.c"));
+  snap.assets.push_back(leaf("wh:main.d", Status::kWarn));
+  snap.assets[1].evaluation.changed_at = *core::parse_timestamp("2024-05-10T11:00:00Z");
+  snap.assets[1].evaluation.age = std::chrono::hours(1);
+  snap.assets[1].evaluation.signal = "max(_loaded_at)";
+  snap.connections.push_back({.name = "wh", .type = "sqlite"});
+  return snap;
+}
+
+TEST(Report, LeavesWorstFirstAndSelected) {
+  const auto snap = sample();
+  auto rows = select_leaves(snap, std::nullopt);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0]->asset.key, "wh:main.b");
+  EXPECT_EQ(rows[1]->asset.key, "wh:main.d");
+  EXPECT_EQ(rows[2]->asset.key, "wh:main.c");
+  EXPECT_EQ(rows[3]->asset.key, "wh:main.a");
+  rows = select_leaves(snap, *model::parse_selector("wh:main.a"));
+  ASSERT_EQ(rows.size(), 1u);
+}
+
+TEST(Report, FailOnLevels) {
+  EXPECT_TRUE(at_or_above(Status::kError, Status::kWarn));
+  EXPECT_TRUE(at_or_above(Status::kWarn, Status::kWarn));
+  EXPECT_FALSE(at_or_above(Status::kUnknown, Status::kWarn));
+  EXPECT_FALSE(at_or_above(Status::kWarn, Status::kError));
+  EXPECT_TRUE(at_or_above(Status::kUnknown, Status::kUnknown));
+  EXPECT_FALSE(at_or_above(Status::kFresh, Status::kUnknown));
+}
+
+TEST(Report, TableHasColumnsAndNoColourUnlessAsked) {
+  const auto snap = sample();
+  const auto rows = select_leaves(snap, std::nullopt);
+  const auto plain = render_table(snap, rows, false);
+  EXPECT_NE(plain.find("STATUS"), std::string::npos);
+  EXPECT_NE(plain.find("2024-05-10 11:00"), std::string::npos);
+  EXPECT_NE(plain.find("because: no column _loaded_at in main.c"), std::string::npos);
+  EXPECT_NE(plain.find("4 assets: 1 fresh, 1 warn, 1 error, 1 unknown"), std::string::npos);
+  EXPECT_EQ(plain.find("\x1b["), std::string::npos);
+  EXPECT_NE(render_table(snap, rows, true).find("\x1b[31m"), std::string::npos);
+}
+
+TEST(Report, JsonShape) {
+  const auto snap = sample();
+  const auto rows = select_leaves(snap, std::nullopt);
+  const auto json = render_json(snap, rows, Status::kError, true);
+  const std::string expected =
+      R"x("key": "wh:main.a", "name": "a", "kind": "table", "connection": "wh", )x"
+      R"x("status": "fresh", "changed_at": "2024-05-10T11:00:00Z", "age_seconds": 3600, )x"
+      R"x("signal": "max(_loaded_at)", "policy": "default", "reason": "because", "error": null)x";
+  EXPECT_NE(json.find(expected), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("changed_at": null, "age_seconds": null)"), std::string::npos);
+  EXPECT_NE(json.find(R"("failed": true)"), std::string::npos);
+  EXPECT_NE(json.find(R"("summary": {"fresh": 1, "warn": 1, "error": 1, "unknown": 1, "total": 4})"),
+            std::string::npos);
+}
+
+TEST(Report, JsonStringEscapes) {
+  EXPECT_EQ(json_string("a\"b\\c\n\x01"), "\"a\\\"b\\\\c\\n\\u0001\"");
+}
+
+}  // namespace
+}  // namespace freshwatch::cli

@@ -1,0 +1,109 @@
+// freshwatch serve: the scheduler loop over every connection, the store, and the HTTP server.
+#include <signal.h>
+
+#include <memory>
+#include <thread>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+
+#ifdef FRESHWATCH_WITH_HTTP
+#include "http/server.h"
+#endif
+
+namespace freshwatch::cli {
+namespace {
+
+struct ServeOptions {
+  std::string config = "freshwatch.yml";
+  std::string listen;
+};
+
+int run_serve(const ServeOptions& o) {
+  start_logging("info");
+  block_termination_signals();
+  auto config = load_config(o.config);
+  if (!config) return kExitUsage;
+  core::SystemClock clock;
+  auto runtime = wire(std::move(*config), clock, StoreUse::kReadWrite);
+  if (!runtime) {
+    fmt::print(stderr, "freshwatch serve: {}\n", runtime.error().message);
+    return kExitUsage;
+  }
+  return serve_until_signal(**runtime, o.listen, clock);
+}
+
+}  // namespace
+
+void block_termination_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int serve_until_signal(Runtime& runtime, const std::string& listen, const core::Clock& clock,
+                       const std::function<void(const std::string&)>& on_listening) {
+  auto& engine = *runtime.engine;
+  if (auto loaded = engine.load(); !loaded) {
+    spdlog::error("cannot read the store: {}", loaded.error().message);
+    return kExitUsage;
+  }
+  std::jthread loop([&engine](std::stop_token stop) { engine.run(stop); });
+  spdlog::info("watching {} connection{}; store {}", runtime.config.connections.size(),
+               runtime.config.connections.size() == 1 ? "" : "s", runtime.config.store.sqlite);
+
+  // The HTTP server reads only published snapshots (null until the first one: /readyz 503).
+#ifdef FRESHWATCH_WITH_HTTP
+  auto options = http::ServerOptions::from_config(runtime.config.server);
+  if (!listen.empty()) options.listen = listen;
+  http::Server server(options, [&engine] { return engine.snapshot(); }, *runtime.store, clock);
+  auto port = server.start();
+  if (!port) {
+    spdlog::error("cannot serve on {}: {}", options.listen, port.error().message);
+    loop.request_stop();
+    return kExitUsage;
+  }
+  auto bound = http::parse_listen(options.listen);
+  const std::string address =
+      fmt::format("{}:{}", bound && !bound->first.empty() ? bound->first : "0.0.0.0", *port);
+  spdlog::info("serving on http://{}", address);
+  if (on_listening) on_listening(address);
+#else
+  (void)clock;
+  if (!listen.empty())
+    spdlog::warn("this build has no HTTP server; --listen {} is ignored", listen);
+  if (on_listening) on_listening("");
+#endif
+
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int signal = 0;
+  sigwait(&set, &signal);
+  spdlog::info("received {}; stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
+#ifdef FRESHWATCH_WITH_HTTP
+  server.stop();
+#endif
+  loop.request_stop();
+  loop.join();
+  spdlog::info("stopped");
+  return kExitOk;
+}
+
+void add_serve(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<ServeOptions>();
+  auto* cmd = app.add_subcommand(
+      "serve", "Collect on every connection's schedule, keep history in the store and serve the "
+               "status page and API until SIGTERM or SIGINT");
+  cmd->add_option("-c,--config", o->config, "configuration file")->capture_default_str();
+  cmd->add_option("-l,--listen", o->listen, "HOST:PORT to serve on (default: server.listen)");
+  cmd->callback([o, &exit_code] { exit_code = run_serve(*o); });
+}
+
+}  // namespace freshwatch::cli

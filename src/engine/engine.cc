@@ -1,0 +1,445 @@
+#include "engine/engine.h"
+
+#include <algorithm>
+#include <exception>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "core/log.h"
+#include "core/time.h"
+
+namespace freshwatch::engine {
+namespace {
+
+Executor default_executor() {
+  return [](std::function<void()> task) { std::thread(std::move(task)).detach(); };
+}
+
+model::Asset connection_asset(const std::string& name) {
+  model::Asset a;
+  a.key = model::make_key(name, "");
+  a.name = name;
+  a.kind = model::AssetKind::kConnection;
+  a.connection = name;
+  return a;
+}
+
+}  // namespace
+
+Engine::Engine(EngineOptions options, std::vector<ConnectionSetup> connections,
+               store::Store* store, Evaluator evaluate, const core::Clock& clock,
+               Executor executor)
+    : options_(std::move(options)),
+      store_(store),
+      evaluate_(std::move(evaluate)),
+      clock_(clock),
+      executor_(executor ? std::move(executor) : default_executor()) {
+  if (auto zone = core::find_zone(options_.timezone)) zone_ = *zone;
+  connections_.reserve(connections.size());
+  for (auto& setup : connections) {
+    ConnectionSchedule schedule(setup.name, setup.schedule, setup.options);
+    model::ConnectionState state;
+    state.name = setup.name;
+    state.type = setup.type;
+    assets_.emplace(setup.name, connection_asset(setup.name));
+    connections_.push_back(Connection{std::move(setup), std::move(schedule), std::move(state)});
+  }
+  const auto now = clock_.now();
+  for (auto& c : connections_) c.schedule.resume(now, std::nullopt);
+  next_reevaluation_ = now + options_.reevaluate_every;
+}
+
+Engine::~Engine() {
+  std::unique_lock lock(mutex_);
+  for (auto& c : connections_)
+    if (c.schedule.running()) c.run_stop.request_stop();
+  changed_.wait(lock, [&] { return in_flight_ == 0; });
+}
+
+void Engine::set_lineage(LineagePass lineage) {
+  std::lock_guard lock(mutex_);
+  lineage_ = std::move(lineage);
+}
+
+void Engine::on_publish(
+    std::function<void(const std::shared_ptr<const model::Snapshot>&)> callback) {
+  std::lock_guard lock(publish_mutex_);
+  callbacks_.push_back(std::move(callback));
+}
+
+bool Engine::wait_for_publications(std::uint64_t count, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] { return publications_.load() >= count; });
+}
+
+Result<void> Engine::load() {
+  if (!store_) return {};
+  auto assets = store_->assets();
+  if (!assets) return std::unexpected(assets.error().with_context("reading assets"));
+  auto edges = store_->edges();
+  if (!edges) return std::unexpected(edges.error().with_context("reading lineage"));
+  auto observations = store_->latest_observations();
+  if (!observations)
+    return std::unexpected(observations.error().with_context("reading observations"));
+  auto runs = store_->latest_runs();
+  if (!runs) return std::unexpected(runs.error().with_context("reading runs"));
+
+  const auto now = clock_.now();
+  std::unique_lock lock(mutex_);
+  std::map<std::string, std::size_t, std::less<>> by_name;
+  for (std::size_t i = 0; i < connections_.size(); ++i) by_name[connections_[i].setup.name] = i;
+
+  for (const auto& run : *runs) {
+    auto it = by_name.find(run.connection);
+    if (it == by_name.end()) continue;
+    auto& c = connections_[it->second];
+    c.state.last_run = run.finished_at;
+    if (run.error.empty()) c.state.last_success = run.finished_at;
+    c.state.error = run.error;
+    c.schedule.resume(now, run.finished_at);
+  }
+  std::set<std::string, std::less<>> dropped;
+  std::size_t loaded = 0;
+  for (auto& a : *assets) {
+    if (!by_name.contains(a.connection) || dropped.contains(a.key)) continue;
+    assets_[a.key] = std::move(a);
+    ++loaded;
+  }
+  for (auto& o : *observations) {
+    if (!assets_.contains(o.asset_key)) continue;
+    observations_[o.asset_key].push_back(std::move(o));
+  }
+  for (auto& e : *edges) {
+    auto it = by_name.find(model::key_connection(e.downstream));
+    if (it == by_name.end()) it = by_name.find(model::key_connection(e.upstream));
+    if (it != by_name.end()) connections_[it->second].edges.push_back(std::move(e));
+  }
+  refresh_history_locked(now);
+  spdlog::info("loaded {} assets and {} signals from the store", loaded, observations->size());
+  if (loaded == 0) return {};
+  auto snap = std::make_shared<const model::Snapshot>(build_locked(now, ++version_));
+  remember_today_locked(*snap);
+  lock.unlock();
+  publish(std::move(snap));
+  return {};
+}
+
+void Engine::refresh_history_locked(core::TimePoint now) {
+  const auto today = local_day(now, zone_);
+  if (today == history_today_) return;
+  history_today_ = today;
+  history_.clear();
+  if (!store_) return;
+  const auto first = today - date::days(std::max(options_.history_days, 1) - 1);
+  auto cells = store_->history(first, today);
+  if (!cells) {
+    spdlog::warn("cannot read history: {}", cells.error().message);
+    return;
+  }
+  for (auto& [key, cell] : *cells) history_[key].push_back(cell);
+}
+
+void Engine::remember_today_locked(const model::Snapshot& snapshot) {
+  for (const auto& state : snapshot.assets) {
+    if (state.history.empty()) continue;
+    auto& cells = history_[state.asset.key];
+    const auto& today = state.history.back();
+    if (!cells.empty() && cells.back().day == today.day)
+      cells.back() = today;
+    else
+      cells.push_back(today);
+  }
+}
+
+model::Snapshot Engine::build_locked(core::TimePoint now, std::uint64_t version) const {
+  std::vector<model::Asset> assets;
+  assets.reserve(assets_.size());
+  for (const auto& [_, a] : assets_) assets.push_back(a);
+  std::vector<model::ConnectionState> states;
+  std::vector<model::Edge> edges;
+  for (const auto& c : connections_) {
+    states.push_back(c.state);
+    states.back().next_run = c.schedule.running() ? std::nullopt : c.schedule.next_due();
+    edges.insert(edges.end(), c.edges.begin(), c.edges.end());
+  }
+  SnapshotInputs in;
+  in.now = now;
+  in.timezone = options_.timezone;
+  in.zone = zone_;
+  in.version = version;
+  in.history_days = options_.history_days;
+  in.assets = assets;
+  in.observations = &observations_;
+  in.connections = states;
+  in.edges = edges;
+  in.history = &history_;
+  in.evaluate = evaluate_;
+  in.lineage = lineage_;
+  return build_snapshot(in);
+}
+
+void Engine::publish(std::shared_ptr<const model::Snapshot> snapshot) {
+  {
+    std::lock_guard lock(mutex_);
+    auto current = current_.load();
+    if (current && current->version > snapshot->version) return;  // a newer one is out
+    current_.store(snapshot);
+    publications_.fetch_add(1);
+    changed_.notify_all();
+  }
+  std::lock_guard lock(publish_mutex_);
+  for (const auto& callback : callbacks_) callback(snapshot);
+}
+
+model::Snapshot Engine::evaluate_at(core::TimePoint at) const {
+  std::lock_guard lock(mutex_);
+  return build_locked(at, version_);
+}
+
+std::vector<store::StatusRecord> Engine::statuses_of(const model::Snapshot& snapshot) {
+  std::vector<store::StatusRecord> out;
+  out.reserve(snapshot.assets.size());
+  for (const auto& s : snapshot.assets)
+    out.push_back({s.asset.key, s.evaluation.status, s.evaluation.reason});
+  return out;
+}
+
+void Engine::start_locked(std::size_t index, core::TimePoint now) {
+  auto& c = connections_[index];
+  c.schedule.begin(now);
+  c.run_stop = std::stop_source();
+  c.timed_out = false;
+  c.started_at = now;
+  ++in_flight_;
+}
+
+void Engine::execute(std::size_t index) {
+  connectors::PreviousObservations previous;
+  std::stop_token stop;
+  core::TimePoint started;
+  connectors::Connector* connector = nullptr;
+  std::string name;
+  {
+    std::lock_guard lock(mutex_);
+    auto& c = connections_[index];
+    for (const auto& [key, observations] : observations_) {
+      if (model::key_connection(key) != c.setup.name) continue;
+      for (const auto& o : observations) previous.add(o);
+    }
+    stop = c.run_stop.get_token();
+    started = c.started_at;
+    connector = c.setup.connector.get();
+    name = c.setup.name;
+  }
+  Result<connectors::Collection> result = fail(ErrorCode::kInternal, "no connector");
+  if (connector) {
+    try {
+      connectors::CollectContext context{clock_, previous, stop};
+      result = connector->collect(context);
+    } catch (const std::exception& e) {
+      result = fail(ErrorCode::kInternal, "the connector failed unexpectedly: {}", e.what());
+    } catch (...) {
+      result = fail(ErrorCode::kInternal, "the connector failed unexpectedly");
+    }
+  }
+  finish_run(index, std::move(result), started, clock_.now());
+}
+
+void Engine::finish_run(std::size_t index, Result<connectors::Collection> result,
+                        core::TimePoint started, core::TimePoint finished) {
+  std::shared_ptr<const model::Snapshot> snap;
+  {
+    std::lock_guard lock(mutex_);
+    auto& c = connections_[index];
+    const std::string& name = c.setup.name;
+    if (!result && c.timed_out)
+      result = fail(ErrorCode::kTimeout, "collection timed out after {}",
+                    core::format_age(c.schedule.options().timeout));
+    store::RunRecord run;
+    run.connection = name;
+    run.started_at = started;
+    run.finished_at = finished;
+    c.state.last_run = finished;
+    if (result) {
+      // The run's assets replace the connection's: tables that are gone disappear.
+      std::erase_if(assets_, [&](const auto& entry) { return entry.second.connection == name; });
+      assets_.emplace(name, connection_asset(name));
+      for (const auto& a : result->assets) assets_[a.key] = a;
+      std::erase_if(observations_, [&](const auto& entry) {
+        return model::key_connection(entry.first) == name && !assets_.contains(entry.first);
+      });
+      for (const auto& o : result->observations) {
+        auto& list = observations_[o.asset_key];
+        auto same = std::find_if(list.begin(), list.end(),
+                                 [&](const model::Observation& x) { return x.signal == o.signal; });
+        if (same == list.end())
+          list.push_back(o);
+        else if (same->observed_at <= o.observed_at)
+          *same = o;
+      }
+      c.edges = result->edges;
+      c.state.error.clear();
+      c.state.last_success = finished;
+      run.assets = result->assets;
+      run.edges = result->edges;
+      run.observations = result->observations;
+      std::size_t failed = 0;
+      for (const auto& o : result->observations) failed += o.ok() ? 0 : 1;
+      for (const auto& w : result->warnings) spdlog::warn("connection '{}': {}", name, w);
+      spdlog::info("collected '{}': {} assets, {} observations ({} failed) in {}", name,
+                     result->assets.size(), result->observations.size(), failed,
+                     core::format_age(finished - started));
+    } else {
+      c.state.error = result.error().message;
+      run.error = result.error().message;
+      run.edges = c.edges;
+      spdlog::warn("connection '{}' failed: {}", name, result.error().message);
+    }
+    c.schedule.finish(finished, result.has_value());
+    refresh_history_locked(finished);
+    snap = std::make_shared<const model::Snapshot>(build_locked(finished, ++version_));
+    for (const auto& s : snap->assets)
+      if (s.asset.connection == name)
+        run.statuses.push_back({s.asset.key, s.evaluation.status, s.evaluation.reason});
+    if (store_ && options_.persist) {
+      if (auto saved = store_->save_run(run); !saved)
+        spdlog::error("cannot save the run of '{}': {}", name, saved.error().message);
+    }
+    remember_today_locked(*snap);
+  }
+  publish(snap);
+  std::lock_guard lock(mutex_);
+  --in_flight_;
+  changed_.notify_all();
+}
+
+void Engine::reevaluate_locked(core::TimePoint now) {
+  refresh_history_locked(now);
+  auto snap = std::make_shared<const model::Snapshot>(build_locked(now, ++version_));
+  if (store_ && options_.persist) {
+    const auto statuses = statuses_of(*snap);
+    if (auto saved = store_->record_statuses(statuses, now); !saved)
+      spdlog::error("cannot record statuses: {}", saved.error().message);
+  }
+  remember_today_locked(*snap);
+  // Published without the lock by the caller's path: store then notify.
+  auto current = current_.load();
+  if (!current || current->version < snap->version) {
+    current_.store(snap);
+    publications_.fetch_add(1);
+    changed_.notify_all();
+  }
+  next_reevaluation_ = now + options_.reevaluate_every;
+}
+
+void Engine::tick() {
+  std::vector<std::size_t> start;
+  std::shared_ptr<const model::Snapshot> reevaluated;
+  {
+    std::lock_guard lock(mutex_);
+    const auto now = clock_.now();
+    for (std::size_t i = 0; i < connections_.size(); ++i) {
+      auto& c = connections_[i];
+      if (c.schedule.overdue(now) && !c.timed_out) {
+        c.timed_out = true;
+        c.run_stop.request_stop();
+        spdlog::warn("connection '{}' passed its timeout of {}; cancelling", c.setup.name,
+                       core::format_age(c.schedule.options().timeout));
+      }
+      if (c.schedule.due(now)) {
+        start_locked(i, now);
+        start.push_back(i);
+      }
+    }
+    if (next_reevaluation_ && now >= *next_reevaluation_) {
+      const auto before = publications_.load();
+      reevaluate_locked(now);
+      if (publications_.load() != before) reevaluated = current_.load();
+    }
+  }
+  if (reevaluated) {
+    std::lock_guard lock(publish_mutex_);
+    for (const auto& callback : callbacks_) callback(reevaluated);
+  }
+  for (auto i : start) executor_([this, i] { execute(i); });
+}
+
+void Engine::wake() {
+  std::lock_guard lock(mutex_);
+  woken_ = true;
+  changed_.notify_all();
+}
+
+std::optional<core::TimePoint> Engine::next_wake() const {
+  std::lock_guard lock(mutex_);
+  std::optional<core::TimePoint> next = next_reevaluation_;
+  for (const auto& c : connections_) {
+    auto at = c.schedule.wake_at();
+    if (at && c.schedule.running() && c.timed_out) continue;  // already cancelled
+    if (at && (!next || *at < *next)) next = at;
+  }
+  return next;
+}
+
+void Engine::run(std::stop_token stop) {
+  std::stop_callback on_stop(stop, [this] { wake(); });
+  while (!stop.stop_requested()) {
+    tick();
+    const auto next = next_wake();
+    std::unique_lock lock(mutex_);
+    if (stop.stop_requested()) break;
+    if (woken_) {
+      woken_ = false;
+      continue;
+    }
+    // Wait until the next decision point, a finished run, wake() or stop.
+    auto wait = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::minutes(1));
+    if (next) wait = std::clamp(*next - clock_.now(), core::Duration(0), wait);
+    const auto finished_runs = in_flight_;
+    changed_.wait_for(lock, wait, [&] {
+      return woken_ || stop.stop_requested() || in_flight_ != finished_runs;
+    });
+    woken_ = false;
+  }
+  std::unique_lock lock(mutex_);
+  for (auto& c : connections_)
+    if (c.schedule.running()) c.run_stop.request_stop();
+  changed_.wait(lock, [&] { return in_flight_ == 0; });
+}
+
+Result<void> Engine::collect_once(std::stop_token stop) {
+  std::vector<std::size_t> started;
+  {
+    std::lock_guard lock(mutex_);
+    const auto now = clock_.now();
+    for (std::size_t i = 0; i < connections_.size(); ++i) {
+      if (connections_[i].schedule.running()) continue;
+      start_locked(i, now);
+      started.push_back(i);
+    }
+  }
+  {
+    std::vector<std::jthread> threads;
+    std::stop_callback on_stop(stop, [&] {
+      std::lock_guard lock(mutex_);
+      for (auto i : started) connections_[i].run_stop.request_stop();
+    });
+    for (auto i : started) threads.emplace_back([this, i] { execute(i); });
+  }
+  std::vector<std::string> errors;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto i : started)
+      if (!connections_[i].state.error.empty())
+        errors.push_back(fmt::format("{}: {}", connections_[i].setup.name,
+                                     connections_[i].state.error));
+  }
+  if (!errors.empty())
+    return fail(ErrorCode::kUnavailable, "{}", fmt::join(errors, "; "));
+  return {};
+}
+
+}  // namespace freshwatch::engine

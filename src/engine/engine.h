@@ -1,0 +1,162 @@
+// Engine: the loop at the heart of freshwatch. It owns the connections (each a Connector with
+// its ConnectionSchedule), holds what is known (assets, the latest observation of each signal,
+// lineage edges, connection states, the recent day cells), and after every collection run and
+// every re-evaluation tick publishes a new immutable model::Snapshot.
+//
+// Pipeline of one run: collect (on a worker thread, no lock held) → merge into the known state →
+// build the snapshot (build_snapshot, pure; judgement comes from the Evaluator) → persist the
+// run in one transaction (store::RunRecord with the statuses of the connection's assets) →
+// publish. A run that fails (error, exception, timeout) marks the connection's known assets
+// unknown with its error and is retried with backoff; other connections are not affected.
+// Between runs, tick() re-evaluates everything every `reevaluate_every` (time alone changes
+// status: a deadline passes, a calendar day ends) and records the statuses in the store.
+//
+// On start, load() reads the last state from the store (assets, edges, latest observations,
+// latest runs, recent history) and the schedules resume where the stored runs left off.
+//
+// Threads: run() is the scheduler loop, on the caller's thread; it waits on a condition
+// variable until the next decision point computed from the injected clock (or until wake()),
+// starts due runs through the Executor (one thread per run by default) and cancels overdue
+// ones through CollectContext::stop. Runs of one connection never overlap. All state is
+// guarded by one mutex; snapshot() is lock-free (an atomic shared_ptr) and may be called from
+// any thread. Stopping run()'s stop_token cancels in-flight runs and waits for them.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "connectors/connector.h"
+#include "core/clock.h"
+#include "core/result.h"
+#include "engine/scheduler.h"
+#include "engine/snapshot_builder.h"
+#include "model/snapshot.h"
+#include "store/store.h"
+
+namespace freshwatch::engine {
+
+struct EngineOptions {
+  std::string timezone = "UTC";  // calendar days of the history
+  int history_days = 90;
+  core::Duration reevaluate_every = std::chrono::minutes(1);
+  // false: read the store (for the last state) but never write to it (`check`).
+  bool persist = true;
+};
+
+// One configured connection as the engine runs it.
+struct ConnectionSetup {
+  std::string name;
+  std::string type;
+  std::unique_ptr<connectors::Connector> connector;
+  NextOccurrence schedule;  // empty: only collect_once() runs it
+  ScheduleOptions options;
+};
+
+// Runs a task on some thread. The default starts a detached thread per task (the engine waits
+// for all of them before it is destroyed); tests pass one that queues tasks to run by hand.
+using Executor = std::function<void(std::function<void()>)>;
+
+class Engine {
+ public:
+  // `store` may be null (nothing is read or persisted). `clock` and `store` must outlive the
+  // engine.
+  Engine(EngineOptions options, std::vector<ConnectionSetup> connections, store::Store* store,
+         Evaluator evaluate, const core::Clock& clock, Executor executor = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Lineage facts (impacted, root causes) added to every snapshot; set before load()/run().
+  void set_lineage(LineagePass lineage);
+
+  // Reads the last state from the store and plans each connection's first run. Publishes a
+  // snapshot when the store had assets.
+  Result<void> load();
+
+  // Runs every connection once, concurrently, and waits; persists and publishes as run() does.
+  // Returns the connections' errors joined when any failed (the snapshot still shows them).
+  Result<void> collect_once(std::stop_token stop = {});
+
+  // The scheduler loop; returns once `stop` is requested and every in-flight run has ended.
+  void run(std::stop_token stop);
+
+  // One pass of the loop's decisions at clock.now(): cancel overdue runs, start due ones,
+  // re-evaluate when it is time. run() calls it; tests call it directly.
+  void tick();
+  // Makes run() look at the clock again now (tests advance a FakeClock, then wake()).
+  void wake();
+  // When the loop next has something to decide.
+  std::optional<core::TimePoint> next_wake() const;
+
+  // The latest published snapshot; null before the first publication.
+  std::shared_ptr<const model::Snapshot> snapshot() const { return current_.load(); }
+  // How many snapshots have been published (readiness: > 0).
+  std::uint64_t publications() const { return publications_.load(); }
+  // Called after each publication, on the publishing thread, without the engine's lock.
+  void on_publish(std::function<void(const std::shared_ptr<const model::Snapshot>&)> callback);
+  // Waits (real time) until at least `count` snapshots were published; false on timeout.
+  bool wait_for_publications(std::uint64_t count, std::chrono::milliseconds timeout) const;
+
+  // A snapshot of the current state evaluated as of `at`, not published (`check --as-of`).
+  model::Snapshot evaluate_at(core::TimePoint at) const;
+
+  // The store statuses for every asset in a snapshot.
+  static std::vector<store::StatusRecord> statuses_of(const model::Snapshot& snapshot);
+
+ private:
+  struct Connection {
+    ConnectionSetup setup;
+    ConnectionSchedule schedule;
+    model::ConnectionState state;
+    std::vector<model::Edge> edges;
+    std::stop_source run_stop;
+    bool timed_out = false;
+    core::TimePoint started_at{};
+  };
+
+  void start_locked(std::size_t index, core::TimePoint now);
+  void execute(std::size_t index);
+  void finish_run(std::size_t index, Result<connectors::Collection> result,
+                  core::TimePoint started, core::TimePoint finished);
+  model::Snapshot build_locked(core::TimePoint now, std::uint64_t version) const;
+  void publish(std::shared_ptr<const model::Snapshot> snapshot);
+  void reevaluate_locked(core::TimePoint now);
+  void refresh_history_locked(core::TimePoint now);
+  void remember_today_locked(const model::Snapshot& snapshot);
+
+  const EngineOptions options_;
+  store::Store* const store_;
+  const Evaluator evaluate_;
+  const core::Clock& clock_;
+  const date::time_zone* zone_ = nullptr;
+  Executor executor_;
+  LineagePass lineage_;
+
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;  // runs finished, wake(), publications
+  std::vector<Connection> connections_;
+  std::map<std::string, model::Asset> assets_;
+  ObservationsByAsset observations_;
+  HistoryByAsset history_;
+  date::sys_days history_today_{};
+  std::optional<core::TimePoint> next_reevaluation_;
+  std::uint64_t version_ = 0;
+  int in_flight_ = 0;
+  bool woken_ = false;
+
+  std::mutex publish_mutex_;  // orders publications and callbacks
+  std::vector<std::function<void(const std::shared_ptr<const model::Snapshot>&)>> callbacks_;
+  std::atomic<std::shared_ptr<const model::Snapshot>> current_;
+  std::atomic<std::uint64_t> publications_{0};
+};
+
+}  // namespace freshwatch::engine

@@ -1,0 +1,404 @@
+#include "engine/engine.h"
+
+#include <deque>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "core/time.h"
+
+namespace freshwatch::engine {
+namespace {
+
+using namespace std::chrono_literals;
+using model::Status;
+
+core::TimePoint at(std::string_view text) { return *core::parse_timestamp(text); }
+
+// An in-memory store that records what the engine writes and serves what a test preloads.
+class MemoryStore final : public store::Store {
+ public:
+  std::vector<store::RunRecord> runs;
+  std::vector<std::pair<std::vector<store::StatusRecord>, core::TimePoint>> recorded;
+  std::vector<model::Asset> stored_assets;
+  std::vector<model::Observation> stored_observations;
+  std::vector<store::ConnectionRun> stored_runs;
+  std::vector<std::pair<std::string, model::DayCell>> stored_history;
+
+  Result<void> save_run(const store::RunRecord& run) override {
+    runs.push_back(run);
+    return {};
+  }
+  Result<void> record_statuses(std::span<const store::StatusRecord> statuses,
+                               core::TimePoint when) override {
+    recorded.push_back({{statuses.begin(), statuses.end()}, when});
+    return {};
+  }
+  Result<std::vector<model::Asset>> assets() override { return stored_assets; }
+  Result<std::vector<model::Edge>> edges() override { return std::vector<model::Edge>{}; }
+  Result<std::vector<model::Observation>> latest_observations() override {
+    return stored_observations;
+  }
+  Result<std::vector<model::Observation>> observations(std::string_view, std::size_t) override {
+    return std::vector<model::Observation>{};
+  }
+  Result<std::vector<model::StatusInterval>> intervals(std::string_view, core::TimePoint,
+                                                       core::TimePoint) override {
+    return std::vector<model::StatusInterval>{};
+  }
+  Result<std::vector<model::StatusInterval>> open_intervals() override {
+    return std::vector<model::StatusInterval>{};
+  }
+  Result<std::vector<std::pair<std::string, model::DayCell>>> history(date::sys_days,
+                                                                      date::sys_days) override {
+    return stored_history;
+  }
+  Result<std::vector<model::DayCell>> history(std::string_view, date::sys_days,
+                                              date::sys_days) override {
+    return std::vector<model::DayCell>{};
+  }
+  Result<std::vector<store::ConnectionRun>> latest_runs() override { return stored_runs; }
+  Result<std::size_t> prune_observations(core::TimePoint) override { return 0; }
+  Result<void> put_user(const store::User&) override { return {}; }
+  Result<std::optional<store::User>> find_user(std::string_view) override { return std::nullopt; }
+  Result<void> put_token(const store::ApiToken&) override { return {}; }
+  Result<std::optional<store::ApiToken>> find_token(std::string_view) override {
+    return std::nullopt;
+  }
+  Result<void> put_session(const store::Session&) override { return {}; }
+  Result<std::optional<store::Session>> find_session(std::string_view) override {
+    return std::nullopt;
+  }
+  Result<void> delete_session(std::string_view) override { return {}; }
+};
+
+// A connector whose behaviour the test sets; counts its calls.
+class FakeConnector final : public connectors::Connector {
+ public:
+  using Fn = std::function<Result<connectors::Collection>(const connectors::CollectContext&)>;
+  explicit FakeConnector(Fn fn) : fn_(std::move(fn)) {}
+  Result<connectors::Collection> collect(const connectors::CollectContext& context) override {
+    ++calls;
+    return fn_(context);
+  }
+  void set(Fn fn) { fn_ = std::move(fn); }
+  std::atomic<int> calls{0};
+
+ private:
+  Fn fn_;
+};
+
+// A warehouse with one schema and the given tables, each changed `age` before the run.
+connectors::Collection tables(const std::string& connection,
+                              std::vector<std::pair<std::string, core::Duration>> ages,
+                              core::TimePoint now) {
+  connectors::Collection c;
+  c.assets.push_back({.key = connection, .name = connection,
+                      .kind = model::AssetKind::kConnection, .connection = connection});
+  c.assets.push_back({.key = connection + ":main", .name = "main",
+                      .kind = model::AssetKind::kSchema, .parent = connection,
+                      .connection = connection});
+  for (const auto& [name, age] : ages) {
+    const auto key = connection + ":main." + name;
+    c.assets.push_back({.key = key, .name = name, .kind = model::AssetKind::kTable,
+                        .parent = connection + ":main", .connection = connection});
+    model::Observation o;
+    o.asset_key = key;
+    o.observed_at = now;
+    o.changed_at = now - age;
+    o.signal = "max(_loaded_at)";
+    c.observations.push_back(o);
+  }
+  return c;
+}
+
+// Fresh under an hour, warn under a day, error beyond.
+model::Evaluation judge(const model::Asset&, std::span<const model::Observation> observations,
+                        core::TimePoint now) {
+  model::Evaluation e;
+  e.policy = "test";
+  for (const auto& o : observations) {
+    if (!o.ok() || !o.changed_at) continue;
+    e.signal = o.signal;
+    e.changed_at = o.changed_at;
+    const auto age = now - *o.changed_at;
+    e.status = age < 1h ? Status::kFresh : age < 24h ? Status::kWarn : Status::kError;
+  }
+  return e;
+}
+
+class EngineTest : public ::testing::Test {
+ protected:
+  EngineTest() : clock_(at("2024-05-10T10:00:00Z")) {}
+
+  FakeConnector* add(const std::string& name, FakeConnector::Fn fn,
+                     ScheduleOptions options = {0s, 5min, 2, 1min}) {
+    auto connector = std::make_unique<FakeConnector>(std::move(fn));
+    auto* raw = connector.get();
+    setups_.push_back({name, "fake", std::move(connector), every(15min), options});
+    return raw;
+  }
+
+  Engine& make(bool manual = true, EngineOptions options = {}) {
+    Executor executor;
+    if (manual) executor = [this](std::function<void()> task) { tasks_.push_back(std::move(task)); };
+    engine_ = std::make_unique<Engine>(options, std::move(setups_), &store_, judge, clock_, executor);
+    return *engine_;
+  }
+
+  void run_tasks() {
+    while (!tasks_.empty()) {
+      auto task = std::move(tasks_.front());
+      tasks_.pop_front();
+      task();
+    }
+  }
+
+  const model::ConnectionState& state(const std::string& name) {
+    snap_ = engine_->snapshot();
+    for (const auto& c : snap_->connections)
+      if (c.name == name) return c;
+    throw std::runtime_error("no connection " + name);
+  }
+
+  core::FakeClock clock_;
+  MemoryStore store_;
+  std::vector<ConnectionSetup> setups_;
+  std::deque<std::function<void()>> tasks_;
+  std::unique_ptr<Engine> engine_;
+  std::shared_ptr<const model::Snapshot> snap_;
+};
+
+TEST_F(EngineTest, CollectOncePersistsEvaluatesAndPublishes) {
+  add("wh", [this](auto&) { return tables("wh", {{"a", 10min}, {"b", 3h}, {"c", 48h}}, clock_.now()); });
+  auto& engine = make();
+  EXPECT_EQ(engine.snapshot(), nullptr);
+  EXPECT_EQ(engine.publications(), 0u);
+  ASSERT_TRUE(engine.collect_once());
+  auto snap = engine.snapshot();
+  ASSERT_NE(snap, nullptr);
+  EXPECT_EQ(engine.publications(), 1u);
+  EXPECT_EQ(snap->find("wh:main.a")->evaluation.status, Status::kFresh);
+  EXPECT_EQ(snap->find("wh:main.b")->evaluation.status, Status::kWarn);
+  EXPECT_EQ(snap->find("wh:main.c")->evaluation.status, Status::kError);
+  EXPECT_EQ(snap->find("wh")->evaluation.status, Status::kError);
+  ASSERT_EQ(store_.runs.size(), 1u);
+  const auto& run = store_.runs[0];
+  EXPECT_EQ(run.connection, "wh");
+  EXPECT_TRUE(run.error.empty());
+  EXPECT_EQ(run.assets.size(), 5u);
+  EXPECT_EQ(run.observations.size(), 3u);
+  EXPECT_EQ(run.statuses.size(), 5u);  // leaves and containers
+  EXPECT_EQ(state("wh").last_success, clock_.now());
+}
+
+TEST_F(EngineTest, AFailingConnectionDoesNotHideOthers) {
+  bool fail_now = false;
+  add("wh", [&](auto&) -> Result<connectors::Collection> {
+    if (fail_now) return fail(ErrorCode::kUnavailable, "connection refused");
+    return tables("wh", {{"a", 10min}}, clock_.now());
+  });
+  add("lake", [this](auto&) { return tables("lake", {{"x", 5min}}, clock_.now()); });
+  add("broken", [](auto&) -> Result<connectors::Collection> {
+    throw std::runtime_error("boom");
+  });
+  auto& engine = make();
+  auto first = engine.collect_once();
+  ASSERT_FALSE(first);
+  EXPECT_NE(first.error().message.find("broken: the connector failed unexpectedly: boom"),
+            std::string::npos);
+  EXPECT_EQ(engine.snapshot()->find("wh:main.a")->evaluation.status, Status::kFresh);
+
+  fail_now = true;
+  clock_.advance(15min);
+  ASSERT_FALSE(engine.collect_once());
+  auto snap = engine.snapshot();
+  const auto& a = snap->find("wh:main.a")->evaluation;
+  EXPECT_EQ(a.status, Status::kUnknown);
+  EXPECT_EQ(a.error, "connection refused");
+  EXPECT_EQ(snap->find("lake:main.x")->evaluation.status, Status::kFresh);
+  EXPECT_EQ(snap->find("broken")->evaluation.error, "the connector failed unexpectedly: boom");
+  EXPECT_EQ(state("wh").error, "connection refused");
+  EXPECT_EQ(state("wh").last_success, clock_.now() - 15min);
+  // The failed run is persisted with its error and the unknown statuses of known assets.
+  const auto& failed = *std::find_if(store_.runs.rbegin(), store_.runs.rend(),
+                                     [](auto& r) { return r.connection == "wh"; });
+  EXPECT_EQ(failed.error, "connection refused");
+  EXPECT_TRUE(failed.assets.empty());
+  bool has_a = false;
+  for (const auto& s : failed.statuses)
+    if (s.asset_key == "wh:main.a") has_a = s.status == Status::kUnknown;
+  EXPECT_TRUE(has_a);
+}
+
+TEST_F(EngineTest, ScheduledRunsRetryWithBackoffAfterFailure) {
+  auto* wh = add("wh", [](auto&) -> Result<connectors::Collection> {
+    return fail(ErrorCode::kUnavailable, "refused");
+  });
+  auto& engine = make();
+  engine.tick();  // first run is due at start
+  ASSERT_EQ(tasks_.size(), 1u);
+  run_tasks();
+  EXPECT_EQ(wh->calls, 1);
+  EXPECT_EQ(state("wh").next_run, at("2024-05-10T10:01:00Z"));
+  EXPECT_EQ(engine.next_wake(), at("2024-05-10T10:01:00Z"));
+
+  clock_.set(at("2024-05-10T10:00:59Z"));
+  engine.tick();
+  EXPECT_TRUE(tasks_.empty());
+  clock_.set(at("2024-05-10T10:01:00Z"));
+  engine.tick();
+  run_tasks();
+  EXPECT_EQ(wh->calls, 2);
+  EXPECT_EQ(state("wh").next_run, at("2024-05-10T10:03:00Z"));  // doubled
+  clock_.set(at("2024-05-10T10:03:00Z"));
+  engine.tick();
+  run_tasks();
+  EXPECT_EQ(state("wh").next_run, at("2024-05-10T10:15:00Z"));  // retries used: the schedule
+
+  wh->set([this](auto&) { return tables("wh", {{"a", 1min}}, clock_.now()); });
+  clock_.set(at("2024-05-10T10:15:00Z"));
+  engine.tick();
+  run_tasks();
+  EXPECT_TRUE(state("wh").error.empty());
+  EXPECT_EQ(state("wh").next_run, at("2024-05-10T10:30:00Z"));
+}
+
+TEST_F(EngineTest, RunsOfOneConnectionNeverOverlapOrPileUp) {
+  auto* wh = add("wh", [this](auto&) { return tables("wh", {{"a", 1min}}, clock_.now()); },
+                 {0s, 2h, 0, 1min});
+  auto& engine = make();
+  engine.tick();
+  ASSERT_EQ(tasks_.size(), 1u);
+  // Three slots pass while the run is still in progress.
+  for (const char* t : {"2024-05-10T10:15:00Z", "2024-05-10T10:30:00Z", "2024-05-10T10:45:00Z"}) {
+    clock_.set(at(t));
+    engine.tick();
+  }
+  EXPECT_EQ(tasks_.size(), 1u);
+  clock_.set(at("2024-05-10T10:50:00Z"));
+  run_tasks();
+  EXPECT_EQ(wh->calls, 1);
+  EXPECT_EQ(state("wh").next_run, at("2024-05-10T11:00:00Z"));
+  engine.tick();
+  EXPECT_TRUE(tasks_.empty());
+}
+
+TEST_F(EngineTest, OverdueRunIsCancelledAndReportedAsTimeout) {
+  add("wh", [](const connectors::CollectContext& context) -> Result<connectors::Collection> {
+    if (context.stop.stop_requested()) return fail(ErrorCode::kCancelled, "stopped");
+    return connectors::Collection{};
+  }, {0s, 5min, 0, 1min});
+  auto& engine = make();
+  engine.tick();
+  ASSERT_EQ(tasks_.size(), 1u);
+  EXPECT_EQ(engine.next_wake(), at("2024-05-10T10:01:00Z"));  // re-evaluation comes first
+  clock_.set(at("2024-05-10T10:05:00Z"));
+  engine.tick();  // passes the deadline: stop is requested
+  run_tasks();
+  EXPECT_EQ(state("wh").error, "collection timed out after 5 min");
+}
+
+TEST_F(EngineTest, TimeAloneChangesStatusAndIsRecorded) {
+  add("wh", [this](auto&) { return tables("wh", {{"a", 50min}}, clock_.now()); }, {0s, 5min, 0, 1min});
+  EngineOptions options;
+  options.reevaluate_every = 1min;
+  auto& engine = make(true, options);
+  engine.tick();
+  run_tasks();
+  EXPECT_EQ(engine.snapshot()->find("wh:main.a")->evaluation.status, Status::kFresh);
+  clock_.advance(30s);
+  engine.tick();
+  EXPECT_TRUE(store_.recorded.empty());
+  clock_.advance(30s);
+  engine.tick();  // a minute after start: re-evaluated, still fresh
+  ASSERT_EQ(store_.recorded.size(), 1u);
+  clock_.advance(10min);
+  engine.tick();
+  ASSERT_EQ(store_.recorded.size(), 2u);
+  EXPECT_EQ(engine.snapshot()->find("wh:main.a")->evaluation.status, Status::kWarn);
+  const auto& [statuses, when] = store_.recorded.back();
+  EXPECT_EQ(when, clock_.now());
+  bool warn = false;
+  for (const auto& s : statuses) warn |= s.asset_key == "wh:main.a" && s.status == Status::kWarn;
+  EXPECT_TRUE(warn);
+  EXPECT_EQ(engine.snapshot()->find("wh:main.a")->history.back().worst, Status::kWarn);
+}
+
+TEST_F(EngineTest, LoadCarriesOnFromTheStore) {
+  auto* wh = add("wh", [this](auto&) { return tables("wh", {{"a", 1min}}, clock_.now()); });
+  auto collection = tables("wh", {{"a", 2h}, {"gone", 1h}}, at("2024-05-10T09:50:00Z"));
+  store_.stored_assets = collection.assets;
+  store_.stored_assets.push_back({.key = "old:x", .name = "x", .connection = "old"});
+  store_.stored_observations = collection.observations;
+  store_.stored_runs = {{"wh", at("2024-05-10T09:45:00Z"), at("2024-05-10T09:50:00Z"), ""}};
+  store_.stored_history = {{"wh:main.a", {date::year{2024} / 5 / 9, true, Status::kError, {}}}};
+  auto& engine = make();
+  ASSERT_TRUE(engine.load());
+  auto snap = engine.snapshot();
+  ASSERT_NE(snap, nullptr);
+  EXPECT_EQ(snap->find("wh:main.a")->evaluation.status, Status::kWarn);
+  EXPECT_EQ(snap->find("old:x"), nullptr) << "assets of connections no longer configured are left out";
+  const auto& history = snap->find("wh:main.a")->history;
+  ASSERT_EQ(history.size(), 90u);
+  EXPECT_TRUE(history[88].has_data);
+  EXPECT_EQ(history[88].worst, Status::kError);
+  // The run at 09:50 served the 09:45 slot; nothing is due before 10:00.
+  EXPECT_EQ(state("wh").next_run, at("2024-05-10T10:00:00Z"));
+  EXPECT_EQ(state("wh").last_run, at("2024-05-10T09:50:00Z"));
+  engine.tick();
+  run_tasks();
+  EXPECT_EQ(wh->calls, 1);
+  // The new run no longer sees "gone": it disappears.
+  EXPECT_EQ(engine.snapshot()->find("wh:main.gone"), nullptr);
+}
+
+TEST_F(EngineTest, EvaluateAtJudgesAsOfAnotherTime) {
+  add("wh", [this](auto&) { return tables("wh", {{"a", 10min}}, clock_.now()); });
+  auto& engine = make();
+  ASSERT_TRUE(engine.collect_once());
+  EXPECT_EQ(engine.evaluate_at(clock_.now() + 2h).find("wh:main.a")->evaluation.status, Status::kWarn);
+  EXPECT_EQ(engine.snapshot()->find("wh:main.a")->evaluation.status, Status::kFresh);
+}
+
+TEST_F(EngineTest, RunLoopStartsRunsAndStopsCleanly) {
+  std::atomic<bool> blocked{false};
+  add("wh", [this](auto&) { return tables("wh", {{"a", 1min}}, clock_.now()); });
+  // A connection that only returns once it is told to stop.
+  add("slow", [&](const connectors::CollectContext& context) -> Result<connectors::Collection> {
+    blocked = true;
+    std::mutex m;
+    std::condition_variable_any cv;
+    std::unique_lock lock(m);
+    cv.wait(lock, context.stop, [] { return false; });
+    return fail(ErrorCode::kCancelled, "stopped");
+  });
+  auto& engine = make(false);
+  std::uint64_t published = 0;
+  engine.on_publish([&](const auto&) { ++published; });
+  {
+    std::jthread loop([&](std::stop_token stop) { engine.run(stop); });
+    ASSERT_TRUE(engine.wait_for_publications(1, 30s));
+    EXPECT_NE(engine.snapshot()->find("wh:main.a"), nullptr);
+  }  // stop requested; run() cancels "slow" and waits for it
+  EXPECT_GE(published, 1u);
+  EXPECT_EQ(state("slow").error, "stopped");
+}
+
+TEST_F(EngineTest, RunLoopFollowsTheFakeClockWhenWoken) {
+  auto* wh = add("wh", [this](auto&) { return tables("wh", {{"a", 1min}}, clock_.now()); });
+  auto& engine = make(false);
+  std::jthread loop([&](std::stop_token stop) { engine.run(stop); });
+  ASSERT_TRUE(engine.wait_for_publications(1, 30s));
+  EXPECT_EQ(wh->calls, 1);
+  const auto before = engine.publications();
+  clock_.set(at("2024-05-10T10:15:00Z"));
+  engine.wake();
+  ASSERT_TRUE(engine.wait_for_publications(before + 1, 30s));
+  // The 10:15 slot ran (a re-evaluation may publish too; wait for the run itself).
+  for (int i = 0; i < 100 && wh->calls < 2; ++i) engine.wait_for_publications(engine.publications() + 1, 100ms);
+  EXPECT_EQ(wh->calls, 2);
+}
+
+}  // namespace
+}  // namespace freshwatch::engine

@@ -1,0 +1,63 @@
+// Snapshot building: the pure step from what the engine knows (assets, the latest observation
+// of each signal, connection states, lineage edges, stored day cells) to an immutable
+// model::Snapshot at one moment. Judgement is delegated to the Evaluator (the policy set);
+// this step only arranges: leaves are evaluated, containers take the worst status and the
+// counts of the leaves below them, a failed connection turns its assets unknown with its
+// error, and every asset gets one history cell per day for the last `history_days` days in
+// the configured time zone (days without data are marked so, never shown as fresh).
+//
+// Thread contract: pure; build_snapshot may run on any thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <date/tz.h>
+
+#include "core/clock.h"
+#include "model/asset.h"
+#include "model/history.h"
+#include "model/observation.h"
+#include "model/policy.h"
+#include "model/snapshot.h"
+
+namespace freshwatch::engine {
+
+// Judges one leaf asset from the latest observation of each of its signals, as of `now`.
+using Evaluator = std::function<model::Evaluation(
+    const model::Asset&, std::span<const model::Observation>, core::TimePoint now)>;
+
+// Adds lineage facts (impacted, root causes) to a snapshot whose statuses are final.
+using LineagePass = std::function<void(model::Snapshot&)>;
+
+using ObservationsByAsset = std::unordered_map<std::string, std::vector<model::Observation>>;
+using HistoryByAsset = std::unordered_map<std::string, std::vector<model::DayCell>>;
+
+struct SnapshotInputs {
+  core::TimePoint now{};
+  std::string timezone = "UTC";
+  const date::time_zone* zone = nullptr;  // null: UTC
+  std::uint64_t version = 0;
+  int history_days = 90;
+  std::span<const model::Asset> assets;  // any order; duplicates by key keep the last
+  const ObservationsByAsset* observations = nullptr;
+  std::span<const model::ConnectionState> connections;
+  std::span<const model::Edge> edges;
+  const HistoryByAsset* history = nullptr;  // stored cells; any order, any subset of days
+  Evaluator evaluate;
+  LineagePass lineage;  // optional
+};
+
+model::Snapshot build_snapshot(const SnapshotInputs& inputs);
+
+// The calendar day of `t` in `zone` (UTC when null).
+date::sys_days local_day(core::TimePoint t, const date::time_zone* zone);
+
+// "2 error, 1 warn of 12": the phrase on a container.
+std::string container_reason(const model::StatusCounts& counts);
+
+}  // namespace freshwatch::engine

@@ -1,0 +1,257 @@
+#include "engine/snapshot_builder.h"
+
+#include <gtest/gtest.h>
+
+#include "core/time.h"
+
+namespace freshwatch::engine {
+namespace {
+
+using namespace std::chrono_literals;
+using model::AssetKind;
+using model::Status;
+
+core::TimePoint at(std::string_view text) { return *core::parse_timestamp(text); }
+
+model::Asset asset(std::string key, AssetKind kind, std::string parent, std::string connection) {
+  model::Asset a;
+  a.key = key;
+  a.name = key.substr(key.find_last_of(":.") + 1);
+  a.kind = kind;
+  a.parent = std::move(parent);
+  a.connection = std::move(connection);
+  return a;
+}
+
+model::Observation obs(std::string key, std::string signal, std::optional<core::TimePoint> changed,
+                       std::string error = "") {
+  model::Observation o;
+  o.asset_key = std::move(key);
+  o.signal = std::move(signal);
+  o.changed_at = changed;
+  o.error = std::move(error);
+  return o;
+}
+
+// A stand-in policy: fresh under an hour, warn under a day, error beyond; decided by the
+// newest signal.
+model::Evaluation judge(const model::Asset&, std::span<const model::Observation> observations,
+                        core::TimePoint now) {
+  model::Evaluation e;
+  e.policy = "test";
+  const model::Observation* best = nullptr;
+  for (const auto& o : observations) {
+    if (!o.ok()) {
+      e.error = o.error;
+      continue;
+    }
+    if (o.changed_at && (!best || *o.changed_at > *best->changed_at)) best = &o;
+  }
+  if (!best) return e;
+  e.signal = best->signal;
+  e.changed_at = best->changed_at;
+  e.age = now - *best->changed_at;
+  e.status = *e.age < 1h ? Status::kFresh : *e.age < 24h ? Status::kWarn : Status::kError;
+  return e;
+}
+
+struct Fixture {
+  core::TimePoint now = at("2024-05-10T12:00:00Z");
+  std::vector<model::Asset> assets;
+  ObservationsByAsset observations;
+  std::vector<model::ConnectionState> connections;
+  HistoryByAsset history;
+
+  model::Snapshot build(int days = 90, const date::time_zone* zone = nullptr) {
+    SnapshotInputs in;
+    in.now = now;
+    in.zone = zone;
+    in.version = 7;
+    in.history_days = days;
+    in.assets = assets;
+    in.observations = &observations;
+    in.connections = connections;
+    in.history = &history;
+    in.evaluate = judge;
+    return build_snapshot(in);
+  }
+};
+
+Fixture warehouse() {
+  Fixture f;
+  f.assets = {
+      asset("wh", AssetKind::kConnection, "", "wh"),
+      asset("wh:main", AssetKind::kSchema, "wh", "wh"),
+      asset("wh:main.c_old", AssetKind::kTable, "wh:main", "wh"),
+      asset("wh:main.a_new", AssetKind::kTable, "wh:main", "wh"),
+      asset("wh:main.b_mid", AssetKind::kTable, "wh:main", "wh"),
+      asset("wh:main.d_none", AssetKind::kTable, "wh:main", "wh"),
+      asset("lake", AssetKind::kConnection, "", "lake"),
+      asset("lake:x.t", AssetKind::kTable, "lake", "lake"),
+  };
+  f.observations["wh:main.a_new"] = {obs("wh:main.a_new", "max(_loaded_at)", f.now - 10min)};
+  f.observations["wh:main.b_mid"] = {obs("wh:main.b_mid", "max(_loaded_at)", f.now - 3h)};
+  f.observations["wh:main.c_old"] = {obs("wh:main.c_old", "max(_loaded_at)", f.now - 72h)};
+  f.observations["lake:x.t"] = {obs("lake:x.t", "s", f.now - 1min)};
+  f.connections = {{.name = "wh", .type = "sqlite"}, {.name = "lake", .type = "sqlite"}};
+  return f;
+}
+
+TEST(BuildSnapshot, LeavesJudgedContainersTakeTheWorstAndCount) {
+  auto f = warehouse();
+  const auto snap = f.build();
+  EXPECT_EQ(snap.version, 7u);
+  EXPECT_EQ(snap.generated_at, f.now);
+  ASSERT_EQ(snap.assets.size(), 8u);
+  EXPECT_TRUE(std::is_sorted(snap.assets.begin(), snap.assets.end(),
+                             [](auto& a, auto& b) { return a.asset.key < b.asset.key; }));
+
+  struct Row {
+    const char* key;
+    Status status;
+    std::array<std::uint32_t, 4> counts;  // fresh, warn, error, unknown
+  };
+  const Row rows[] = {
+      {"wh:main.a_new", Status::kFresh, {1, 0, 0, 0}},
+      {"wh:main.b_mid", Status::kWarn, {0, 1, 0, 0}},
+      {"wh:main.c_old", Status::kError, {0, 0, 1, 0}},
+      {"wh:main.d_none", Status::kUnknown, {0, 0, 0, 1}},
+      {"wh:main", Status::kError, {1, 1, 1, 1}},
+      {"wh", Status::kError, {1, 1, 1, 1}},
+      {"lake", Status::kFresh, {1, 0, 0, 0}},
+  };
+  for (const auto& row : rows) {
+    const auto* s = snap.find(row.key);
+    ASSERT_NE(s, nullptr) << row.key;
+    EXPECT_EQ(s->evaluation.status, row.status) << row.key;
+    EXPECT_EQ(s->counts.by_status, row.counts) << row.key;
+  }
+  EXPECT_EQ(snap.find("wh:main")->evaluation.reason, "1 error, 1 warn, 1 unknown of 4");
+  EXPECT_EQ(snap.find("lake")->evaluation.reason, "all 1 fresh");
+  EXPECT_EQ(snap.summary.by_status, (std::array<std::uint32_t, 4>{2, 1, 1, 1}));
+
+  // Roots and children by name.
+  ASSERT_EQ(snap.roots.size(), 2u);
+  EXPECT_EQ(snap.assets[snap.roots[0]].asset.key, "lake");
+  const auto& schema = *snap.find("wh:main");
+  ASSERT_EQ(schema.children.size(), 4u);
+  EXPECT_EQ(snap.assets[schema.children[0]].asset.name, "a_new");
+  EXPECT_EQ(snap.assets[schema.children[3]].asset.name, "d_none");
+  // Connection states count their leaves.
+  EXPECT_EQ(snap.connections[0].asset_count, 4u);
+  EXPECT_EQ(snap.connections[1].asset_count, 1u);
+}
+
+TEST(BuildSnapshot, FailedConnectionTurnsItsAssetsUnknownAndSparesOthers) {
+  auto f = warehouse();
+  f.connections[0].error = "cannot open SQLite database 'x.db': file is not a database";
+  const auto snap = f.build();
+  for (const char* key : {"wh:main.a_new", "wh:main.b_mid", "wh:main.c_old"}) {
+    const auto& e = snap.find(key)->evaluation;
+    EXPECT_EQ(e.status, Status::kUnknown) << key;
+    EXPECT_EQ(e.error, f.connections[0].error) << key;
+    EXPECT_NE(e.reason.find("collection failed"), std::string::npos);
+    EXPECT_TRUE(e.changed_at) << "the last known change time stays visible";
+  }
+  EXPECT_EQ(snap.find("wh")->evaluation.status, Status::kUnknown);
+  EXPECT_EQ(snap.find("lake:x.t")->evaluation.status, Status::kFresh);
+}
+
+TEST(BuildSnapshot, DecidingObservationComesFirst) {
+  auto f = warehouse();
+  f.observations["wh:main.a_new"] = {obs("wh:main.a_new", "older", f.now - 5h),
+                                     obs("wh:main.a_new", "newer", f.now - 5min)};
+  const auto snap = f.build();
+  const auto& s = *snap.find("wh:main.a_new");
+  EXPECT_EQ(s.evaluation.signal, "newer");
+  ASSERT_EQ(s.observations.size(), 2u);
+  EXPECT_EQ(s.observations[0].signal, "newer");
+}
+
+TEST(BuildSnapshot, HistoryHasOneCellPerDayAndMarksDaysWithoutData) {
+  auto f = warehouse();
+  const auto today = date::sys_days(date::year{2024} / 5 / 10);
+  model::DayCell old_warn{today - date::days(3), true, Status::kWarn, {}};
+  model::DayCell too_old{today - date::days(200), true, Status::kError, {}};
+  model::DayCell today_error{today, true, Status::kError, {}};
+  f.history["wh:main.a_new"] = {old_warn, too_old, today_error};
+  const auto snap = f.build(10);
+  const auto& h = snap.find("wh:main.a_new")->history;
+  ASSERT_EQ(h.size(), 10u);
+  EXPECT_EQ(h.front().day, today - date::days(9));
+  EXPECT_EQ(h.back().day, today);
+  EXPECT_EQ(snap.today, today);
+  for (int d = 0; d < 10; ++d) {
+    SCOPED_TRACE(d);
+    if (d == 6) {
+      EXPECT_TRUE(h[d].has_data);
+      EXPECT_EQ(h[d].worst, Status::kWarn);
+    } else if (d < 9) {
+      EXPECT_FALSE(h[d].has_data);
+    }
+  }
+  // Today: the stored worst (error earlier today) wins over the current fresh.
+  EXPECT_TRUE(h.back().has_data);
+  EXPECT_EQ(h.back().worst, Status::kError);
+  // Without a stored cell, today shows the current status.
+  EXPECT_EQ(snap.find("wh:main.b_mid")->history.back().worst, Status::kWarn);
+  EXPECT_FALSE(snap.find("wh:main.b_mid")->history[0].has_data);
+  // Containers aggregate their children's days when nothing is stored for them.
+  const auto& schema = snap.find("wh:main")->history;
+  EXPECT_TRUE(schema[6].has_data);
+  EXPECT_EQ(schema[6].worst, Status::kWarn);
+  EXPECT_FALSE(schema[5].has_data);
+  EXPECT_EQ(snap.find("wh")->history[6].worst, Status::kWarn);
+}
+
+TEST(BuildSnapshot, TodayFollowsTheConfiguredTimeZone) {
+  auto zone = core::find_zone("Europe/Berlin");
+  ASSERT_TRUE(zone);
+  struct Case {
+    const char* now;
+    date::sys_days berlin;
+  };
+  const Case cases[] = {
+      {"2024-05-10T21:59:59Z", date::year{2024} / 5 / 10},
+      {"2024-05-10T22:00:00Z", date::year{2024} / 5 / 11},  // midnight CEST
+      {"2024-01-10T22:59:59Z", date::year{2024} / 1 / 10},
+      {"2024-01-10T23:00:00Z", date::year{2024} / 1 / 11},  // midnight CET
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(local_day(at(c.now), *zone), c.berlin) << c.now;
+  }
+  EXPECT_EQ(local_day(at("2024-05-10T23:00:00Z"), nullptr), date::year{2024} / 5 / 10);
+}
+
+TEST(BuildSnapshot, ParentCyclesAndOrphansDoNotHang) {
+  Fixture f;
+  f.assets = {asset("a:x", AssetKind::kFolder, "a:y", "a"), asset("a:y", AssetKind::kFolder, "a:x", "a"),
+              asset("a:orphan", AssetKind::kTable, "a:missing", "a")};
+  const auto snap = f.build(3);
+  EXPECT_EQ(snap.assets.size(), 3u);
+  ASSERT_NE(snap.find("a:orphan"), nullptr);
+  EXPECT_EQ(snap.find("a:orphan")->evaluation.status, Status::kUnknown);
+  EXPECT_EQ(snap.summary.total(), 1u);
+  bool orphan_is_root = false;
+  for (auto r : snap.roots) orphan_is_root |= snap.assets[r].asset.key == "a:orphan";
+  EXPECT_TRUE(orphan_is_root);
+}
+
+TEST(BuildSnapshot, EmptyInputs) {
+  Fixture f;
+  const auto snap = f.build();
+  EXPECT_TRUE(snap.assets.empty());
+  EXPECT_EQ(snap.summary.total(), 0u);
+}
+
+TEST(ContainerReason, Phrases) {
+  model::StatusCounts c;
+  EXPECT_EQ(container_reason(c), "nothing collected below");
+  c[Status::kFresh] = 3;
+  EXPECT_EQ(container_reason(c), "all 3 fresh");
+  c[Status::kError] = 2;
+  EXPECT_EQ(container_reason(c), "2 error of 5");
+}
+
+}  // namespace
+}  // namespace freshwatch::engine
