@@ -13,5 +13,6 @@ void add_collect(CLI::App& app, int& exit_code);
 void add_validate(CLI::App& app, int& exit_code);
 void add_serve(CLI::App& app, int& exit_code);
 void add_demo(CLI::App& app, int& exit_code);
+void add_why(CLI::App& app, int& exit_code);
 
 }  // namespace freshwatch::cli

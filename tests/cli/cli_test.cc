@@ -264,3 +264,22 @@ TEST_F(Cli, KillDuringServeLosesNothingCommitted) {
 
 }  // namespace
 }  // namespace freshwatch
+
+namespace freshwatch {
+namespace {
+
+TEST(CliWhy, ExplainsAnAssetAndRejectsUnknownKeys) {
+  testing::TempDir dir;
+  ASSERT_EQ(fw({"demo", "--dir", (dir / "demo").string(), "--no-serve"}).exit_code, 0);
+  const auto cfg = (dir / "demo" / "freshwatch.yml").string();
+  const auto r = fw({"why", "--config", cfg, "demo:staging.tmp_import"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("demo:staging.tmp_import is unknown"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("no column _loaded_at"), std::string::npos) << r.output;
+  const auto missing = fw({"why", "--config", cfg, "orders"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.output.find("did you mean: demo:sales.orders"), std::string::npos) << missing.output;
+}
+
+}  // namespace
+}  // namespace freshwatch
