@@ -1,9 +1,5 @@
 #include "config/load.h"
 
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -15,8 +11,10 @@
 #include <functional>
 #include <limits>
 #include <map>
-#include <span>
-#include <sstream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <yaml-cpp/yaml.h>
 
 #include "core/cron.h"
 #include "core/log.h"
@@ -42,8 +40,7 @@ bool is_postgres_dsn(std::string_view dsn) {
          dsn.find('=') != std::string_view::npos;
 }
 bool is_mysql_dsn(std::string_view dsn) {
-  return dsn.starts_with("mysql://") || dsn.starts_with("mariadb://") ||
-         dsn.find('=') != std::string_view::npos;
+  return dsn.starts_with("mysql://") || dsn.starts_with("mariadb://");
 }
 
 struct ConnectionType {
@@ -300,6 +297,24 @@ class Loader {
   // Where a value's problems are reported: the value, or its key when the value is empty.
   static YAML::Mark at(const Entry& e) {
     return e.value.IsNull() || e.value.Mark().is_null() ? e.key_node.Mark() : e.value.Mark();
+  }
+
+  // A list item's position. An empty item has none of its own (the parser gives the next
+  // token's), so its dash is used.
+  YAML::Mark item_mark(const YAML::Node& node) const {
+    const YAML::Mark m = node.Mark();
+    if (!node.IsNull() || m.is_null() || m.pos <= 0) return m;
+    std::size_t p = std::min<std::size_t>(m.pos, source_.size());
+    while (p > 0 && std::isspace(static_cast<unsigned char>(source_[p - 1]))) --p;
+    if (p == 0 || source_[p - 1] != '-') return m;
+    YAML::Mark dash;
+    dash.pos = static_cast<int>(p - 1);
+    dash.line = static_cast<int>(std::count(source_.begin(), source_.begin() + dash.pos, '\n'));
+    const auto line_start = source_.rfind('\n', dash.pos == 0 ? 0 : dash.pos - 1);
+    dash.column = line_start == std::string_view::npos || dash.pos == 0
+                      ? dash.pos
+                      : dash.pos - static_cast<int>(line_start) - 1;
+    return dash;
   }
 
   std::string resolve_path(const std::string& p) const {
@@ -591,7 +606,7 @@ class Loader {
     for (const auto& node : e.value) {
       Entry element{e.key, e.key_node, node};
       if (!node.IsScalar()) {
-        report(node.IsNull() ? at(e) : node.Mark(),
+        report(node.IsNull() ? item_mark(node) : node.Mark(),
                fmt::format("{}: expected {} in the list, not {}", e.key, item, node_kind(node)),
                fmt::format("write {}: {}", e.key, example));
         ok = false;
@@ -706,7 +721,7 @@ class Loader {
 
   void connection(const YAML::Node& node, std::map<std::string, YAML::Mark>& seen) {
     if (!node.IsMap()) {
-      report(node.Mark(),
+      report(item_mark(node),
              fmt::format("connections: expected a connection (a mapping with name, type, ...), "
                          "not {}",
                          node_kind(node)));
@@ -798,7 +813,6 @@ class Loader {
       const Entry* mode = f->get("mode");
       bool loaded_at_anywhere = !c.loaded_at_field.empty();
       for (const auto& t : c.tables) loaded_at_anywhere |= !t.loaded_at_field.empty();
-      if (c.mode.empty() && !mode) c.mode = c.loaded_at_field.empty() ? "metadata" : "query";
       if (mode && c.mode == "metadata" && !c.loaded_at_field.empty())
         report(at(*f->get("loaded_at_field")), "loaded_at_field: read only in query mode",
                "remove it, or set mode: query");
@@ -893,7 +907,7 @@ class Loader {
       return;
     }
     for (const auto& node : entry.value) {
-      auto f = fields(node, node.Mark(), "a table", kTableKeys);
+      auto f = fields(node, item_mark(node), "a table", kTableKeys);
       if (!f) continue;
       TableConfig t;
       t.location = location(node.Mark());
@@ -923,7 +937,7 @@ class Loader {
       return;
     }
     for (const auto& node : entry.value) {
-      auto f = fields(node, node.Mark(), "a policy", kPolicyKeys);
+      auto f = fields(node, item_mark(node), "a policy", kPolicyKeys);
       if (!f) continue;
       PolicyConfig p;
       p.location = location(node.Mark());

@@ -1,11 +1,12 @@
 #include "config/load.h"
 
+#include <filesystem>
+#include <fstream>
+#include <map>
+
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <fstream>
-#include <map>
 
 #include "support/process.h"
 
@@ -203,6 +204,15 @@ const DiagnosticCase kDiagnosticCases[] = {
     {"cron_shortcut_accepted",
      "connections:\n  - {name: a, type: sqlite, path: a.db, schedule: \"@hourly\"}\n",
      {}},
+    {"empty_list_items",
+     "connections:\n  -\n  - name: b\n    type: sqlite\n    path: b.db\n    tags:\n      - x\n"
+     "      -\n    tables:\n      -\npolicies:\n  -\n",
+     {"2:3: connections: expected a connection (a mapping with name, type, ...), not nothing",
+      "8:7: tags: expected a tag in the list, not nothing (write tags: [daily, finance])",
+      "10:7: a table: expected a mapping of keys (match, loaded_at_field, filter, owner, tags), not "
+      "nothing",
+      "12:3: a policy: expected a mapping of keys (select, name, warn_after, error_after, deadline, "
+      "calendar), not nothing"}},
     {"bad_server",
      "server:\n  listen: localhost\n  max_body_bytes: lots\n  request_timeout: 0s\n",
      {"2:11: listen: 'localhost' is not HOST:PORT (write 127.0.0.1:8080, 0.0.0.0:8080 or "
@@ -359,7 +369,7 @@ TEST(Load, IssueExampleLoadsAsWritten) {
   EXPECT_THAT(w.include, ElementsAre("public.*", "finance.*"));
   EXPECT_THAT(w.exclude, ElementsAre("public.tmp_*"));
   EXPECT_EQ(w.loaded_at_field, "_loaded_at");
-  EXPECT_EQ(w.mode, "query");
+  EXPECT_EQ(w.mode, "");  // per table: query where a loaded_at_field applies
   EXPECT_EQ(w.naive_timezone, "UTC");
   EXPECT_EQ(w.location.line, 4);
   EXPECT_EQ(w.location.column, 5);
@@ -473,7 +483,7 @@ policies:
 
   const auto& my = c.connections[1];
   EXPECT_EQ(my.type, "mysql");
-  EXPECT_EQ(my.mode, "query");
+  EXPECT_EQ(my.mode, "");
   EXPECT_EQ(my.loaded_at_field, "updated_at");
   EXPECT_EQ(my.filter, "deleted = 0");
   EXPECT_EQ(my.naive_timezone, "Europe/Paris");  // the top-level default
@@ -536,7 +546,7 @@ TEST(Load, ConnectionDefaults) {
   EXPECT_EQ(w.retries, defaults.retries);
   EXPECT_EQ(w.retry_backoff, defaults.retry_backoff);
   EXPECT_EQ(w.concurrency, defaults.concurrency);
-  EXPECT_EQ(w.mode, "metadata");  // no loaded_at_field
+  EXPECT_EQ(w.mode, "");
   EXPECT_EQ(w.naive_timezone, "UTC");
 }
 
@@ -792,7 +802,9 @@ TEST(Secrets, ADsnWrittenInlineIsRedactedWhenEchoed) {
       "connections:\n  - {name: a, type: mysql, dsn: 'user=fw password=hunter2 x'}\n"
       "  - {name: b, type: postgres, dsn: 'postgresql://fw:hunter2@h'}\n"
       "  - {name: c, type: mysql, dsn: 'pg://fw:hunter2@h'}\n");
-  EXPECT_THAT(briefs(r), ElementsAre(HasSubstr("dsn: 'pg://fw:***@h' is not a mysql connection")));
+  EXPECT_THAT(briefs(r),
+              ElementsAre(HasSubstr("dsn: 'user=fw password=*** x' is not a mysql connection"),
+                          HasSubstr("dsn: 'pg://fw:***@h' is not a mysql connection")));
 }
 
 // ---------------------------------------------------------------------------------------------

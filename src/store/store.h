@@ -91,7 +91,10 @@ class Store {
   virtual Result<void> save_run(const RunRecord& run) = 0;
 
   // Records the statuses all assets hold at `at` (a time-only re-evaluation, no collection):
-  // closes intervals whose status changed, opens new ones, and updates the daily rollup.
+  // closes intervals whose status changed, opens new ones, and updates the daily rollup. The
+  // time since an asset's previous record counts towards the status it held (split over the
+  // calendar days of the store's time zone); a record earlier than the previous one takes effect
+  // at the previous one's time.
   virtual Result<void> record_statuses(std::span<const StatusRecord> statuses,
                                        core::TimePoint at) = 0;
 
@@ -108,8 +111,8 @@ class Store {
                                                                core::TimePoint to) = 0;
   // The open interval of every asset: what each asset's status is now, as last recorded.
   virtual Result<std::vector<model::StatusInterval>> open_intervals() = 0;
-  // Day cells of every asset for days in [from, to], oldest first; days without a row are
-  // absent (the caller marks them as having no data).
+  // Day cells of every asset for days in [from, to], oldest first (then by asset key); days
+  // without a row are absent (the caller marks them as having no data).
   virtual Result<std::vector<std::pair<std::string, model::DayCell>>> history(
       date::sys_days from, date::sys_days to) = 0;
   virtual Result<std::vector<model::DayCell>> history(std::string_view asset_key,
@@ -131,13 +134,19 @@ class Store {
   // Added after the first cut of this interface. They have defaults that report "not
   // supported", so existing implementations (test fakes) keep compiling; real stores override
   // every one of them.
-  virtual Result<std::vector<AssetSighting>> asset_sightings() { return unsupported("asset_sightings"); }
+  virtual Result<std::vector<AssetSighting>> asset_sightings() {
+    return unsupported("asset_sightings");
+  }
   virtual Result<std::vector<User>> list_users() { return unsupported("list_users"); }
   // Deletes the user with their sessions; false when there was no such user.
-  virtual Result<bool> delete_user(std::string_view /*name*/) { return unsupported("delete_user"); }
+  virtual Result<bool> delete_user(std::string_view /*name*/) {
+    return unsupported("delete_user");
+  }
   virtual Result<std::vector<ApiToken>> list_tokens() { return unsupported("list_tokens"); }
   // Revokes the token(s) with this name; false when there was none.
-  virtual Result<bool> delete_token(std::string_view /*name*/) { return unsupported("delete_token"); }
+  virtual Result<bool> delete_token(std::string_view /*name*/) {
+    return unsupported("delete_token");
+  }
   // Deletes sessions whose expires_at is at or before `now`; returns how many.
   virtual Result<std::size_t> delete_expired_sessions(core::TimePoint /*now*/) {
     return unsupported("delete_expired_sessions");

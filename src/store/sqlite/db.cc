@@ -127,7 +127,8 @@ Result<std::unique_ptr<Db>> Db::open(const std::string& path, bool create) {
   // journal_mode=WAL reports the resulting mode as a row; exec ignores it. An in-memory
   // database stays in "memory" mode, which is fine.
   if (auto r = db->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-                        "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;");
+                        "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; "
+                        "PRAGMA cache_size = -65536;");
       !r)
     return std::unexpected(r.error());
   return db;

@@ -19,6 +19,19 @@
 #include "core/clock.h"
 #include "core/result.h"
 
+// Propagate the error of a Result-returning expression.
+#define FW_TRY(expr)                                                 \
+  do {                                                               \
+    if (auto fw_try_result = (expr); !fw_try_result)                 \
+      return std::unexpected(std::move(fw_try_result).error());      \
+  } while (false)
+
+// Declare `var` as a reference to the value of a Result-returning expression, or return its error.
+#define FW_ASSIGN(var, expr)                                                  \
+  auto var##_result = (expr);                                                 \
+  if (!var##_result) return std::unexpected(std::move(var##_result).error()); \
+  auto& var = *var##_result
+
 struct sqlite3;
 struct sqlite3_stmt;
 

@@ -10,19 +10,6 @@
 #include "store/sqlite/db.h"
 #include "store/sqlite/migrations.h"
 
-// Propagate the error of a Result-returning expression.
-#define FW_TRY(expr)                                                 \
-  do {                                                               \
-    if (auto fw_try_result = (expr); !fw_try_result)                 \
-      return std::unexpected(std::move(fw_try_result).error());      \
-  } while (false)
-
-// Declare `var` as a reference to the value of a Result-returning expression, or return its error.
-#define FW_ASSIGN(var, expr)                                                  \
-  auto var##_result = (expr);                                                 \
-  if (!var##_result) return std::unexpected(std::move(var##_result).error()); \
-  auto& var = *var##_result
-
 namespace freshwatch::store {
 namespace {
 
@@ -30,9 +17,6 @@ using sqlite::Db;
 using sqlite::Statement;
 using sqlite::Transaction;
 
-// PRAGMA application_id of a freshwatch store ("fwst"), so another SQLite file is never
-// mistaken for one.
-constexpr std::int64_t kApplicationId = 0x66777374;
 constexpr auto kPruneEvery = std::chrono::hours{1};
 
 // ---- SQL -------------------------------------------------------------------------------------
@@ -101,7 +85,8 @@ VALUES (?1, ?2, ?3, NULL, ?4, ?3))sql";
 constexpr const char kPruneObservations[] = R"sql(
 DELETE FROM observations
 WHERE observed_at_us < ?1
-  AND NOT EXISTS (SELECT 1 FROM latest_observations l WHERE l.observation_id = observations.id))sql";
+  AND NOT EXISTS (SELECT 1 FROM latest_observations l
+                  WHERE l.observation_id = observations.id))sql";
 
 constexpr const char kSelectAssets[] = R"sql(
 SELECT key, name, kind, parent, connection, owner, tags, description, url, relation
@@ -153,7 +138,8 @@ constexpr const char kDeleteUser[] = "DELETE FROM users WHERE name = ?1";
 
 constexpr const char kUpsertToken[] = R"sql(
 INSERT INTO api_tokens (token_hash, name, created_at_us) VALUES (?1, ?2, ?3)
-ON CONFLICT (token_hash) DO UPDATE SET name = excluded.name, created_at_us = excluded.created_at_us)sql";
+ON CONFLICT (token_hash) DO UPDATE SET name = excluded.name,
+                                       created_at_us = excluded.created_at_us)sql";
 constexpr const char kSelectToken[] =
     "SELECT name, token_hash, created_at_us FROM api_tokens WHERE token_hash = ?1";
 constexpr const char kSelectTokens[] =
@@ -248,48 +234,6 @@ model::DayCell read_cell(const Statement& row) {
   for (std::size_t i = 0; i < cell.minutes.size(); ++i)
     cell.minutes[i] = to_minutes(core::Duration(row.int64(3 + static_cast<int>(i))));
   return cell;
-}
-
-// ---- migrations ------------------------------------------------------------------------------
-
-Result<void> migrate(Db& db) {
-  auto known = static_cast<std::int64_t>(sqlite::migrations().size());
-  FW_ASSIGN(version, db.query_int("PRAGMA user_version"));
-  FW_ASSIGN(application_id, db.query_int("PRAGMA application_id"));
-  if (version > known)
-    return fail(ErrorCode::kConflict,
-                "the store '{}' was written by a newer freshwatch (schema version {}; this "
-                "version knows up to {}); upgrade freshwatch, or point store.sqlite at another file",
-                db.path(), version, known);
-  if (application_id != kApplicationId && application_id != 0)
-    return fail(ErrorCode::kConflict,
-                "'{}' is not a freshwatch store (it belongs to another application); point "
-                "store.sqlite at another file",
-                db.path());
-  if (version == 0) {
-    FW_ASSIGN(tables, db.query_int("SELECT count(*) FROM sqlite_master WHERE type = 'table'"));
-    if (tables > 0)
-      return fail(ErrorCode::kConflict,
-                  "'{}' is not a freshwatch store (it already holds other tables); point "
-                  "store.sqlite at a new file",
-                  db.path());
-  }
-  for (const sqlite::Migration& migration : sqlite::migrations()) {
-    if (migration.version <= version) continue;
-    FW_ASSIGN(tx, Transaction::begin(db));
-    // Another process may have migrated between our check and the lock.
-    FW_ASSIGN(current, db.query_int("PRAGMA user_version"));
-    if (current >= migration.version) continue;
-    auto applied = db.exec(migration.sql);
-    if (!applied)
-      return std::unexpected(
-          applied.error().with_context(fmt::format("migration {}", migration.name)));
-    FW_TRY(db.exec(fmt::format("PRAGMA user_version = {}; PRAGMA application_id = {};",
-                               migration.version, kApplicationId)));
-    FW_TRY(tx.commit());
-    spdlog::info("store '{}': applied migration {}", db.path(), migration.name);
-  }
-  return {};
 }
 
 // ---- the store -------------------------------------------------------------------------------
@@ -793,7 +737,7 @@ Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& options) {
     return fail(ErrorCode::kInvalidArgument,
                 "the observation retention must be positive (leave it out to keep everything)");
   FW_ASSIGN(writer, Db::open(options.path, /*create=*/true));
-  FW_TRY(migrate(*writer));
+  FW_TRY(sqlite::migrate(*writer, sqlite::migrations()));
   std::unique_ptr<Db> reader;
   if (options.path != ":memory:") {
     FW_ASSIGN(opened, Db::open(options.path, /*create=*/false));

@@ -1,0 +1,1350 @@
+#include "http/api.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <simdjson.h>
+
+#include "core/log.h"
+#include "core/time.h"
+#include "http/auth.h"
+#include "http/encoding.h"
+#include "http/json_writer.h"
+#include "http/static_files.h"
+
+namespace freshwatch::http {
+namespace {
+
+using model::AssetState;
+using model::Snapshot;
+using model::Status;
+
+constexpr std::uint32_t kNone = UINT32_MAX;
+constexpr std::size_t kHistoryDays = 90;
+constexpr std::size_t kDefaultLimit = 100;
+constexpr std::size_t kMaxLimit = 1000;
+
+constexpr std::string_view kJson = "application/json";
+constexpr std::string_view kProblemJson = "application/problem+json";
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c += 32;
+  return out;
+}
+
+std::vector<std::string> split_list(std::string_view s) {
+  std::vector<std::string> out;
+  while (!s.empty()) {
+    std::size_t comma = s.find(',');
+    std::string_view item = s.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    s.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) {
+    if (!out.empty()) out.push_back(',');
+    out += s;
+  }
+  return out;
+}
+
+std::string_view title_for(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+  }
+  return "Error";
+}
+
+Response problem(int status, std::string_view detail) {
+  JsonWriter w(128 + detail.size());
+  w.begin_object()
+      .key("type").string("about:blank")
+      .key("title").string(title_for(status))
+      .key("status").number(status)
+      .key("detail").string(detail)
+      .end_object();
+  Response r;
+  r.status = status;
+  r.set_body(w.take(), std::string(kProblemJson));
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+Response json_response(std::string body) {
+  Response r;
+  r.set_body(std::move(body), std::string(kJson));
+  r.headers.emplace_back("Cache-Control", "private, no-cache");
+  return r;
+}
+
+void write_time(JsonWriter& w, const std::optional<core::TimePoint>& t) {
+  if (t) {
+    w.string(core::format_timestamp(*t));
+  } else {
+    w.null();
+  }
+}
+
+void write_counts(JsonWriter& w, const model::StatusCounts& c) {
+  w.begin_object()
+      .key("fresh").number(c[Status::kFresh])
+      .key("warn").number(c[Status::kWarn])
+      .key("error").number(c[Status::kError])
+      .key("unknown").number(c[Status::kUnknown])
+      .key("total").number(c.total())
+      .end_object();
+}
+
+std::optional<core::Duration> age_of(const Snapshot& snap, const AssetState& s) {
+  if (s.evaluation.age) return s.evaluation.age;
+  if (s.evaluation.changed_at) return snap.generated_at - *s.evaluation.changed_at;
+  return std::nullopt;
+}
+
+std::int64_t seconds(core::Duration d) {
+  return std::chrono::duration_cast<std::chrono::seconds>(d).count();
+}
+
+// ---------------------------------------------------------------------------------------------
+// A cached, shared body: plain and gzip forms with their ETags.
+
+struct CachedBody {
+  std::string content_type;
+  std::string plain;
+  std::string gz;  // empty when gzip would not help
+  std::string etag;
+  std::string gz_etag;
+};
+
+std::shared_ptr<const CachedBody> make_cached(std::string body, std::string_view type) {
+  auto c = std::make_shared<CachedBody>();
+  c->content_type = std::string(type);
+  c->etag = make_etag(body);
+  if (body.size() >= 256) {
+    c->gz = gzip(body, 6);
+    if (c->gz.size() + 64 >= body.size()) {
+      c->gz.clear();
+    } else {
+      c->gz_etag = make_etag(body, "-gz");
+    }
+  }
+  c->plain = std::move(body);
+  return c;
+}
+
+// Serves a shared body: 304 when If-None-Match matches, gzip when accepted.
+Response serve_shared(const Request& req, std::shared_ptr<const void> owner, std::string_view type,
+                      std::string_view plain, std::string_view gz, std::string_view etag,
+                      std::string_view gz_etag, std::string_view cache_control) {
+  Response r;
+  r.headers.emplace_back("Cache-Control", std::string(cache_control));
+  r.headers.emplace_back("Vary", "Accept-Encoding");
+  if (!req.if_none_match.empty() && etag_matches(req.if_none_match, etag, gz_etag)) {
+    r.status = 304;
+    bool use_gz = !gz.empty() && accepts_gzip(req.accept_encoding);
+    r.headers.emplace_back("ETag", std::string(use_gz ? gz_etag : etag));
+    return r;
+  }
+  r.content_type = std::string(type);
+  r.owner = std::move(owner);
+  if (!gz.empty() && accepts_gzip(req.accept_encoding)) {
+    r.body = gz;
+    r.headers.emplace_back("Content-Encoding", "gzip");
+    r.headers.emplace_back("ETag", std::string(gz_etag));
+  } else {
+    r.body = plain;
+    r.headers.emplace_back("ETag", std::string(etag));
+  }
+  return r;
+}
+
+Response serve_cached(const Request& req, const std::shared_ptr<const CachedBody>& c) {
+  return serve_shared(req, c, c->content_type, c->plain, c->gz, c->etag, c->gz_etag,
+                      "private, no-cache");
+}
+
+// ---------------------------------------------------------------------------------------------
+// View: what the handlers derive from one snapshot, built once per snapshot.
+
+enum class SortOrder { kName, kNameDesc, kStaleness, kStalenessDesc };
+
+struct View {
+  std::shared_ptr<const Snapshot> snap;
+  std::vector<std::uint32_t> parent;  // index of each asset's parent, or kNone
+  std::vector<std::uint32_t> by_name;       // (name, key)
+  std::vector<std::uint32_t> by_staleness;  // age desc, unknown last, then key
+  std::vector<std::uint32_t> rank_name, rank_staleness;
+  std::vector<std::uint32_t> staleness_known;  // prefix of by_staleness with a known age
+  std::size_t known_count = 0;
+  std::vector<std::string> haystack;  // lower-case "key\nname\nowner\ntag\ntag"
+  std::vector<std::vector<std::uint32_t>> upstream, downstream;
+  std::uint32_t impacted = 0;
+
+  std::mutex cache_mutex;
+  std::unordered_map<std::string, std::shared_ptr<const CachedBody>> cache;  // GUARDED_BY(cache_mutex)
+
+  std::uint32_t index_of(const AssetState* s) const {
+    return static_cast<std::uint32_t>(s - snap->assets.data());
+  }
+  std::uint32_t find(std::string_view key) const {
+    const AssetState* s = snap->find(key);
+    return s ? index_of(s) : kNone;
+  }
+};
+
+bool unknown_for_staleness(const Snapshot& snap, const AssetState& s) {
+  return s.evaluation.status == Status::kUnknown || !age_of(snap, s);
+}
+
+std::shared_ptr<View> build_view(std::shared_ptr<const Snapshot> snap) {
+  auto v = std::make_shared<View>();
+  v->snap = std::move(snap);
+  const Snapshot& s = *v->snap;
+  const std::size_t n = s.assets.size();
+  v->parent.assign(n, kNone);
+  v->haystack.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& a = s.assets[i].asset;
+    if (!a.parent.empty()) v->parent[i] = v->find(a.parent);
+    std::string& h = v->haystack[i];
+    h.reserve(a.key.size() + a.name.size() + a.owner.size() + 16);
+    h += a.key;
+    h += '\n';
+    h += a.name;
+    h += '\n';
+    h += a.owner;
+    for (const auto& t : a.tags) {
+      h += '\n';
+      h += t;
+    }
+    for (char& c : h)
+      if (c >= 'A' && c <= 'Z') c += 32;
+    if (s.assets[i].impacted) ++v->impacted;
+  }
+  v->by_name.resize(n);
+  for (std::uint32_t i = 0; i < n; ++i) v->by_name[i] = i;
+  v->by_staleness = v->by_name;
+  std::sort(v->by_name.begin(), v->by_name.end(), [&](std::uint32_t x, std::uint32_t y) {
+    const auto& a = s.assets[x].asset;
+    const auto& b = s.assets[y].asset;
+    if (a.name != b.name) return a.name < b.name;
+    return a.key < b.key;  // assets are sorted by key, so x < y
+  });
+  std::vector<std::int64_t> age(n, 0);
+  std::vector<bool> unknown(n, false);
+  for (std::size_t i = 0; i < n; ++i) {
+    unknown[i] = unknown_for_staleness(s, s.assets[i]);
+    if (!unknown[i]) age[i] = age_of(s, s.assets[i])->count();
+  }
+  std::sort(v->by_staleness.begin(), v->by_staleness.end(), [&](std::uint32_t x, std::uint32_t y) {
+    if (unknown[x] != unknown[y]) return !unknown[x];
+    if (!unknown[x] && age[x] != age[y]) return age[x] > age[y];
+    return x < y;
+  });
+  v->known_count = static_cast<std::size_t>(std::count(unknown.begin(), unknown.end(), false));
+  v->rank_name.resize(n);
+  v->rank_staleness.resize(n);
+  for (std::uint32_t r = 0; r < n; ++r) {
+    v->rank_name[v->by_name[r]] = r;
+    v->rank_staleness[v->by_staleness[r]] = r;
+  }
+  v->upstream.resize(n);
+  v->downstream.resize(n);
+  for (const auto& e : s.edges) {
+    std::uint32_t up = v->find(e.upstream), down = v->find(e.downstream);
+    if (up == kNone || down == kNone) continue;
+    v->downstream[up].push_back(down);
+    v->upstream[down].push_back(up);
+  }
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering of shared shapes
+
+void write_history(JsonWriter& w, const AssetState& s) {
+  w.begin_array();
+  const auto& h = s.history;
+  std::size_t have = std::min(h.size(), kHistoryDays);
+  for (std::size_t i = have; i < kHistoryDays; ++i) w.null();
+  for (std::size_t i = h.size() - have; i < h.size(); ++i) {
+    if (h[i].has_data) {
+      w.string(model::to_string(h[i].worst));
+    } else {
+      w.null();
+    }
+  }
+  w.end_array();
+}
+
+// The fields of AssetSummary, inside an object the caller opened.
+void write_summary_fields(JsonWriter& w, const View& v, std::uint32_t i) {
+  const Snapshot& snap = *v.snap;
+  const AssetState& s = snap.assets[i];
+  const auto& a = s.asset;
+  const auto& e = s.evaluation;
+  w.key("key").string(a.key);
+  w.key("name").string(a.name);
+  w.key("kind").string(model::to_string(a.kind));
+  w.key("parent").string_or_null(a.parent);
+  w.key("connection").string(a.connection);
+  w.key("owner").string_or_null(a.owner);
+  w.key("tags").begin_array();
+  for (const auto& t : a.tags) w.string(t);
+  w.end_array();
+  w.key("status").string(model::to_string(e.status));
+  w.key("changed_at");
+  write_time(w, e.changed_at);
+  w.key("age_seconds");
+  if (auto age = age_of(snap, s)) {
+    w.number(seconds(*age));
+  } else {
+    w.null();
+  }
+  w.key("signal").string_or_null(e.signal);
+  w.key("policy").string_or_null(e.policy);
+  w.key("reason").string_or_null(e.reason);
+  w.key("error").string_or_null(e.error);
+  w.key("impacted").boolean(s.impacted);
+  w.key("counts");
+  write_counts(w, s.counts);
+  w.key("history");
+  write_history(w, s);
+}
+
+void write_summary(JsonWriter& w, const View& v, std::uint32_t i) {
+  w.begin_object();
+  write_summary_fields(w, v, i);
+  w.end_object();
+}
+
+std::string summary_message(const model::StatusCounts& c) {
+  std::uint32_t stale = c[Status::kWarn] + c[Status::kError];
+  std::uint32_t unknown = c[Status::kUnknown];
+  if (c.total() == 0) return "No assets yet";
+  if (stale == 0 && unknown == 0) return "All data fresh";
+  std::string msg;
+  if (stale) msg = fmt::format("{} asset{} stale", stale, stale == 1 ? "" : "s");
+  if (unknown) {
+    if (msg.empty()) {
+      msg = fmt::format("{} asset{} without data", unknown, unknown == 1 ? "" : "s");
+    } else {
+      msg += fmt::format(", {} without data", unknown);
+    }
+  }
+  return msg;
+}
+
+Status overall_status(const model::StatusCounts& c) {
+  if (c.total() == 0) return Status::kUnknown;
+  Status out = Status::kFresh;
+  for (Status s : model::kAllStatuses)
+    if (c[s]) out = model::worst(out, s);
+  return out;
+}
+
+void write_summary_document(JsonWriter& w, const View& v) {
+  const Snapshot& s = *v.snap;
+  w.begin_object();
+  w.key("generated_at").string(core::format_timestamp(s.generated_at));
+  w.key("version").number(static_cast<std::uint64_t>(s.version));
+  w.key("timezone").string(s.timezone);
+  w.key("overall").string(model::to_string(overall_status(s.summary)));
+  w.key("message").string(summary_message(s.summary));
+  w.key("counts");
+  write_counts(w, s.summary);
+  w.key("impacted").number(v.impacted);
+  w.key("connections").begin_array();
+  for (const auto& c : s.connections) {
+    w.begin_object();
+    w.key("name").string(c.name);
+    w.key("type").string(c.type);
+    w.key("last_run");
+    write_time(w, c.last_run);
+    w.key("last_success");
+    write_time(w, c.last_success);
+    w.key("next_run");
+    write_time(w, c.next_run);
+    w.key("error").string_or_null(c.error);
+    w.key("asset_count").number(c.asset_count);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+void write_tree_node(JsonWriter& w, const View& v, std::uint32_t i) {
+  const AssetState& s = v.snap->assets[i];
+  w.begin_object();
+  w.key("key").string(s.asset.key);
+  w.key("name").string(s.asset.name);
+  w.key("kind").string(model::to_string(s.asset.kind));
+  w.key("status").string(model::to_string(s.evaluation.status));
+  w.key("counts");
+  write_counts(w, s.counts);
+  w.key("children").begin_array();
+  for (std::uint32_t c : s.children)
+    if (c < v.snap->assets.size() && model::is_container(v.snap->assets[c].asset.kind))
+      write_tree_node(w, v, c);
+  w.end_array();
+  w.end_object();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statuspage-compatible v2
+
+std::string_view statuspage_status(Status s) {
+  switch (s) {
+    case Status::kFresh: return "operational";
+    case Status::kWarn: return "degraded_performance";
+    case Status::kError: return "major_outage";
+    case Status::kUnknown: return "under_maintenance";
+  }
+  return "under_maintenance";
+}
+
+std::string_view group_status(const AssetState& s) {
+  const auto& c = s.counts;
+  if (c[Status::kError] && c[Status::kError] < c.total()) return "partial_outage";
+  return statuspage_status(s.evaluation.status);
+}
+
+void write_v2_page(JsonWriter& w, const View& v, const ApiOptions& o) {
+  w.key("page").begin_object();
+  w.key("id").string("freshwatch");
+  w.key("name").string(o.page_name);
+  w.key("url").string(o.page_url);
+  w.key("time_zone").string(v.snap->timezone);
+  w.key("updated_at").string(core::format_timestamp(v.snap->generated_at));
+  w.end_object();
+}
+
+void write_v2_status(JsonWriter& w, const View& v) {
+  const auto& c = v.snap->summary;
+  std::string_view indicator = "none", description = "All Systems Operational";
+  if (c[Status::kError]) {
+    indicator = "major";
+    description = "Major Service Outage";
+  } else if (c[Status::kWarn] || c[Status::kUnknown]) {
+    indicator = "minor";
+    description = "Minor Service Outage";
+  }
+  w.key("status").begin_object();
+  w.key("indicator").string(indicator);
+  w.key("description").string(description);
+  w.end_object();
+}
+
+// Leaf descendants of `root`, in name order within each level.
+void collect_leaves(const View& v, std::uint32_t i, std::vector<std::uint32_t>& out) {
+  for (std::uint32_t c : v.snap->assets[i].children) {
+    if (c >= v.snap->assets.size()) continue;
+    if (model::is_container(v.snap->assets[c].asset.kind)) {
+      collect_leaves(v, c, out);
+    } else {
+      out.push_back(c);
+    }
+  }
+}
+
+void write_v2_components(JsonWriter& w, const View& v) {
+  const Snapshot& s = *v.snap;
+  std::string now = core::format_timestamp(s.generated_at);
+  int position = 1;
+  auto common = [&](const AssetState& a, std::string_view status, std::string_view name) {
+    w.key("id").string(a.asset.key);
+    w.key("name").string(name);
+    w.key("status").string(status);
+    w.key("created_at").string(now);
+    w.key("updated_at");
+    if (a.evaluation.changed_at) {
+      write_time(w, a.evaluation.changed_at);
+    } else {
+      w.string(now);
+    }
+    w.key("position").number(position++);
+    w.key("description").string_or_null(a.asset.description);
+    w.key("showcase").boolean(false);
+    w.key("start_date").null();
+    w.key("page_id").string("freshwatch");
+    w.key("only_show_if_degraded").boolean(false);
+  };
+  auto freshness = [&](std::uint32_t i) {
+    const AssetState& a = s.assets[i];
+    w.key("freshness").begin_object();
+    w.key("status").string(model::to_string(a.evaluation.status));
+    w.key("changed_at");
+    write_time(w, a.evaluation.changed_at);
+    w.key("age_seconds");
+    if (auto age = age_of(s, a)) {
+      w.number(seconds(*age));
+    } else {
+      w.null();
+    }
+    w.key("reason").string_or_null(a.evaluation.reason);
+    w.key("counts");
+    write_counts(w, a.counts);
+    w.end_object();
+  };
+  w.key("components").begin_array();
+  std::vector<std::uint32_t> leaves;
+  for (std::uint32_t root : s.roots) {
+    if (root >= s.assets.size()) continue;
+    const AssetState& g = s.assets[root];
+    leaves.clear();
+    collect_leaves(v, root, leaves);
+    w.begin_object();
+    common(g, group_status(g), g.asset.name);
+    w.key("group_id").null();
+    w.key("group").boolean(true);
+    w.key("components").begin_array();
+    for (std::uint32_t l : leaves) w.string(s.assets[l].asset.key);
+    w.end_array();
+    freshness(root);
+    w.end_object();
+    for (std::uint32_t l : leaves) {
+      const AssetState& a = s.assets[l];
+      std::string_view key = a.asset.key;
+      std::string_view name = key;
+      if (auto colon = key.find(':'); colon != std::string_view::npos) name = key.substr(colon + 1);
+      w.begin_object();
+      common(a, statuspage_status(a.evaluation.status), name);
+      w.key("group_id").string(g.asset.key);
+      w.key("group").boolean(false);
+      freshness(l);
+      w.end_object();
+    }
+  }
+  w.end_array();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Asset list query
+
+struct ListQuery {
+  std::vector<Status> statuses;
+  std::vector<std::string> connections, owners, tags;
+  std::vector<model::AssetKind> kinds;
+  std::string q;  // lower-case
+  std::string parent, under;
+  bool leaves = false;
+  SortOrder sort = SortOrder::kName;
+  std::size_t limit = kDefaultLimit;
+  std::size_t offset = 0;
+
+  // A canonical form: equal for queries that select the same page.
+  std::string normalised() const {
+    std::string key = "assets";
+    std::vector<std::string> st;
+    for (Status s : statuses) st.emplace_back(model::to_string(s));
+    std::vector<std::string> kd;
+    for (auto k : kinds) kd.emplace_back(model::to_string(k));
+    auto sorted = [](std::vector<std::string> v) {
+      std::sort(v.begin(), v.end());
+      v.erase(std::unique(v.begin(), v.end()), v.end());
+      return join(v);
+    };
+    key += "\x1fs=" + sorted(st) + "\x1f" "c=" + sorted(connections) + "\x1fo=" + sorted(owners) +
+           "\x1ft=" + sorted(tags) + "\x1fk=" + sorted(kd) + "\x1fq=" + q + "\x1fp=" + parent +
+           "\x1fu=" + under + "\x1fl=" + (leaves ? "1" : "0") +
+           "\x1fsort=" + std::to_string(static_cast<int>(sort)) +
+           "\x1fn=" + std::to_string(limit) + "\x1f@=" + std::to_string(offset);
+    return key;
+  }
+};
+
+bool parse_size(std::string_view text, std::size_t& out) {
+  if (text.empty()) return false;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && p == text.data() + text.size();
+}
+
+std::string encode_cursor(std::uint64_t version, std::size_t offset) {
+  return base64url(fmt::format("v{}:{}", version, offset));
+}
+
+// The offset a cursor names. Cursors stay usable across snapshots (the offset is applied to
+// the new ordering).
+bool decode_cursor(std::string_view cursor, std::size_t& offset) {
+  std::string raw;
+  if (!base64url_decode(cursor, raw) || raw.empty() || raw[0] != 'v') return false;
+  std::size_t colon = raw.find(':');
+  if (colon == std::string::npos) return false;
+  return parse_size(std::string_view(raw).substr(colon + 1), offset);
+}
+
+// Parses the query; on a bad parameter returns a problem response.
+std::optional<Response> parse_list_query(std::string_view query, ListQuery& out) {
+  for (auto& [k, v] : parse_query(query)) {
+    if (k == "status") {
+      for (const auto& s : split_list(v)) {
+        auto st = model::parse_status(s);
+        if (!st)
+          return problem(400, fmt::format("unknown status '{}' in 'status'; use fresh, warn, "
+                                          "error or unknown, separated by commas", s));
+        out.statuses.push_back(*st);
+      }
+    } else if (k == "connection") {
+      for (auto& s : split_list(v)) out.connections.push_back(std::move(s));
+    } else if (k == "owner") {
+      for (auto& s : split_list(v)) out.owners.push_back(std::move(s));
+    } else if (k == "tag") {
+      for (auto& s : split_list(v)) out.tags.push_back(std::move(s));
+    } else if (k == "kind") {
+      for (const auto& s : split_list(v)) {
+        auto kind = model::parse_asset_kind(s);
+        if (!kind)
+          return problem(400, fmt::format("unknown kind '{}' in 'kind'; use for example table, "
+                                          "view, model, dashboard or schema", s));
+        out.kinds.push_back(*kind);
+      }
+    } else if (k == "q") {
+      out.q = lower(v);
+      while (!out.q.empty() && out.q.back() == ' ') out.q.pop_back();
+      while (!out.q.empty() && out.q.front() == ' ') out.q.erase(out.q.begin());
+    } else if (k == "parent") {
+      out.parent = v;
+    } else if (k == "under") {
+      out.under = v;
+    } else if (k == "leaves") {
+      if (v == "true" || v == "1" || v.empty()) {
+        out.leaves = true;
+      } else if (v == "false" || v == "0") {
+        out.leaves = false;
+      } else {
+        return problem(400, fmt::format("'leaves' must be true or false, not '{}'", v));
+      }
+    } else if (k == "sort") {
+      if (v == "name") out.sort = SortOrder::kName;
+      else if (v == "-name") out.sort = SortOrder::kNameDesc;
+      else if (v == "staleness") out.sort = SortOrder::kStaleness;
+      else if (v == "-staleness") out.sort = SortOrder::kStalenessDesc;
+      else
+        return problem(400, fmt::format("unknown sort '{}'; use staleness, -staleness, name or "
+                                        "-name", v));
+    } else if (k == "limit") {
+      std::size_t n = 0;
+      if (!parse_size(v, n) || n < 1 || n > kMaxLimit)
+        return problem(400, fmt::format("'limit' must be a whole number from 1 to {}, not '{}'",
+                                        kMaxLimit, v));
+      out.limit = n;
+    } else if (k == "cursor") {
+      if (!v.empty() && !decode_cursor(v, out.offset))
+        return problem(400, "'cursor' is not one this server issued; start again without it");
+    }
+    // Other parameters (cache busters and the like) are ignored.
+  }
+  return std::nullopt;
+}
+
+bool contains(const std::vector<std::string>& list, std::string_view s) {
+  return std::find(list.begin(), list.end(), s) != list.end();
+}
+
+bool matches(const View& v, const ListQuery& q, std::uint32_t i, std::uint32_t under) {
+  const AssetState& s = v.snap->assets[i];
+  const auto& a = s.asset;
+  if (q.leaves && model::is_container(a.kind)) return false;
+  if (!q.statuses.empty() &&
+      std::find(q.statuses.begin(), q.statuses.end(), s.evaluation.status) == q.statuses.end())
+    return false;
+  if (!q.connections.empty() && !contains(q.connections, a.connection)) return false;
+  if (!q.owners.empty() && !contains(q.owners, a.owner)) return false;
+  if (!q.kinds.empty() && std::find(q.kinds.begin(), q.kinds.end(), a.kind) == q.kinds.end())
+    return false;
+  if (!q.tags.empty()) {
+    bool any = false;
+    for (const auto& t : a.tags) any = any || contains(q.tags, t);
+    if (!any) return false;
+  }
+  if (under != kNone) {
+    std::uint32_t p = v.parent[i];
+    int guard = 0;
+    while (p != kNone && p != under && ++guard < 64) p = v.parent[p];
+    if (p != under) return false;
+  }
+  if (!q.q.empty() && v.haystack[i].find(q.q) == std::string::npos) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routing helpers
+
+struct Target {
+  std::string_view path;
+  std::string_view query;
+};
+
+Target split_target(std::string_view target) {
+  std::size_t q = target.find('?');
+  if (q == std::string_view::npos) return {target, {}};
+  return {target.substr(0, q), target.substr(q + 1)};
+}
+
+std::string query_param(std::string_view query, std::string_view name) {
+  for (auto& [k, v] : parse_query(query))
+    if (k == name) return v;
+  return {};
+}
+
+bool has_query_param(std::string_view query, std::string_view name) {
+  for (auto& [k, v] : parse_query(query))
+    if (k == name) return true;
+  return false;
+}
+
+Response method_not_allowed(std::string_view allow) {
+  Response r = problem(405, fmt::format("this route accepts {}", allow));
+  r.headers.emplace_back("Allow", std::string(allow));
+  return r;
+}
+
+bool is_get(std::string_view m) { return m == "GET" || m == "HEAD"; }
+
+constexpr std::string_view kUiMissingPage = R"(<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>freshwatch</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40em; margin: 4em auto; line-height: 1.5">
+<h1>freshwatch</h1>
+<p>The web UI was not built into this binary. Run <code>make build</code> (it builds the UI with
+npm, then the binary) and start freshwatch again.</p>
+<p>The API works without it: see <a href="/api/v1/openapi.yaml">/api/v1/openapi.yaml</a>.</p>
+</body></html>
+)";
+
+// A path for a build output (script, style sheet, image, font), as opposed to a client-side
+// route, which may contain dots too ("/asset/warehouse:analytics.public.orders").
+bool looks_like_static_file(std::string_view path) {
+  std::size_t slash = path.rfind('/');
+  std::size_t dot = path.rfind('.');
+  if (dot == std::string_view::npos || dot < slash) return false;
+  static constexpr std::string_view kExtensions[] = {
+      ".js", ".mjs", ".css", ".map", ".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".ico",
+      ".woff", ".woff2", ".ttf", ".json", ".webmanifest", ".txt", ".wasm", ".html"};
+  std::string_view ext = path.substr(dot);
+  return std::find(std::begin(kExtensions), std::end(kExtensions), ext) != std::end(kExtensions);
+}
+
+Response serve_file(const Request& req, const EmbeddedFile& f, std::string_view cache_control) {
+  return serve_shared(req, nullptr, f.content_type, f.data, f.gzip, f.etag, f.gzip_etag,
+                      cache_control);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+void Response::set_body(std::string text, std::string type) {
+  auto owned = std::make_shared<const std::string>(std::move(text));
+  body = *owned;
+  owner = std::move(owned);
+  content_type = std::move(type);
+}
+
+std::string_view Response::header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (k.size() != name.size()) continue;
+    bool eq = true;
+    for (std::size_t i = 0; i < k.size() && eq; ++i)
+      eq = (k[i] | 0x20) == (name[i] | 0x20);
+    if (eq) return v;
+  }
+  return {};
+}
+
+struct Api::Impl {
+  ApiOptions options;
+  SnapshotSource snapshots;
+  store::Store& store;
+  const core::Clock& clock;
+  Authenticator auth;
+
+  std::mutex view_mutex;
+  std::shared_ptr<View> view;  // GUARDED_BY(view_mutex)
+  std::mutex build_mutex;      // one view is built at a time
+
+  Impl(ApiOptions o, SnapshotSource s, store::Store& st, const core::Clock& c)
+      : options(std::move(o)), snapshots(std::move(s)), store(st), clock(c),
+        auth(st, c, options.session_ttl) {}
+
+  std::shared_ptr<View> current_view() {
+    auto snap = snapshots ? snapshots() : nullptr;
+    if (!snap) return nullptr;
+    {
+      std::lock_guard lock(view_mutex);
+      if (view && view->snap == snap) return view;
+    }
+    std::lock_guard build(build_mutex);
+    {
+      std::lock_guard lock(view_mutex);
+      if (view && view->snap == snap) return view;
+    }
+    auto fresh = build_view(snap);
+    std::lock_guard lock(view_mutex);
+    view = fresh;
+    return fresh;
+  }
+
+  // The cached body for `key`, made by `make` on a miss.
+  template <typename Make>
+  std::shared_ptr<const CachedBody> cached(View& v, const std::string& key, Make&& make) {
+    {
+      std::lock_guard lock(v.cache_mutex);
+      auto it = v.cache.find(key);
+      if (it != v.cache.end()) return it->second;
+    }
+    auto body = make_cached(make(), kJson);
+    std::lock_guard lock(v.cache_mutex);
+    if (v.cache.size() >= options.max_cached_bodies) v.cache.clear();
+    auto [it, inserted] = v.cache.emplace(key, body);
+    return it->second;
+  }
+
+  Response not_ready() {
+    Response r = problem(503, "no snapshot yet: the first collection is still running; try "
+                              "again in a moment");
+    r.headers.emplace_back("Retry-After", "5");
+    return r;
+  }
+
+  Response handle(const Request& req);
+  Response handle_api(const Request& req, const Target& t, const Principal& who);
+  Response handle_session(const Request& req, const std::optional<Principal>& who);
+  Response handle_static(const Request& req, std::string_view path);
+  Response list_assets(const Request& req, View& v, std::string_view query);
+  Response asset_detail(View& v, std::uint32_t i);
+  Response asset_history(View& v, std::uint32_t i, std::string_view query);
+  Response asset_lineage(View& v, std::uint32_t i, std::string_view query);
+};
+
+Api::Api(ApiOptions options, SnapshotSource snapshots, store::Store& store,
+         const core::Clock& clock)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(snapshots), store, clock)) {}
+
+Api::~Api() = default;
+
+Response Api::handle(const Request& request) {
+  try {
+    return impl_->handle(request);
+  } catch (const std::exception& e) {
+    spdlog::error("request {} {} failed: {}", request.method, request.target, e.what());
+    return problem(500, "the server failed to answer; the error is in its log");
+  }
+}
+
+Response Api::Impl::handle(const Request& req) {
+  Target t = split_target(req.target);
+  if (t.path == "/healthz") {
+    Response r;
+    r.set_body("ok\n", "text/plain; charset=utf-8");
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+  }
+  if (t.path == "/readyz") {
+    Response r;
+    bool ready = snapshots && snapshots() != nullptr;
+    r.status = ready ? 200 : 503;
+    r.set_body(ready ? "ready\n" : "no snapshot yet\n", "text/plain; charset=utf-8");
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+  }
+  if (!t.path.starts_with("/api/") && t.path != "/api") {
+    if (!is_get(req.method)) return method_not_allowed("GET, HEAD");
+    return handle_static(req, t.path);
+  }
+  if (t.path == "/api/v1/session" && req.method == "POST") return handle_session(req, std::nullopt);
+
+  auto who = auth.authenticate(req.cookie, req.authorization);
+  if (!who || !authorize(*who, Permission::kRead)) {
+    Response r = problem(401, "sign in first (POST /api/v1/session) or send an API token as "
+                              "'Authorization: Bearer fw_...' (freshwatch tokens create)");
+    r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"freshwatch\"");
+    return r;
+  }
+  if (t.path == "/api/v1/session") return handle_session(req, who);
+  return handle_api(req, t, *who);
+}
+
+Response Api::Impl::handle_session(const Request& req, const std::optional<Principal>& who) {
+  std::string base_cookie = fmt::format("; Path=/; HttpOnly; SameSite=Strict{}",
+                                        options.secure_cookies || req.secure ? "; Secure" : "");
+  if (req.method == "POST") {
+    if (!req.content_type.empty() && req.content_type.find("json") == std::string_view::npos)
+      return problem(415, "send the credentials as JSON: {\"username\": \"...\", \"password\": "
+                          "\"...\"} with Content-Type: application/json");
+    std::string username, password;
+    try {
+      simdjson::padded_string body(req.body);
+      simdjson::ondemand::parser parser;
+      auto doc = parser.iterate(body);
+      simdjson::ondemand::object obj = doc.get_object();
+      for (auto field : obj) {
+        std::string_view k = field.unescaped_key();
+        if (k == "username") username = std::string(std::string_view(field.value().get_string()));
+        else if (k == "password") password = std::string(std::string_view(field.value().get_string()));
+      }
+    } catch (const simdjson::simdjson_error& e) {
+      return problem(400, fmt::format("the body is not the expected JSON object {{\"username\": "
+                                      "\"...\", \"password\": \"...\"}}: {}", e.what()));
+    }
+    if (username.empty() || password.empty())
+      return problem(400, "both 'username' and 'password' are required");
+    auto session = auth.sign_in(username, password);
+    if (!session) {
+      if (session.error().code == ErrorCode::kPermissionDenied)
+        return problem(401, "unknown user or wrong password");
+      spdlog::error("sign-in failed: {}", session.error().message);
+      return problem(500, "signing in failed on the server; the error is in its log");
+    }
+    Response r;
+    r.status = 204;
+    r.headers.emplace_back(
+        "Set-Cookie", fmt::format("{}={}{}; Max-Age={}", kSessionCookie, session->cookie_value,
+                                  base_cookie,
+                                  std::chrono::duration_cast<std::chrono::seconds>(
+                                      options.session_ttl).count()));
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+  }
+  if (req.method == "DELETE") {
+    auth.sign_out(req.cookie);
+    Response r;
+    r.status = 204;
+    r.headers.emplace_back("Set-Cookie",
+                           fmt::format("{}={}; Max-Age=0", kSessionCookie, base_cookie));
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+  }
+  if (is_get(req.method)) {
+    JsonWriter w;
+    w.begin_object()
+        .key("user").string(who->name)
+        .key("role").string(who->role)
+        .key("method").string(who->method == AuthMethod::kSession ? "session" : "token")
+        .end_object();
+    Response r = json_response(w.take());
+    r.headers.back().second = "no-store";
+    return r;
+  }
+  return method_not_allowed("GET, HEAD, POST, DELETE");
+}
+
+Response Api::Impl::handle_static(const Request& req, std::string_view path) {
+  if (web_files().empty()) {
+    if (path != "/" && path != "/index.html" && path.starts_with("/assets/"))
+      return problem(404, fmt::format("no file '{}'", path));
+    static const auto page = std::make_shared<const CachedBody>(
+        *make_cached(std::string(kUiMissingPage), "text/html; charset=utf-8"));
+    return serve_shared(req, page, page->content_type, page->plain, page->gz, page->etag,
+                        page->gz_etag, "no-cache");
+  }
+  std::string decoded;
+  if (!percent_decode(path, decoded, false)) decoded = path;
+  if (decoded == "/") decoded = "/index.html";
+  if (decoded.find("..") == std::string::npos) {
+    if (const EmbeddedFile* f = find_web_file(decoded)) {
+      bool hashed = decoded.starts_with("/assets/");
+      return serve_file(req, *f, hashed ? "public, max-age=31536000, immutable" : "no-cache");
+    }
+  }
+  // Files that are not there stay 404 (a missing script must not be answered with HTML);
+  // anything else is a client-side route of the single-page app.
+  if (looks_like_static_file(decoded)) return problem(404, fmt::format("no file '{}'", decoded));
+  const EmbeddedFile* index = find_web_file("/index.html");
+  if (!index) return problem(404, "the web UI has no index.html");
+  return serve_file(req, *index, "no-cache");
+}
+
+Response Api::Impl::handle_api(const Request& req, const Target& t, const Principal&) {
+  std::string_view path = t.path;
+  if (path == "/api/v1/openapi.yaml") {
+    if (!is_get(req.method)) return method_not_allowed("GET, HEAD");
+    const EmbeddedFile* f = openapi_document();
+    if (!f) return problem(404, "the API description was not built into this binary");
+    return serve_file(req, *f, "no-cache");
+  }
+  static constexpr std::string_view kKnown[] = {
+      "/api/v1/summary", "/api/v1/assets", "/api/v1/tree", "/api/v2/summary.json",
+      "/api/v2/status.json", "/api/v2/components.json"};
+  bool known = std::find(std::begin(kKnown), std::end(kKnown), path) != std::end(kKnown) ||
+               path.starts_with("/api/v1/assets/");
+  if (!known)
+    return problem(404, fmt::format("no route '{}'; the API is described at "
+                                    "/api/v1/openapi.yaml", path));
+  if (!is_get(req.method)) return method_not_allowed("GET, HEAD");
+
+  auto view = current_view();
+  if (!view) return not_ready();
+  View& v = *view;
+
+  if (path == "/api/v1/summary") {
+    return serve_cached(req, cached(v, "summary", [&] {
+      JsonWriter w(1024);
+      write_summary_document(w, v);
+      return w.take();
+    }));
+  }
+  if (path == "/api/v1/assets") return list_assets(req, v, t.query);
+  if (path == "/api/v1/tree") {
+    return serve_cached(req, cached(v, "tree", [&] {
+      JsonWriter w(64 * 1024);
+      w.begin_object().key("nodes").begin_array();
+      for (std::uint32_t r : v.snap->roots)
+        if (r < v.snap->assets.size()) write_tree_node(w, v, r);
+      w.end_array().end_object();
+      return w.take();
+    }));
+  }
+  if (path == "/api/v2/summary.json") {
+    return serve_cached(req, cached(v, "v2summary", [&] {
+      JsonWriter w(64 * 1024);
+      w.begin_object();
+      write_v2_page(w, v, options);
+      write_v2_status(w, v);
+      write_v2_components(w, v);
+      w.key("incidents").begin_array().end_array();
+      w.key("scheduled_maintenances").begin_array().end_array();
+      w.key("freshness");
+      write_summary_document(w, v);
+      w.end_object();
+      return w.take();
+    }));
+  }
+  if (path == "/api/v2/status.json") {
+    return serve_cached(req, cached(v, "v2status", [&] {
+      JsonWriter w(512);
+      w.begin_object();
+      write_v2_page(w, v, options);
+      write_v2_status(w, v);
+      w.end_object();
+      return w.take();
+    }));
+  }
+  if (path == "/api/v2/components.json") {
+    return serve_cached(req, cached(v, "v2components", [&] {
+      JsonWriter w(64 * 1024);
+      w.begin_object();
+      write_v2_page(w, v, options);
+      write_v2_components(w, v);
+      w.end_object();
+      return w.take();
+    }));
+  }
+
+  // /api/v1/assets/{key}[/history|/lineage]; the key is percent-encoded and may hold '/'.
+  std::string_view rest = path.substr(std::string_view("/api/v1/assets/").size());
+  std::string_view sub;
+  for (std::string_view suffix : {std::string_view("/history"), std::string_view("/lineage")}) {
+    if (rest.ends_with(suffix)) {
+      sub = suffix;
+      rest.remove_suffix(suffix.size());
+      break;
+    }
+  }
+  std::string key;
+  if (rest.empty() || !percent_decode(rest, key, false))
+    return problem(400, "the asset key in the path is empty or badly percent-encoded; encode "
+                        "':' as %3A and '/' as %2F");
+  std::uint32_t i = v.find(key);
+  if (i == kNone)
+    return problem(404, fmt::format("no asset '{}'; keys look like 'connection:schema.table' "
+                                    "(see /api/v1/assets?q=...)", key));
+  if (sub == "/history") return asset_history(v, i, t.query);
+  if (sub == "/lineage") return asset_lineage(v, i, t.query);
+  return asset_detail(v, i);
+}
+
+Response Api::Impl::list_assets(const Request& req, View& v, std::string_view query) {
+  ListQuery q;
+  if (auto bad = parse_list_query(query, q)) return std::move(*bad);
+  std::uint32_t parent = kNone, under = kNone;
+  if (!q.parent.empty()) {
+    parent = v.find(q.parent);
+    if (parent == kNone) return problem(404, fmt::format("no asset '{}' (parent)", q.parent));
+  }
+  if (!q.under.empty()) {
+    under = v.find(q.under);
+    if (under == kNone) return problem(404, fmt::format("no asset '{}' (under)", q.under));
+  }
+  auto body = cached(v, q.normalised(), [&] {
+    const Snapshot& s = *v.snap;
+    std::vector<std::uint32_t> hits;
+    const bool by_name = q.sort == SortOrder::kName || q.sort == SortOrder::kNameDesc;
+    const auto& rank = by_name ? v.rank_name : v.rank_staleness;
+    if (parent != kNone) {
+      for (std::uint32_t c : s.assets[parent].children)
+        if (c < s.assets.size() && matches(v, q, c, under)) hits.push_back(c);
+      std::sort(hits.begin(), hits.end(),
+                [&](std::uint32_t x, std::uint32_t y) { return rank[x] < rank[y]; });
+    } else {
+      const auto& order = by_name ? v.by_name : v.by_staleness;
+      hits.reserve(std::min<std::size_t>(order.size(), 4096));
+      for (std::uint32_t i : order)
+        if (matches(v, q, i, under)) hits.push_back(i);
+    }
+    if (q.sort == SortOrder::kNameDesc) {
+      std::reverse(hits.begin(), hits.end());
+    } else if (q.sort == SortOrder::kStalenessDesc) {
+      // Freshest first; assets without a known age stay last.
+      auto known_end = std::stable_partition(hits.begin(), hits.end(), [&](std::uint32_t i) {
+        return v.rank_staleness[i] < v.known_count;
+      });
+      std::reverse(hits.begin(), known_end);
+    }
+    std::size_t begin = std::min(q.offset, hits.size());
+    std::size_t end = std::min(begin + q.limit, hits.size());
+    JsonWriter w((end - begin) * 900 + 128);
+    w.begin_object().key("items").begin_array();
+    for (std::size_t k = begin; k < end; ++k) write_summary(w, v, hits[k]);
+    w.end_array();
+    w.key("next_cursor");
+    if (end < hits.size()) {
+      w.string(encode_cursor(s.version, end));
+    } else {
+      w.null();
+    }
+    w.key("total").number(static_cast<std::uint64_t>(hits.size()));
+    w.end_object();
+    return w.take();
+  });
+  return serve_cached(req, body);
+}
+
+Response Api::Impl::asset_detail(View& v, std::uint32_t i) {
+  const Snapshot& s = *v.snap;
+  const AssetState& st = s.assets[i];
+  JsonWriter w(8192);
+  w.begin_object();
+  w.key("asset").begin_object();
+  write_summary_fields(w, v, i);
+  w.key("description").string_or_null(st.asset.description);
+  w.key("url").string_or_null(st.asset.url);
+  w.end_object();
+
+  w.key("policy").begin_object();
+  std::optional<model::Policy> policy;
+  if (options.policy_for) policy = options.policy_for(st.asset);
+  w.key("name").string_or_null(policy ? std::string_view(policy->name)
+                                      : std::string_view(st.evaluation.policy));
+  w.key("origin").string_or_null(policy ? std::string_view(policy->origin) : std::string_view());
+  w.key("rule");
+  if (!policy) {
+    w.null();
+  } else if (auto* cal = std::get_if<model::CalendarRule>(&policy->rule)) {
+    w.begin_object().key("type").string("calendar")
+        .key("warn_after_days").number(cal->warn_after_days)
+        .key("error_after_days").number(cal->error_after_days).end_object();
+  } else if (auto* th = std::get_if<model::ThresholdRule>(&policy->rule)) {
+    w.begin_object().key("type").string("threshold").key("warn_after_seconds");
+    if (th->warn_after) w.number(seconds(*th->warn_after)); else w.null();
+    w.key("error_after_seconds");
+    if (th->error_after) w.number(seconds(*th->error_after)); else w.null();
+    w.end_object();
+  } else if (auto* dl = std::get_if<model::DeadlineRule>(&policy->rule)) {
+    w.begin_object().key("type").string("deadline").key("cron").string(dl->cron)
+        .key("timezone").string(dl->timezone).key("grace_seconds").number(seconds(dl->grace))
+        .end_object();
+  }
+  w.end_object();
+
+  // The latest reading of each signal (from the snapshot), the deciding one first.
+  w.key("observations").begin_array();
+  bool decided_seen = false;
+  for (const auto& o : st.observations) {
+    bool decided = !decided_seen && !st.evaluation.signal.empty() && o.signal == st.evaluation.signal;
+    decided_seen = decided_seen || decided;
+    w.begin_object();
+    w.key("signal").string(o.signal);
+    w.key("observed_at").string(core::format_timestamp(o.observed_at));
+    w.key("changed_at");
+    write_time(w, o.changed_at);
+    w.key("evidence").string_or_null(o.evidence);
+    w.key("row_count");
+    if (o.row_count) w.number(*o.row_count); else w.null();
+    w.key("error").string_or_null(o.error);
+    w.key("decided").boolean(decided);
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("intervals").begin_array();
+  core::TimePoint to = s.generated_at + std::chrono::seconds(1);
+  core::TimePoint from = s.generated_at - std::chrono::days(kHistoryDays);
+  if (auto intervals = store.intervals(st.asset.key, from, to)) {
+    for (const auto& in : *intervals) {
+      w.begin_object();
+      w.key("status").string(model::to_string(in.status));
+      w.key("from").string(core::format_timestamp(in.from));
+      w.key("to");
+      write_time(w, in.to);
+      w.key("reason").string_or_null(in.reason);
+      w.end_object();
+    }
+  } else {
+    spdlog::warn("reading intervals of {} failed: {}", st.asset.key, intervals.error().message);
+  }
+  w.end_array();
+
+  w.key("ancestors").begin_array();
+  std::vector<std::uint32_t> chain;
+  for (std::uint32_t p = v.parent[i]; p != kNone && chain.size() < 64; p = v.parent[p])
+    chain.push_back(p);
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    const auto& a = s.assets[*it].asset;
+    w.begin_object().key("key").string(a.key).key("name").string(a.name)
+        .key("kind").string(model::to_string(a.kind)).end_object();
+  }
+  w.end_array();
+
+  auto write_list = [&](std::string_view name, const std::vector<std::uint32_t>& items) {
+    w.key(name).begin_array();
+    for (std::uint32_t k : items)
+      if (k < s.assets.size()) write_summary(w, v, k);
+    w.end_array();
+  };
+  write_list("children", st.children);
+  std::vector<std::uint32_t> causes;
+  for (const auto& key : st.root_causes)
+    if (std::uint32_t k = v.find(key); k != kNone) causes.push_back(k);
+  write_list("root_causes", causes);
+  write_list("upstream", v.upstream[i]);
+  write_list("downstream", v.downstream[i]);
+  w.end_object();
+  return json_response(w.take());
+}
+
+Response Api::Impl::asset_history(View& v, std::uint32_t i, std::string_view query) {
+  std::size_t days = kHistoryDays;
+  if (has_query_param(query, "days")) {
+    std::string text = query_param(query, "days");
+    if (!parse_size(text, days) || days < 1 || days > 365)
+      return problem(400, fmt::format("'days' must be a whole number from 1 to 365, not '{}'", text));
+  }
+  const Snapshot& s = *v.snap;
+  const std::string& key = s.assets[i].asset.key;
+  date::sys_days last = s.today;
+  date::sys_days first = last - date::days(static_cast<int>(days) - 1);
+  auto cells = store.history(key, first, last);
+  if (!cells) {
+    spdlog::error("reading the history of {} failed: {}", key, cells.error().message);
+    return problem(503, "the history could not be read from the store; try again, and see the "
+                        "server's log if it persists");
+  }
+  auto observations = store.observations(key, 20'000);
+  std::vector<std::pair<core::TimePoint, core::TimePoint>> seen;  // (observed_at, changed_at)
+  if (observations) {
+    for (const auto& o : *observations)
+      if (o.changed_at && o.ok()) seen.emplace_back(o.observed_at, *o.changed_at);
+    std::sort(seen.begin(), seen.end());
+  }
+  const date::time_zone* zone = nullptr;
+  if (auto z = core::find_zone(s.timezone)) zone = *z;
+
+  JsonWriter w(days * 120 + 128);
+  w.begin_object();
+  w.key("key").string(key);
+  w.key("timezone").string(s.timezone);
+  w.key("days").begin_array();
+  std::size_t c = 0, o = 0;
+  std::optional<core::TimePoint> latest_change;
+  for (date::sys_days d = first; d <= last; d += date::days(1)) {
+    while (c < cells->size() && (*cells)[c].day < d) ++c;
+    const model::DayCell* cell = c < cells->size() && (*cells)[c].day == d ? &(*cells)[c] : nullptr;
+    core::TimePoint end;
+    if (d == last) {
+      end = s.generated_at;
+    } else if (zone) {
+      auto local_next = date::local_days(date::year_month_day(d + date::days(1)));
+      end = std::chrono::time_point_cast<core::Duration>(
+          date::zoned_time(zone, local_next, date::choose::earliest).get_sys_time());
+    } else {
+      end = d + date::days(1);
+    }
+    while (o < seen.size() && seen[o].first <= end) {
+      if (seen[o].second <= end && (!latest_change || seen[o].second > *latest_change))
+        latest_change = seen[o].second;
+      ++o;
+    }
+    bool has = cell && cell->has_data;
+    w.begin_object();
+    w.key("date").string(date::format("%F", d));
+    w.key("has_data").boolean(has);
+    w.key("status");
+    if (has) w.string(model::to_string(cell->worst)); else w.null();
+    w.key("minutes").begin_object();
+    for (Status st : model::kAllStatuses)
+      w.key(model::to_string(st)).number(static_cast<unsigned>(
+          cell ? cell->minutes[static_cast<std::size_t>(st)] : 0));
+    w.end_object();
+    w.key("age_seconds");
+    if (has && latest_change) w.number(seconds(end - *latest_change)); else w.null();
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+  return json_response(w.take());
+}
+
+Response Api::Impl::asset_lineage(View& v, std::uint32_t i, std::string_view query) {
+  std::size_t depth = 3;
+  if (has_query_param(query, "depth")) {
+    std::string text = query_param(query, "depth");
+    if (!parse_size(text, depth) || depth < 1 || depth > 10)
+      return problem(400, fmt::format("'depth' must be a whole number from 1 to 10, not '{}'", text));
+  }
+  std::vector<std::uint32_t> nodes = {i};
+  std::unordered_set<std::uint32_t> seen = {i};
+  for (const auto* adjacency : {&v.upstream, &v.downstream}) {
+    std::vector<std::uint32_t> frontier = {i};
+    for (std::size_t level = 0; level < depth && !frontier.empty(); ++level) {
+      std::vector<std::uint32_t> next;
+      for (std::uint32_t n : frontier)
+        for (std::uint32_t m : (*adjacency)[n])
+          if (seen.insert(m).second) {
+            nodes.push_back(m);
+            next.push_back(m);
+          }
+      frontier = std::move(next);
+    }
+  }
+  JsonWriter w(nodes.size() * 900 + 256);
+  w.begin_object().key("nodes").begin_array();
+  for (std::uint32_t n : nodes) write_summary(w, v, n);
+  w.end_array().key("edges").begin_array();
+  for (std::uint32_t n : nodes)
+    for (std::uint32_t m : v.downstream[n])
+      if (seen.count(m))
+        w.begin_object().key("from").string(v.snap->assets[n].asset.key)
+            .key("to").string(v.snap->assets[m].asset.key).end_object();
+  w.end_array().key("root_causes").begin_array();
+  for (const auto& k : v.snap->assets[i].root_causes) w.string(k);
+  w.end_array().end_object();
+  return json_response(w.take());
+}
+
+}  // namespace freshwatch::http

@@ -1,0 +1,569 @@
+#include "http/api.h"
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <deque>
+#include <map>
+
+#include "http/auth.h"
+#include "http/encoding.h"
+#include "http/memory_store.h"
+#include "http/synthetic.h"
+
+namespace freshwatch::http {
+namespace {
+
+using namespace std::chrono_literals;
+using model::AssetKind;
+using model::Status;
+
+const core::TimePoint kNow = std::chrono::time_point_cast<core::Duration>(
+    date::sys_days(date::year(2026) / 11 / 26) + 10h + 28min + 45s);
+
+model::AssetState asset(std::string key, std::string name, AssetKind kind, std::string parent,
+                        Status status = Status::kUnknown,
+                        std::optional<core::Duration> age = std::nullopt) {
+  model::AssetState a;
+  a.asset.key = std::move(key);
+  a.asset.name = std::move(name);
+  a.asset.kind = kind;
+  a.asset.parent = std::move(parent);
+  a.asset.connection = "wh";
+  a.evaluation.status = status;
+  if (age) {
+    a.evaluation.age = *age;
+    a.evaluation.changed_at = kNow - *age;
+  }
+  return a;
+}
+
+// A small warehouse: wh → wh:db → wh:db.public → six leaves.
+std::shared_ptr<const model::Snapshot> fixed_snapshot(std::uint64_t version = 7) {
+  model::Snapshot s;
+  s.version = version;
+  s.generated_at = kNow;
+  s.timezone = "UTC";
+  s.today = date::floor<date::days>(kNow);
+  s.assets.push_back(asset("wh", "wh", AssetKind::kConnection, ""));
+  s.assets.push_back(asset("wh:db", "db", AssetKind::kDatabase, "wh"));
+  s.assets.push_back(asset("wh:db.public", "public", AssetKind::kSchema, "wh:db"));
+  auto orders = asset("wh:db.public.orders", "orders", AssetKind::kTable, "wh:db.public",
+                      Status::kFresh, 1h);
+  orders.asset.owner = "data-eng";
+  orders.asset.tags = {"daily"};
+  orders.asset.description = "One row per order";
+  orders.evaluation.policy = "default";
+  orders.evaluation.signal = "max(_loaded_at)";
+  orders.evaluation.reason = "changed today";
+  model::Observation o;
+  o.asset_key = orders.asset.key;
+  o.observed_at = kNow - 5min;
+  o.changed_at = kNow - 1h;
+  o.signal = "max(_loaded_at)";
+  o.evidence = "max(_loaded_at) = 2026-11-26T09:28:45Z";
+  o.row_count = 42;
+  orders.observations.push_back(o);
+  o.signal = "pg_stat_user_tables";
+  o.row_count.reset();
+  orders.observations.push_back(o);
+  for (int d = 0; d < 90; ++d) {
+    model::DayCell c;
+    c.day = s.today - date::days(89 - d);
+    c.has_data = d != 0;
+    c.worst = d == 88 ? Status::kWarn : Status::kFresh;
+    orders.history.push_back(c);
+  }
+  s.assets.push_back(orders);
+  auto customers = asset("wh:db.public.customers", "customers", AssetKind::kTable, "wh:db.public",
+                         Status::kWarn, 72h);
+  customers.asset.owner = "finance";
+  customers.asset.tags = {"PII", "daily"};
+  s.assets.push_back(customers);
+  auto events = asset("wh:db.public.events", "events", AssetKind::kTable, "wh:db.public",
+                      Status::kError, 200 * 24h);
+  events.asset.owner = "data-eng";
+  s.assets.push_back(events);
+  auto ghost = asset("wh:db.public.ghost", "ghost", AssetKind::kTable, "wh:db.public");
+  ghost.evaluation.error = "permission denied for table ghost";
+  s.assets.push_back(ghost);
+  auto revenue = asset("wh:db.public.revenue", "revenue", AssetKind::kView, "wh:db.public",
+                       Status::kFresh, 2h);
+  revenue.impacted = true;
+  revenue.root_causes = {"wh:db.public.customers"};
+  s.assets.push_back(revenue);
+  auto quoted = asset("wh:db.public.\"Odd\"/name", "\"Odd\"/name", AssetKind::kTable,
+                      "wh:db.public", Status::kFresh, 30min);
+  s.assets.push_back(quoted);
+  s.edges.push_back({"wh:db.public.customers", "wh:db.public.revenue"});
+  s.edges.push_back({"wh:db.public.orders", "wh:db.public.revenue"});
+  model::ConnectionState cs;
+  cs.name = "wh";
+  cs.type = "postgres";
+  cs.last_run = kNow - 3min;
+  cs.asset_count = 6;
+  s.connections.push_back(cs);
+  finish_snapshot(s);
+  return std::make_shared<const model::Snapshot>(std::move(s));
+}
+
+simdjson::dom::element parse(simdjson::dom::parser& parser, std::string_view body) {
+  auto result = parser.parse(simdjson::padded_string(body));
+  EXPECT_FALSE(result.error()) << "not JSON: " << body;
+  return result.value();
+}
+
+std::vector<std::string> keys_of(simdjson::dom::element items) {
+  std::vector<std::string> out;
+  for (auto item : items.get_array()) out.emplace_back(std::string_view(item["key"]));
+  return out;
+}
+
+class ApiTest : public ::testing::Test {
+ protected:
+  ApiTest() : clock_(kNow) {
+    options_.policy_for = [](const model::Asset& a) -> std::optional<model::Policy> {
+      if (a.key != "wh:db.public.orders") return std::nullopt;
+      return model::Policy{"orders-hourly", model::ThresholdRule{2h, 6h}, "freshwatch.yml:14:5"};
+    };
+    api_ = std::make_unique<Api>(options_, [this] { return snapshot_; }, store_, clock_);
+    token_ = *create_token(store_, "test", clock_);
+    auth_ = "Bearer " + token_;
+  }
+
+  Response get(std::string target, std::string_view extra_if_none_match = "",
+               std::string_view accept_encoding = "") {
+    targets_.push_back(std::move(target));
+    Request r;
+    r.method = "GET";
+    r.target = targets_.back();
+    r.authorization = auth_;
+    r.if_none_match = extra_if_none_match;
+    r.accept_encoding = accept_encoding;
+    return api_->handle(r);
+  }
+
+  std::shared_ptr<const model::Snapshot> snapshot_ = fixed_snapshot();
+  MemoryStore store_;
+  core::FakeClock clock_;
+  ApiOptions options_;
+  std::unique_ptr<Api> api_;
+  std::string token_, auth_;
+  std::deque<std::string> targets_;
+  simdjson::dom::parser parser_;
+};
+
+TEST_F(ApiTest, AnonymousRequestsAreRefusedWithAProblem) {
+  for (std::string target : {"/api/v1/summary", "/api/v1/assets", "/api/v1/tree",
+                             "/api/v1/session", "/api/v2/summary.json", "/api/v1/openapi.yaml",
+                             "/api/v1/nothing"}) {
+    Request r;
+    r.method = "GET";
+    r.target = target;
+    Response res = api_->handle(r);
+    EXPECT_EQ(res.status, 401) << target;
+    EXPECT_EQ(res.content_type, "application/problem+json");
+    auto doc = parse(parser_, res.body);
+    EXPECT_EQ(int64_t(doc["status"]), 401);
+    EXPECT_EQ(std::string_view(doc["title"]), "Unauthorized");
+    EXPECT_FALSE(res.header("WWW-Authenticate").empty());
+  }
+  Request bad;
+  bad.method = "GET";
+  bad.target = "/api/v1/summary";
+  bad.authorization = "Bearer fw_not-a-token";
+  EXPECT_EQ(api_->handle(bad).status, 401);
+}
+
+TEST_F(ApiTest, HealthReadinessAndUiShellNeedNoCredentials) {
+  Request r;
+  r.method = "GET";
+  r.target = "/healthz";
+  EXPECT_EQ(api_->handle(r).status, 200);
+  r.target = "/readyz";
+  EXPECT_EQ(api_->handle(r).status, 200);
+  r.target = "/";
+  Response ui = api_->handle(r);
+  EXPECT_EQ(ui.status, 200);
+  EXPECT_TRUE(ui.content_type.starts_with("text/html"));
+  r.target = "/some/client/route";
+  EXPECT_EQ(api_->handle(r).status, 200);
+
+  snapshot_ = nullptr;
+  r.target = "/readyz";
+  EXPECT_EQ(api_->handle(r).status, 503);
+  r.target = "/healthz";
+  EXPECT_EQ(api_->handle(r).status, 200);
+  EXPECT_EQ(get("/api/v1/summary").status, 503);
+}
+
+TEST_F(ApiTest, Summary) {
+  Response res = get("/api/v1/summary");
+  ASSERT_EQ(res.status, 200);
+  auto doc = parse(parser_, res.body);
+  EXPECT_EQ(std::string_view(doc["overall"]), "error");
+  EXPECT_EQ(std::string_view(doc["message"]), "2 assets stale, 1 without data");
+  EXPECT_EQ(int64_t(doc["counts"]["total"]), 6);
+  EXPECT_EQ(int64_t(doc["counts"]["fresh"]), 3);
+  EXPECT_EQ(int64_t(doc["version"]), 7);
+  EXPECT_EQ(int64_t(doc["impacted"]), 1);
+  EXPECT_EQ(std::string_view(doc["generated_at"]), "2026-11-26T10:28:45Z");
+  EXPECT_EQ(std::string_view(doc["connections"].at(0)["name"]), "wh");
+  EXPECT_TRUE(doc["connections"].at(0)["next_run"].is_null());
+}
+
+TEST_F(ApiTest, AssetSummaryShape) {
+  auto doc = parse(parser_, get("/api/v1/assets?q=orders").body);
+  ASSERT_EQ(int64_t(doc["total"]), 1);
+  auto a = doc["items"].at(0);
+  EXPECT_EQ(std::string_view(a["key"]), "wh:db.public.orders");
+  EXPECT_EQ(std::string_view(a["kind"]), "table");
+  EXPECT_EQ(std::string_view(a["parent"]), "wh:db.public");
+  EXPECT_EQ(std::string_view(a["status"]), "fresh");
+  EXPECT_EQ(int64_t(a["age_seconds"]), 3600);
+  EXPECT_EQ(std::string_view(a["changed_at"]), "2026-11-26T09:28:45Z");
+  EXPECT_EQ(std::string_view(a["signal"]), "max(_loaded_at)");
+  EXPECT_TRUE(a["error"].is_null());
+  EXPECT_EQ(int64_t(a["counts"]["fresh"]), 1);
+  auto history = a["history"].get_array();
+  ASSERT_EQ(history.size(), 90u);
+  EXPECT_TRUE(history.at(0).is_null()) << "a day without data is null, never fresh";
+  EXPECT_EQ(std::string_view(history.at(88)), "warn");
+  EXPECT_EQ(std::string_view(history.at(89)), "fresh");
+}
+
+TEST_F(ApiTest, Filters) {
+  auto keys = [&](std::string target) {
+    return keys_of(parse(parser_, get(std::move(target)).body)["items"]);
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(keys("/api/v1/assets?status=warn,error&leaves=true"),
+            (V{"wh:db.public.customers", "wh:db.public.events"}));
+  EXPECT_EQ(keys("/api/v1/assets?q=pii"), (V{"wh:db.public.customers"})) << "tags are searched";
+  EXPECT_EQ(keys("/api/v1/assets?q=FINANCE"), (V{"wh:db.public.customers"})) << "owners too";
+  EXPECT_EQ(keys("/api/v1/assets?owner=data-eng"),
+            (V{"wh:db.public.events", "wh:db.public.orders"}));
+  EXPECT_EQ(keys("/api/v1/assets?tag=daily&status=fresh"), (V{"wh:db.public.orders"}));
+  EXPECT_EQ(keys("/api/v1/assets?kind=view"), (V{"wh:db.public.revenue"}));
+  EXPECT_EQ(keys("/api/v1/assets?parent=wh"), (V{"wh:db"}));
+  EXPECT_EQ(keys("/api/v1/assets?status=error"),
+            (V{"wh:db", "wh:db.public.events", "wh:db.public", "wh"}))
+      << "containers carry the worst status of their leaves";
+  EXPECT_EQ(keys("/api/v1/assets?under=wh:db&kind=schema"), (V{"wh:db.public"}));
+  EXPECT_EQ(keys("/api/v1/assets?connection=other").size(), 0u);
+  auto all = parse(parser_, get("/api/v1/assets").body);
+  EXPECT_EQ(int64_t(all["total"]), 9);
+  auto leaves = parse(parser_, get("/api/v1/assets?leaves=true&parent=wh%3Adb.public").body);
+  EXPECT_EQ(int64_t(leaves["total"]), 6);
+}
+
+TEST_F(ApiTest, SortByStalenessPutsUnknownLast) {
+  auto keys = [&](std::string target) {
+    return keys_of(parse(parser_, get(std::move(target)).body)["items"]);
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(keys("/api/v1/assets?leaves=true&sort=staleness"),
+            (V{"wh:db.public.events", "wh:db.public.customers", "wh:db.public.revenue",
+               "wh:db.public.orders", "wh:db.public.\"Odd\"/name", "wh:db.public.ghost"}));
+  EXPECT_EQ(keys("/api/v1/assets?leaves=true&sort=-staleness"),
+            (V{"wh:db.public.\"Odd\"/name", "wh:db.public.orders", "wh:db.public.revenue",
+               "wh:db.public.customers", "wh:db.public.events", "wh:db.public.ghost"}));
+  EXPECT_EQ(keys("/api/v1/assets?leaves=true&sort=-name").front(), "wh:db.public.revenue");
+  EXPECT_EQ(keys("/api/v1/assets?parent=wh:db.public&sort=staleness").back(), "wh:db.public.ghost");
+}
+
+TEST_F(ApiTest, CursorPaginationVisitsEveryAssetOnce) {
+  std::vector<std::string> seen;
+  std::string target = "/api/v1/assets?leaves=true&sort=staleness&limit=4";
+  int pages = 0;
+  while (true) {
+    auto doc = parse(parser_, get(target).body);
+    EXPECT_EQ(int64_t(doc["total"]), 6);
+    for (auto& k : keys_of(doc["items"])) seen.push_back(k);
+    ++pages;
+    if (doc["next_cursor"].is_null()) break;
+    target = "/api/v1/assets?leaves=true&sort=staleness&limit=4&cursor=" +
+             std::string(std::string_view(doc["next_cursor"]));
+    ASSERT_LT(pages, 10);
+  }
+  EXPECT_EQ(pages, 2);
+  EXPECT_EQ(seen, keys_of(parse(parser_, get("/api/v1/assets?leaves=true&sort=staleness").body)["items"]));
+}
+
+TEST_F(ApiTest, BadParametersAreProblems) {
+  for (std::string target :
+       {"/api/v1/assets?status=stale", "/api/v1/assets?limit=0", "/api/v1/assets?limit=1001",
+        "/api/v1/assets?limit=ten", "/api/v1/assets?sort=age", "/api/v1/assets?cursor=%%%",
+        "/api/v1/assets?kind=spreadsheet", "/api/v1/assets/wh%3Adb.public.orders/history?days=0",
+        "/api/v1/assets/wh%3Adb.public.orders/history?days=366",
+        "/api/v1/assets/wh%3Adb.public.orders/lineage?depth=x"}) {
+    Response res = get(target);
+    EXPECT_EQ(res.status, 400) << target;
+    EXPECT_EQ(res.content_type, "application/problem+json");
+    auto doc = parse(parser_, res.body);
+    EXPECT_FALSE(std::string_view(doc["detail"]).empty());
+  }
+  Response missing = get("/api/v1/assets/wh%3Anope");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_NE(std::string(missing.body).find("no asset 'wh:nope'"), std::string::npos);
+  EXPECT_EQ(get("/api/v1/assets?parent=nope").status, 404);
+  EXPECT_EQ(get("/api/v1/unknown").status, 404);
+  Request post;
+  post.method = "POST";
+  post.target = "/api/v1/summary";
+  post.authorization = auth_;
+  Response res = api_->handle(post);
+  EXPECT_EQ(res.status, 405);
+  EXPECT_EQ(res.header("Allow"), "GET, HEAD");
+}
+
+TEST_F(ApiTest, SharedBodiesHaveEtagsAnd304) {
+  for (std::string target : {"/api/v1/summary", "/api/v1/assets?status=warn", "/api/v1/tree",
+                             "/api/v2/summary.json"}) {
+    Response first = get(target);
+    ASSERT_EQ(first.status, 200);
+    std::string etag(first.header("ETag"));
+    ASSERT_FALSE(etag.empty()) << target;
+    EXPECT_EQ(etag.front(), '"') << "strong ETag";
+    Response again = get(target, etag);
+    EXPECT_EQ(again.status, 304) << target;
+    EXPECT_TRUE(again.body.empty());
+    EXPECT_EQ(again.header("ETag"), etag);
+    EXPECT_EQ(get(target, "\"stale\"").status, 200);
+  }
+  // Equivalent queries share one cached body.
+  Response a = get("/api/v1/assets?status=warn,error&limit=100");
+  Response b = get("/api/v1/assets?status=error,warn");
+  EXPECT_EQ(a.body.data(), b.body.data());
+}
+
+TEST_F(ApiTest, GzipWhenAccepted) {
+  Response plain = get("/api/v1/assets");
+  EXPECT_TRUE(plain.header("Content-Encoding").empty());
+  Response gz = get("/api/v1/assets", "", "gzip, br");
+  ASSERT_EQ(gz.header("Content-Encoding"), "gzip");
+  EXPECT_EQ(gz.header("Vary"), "Accept-Encoding");
+  EXPECT_EQ(gunzip(gz.body), plain.body);
+  EXPECT_NE(gz.header("ETag"), plain.header("ETag"));
+  EXPECT_EQ(get("/api/v1/assets", std::string(gz.header("ETag")), "gzip").status, 304);
+  EXPECT_TRUE(get("/api/v1/assets", "", "gzip;q=0").header("Content-Encoding").empty());
+}
+
+TEST_F(ApiTest, ANewSnapshotReplacesCachedBodies) {
+  Response before = get("/api/v1/summary");
+  std::string etag(before.header("ETag"));
+  snapshot_ = fixed_snapshot(8);
+  Response after = get("/api/v1/summary", etag);
+  EXPECT_EQ(after.status, 200);
+  EXPECT_EQ(int64_t(parse(parser_, after.body)["version"]), 8);
+}
+
+TEST_F(ApiTest, AssetDetail) {
+  Response res = get("/api/v1/assets/wh%3Adb.public.orders");
+  ASSERT_EQ(res.status, 200) << res.body;
+  store_.add_interval({"wh:db.public.orders", Status::kWarn, kNow - 48h, kNow - 24h, "late"});
+  store_.add_interval({"wh:db.public.orders", Status::kFresh, kNow - 24h, std::nullopt, "ok"});
+  auto doc = parse(parser_, get("/api/v1/assets/wh%3Adb.public.orders").body);
+  EXPECT_EQ(std::string_view(doc["asset"]["description"]), "One row per order");
+  EXPECT_TRUE(doc["asset"]["url"].is_null());
+  EXPECT_EQ(std::string_view(doc["policy"]["name"]), "orders-hourly");
+  EXPECT_EQ(std::string_view(doc["policy"]["origin"]), "freshwatch.yml:14:5");
+  EXPECT_EQ(std::string_view(doc["policy"]["rule"]["type"]), "threshold");
+  EXPECT_EQ(int64_t(doc["policy"]["rule"]["warn_after_seconds"]), 7200);
+  auto obs = doc["observations"].get_array();
+  ASSERT_EQ(obs.size(), 2u);
+  EXPECT_TRUE(bool(obs.at(0)["decided"]));
+  EXPECT_FALSE(bool(obs.at(1)["decided"]));
+  EXPECT_EQ(int64_t(obs.at(0)["row_count"]), 42);
+  EXPECT_TRUE(obs.at(1)["row_count"].is_null());
+  auto intervals = doc["intervals"].get_array();
+  ASSERT_EQ(intervals.size(), 2u);
+  EXPECT_EQ(std::string_view(intervals.at(0)["status"]), "warn");
+  EXPECT_TRUE(intervals.at(1)["to"].is_null());
+  auto ancestors = doc["ancestors"].get_array();
+  ASSERT_EQ(ancestors.size(), 3u);
+  EXPECT_EQ(std::string_view(ancestors.at(0)["key"]), "wh") << "root first";
+  EXPECT_EQ(keys_of(doc["downstream"]), std::vector<std::string>{"wh:db.public.revenue"});
+
+  auto revenue = parse(parser_, get("/api/v1/assets/wh%3Adb.public.revenue").body);
+  EXPECT_EQ(keys_of(revenue["root_causes"]), std::vector<std::string>{"wh:db.public.customers"});
+  EXPECT_EQ(keys_of(revenue["upstream"]).size(), 2u);
+  EXPECT_TRUE(revenue["policy"]["rule"].is_null());
+
+  auto schema = parse(parser_, get("/api/v1/assets/wh%3Adb.public").body);
+  EXPECT_EQ(keys_of(schema["children"]).size(), 6u);
+
+  // Keys with quotes and slashes round-trip through percent-encoding.
+  Response odd = get("/api/v1/assets/wh%3Adb.public.%22Odd%22%2Fname");
+  ASSERT_EQ(odd.status, 200);
+  EXPECT_EQ(std::string_view(parse(parser_, odd.body)["asset"]["name"]), "\"Odd\"/name");
+}
+
+TEST_F(ApiTest, HistoryMarksDaysWithoutData) {
+  const std::string key = "wh:db.public.orders";
+  date::sys_days today = date::floor<date::days>(kNow);
+  model::DayCell yesterday{today - date::days(1), true, Status::kWarn, {1000, 440, 0, 0}};
+  model::DayCell now_cell{today, true, Status::kFresh, {628, 0, 0, 0}};
+  store_.add_day(key, yesterday);
+  store_.add_day(key, now_cell);
+  model::Observation o;
+  o.asset_key = key;
+  o.signal = "max(_loaded_at)";
+  o.observed_at = kNow - 30h;
+  o.changed_at = kNow - 40h;
+  store_.add_observation(o);
+  o.observed_at = kNow - 5min;
+  o.changed_at = kNow - 1h;
+  store_.add_observation(o);
+
+  auto doc = parse(parser_, get("/api/v1/assets/wh%3Adb.public.orders/history?days=3").body);
+  EXPECT_EQ(std::string_view(doc["timezone"]), "UTC");
+  auto days = doc["days"].get_array();
+  ASSERT_EQ(days.size(), 3u);
+  EXPECT_EQ(std::string_view(days.at(0)["date"]), "2026-11-24");
+  EXPECT_FALSE(bool(days.at(0)["has_data"]));
+  EXPECT_TRUE(days.at(0)["status"].is_null());
+  EXPECT_TRUE(days.at(0)["age_seconds"].is_null());
+  EXPECT_EQ(std::string_view(days.at(1)["status"]), "warn");
+  EXPECT_EQ(int64_t(days.at(1)["minutes"]["warn"]), 440);
+  // End of 2026-11-25 is 24 h + 10:28:45 before now; the change then known was 40 h ago.
+  EXPECT_EQ(int64_t(days.at(1)["age_seconds"]), (40h - (10h + 28min + 45s)).count());
+  EXPECT_EQ(int64_t(days.at(2)["age_seconds"]), 3600) << "today: age now";
+
+  auto full = parse(parser_, get("/api/v1/assets/wh%3Adb.public.orders/history").body);
+  EXPECT_EQ(full["days"].get_array().size(), 90u);
+}
+
+TEST_F(ApiTest, TreeHoldsContainersOnly) {
+  auto doc = parse(parser_, get("/api/v1/tree").body);
+  auto roots = doc["nodes"].get_array();
+  ASSERT_EQ(roots.size(), 1u);
+  auto wh = roots.at(0);
+  EXPECT_EQ(std::string_view(wh["status"]), "error");
+  EXPECT_EQ(int64_t(wh["counts"]["total"]), 6);
+  auto schema = wh["children"].at(0)["children"].at(0);
+  EXPECT_EQ(std::string_view(schema["key"]), "wh:db.public");
+  EXPECT_EQ(schema["children"].get_array().size(), 0u) << "leaves come from /assets?parent=";
+}
+
+TEST_F(ApiTest, Lineage) {
+  auto doc = parse(parser_, get("/api/v1/assets/wh%3Adb.public.revenue/lineage?depth=1").body);
+  EXPECT_EQ(doc["nodes"].get_array().size(), 3u);
+  EXPECT_EQ(doc["edges"].get_array().size(), 2u);
+  EXPECT_EQ(std::string_view(doc["root_causes"].at(0)), "wh:db.public.customers");
+}
+
+TEST_F(ApiTest, StatuspageV2) {
+  auto doc = parse(parser_, get("/api/v2/summary.json").body);
+  EXPECT_EQ(std::string_view(doc["status"]["indicator"]), "major");
+  EXPECT_EQ(std::string_view(doc["page"]["time_zone"]), "UTC");
+  std::map<std::string, std::string> status;
+  std::string group_of_orders;
+  for (auto c : doc["components"].get_array()) {
+    status[std::string(std::string_view(c["id"]))] = std::string(std::string_view(c["status"]));
+    if (std::string_view(c["id"]) == "wh:db.public.orders")
+      group_of_orders = std::string(std::string_view(c["group_id"]));
+  }
+  EXPECT_EQ(status["wh"], "partial_outage");
+  EXPECT_EQ(status["wh:db.public.orders"], "operational");
+  EXPECT_EQ(status["wh:db.public.customers"], "degraded_performance");
+  EXPECT_EQ(status["wh:db.public.events"], "major_outage");
+  EXPECT_EQ(status["wh:db.public.ghost"], "under_maintenance");
+  EXPECT_EQ(group_of_orders, "wh");
+  EXPECT_EQ(status.size(), 7u) << "one group and six leaves";
+  auto first = doc["components"].at(0);
+  EXPECT_TRUE(bool(first["group"]));
+  EXPECT_EQ(first["components"].get_array().size(), 6u);
+  EXPECT_EQ(std::string_view(first["freshness"]["status"]), "error");
+  EXPECT_EQ(std::string_view(doc["freshness"]["message"]), "2 assets stale, 1 without data");
+
+  auto st = parse(parser_, get("/api/v2/status.json").body);
+  EXPECT_EQ(std::string_view(st["status"]["description"]), "Major Service Outage");
+  auto comps = parse(parser_, get("/api/v2/components.json").body);
+  EXPECT_EQ(comps["components"].get_array().size(), 7u);
+}
+
+TEST_F(ApiTest, SignInSessionAndSignOut) {
+  ASSERT_TRUE(add_user(store_, "demo", "demo", PasswordCost::kMinimal));
+  auto post = [&](std::string body) {
+    targets_.push_back(std::move(body));
+    Request r;
+    r.method = "POST";
+    r.target = "/api/v1/session";
+    r.body = targets_.back();
+    r.content_type = "application/json";
+    return api_->handle(r);
+  };
+  EXPECT_EQ(post(R"({"username":"demo","password":"nope"})").status, 401);
+  EXPECT_EQ(post(R"({"username":"nobody","password":"demo"})").status, 401);
+  EXPECT_EQ(post("not json").status, 400);
+  EXPECT_EQ(post(R"({"username":"demo"})").status, 400);
+
+  Response ok = post(R"({"username":"demo","password":"demo"})");
+  ASSERT_EQ(ok.status, 204);
+  std::string cookie(ok.header("Set-Cookie"));
+  EXPECT_TRUE(cookie.starts_with("fw_session="));
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
+  EXPECT_NE(cookie.find("Path=/"), std::string::npos);
+  EXPECT_NE(cookie.find("Max-Age=604800"), std::string::npos);
+  EXPECT_EQ(cookie.find("Secure"), std::string::npos);
+  std::string value = cookie.substr(0, cookie.find(';'));
+
+  Request r;
+  r.method = "GET";
+  r.target = "/api/v1/session";
+  r.cookie = value;
+  Response who = api_->handle(r);
+  ASSERT_EQ(who.status, 200);
+  EXPECT_EQ(std::string_view(parse(parser_, who.body)["user"]), "demo");
+  r.target = "/api/v1/summary";
+  EXPECT_EQ(api_->handle(r).status, 200);
+
+  r.method = "DELETE";
+  r.target = "/api/v1/session";
+  Response out = api_->handle(r);
+  EXPECT_EQ(out.status, 204);
+  EXPECT_NE(std::string(out.header("Set-Cookie")).find("Max-Age=0"), std::string::npos);
+  r.method = "GET";
+  r.target = "/api/v1/summary";
+  EXPECT_EQ(api_->handle(r).status, 401);
+  EXPECT_EQ(store_.session_count(), 0u);
+}
+
+TEST_F(ApiTest, OpenApiDocumentIsServed) {
+  Response res = get("/api/v1/openapi.yaml");
+  ASSERT_EQ(res.status, 200);
+  EXPECT_TRUE(std::string(res.body).starts_with("openapi: 3.1"));
+}
+
+TEST(ApiSynthetic, LargeSnapshotListsAndPagesStably) {
+  MemoryStore store;
+  core::FakeClock clock(kNow);
+  auto snap = std::make_shared<const model::Snapshot>(synthetic_snapshot(2500, kNow));
+  Api api({}, [&] { return snap; }, store, clock);
+  std::string token = *create_token(store, "t", clock);
+  std::string auth = "Bearer " + token;
+  simdjson::dom::parser parser;
+  std::size_t seen = 0;
+  std::string cursor;
+  for (int page = 0; page < 10; ++page) {
+    std::string target = "/api/v1/assets?leaves=true&sort=staleness&limit=1000" +
+                         (cursor.empty() ? "" : "&cursor=" + cursor);
+    Request r;
+    r.method = "GET";
+    r.target = target;
+    r.authorization = auth;
+    Response res = api.handle(r);
+    ASSERT_EQ(res.status, 200);
+    auto doc = parse(parser, res.body);
+    EXPECT_EQ(int64_t(doc["total"]), 2500);
+    seen += doc["items"].get_array().size();
+    if (doc["next_cursor"].is_null()) break;
+    cursor = std::string(std::string_view(doc["next_cursor"]));
+  }
+  EXPECT_EQ(seen, 2500u);
+}
+
+}  // namespace
+}  // namespace freshwatch::http

@@ -1,0 +1,220 @@
+#include "http/server.h"
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <future>
+#include <mutex>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "http/auth.h"
+#include "http/memory_store.h"
+#include "http/synthetic.h"
+
+namespace freshwatch::http {
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+const core::TimePoint kNow =
+    std::chrono::time_point_cast<core::Duration>(date::sys_days(date::year(2026) / 11 / 26) + 10h);
+
+// A blocking HTTP/1.1 client on one keep-alive connection.
+class Client {
+ public:
+  explicit Client(int port) : socket_(ioc_) {
+    socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
+  }
+
+  bhttp::response<bhttp::string_body> send(bhttp::request<bhttp::string_body> req,
+                                           beast::error_code* error = nullptr) {
+    req.version(11);
+    req.set(bhttp::field::host, "127.0.0.1");
+    req.prepare_payload();
+    beast::error_code ec;
+    bhttp::write(socket_, req, ec);
+    bhttp::response<bhttp::string_body> res;
+    if (!ec) bhttp::read(socket_, buffer_, res, ec);
+    if (error) *error = ec;
+    return res;
+  }
+
+  bhttp::response<bhttp::string_body> get(std::string target, std::string auth = "") {
+    bhttp::request<bhttp::string_body> req(bhttp::verb::get, target, 11);
+    if (!auth.empty()) req.set(bhttp::field::authorization, auth);
+    return send(std::move(req));
+  }
+
+  tcp::socket& socket() { return socket_; }
+
+ private:
+  asio::io_context ioc_;
+  tcp::socket socket_;
+  beast::flat_buffer buffer_;
+};
+
+class ServerTest : public ::testing::Test {
+ protected:
+  ServerTest() : clock_(kNow) {
+    snapshot_ = std::make_shared<const model::Snapshot>(synthetic_snapshot(300, kNow));
+    token_ = "Bearer " + *create_token(store_, "t", clock_);
+  }
+
+  std::unique_ptr<Server> start(ServerOptions options = {}) {
+    options.listen = "127.0.0.1:0";
+    auto server = std::make_unique<Server>(
+        options,
+        [this]() -> std::shared_ptr<const model::Snapshot> {
+          std::unique_lock lock(mutex_);
+          if (hold_) {
+            entered_ = true;
+            cv_.notify_all();
+            cv_.wait(lock, [this] { return !hold_; });
+          }
+          return snapshot_;
+        },
+        store_, clock_);
+    auto port = server->start();
+    EXPECT_TRUE(port) << port.error().message;
+    port_ = *port;
+    return server;
+  }
+
+  MemoryStore store_;
+  core::FakeClock clock_;
+  std::shared_ptr<const model::Snapshot> snapshot_;
+  std::string token_;
+  int port_ = 0;
+
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool hold_ = false;     // requests block inside the snapshot source while set
+  bool entered_ = false;  // a request reached the snapshot source
+};
+
+TEST_F(ServerTest, ReportsTheBoundPortAndServesKeepAlive) {
+  auto server = start();
+  EXPECT_GT(port_, 0);
+  Client client(port_);
+  auto health = client.get("/healthz");
+  EXPECT_EQ(health.result_int(), 200);
+  EXPECT_TRUE(health.keep_alive());
+  auto summary = client.get("/api/v1/summary", token_);  // same connection
+  EXPECT_EQ(summary.result_int(), 200);
+  EXPECT_EQ(summary[bhttp::field::content_type], "application/json");
+  EXPECT_FALSE(summary[bhttp::field::etag].empty());
+  auto anonymous = client.get("/api/v1/summary");
+  EXPECT_EQ(anonymous.result_int(), 401);
+  EXPECT_EQ(anonymous[bhttp::field::content_type], "application/problem+json");
+
+  bhttp::request<bhttp::string_body> head(bhttp::verb::head, "/api/v1/summary", 11);
+  head.set(bhttp::field::authorization, token_);
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.skip(true);
+  head.set(bhttp::field::host, "x");
+  bhttp::write(client.socket(), head);
+  beast::flat_buffer buffer;
+  bhttp::read(client.socket(), buffer, parser);
+  EXPECT_EQ(parser.get().result_int(), 200);
+  EXPECT_EQ(parser.get()[bhttp::field::content_length], std::to_string(summary.body().size()));
+}
+
+TEST_F(ServerTest, RejectsOversizedHeadersAndBodies) {
+  ServerOptions options;
+  options.max_header_bytes = 2048;
+  options.max_body_bytes = 1024;
+  auto server = start(options);
+  {
+    Client client(port_);
+    bhttp::request<bhttp::string_body> req(bhttp::verb::get, "/healthz", 11);
+    req.set("X-Big", std::string(4096, 'x'));
+    beast::error_code ec;
+    auto res = client.send(std::move(req), &ec);
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_EQ(res.result_int(), 431);
+    EXPECT_FALSE(res.keep_alive());
+  }
+  {
+    Client client(port_);
+    bhttp::request<bhttp::string_body> req(bhttp::verb::post, "/api/v1/session", 11);
+    req.set(bhttp::field::content_type, "application/json");
+    req.body() = std::string(4096, ' ');
+    beast::error_code ec;
+    auto res = client.send(std::move(req), &ec);
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_EQ(res.result_int(), 413);
+  }
+}
+
+TEST_F(ServerTest, BadListenAddressesAreErrors) {
+  MemoryStore store;
+  for (std::string listen : {"nonsense", "127.0.0.1:99999", "::1:80"}) {
+    ServerOptions o;
+    o.listen = listen;
+    Server server(o, [] { return nullptr; }, store, clock_);
+    auto r = server.start();
+    ASSERT_FALSE(r) << listen;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  }
+  auto first = start();
+  ServerOptions o;
+  o.listen = "127.0.0.1:" + std::to_string(port_);
+  Server second(o, [] { return nullptr; }, store, clock_);
+  auto r = second.start();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
+}
+
+TEST_F(ServerTest, StopFinishesInFlightRequestsAndClosesIdleOnes) {
+  auto server = start();
+  Client idle(port_);
+  ASSERT_EQ(idle.get("/healthz").result_int(), 200);
+
+  {
+    std::lock_guard lock(mutex_);
+    hold_ = true;
+  }
+  auto in_flight = std::async(std::launch::async, [this] {
+    Client client(port_);
+    return client.get("/api/v1/summary", token_);
+  });
+  {
+    std::unique_lock lock(mutex_);
+    ASSERT_TRUE(cv_.wait_for(lock, 30s, [this] { return entered_; }));
+  }
+  auto stopped = std::async(std::launch::async, [&] { server->stop(); });
+  // The stopping server no longer accepts and has closed the idle connection...
+  for (int i = 0; i < 200; ++i) {
+    beast::error_code ec;
+    asio::io_context ioc;
+    tcp::socket probe(ioc);
+    probe.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port_)), ec);
+    if (ec) break;
+    std::this_thread::sleep_for(10ms);  // waiting for the listener to close, not timing
+  }
+  beast::error_code ec;
+  bhttp::request<bhttp::string_body> req(bhttp::verb::get, "/healthz", 11);
+  idle.send(std::move(req), &ec);
+  EXPECT_TRUE(ec) << "an idle keep-alive connection is closed on stop";
+  // ...while the in-flight request is still being answered.
+  EXPECT_EQ(stopped.wait_for(0s), std::future_status::timeout);
+  {
+    std::lock_guard lock(mutex_);
+    hold_ = false;
+  }
+  cv_.notify_all();
+  auto res = in_flight.get();
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_FALSE(res.keep_alive());
+  stopped.get();
+}
+
+}  // namespace
+}  // namespace freshwatch::http

@@ -1,0 +1,29 @@
+// Files embedded into the binary at build time: the web UI (every file under web/dist, when it
+// was built) and the OpenAPI document. Each file carries its content type, its bytes, a
+// precomputed gzip form (empty when gzip would not make it smaller) and a strong ETag.
+//
+// Thread contract: immutable static data.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+namespace freshwatch::http {
+
+struct EmbeddedFile {
+  std::string_view path;  // "/index.html", "/assets/index-3f2a1b.js"
+  std::string_view content_type;
+  std::string_view data;
+  std::string_view gzip;
+  std::string_view etag;
+  std::string_view gzip_etag;
+};
+
+// The web UI; empty when web/dist did not exist at build time.
+std::span<const EmbeddedFile> web_files();
+// Binary search by path; nullptr when absent.
+const EmbeddedFile* find_web_file(std::string_view path);
+// docs/openapi.yaml.
+const EmbeddedFile* openapi_document();
+
+}  // namespace freshwatch::http

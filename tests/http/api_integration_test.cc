@@ -1,0 +1,176 @@
+// The API over loopback against `freshwatch demo` (generated warehouse, store, demo user):
+// anonymous refusal, sign-in, summary, assets, detail, history, tree, Statuspage v2, sign-out,
+// and SIGTERM letting a request in flight finish.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <thread>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include "http/encoding.h"
+#include "support/process.h"
+
+namespace freshwatch {
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using Res = bhttp::response<bhttp::string_body>;
+
+class Client {
+ public:
+  explicit Client(int port) : socket_(ioc_) {
+    socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
+  }
+  Res send(bhttp::verb verb, const std::string& target, const std::string& body = "") {
+    bhttp::request<bhttp::string_body> req(verb, target, 11);
+    req.set(bhttp::field::host, "127.0.0.1");
+    if (!cookie_.empty()) req.set(bhttp::field::cookie, cookie_);
+    if (!body.empty()) {
+      req.set(bhttp::field::content_type, "application/json");
+      req.body() = body;
+    }
+    req.prepare_payload();
+    bhttp::write(socket_, req);
+    Res res;
+    bhttp::read(socket_, buffer_, res);
+    return res;
+  }
+  void set_cookie(std::string c) { cookie_ = std::move(c); }
+  tcp::socket& socket() { return socket_; }
+  beast::flat_buffer& buffer() { return buffer_; }
+
+ private:
+  asio::io_context ioc_;
+  tcp::socket socket_;
+  beast::flat_buffer buffer_;
+  std::string cookie_;
+};
+
+simdjson::dom::element parse(simdjson::dom::parser& p, const std::string& body) {
+  auto r = p.parse(simdjson::padded_string(body));
+  EXPECT_FALSE(r.error()) << body;
+  return r.value();
+}
+
+class DemoServer : public ::testing::Test {
+ protected:
+  void SetUp() override {
+#ifndef FRESHWATCH_BINARY
+    GTEST_SKIP() << "this build has no freshwatch binary (src/cli)";
+#else
+    port_ = testing::free_port();
+    process_ = std::make_unique<testing::ChildProcess>(
+        std::vector<std::string>{FRESHWATCH_BINARY, "demo", "--dir", (dir_ / "demo").string(),
+                                 "--listen", "127.0.0.1:" + std::to_string(port_)},
+        dir_ / "demo.log");
+    ASSERT_TRUE(testing::wait_for_port(port_, 120'000)) << "freshwatch demo did not listen";
+    // Ready once the first snapshot is published.
+    for (int i = 0; i < 1200; ++i) {
+      Client c(port_);
+      if (c.send(bhttp::verb::get, "/readyz").result_int() == 200) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    FAIL() << "freshwatch demo never became ready";
+#endif
+  }
+
+  std::string sign_in(Client& c) {
+    Res res = c.send(bhttp::verb::post, "/api/v1/session", R"({"username":"demo","password":"demo"})");
+    EXPECT_EQ(res.result_int(), 204) << res.body();
+    std::string cookie(res[bhttp::field::set_cookie]);
+    EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+    return cookie.substr(0, cookie.find(';'));
+  }
+
+  testing::TempDir dir_;
+  int port_ = 0;
+  std::unique_ptr<testing::ChildProcess> process_;
+  simdjson::dom::parser parser_;
+};
+
+TEST_F(DemoServer, SignInBrowseAndSignOut) {
+  Client c(port_);
+  EXPECT_EQ(c.send(bhttp::verb::get, "/healthz").result_int(), 200);
+  Res anonymous = c.send(bhttp::verb::get, "/api/v1/summary");
+  EXPECT_EQ(anonymous.result_int(), 401);
+  EXPECT_EQ(anonymous[bhttp::field::content_type], "application/problem+json");
+  EXPECT_EQ(c.send(bhttp::verb::post, "/api/v1/session", R"({"username":"demo","password":"x"})")
+                .result_int(), 401);
+  EXPECT_EQ(c.send(bhttp::verb::get, "/").result_int(), 200) << "the UI shell loads anonymously";
+
+  c.set_cookie(sign_in(c));
+  Res who = c.send(bhttp::verb::get, "/api/v1/session");
+  ASSERT_EQ(who.result_int(), 200);
+  EXPECT_EQ(std::string_view(parse(parser_, who.body())["user"]), "demo");
+
+  Res summary = c.send(bhttp::verb::get, "/api/v1/summary");
+  ASSERT_EQ(summary.result_int(), 200);
+  auto s = parse(parser_, summary.body());
+  EXPECT_GT(int64_t(s["counts"]["total"]), 0);
+  EXPECT_FALSE(std::string_view(s["message"]).empty());
+
+  Res assets = c.send(bhttp::verb::get, "/api/v1/assets?leaves=true&sort=staleness&limit=5");
+  ASSERT_EQ(assets.result_int(), 200);
+  auto a = parse(parser_, assets.body());
+  ASSERT_GT(a["items"].get_array().size(), 0u);
+  std::string key(std::string_view(a["items"].at(0)["key"]));
+  std::string encoded;
+  for (char ch : key) {
+    if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-') encoded += ch;
+    else encoded += fmt::format("%{:02X}", static_cast<unsigned char>(ch));
+  }
+
+  Res detail = c.send(bhttp::verb::get, "/api/v1/assets/" + encoded);
+  ASSERT_EQ(detail.result_int(), 200) << detail.body();
+  EXPECT_EQ(std::string_view(parse(parser_, detail.body())["asset"]["key"]), key);
+
+  Res history = c.send(bhttp::verb::get, "/api/v1/assets/" + encoded + "/history?days=90");
+  ASSERT_EQ(history.result_int(), 200) << history.body();
+  EXPECT_EQ(parse(parser_, history.body())["days"].get_array().size(), 90u);
+
+  Res tree = c.send(bhttp::verb::get, "/api/v1/tree");
+  ASSERT_EQ(tree.result_int(), 200);
+  EXPECT_GT(parse(parser_, tree.body())["nodes"].get_array().size(), 0u);
+  EXPECT_EQ(c.send(bhttp::verb::get, "/api/v2/summary.json").result_int(), 200);
+  EXPECT_EQ(c.send(bhttp::verb::get, "/api/v1/assets/nope%3Anothing").result_int(), 404);
+
+  Res out = c.send(bhttp::verb::delete_, "/api/v1/session");
+  EXPECT_EQ(out.result_int(), 204);
+  EXPECT_EQ(c.send(bhttp::verb::get, "/api/v1/summary").result_int(), 401);
+}
+
+TEST_F(DemoServer, SigtermFinishesTheRequestInFlight) {
+  Client c(port_);
+  // A sign-in whose header has arrived but whose body is still on its way: in flight.
+  std::string body = R"({"username":"demo","password":"demo"})";
+  std::string head = fmt::format(
+      "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Content-Length: {}\r\n\r\n", body.size());
+  asio::write(c.socket(), asio::buffer(head + body.substr(0, 10)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let the server read the header
+  ASSERT_EQ(::kill(process_->pid(), SIGTERM), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(process_->running()) << "the server must wait for the request in flight";
+  asio::write(c.socket(), asio::buffer(body.substr(10)));
+  Res res;
+  beast::error_code ec;
+  bhttp::read(c.socket(), c.buffer(), res, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_EQ(res.result_int(), 204);
+  EXPECT_FALSE(res.keep_alive());
+  int status = process_->stop(SIGTERM, 30'000);
+  EXPECT_TRUE(WIFEXITED(status)) << "status " << status;
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+}  // namespace
+}  // namespace freshwatch

@@ -1,0 +1,264 @@
+// A small stand-in for `freshwatch serve` that follows the API contract with generated data, for
+// working on the UI without the C++ build:  node e2e/fake-api.mjs [--port 8080] [--assets 10000]
+// It serves web/dist for every other path (index.html for client routes). Not used by `npm run e2e`.
+
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const PORT = Number(opt('port', 8080));
+const BULK = Number(opt('assets', 300));
+const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+const NOW = Date.now();
+const DAY = 86400e3;
+const iso = (t) => new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+let seed = 42;
+const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+
+const assets = new Map();
+const edges = [];
+function add(a) {
+  const x = {
+    parent: null, owner: null, tags: [], signal: null, policy: null, reason: null, error: null, impacted: false,
+    changed_at: null, age_seconds: null, history: [], description: null, url: null, ...a,
+  };
+  assets.set(x.key, x);
+  return x;
+}
+function leaf(connection, parent, name, kind, status, opts = {}) {
+  const ageS = { fresh: 3600 * (1 + rnd() * 5), warn: 3600 * 30, error: 3600 * 80, unknown: null }[status];
+  const history = Array.from({ length: 90 }, (_, i) => {
+    if (i < (opts.since ?? 0)) return null;
+    if (i === 89) return status;
+    const r = rnd();
+    return r < 0.9 ? 'fresh' : r < 0.95 ? 'warn' : r < 0.98 ? 'error' : null;
+  });
+  return add({
+    key: `${connection}:${parent.split(':')[1] ?? ''}${parent.includes(':') ? '.' : ''}${name}`,
+    name, kind, parent, connection, status, owner: opts.owner ?? 'data-platform', tags: opts.tags ?? [],
+    changed_at: ageS == null ? null : iso(NOW - ageS * 1000), age_seconds: ageS == null ? null : Math.round(ageS),
+    signal: status === 'unknown' ? null : 'pg_stat_user_tables', policy: 'hourly-loads',
+    reason: { fresh: 'changed within 6 h', warn: 'last change 30 h ago; late after 24 h', error: 'last change 3 d 8 h ago; stale after 48 h', unknown: 'no change time seen' }[status],
+    error: status === 'unknown' ? 'permission denied for table' : null,
+    history, impacted: opts.impacted ?? false, description: opts.description ?? null,
+  });
+}
+function container(connection, parent, name, kind) {
+  const key = parent ? `${connection}:${parent.includes(':') ? parent.split(':')[1] + '.' : ''}${name}` : connection;
+  return add({ key, name, kind, parent, connection });
+}
+
+// A warehouse with three schemas, a dbt project and a bulk connection.
+const wh = container('warehouse', null, 'warehouse', 'connection');
+const db = container('warehouse', wh.key, 'analytics', 'database');
+const raw = container('warehouse', db.key, 'raw', 'schema');
+const marts = container('warehouse', db.key, 'marts', 'schema');
+const staging = container('warehouse', db.key, 'staging', 'schema');
+leaf('warehouse', raw.key, 'orders', 'table', 'error', { owner: 'ana', tags: ['finance'], description: 'Orders loaded hourly from the shop.' });
+leaf('warehouse', raw.key, 'customers', 'table', 'fresh', { owner: 'ana', tags: ['crm'] });
+leaf('warehouse', raw.key, 'payments', 'table', 'fresh', { owner: 'ben', tags: ['finance'] });
+leaf('warehouse', raw.key, 'events', 'table', 'warn', { owner: 'ben', since: 40 });
+leaf('warehouse', staging.key, 'stg_orders', 'view', 'fresh', { impacted: true });
+leaf('warehouse', staging.key, 'stg_customers', 'view', 'fresh');
+leaf('warehouse', marts.key, 'daily_revenue', 'table', 'fresh', { impacted: true, tags: ['finance'] });
+leaf('warehouse', marts.key, 'customer_ltv', 'table', 'unknown');
+leaf('warehouse', marts.key, 'funnel', 'table', 'fresh');
+edges.push(
+  { from: 'warehouse:analytics.raw.orders', to: 'warehouse:analytics.staging.stg_orders' },
+  { from: 'warehouse:analytics.raw.customers', to: 'warehouse:analytics.staging.stg_customers' },
+  { from: 'warehouse:analytics.staging.stg_orders', to: 'warehouse:analytics.marts.daily_revenue' },
+  { from: 'warehouse:analytics.raw.payments', to: 'warehouse:analytics.marts.daily_revenue' },
+  { from: 'warehouse:analytics.staging.stg_customers', to: 'warehouse:analytics.marts.customer_ltv' },
+  { from: 'warehouse:analytics.staging.stg_orders', to: 'warehouse:analytics.marts.customer_ltv' },
+  { from: 'warehouse:analytics.raw.events', to: 'warehouse:analytics.marts.funnel' },
+);
+const bulk = container('lake', null, 'lake', 'connection');
+const groups = Array.from({ length: 10 }, (_, i) => container('lake', bulk.key, `zone_${i}`, 'schema'));
+for (let i = 0; i < BULK; i++) {
+  const r = rnd();
+  const st = r < 0.93 ? 'fresh' : r < 0.96 ? 'warn' : r < 0.98 ? 'error' : 'unknown';
+  leaf('lake', groups[i % groups.length].key, `table_${String(i).padStart(5, '0')}`, 'table', st, { owner: i % 3 ? 'ops' : 'ana' });
+}
+
+const CONTAINER = new Set(['connection', 'database', 'schema', 'project', 'package', 'folder']);
+const SEV = { fresh: 0, unknown: 1, warn: 2, error: 3 };
+const children = new Map();
+for (const a of assets.values()) if (a.parent) (children.get(a.parent) ?? children.set(a.parent, []).get(a.parent)).push(a);
+function counts(a) {
+  const c = { fresh: 0, warn: 0, error: 0, unknown: 0, total: 0 };
+  const walk = (x) => {
+    for (const ch of children.get(x.key) ?? []) {
+      if (CONTAINER.has(ch.kind)) walk(ch);
+      else (c[ch.status]++, c.total++);
+    }
+  };
+  if (CONTAINER.has(a.kind)) walk(a);
+  else (c[a.status]++, c.total++);
+  return c;
+}
+for (const a of assets.values()) {
+  if (!CONTAINER.has(a.kind)) continue;
+  a.counts = counts(a);
+  a.status = a.counts.error ? 'error' : a.counts.warn ? 'warn' : a.counts.unknown ? 'unknown' : 'fresh';
+  a.history = Array(90).fill(null);
+}
+const leaves = [...assets.values()].filter((a) => !CONTAINER.has(a.kind));
+const summaryOf = (a) => {
+  const { description, url, ...s } = a;
+  return { ...s, counts: a.counts ?? counts(a) };
+};
+
+function tree(a) {
+  return { key: a.key, name: a.name, kind: a.kind, status: a.status, counts: a.counts,
+    children: (children.get(a.key) ?? []).filter((c) => CONTAINER.has(c.kind)).map(tree) };
+}
+function under(a, key) {
+  for (let p = a.parent; p; p = assets.get(p)?.parent) if (p === key) return true;
+  return false;
+}
+function history(a, days) {
+  const out = [];
+  for (let i = days - 1; i >= 0; i--) {
+    const date = iso(NOW - i * DAY).slice(0, 10);
+    const st = a.history[a.history.length - 1 - i] ?? null;
+    const m = { fresh: 0, warn: 0, error: 0, unknown: 0 };
+    if (st) {
+      const total = i === 0 ? Math.round((NOW % DAY) / 60000) : 1440;
+      const bad = st === 'fresh' ? 0 : Math.round(total * 0.4);
+      m[st] = bad || total;
+      if (bad) m.fresh = total - bad;
+    }
+    const base = a.age_seconds ?? 7200;
+    const age = st ? (st === 'fresh' ? base * (0.5 + ((i * 7) % 10) / 10) : st === 'warn' ? 30 * 3600 : st === 'error' ? 60 * 3600 : null) : null;
+    out.push({ date, has_data: !!st, status: st, minutes: m, age_seconds: age == null ? null : Math.round(age) });
+  }
+  return { key: a.key, timezone: 'Europe/Berlin', days: out };
+}
+function lineage(key, depth) {
+  const keep = new Set([key]);
+  const walk = (k, d, dir) => {
+    if (d === 0) return;
+    for (const e of edges) {
+      const next = dir > 0 ? (e.from === k ? e.to : null) : (e.to === k ? e.from : null);
+      if (next && !keep.has(next)) (keep.add(next), walk(next, d - 1, dir));
+      else if (next) walk(next, d - 1, dir);
+    }
+  };
+  walk(key, depth, 1);
+  walk(key, depth, -1);
+  const es = edges.filter((e) => keep.has(e.from) && keep.has(e.to));
+  const roots = [...keep].filter((k) => k !== key && ['warn', 'error'].includes(assets.get(k).status) && !assets.get(k).impacted && edges.some((e) => e.from === k));
+  return { nodes: [...keep].map((k) => summaryOf(assets.get(k))), edges: es, root_causes: assets.get(key).impacted ? roots : [] };
+}
+
+const sessions = new Set();
+const problem = (res, status, title, detail) => send(res, status, { type: 'about:blank', title, status, detail }, 'application/problem+json');
+function send(res, status, body, type = 'application/json', headers = {}) {
+  res.writeHead(status, { 'Content-Type': type, ...headers });
+  res.end(body === undefined ? undefined : JSON.stringify(body));
+}
+const sessionOf = (req) => /(?:^|;\s*)fw_session=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+const readBody = (req) => new Promise((r) => { let b = ''; req.on('data', (c) => (b += c)); req.on('end', () => r(b)); });
+
+createServer(async (req, res) => {
+  const url = new URL(req.url, 'http://x');
+  const p = url.pathname;
+  if (!p.startsWith('/api/')) {
+    const file = normalize(join(DIST, p === '/' ? 'index.html' : p));
+    try {
+      const body = await readFile(file.startsWith(DIST) ? file : join(DIST, 'index.html'));
+      const types = { '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.html': 'text/html' };
+      res.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' });
+      return res.end(body);
+    } catch {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      return res.end(await readFile(join(DIST, 'index.html')).catch(() => 'build web/ first'));
+    }
+  }
+  if (p === '/api/v1/session' && req.method === 'POST') {
+    const b = JSON.parse((await readBody(req)) || '{}');
+    if (b.username === 'demo' && b.password === 'demo') {
+      const id = Math.random().toString(36).slice(2);
+      sessions.add(id);
+      return send(res, 204, undefined, 'application/json', { 'Set-Cookie': `fw_session=${id}; HttpOnly; SameSite=Strict; Path=/` });
+    }
+    return problem(res, 401, 'Unauthorized', 'wrong user name or password');
+  }
+  if (!sessions.has(sessionOf(req))) return problem(res, 401, 'Unauthorized', 'sign in first: POST /api/v1/session, or send Authorization: Bearer <token>');
+  if (p === '/api/v1/session' && req.method === 'DELETE') {
+    sessions.delete(sessionOf(req));
+    return send(res, 204, undefined, 'application/json', { 'Set-Cookie': 'fw_session=; Max-Age=0; Path=/' });
+  }
+  if (p === '/api/v1/session') return send(res, 200, { user: 'demo' });
+  if (p === '/api/v1/summary') {
+    const c = { fresh: 0, warn: 0, error: 0, unknown: 0, total: 0 };
+    for (const a of leaves) (c[a.status]++, c.total++);
+    const stale = c.warn + c.error;
+    return send(res, 200, {
+      generated_at: iso(NOW - 90e3), version: '0.1.0-fake', timezone: 'Europe/Berlin',
+      overall: c.error ? 'error' : c.warn ? 'warn' : c.unknown ? 'unknown' : 'fresh',
+      message: stale ? `${stale} assets stale` : 'All data fresh', counts: c,
+      impacted: leaves.filter((a) => a.impacted).length,
+      connections: [
+        { name: 'warehouse', type: 'postgres', last_run: iso(NOW - 60e3), last_success: iso(NOW - 60e3), next_run: iso(NOW + 240e3), error: null, asset_count: 9 },
+        { name: 'lake', type: 'sqlite', last_run: iso(NOW - 60e3), last_success: iso(NOW - 3600e3), next_run: iso(NOW + 240e3), error: 'database is locked', asset_count: BULK },
+      ],
+    });
+  }
+  if (p === '/api/v1/tree') return send(res, 200, { nodes: [...assets.values()].filter((a) => a.kind === 'connection').map(tree) });
+  if (p === '/api/v1/assets') {
+    const q = url.searchParams;
+    let list = q.get('parent') ? children.get(q.get('parent')) ?? [] : [...assets.values()];
+    if (q.get('leaves') === 'true' || q.get('parent')) list = list.filter((a) => !CONTAINER.has(a.kind));
+    if (q.get('under')) list = list.filter((a) => under(a, q.get('under')));
+    if (q.get('status')) list = list.filter((a) => q.get('status').split(',').includes(a.status));
+    if (q.get('owner')) list = list.filter((a) => a.owner === q.get('owner'));
+    if (q.get('tag')) list = list.filter((a) => a.tags.includes(q.get('tag')));
+    if (q.get('impacted') === 'true') list = list.filter((a) => a.impacted);
+    if (q.get('q')) list = list.filter((a) => a.key.toLowerCase().includes(q.get('q').toLowerCase()));
+    const sort = q.get('sort') ?? 'name';
+    const age = (a) => a.age_seconds ?? -1;
+    const cmp = sort.endsWith('name') ? (a, b) => a.name.localeCompare(b.name) || a.key.localeCompare(b.key) : (a, b) => age(b) - age(a) || a.key.localeCompare(b.key);
+    list = [...list].sort(sort.startsWith('-') ? (a, b) => cmp(b, a) : cmp);
+    const limit = Math.min(1000, Number(q.get('limit') ?? 100));
+    const start = Number(q.get('cursor') ?? 0);
+    const items = list.slice(start, start + limit).map(summaryOf);
+    return send(res, 200, { items, next_cursor: start + limit < list.length ? String(start + limit) : null, total: list.length });
+  }
+  const m = /^\/api\/v1\/assets\/([^/]+)(\/history|\/lineage)?$/.exec(p);
+  if (m) {
+    const key = decodeURIComponent(m[1]);
+    const a = assets.get(key);
+    if (!a) return problem(res, 404, 'Not Found', `no asset '${key}'; list assets with GET /api/v1/assets`);
+    if (m[2] === '/history') return send(res, 200, history(a, Math.min(365, Number(url.searchParams.get('days') ?? 90))));
+    if (m[2] === '/lineage') return send(res, 200, lineage(key, Number(url.searchParams.get('depth') ?? 3)));
+    const ancestors = [];
+    for (let x = assets.get(a.parent); x; x = assets.get(x.parent)) ancestors.unshift({ key: x.key, name: x.name, kind: x.kind });
+    const lin = lineage(key, 3);
+    return send(res, 200, {
+      asset: { ...summaryOf(a), description: a.description, url: a.url },
+      policy: { name: 'hourly-loads', origin: 'freshwatch.yml:12', rule: { type: 'threshold', warn_after_seconds: 86400, error_after_seconds: 172800 } },
+      observations: a.signal ? [
+        { signal: 'pg_stat_user_tables', observed_at: iso(NOW - 60e3), changed_at: a.changed_at, evidence: 'n_tup_ins+n_tup_upd+n_tup_del changed (41 822 → 41 907)', row_count: 41907, error: null, decided: true },
+        { signal: 'max(updated_at)', observed_at: iso(NOW - 60e3), changed_at: a.changed_at, evidence: 'max(updated_at) = ' + a.changed_at, row_count: null, error: null, decided: false },
+      ] : [{ signal: 'pg_stat_user_tables', observed_at: iso(NOW - 60e3), changed_at: null, evidence: null, row_count: null, error: a.error, decided: true }],
+      intervals: [
+        { status: 'fresh', from: iso(NOW - 20 * DAY), to: iso(NOW - 3 * DAY), reason: 'changed within 6 h' },
+        ...(a.status !== 'fresh' ? [{ status: a.status, from: iso(NOW - 3 * DAY), to: null, reason: a.reason }] : []),
+      ],
+      ancestors,
+      children: (children.get(key) ?? []).map(summaryOf),
+      root_causes: lin.root_causes.map((k) => summaryOf(assets.get(k))),
+      upstream: edges.filter((e) => e.to === key).map((e) => summaryOf(assets.get(e.from))),
+      downstream: edges.filter((e) => e.from === key).map((e) => summaryOf(assets.get(e.to))),
+    });
+  }
+  return problem(res, 404, 'Not Found', `no route ${p}`);
+}).listen(PORT, '127.0.0.1', () => console.log(`fake freshwatch API on http://127.0.0.1:${PORT} (${leaves.length} assets)`));
