@@ -61,6 +61,9 @@ int serve_until_signal(Runtime& runtime, const std::string& listen, const core::
 #ifdef FRESHWATCH_WITH_HTTP
   auto options = http::ServerOptions::from_config(runtime.config.server);
   if (!listen.empty()) options.listen = listen;
+  options.api.policy_for = [policies = runtime.policies](const model::Asset& asset) {
+    return std::optional<model::Policy>(policies->for_asset(asset));
+  };
   http::Server server(options, [&engine] { return engine.snapshot(); }, *runtime.store, clock);
   auto port = server.start();
   if (!port) {
@@ -71,7 +74,6 @@ int serve_until_signal(Runtime& runtime, const std::string& listen, const core::
   auto bound = http::parse_listen(options.listen);
   const std::string address =
       fmt::format("{}:{}", bound && !bound->first.empty() ? bound->first : "0.0.0.0", *port);
-  spdlog::info("serving on http://{}", address);
   if (on_listening) on_listening(address);
 #else
   (void)clock;
