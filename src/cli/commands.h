@@ -14,5 +14,7 @@ void add_validate(CLI::App& app, int& exit_code);
 void add_serve(CLI::App& app, int& exit_code);
 void add_demo(CLI::App& app, int& exit_code);
 void add_why(CLI::App& app, int& exit_code);
+void add_users(CLI::App& app, int& exit_code);
+void add_tokens(CLI::App& app, int& exit_code);
 
 }  // namespace freshwatch::cli

@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   cli::add_serve(app, exit_code);
   cli::add_demo(app, exit_code);
   cli::add_why(app, exit_code);
+  cli::add_users(app, exit_code);
+  cli::add_tokens(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

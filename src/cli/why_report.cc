@@ -23,10 +23,15 @@ std::string age(const model::AssetState& a) {
   return a.evaluation.age ? core::format_age(*a.evaluation.age) : std::string("-");
 }
 
+// "demo:sales.invoices is error: changed 4 d ago; error after 2 d (table)"
 std::string line(const model::AssetState& a, bool color) {
-  return fmt::format("{} ({}): {}, changed {} ago{}", a.asset.key, model::to_string(a.asset.kind),
-                     paint(a.evaluation.status, color), age(a),
-                     a.evaluation.reason.empty() ? "" : fmt::format(" ({})", a.evaluation.reason));
+  std::string out = fmt::format("{} is {}", a.asset.key, paint(a.evaluation.status, color));
+  if (!a.evaluation.reason.empty()) out += fmt::format(": {}", a.evaluation.reason);
+  if (!a.evaluation.error.empty() && a.evaluation.reason.find(a.evaluation.error) == std::string::npos)
+    out += fmt::format(" ({})", a.evaluation.error);
+  if (a.evaluation.age && a.evaluation.reason.find("ago") == std::string::npos)
+    out += fmt::format(", changed {} ago", core::format_age(*a.evaluation.age));
+  return out + fmt::format(" [{}]", model::to_string(a.asset.kind));
 }
 
 }  // namespace

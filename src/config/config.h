@@ -68,10 +68,24 @@ struct ConnectionConfig {
   // dbt: a target/ folder holding manifest.json, run_results.json, sources.json.
   std::string artifacts;
 
+  // ---- snowflake (docs/connectors/snowflake.md) ----------------------------------------------
+  // `mode` above is information_schema (default), account_usage or query.
+  std::string account;                 // myorg-myaccount, xy12345.us-east-2.aws
+  std::string host;                    // instead of account's host: private connectivity, tests
+  std::string user;
+  std::string private_key_file;        // PKCS#8 PEM; key-pair authentication
+  std::string private_key_passphrase;  // secret; for an encrypted key
+  std::string token;                   // secret; OAuth or programmatic access token
+  std::string token_type;              // oauth | programmatic_access_token
+  std::string role;
+  std::string warehouse;
+  std::vector<std::string> databases;  // empty: every database the role can see
+  std::string ca_file;                 // PEM bundle to trust instead of the system's
+  core::Duration statement_timeout = std::chrono::minutes(10);
   // dbt_cloud: the artifacts of a job's latest successful run, through the Administrative API v2.
   std::string account_id;
   std::string job_id;
-  std::string token;  // a service token; a secret
+  // `token` (above) is the service token, a secret.
   std::string base_url = "https://cloud.getdbt.com";
 };
 

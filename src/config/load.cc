@@ -50,6 +50,7 @@ struct ConnectionType {
   std::string_view required_hint;
   bool (*dsn_ok)(std::string_view) = nullptr;  // checks `dsn` when the type takes one
   std::string_view dsn_hint;
+  Keys modes = {};  // values of `mode` when not metadata/query; the first is the default
 };
 
 const std::vector<ConnectionType>& connection_types() {
@@ -75,6 +76,16 @@ const std::vector<ConnectionType>& connection_types() {
        {"account_id", "job_id", "token", "base_url"},
        {"account_id", "job_id", "token"},
        "account_id: 12345, job_id: 67890, token: ${DBT_CLOUD_TOKEN} (a service token)"},
+      // ---- snowflake ----
+      {"snowflake",
+       {"account", "host", "user", "private_key_file", "private_key_passphrase", "token",
+        "token_type", "role", "warehouse", "databases", "mode", "ca_file", "statement_timeout",
+        "loaded_at_field", "filter", "concurrency", "tables", "naive_timezone"},
+       {"user"},
+       "user: FRESHWATCH, the Snowflake user whose key or token is configured",
+       nullptr,
+       "",
+       {"information_schema", "account_usage", "query"}},
   };
   return types;
 }
@@ -98,10 +109,11 @@ const Keys kCalendarKeys = {"warn_after_days", "error_after_days"};
 const Keys kModes = {"metadata", "query"};
 const Keys kPeriods = {"minute", "hour", "day"};
 const Keys kMissedStatuses = {"warn", "error"};
+const Keys kTokenTypes = {"oauth", "programmatic_access_token"};
 
 // Keys whose values are secrets: shown redacted, never as read.
 bool is_secret_key(std::string_view key) {
-  for (std::string_view word : {"dsn", "password", "token", "secret"})
+  for (std::string_view word : {"dsn", "password", "passphrase", "token", "secret"})
     if (key.find(word) != std::string_view::npos) return true;
   return false;
 }
@@ -813,6 +825,7 @@ class Loader {
     for (const auto& e : f->entries)
       if (!e.value.IsNull() && e.key != "name" && e.key != "type") connection_key(e, type, c);
 
+    if (type && type->type == "snowflake") snowflake_checks(*f, node, label, c);
     if (type && contains(type->keys, "mode")) {
       const Entry* mode = f->get("mode");
       bool loaded_at_anywhere = !c.loaded_at_field.empty();
@@ -872,8 +885,6 @@ class Loader {
                  "copy it from the dbt Cloud URL: .../deploy/<account_id>/projects/.../jobs/<job_id>");
         (k == "account_id" ? c.account_id : c.job_id) = *v;
       }
-    } else if (k == "token") {
-      if (auto v = string(e)) c.token = *v;
     } else if (k == "base_url") {
       if (auto v = string(e)) {
         if (!v->starts_with("https://") && !v->starts_with("http://"))
@@ -883,7 +894,7 @@ class Loader {
         c.base_url = *v;
       }
     } else if (k == "mode") {
-      if (auto v = choice(e, kModes)) c.mode = *v;
+      if (auto v = choice(e, type && !type->modes.empty() ? type->modes : kModes)) c.mode = *v;
     } else if (k == "loaded_at_field") {
       if (auto v = string(e, true)) c.loaded_at_field = *v;
     } else if (k == "filter") {
@@ -896,6 +907,8 @@ class Loader {
       tables(e, c);
     } else if (k == "attach") {
       attach(e, c);
+    } else {
+      snowflake_key(e, c);
     }
   }
 
@@ -919,6 +932,64 @@ class Loader {
       }
       if (auto v = string(Entry{schema, it->first, it->second})) c.attach[schema] = resolve_path(*v);
     }
+  }
+
+  // ---- snowflake keys ----
+  void snowflake_key(const Entry& e, ConnectionConfig& c) {
+    const std::string& k = e.key;
+    if (k == "account") {
+      if (auto v = string(e)) c.account = *v;
+    } else if (k == "host") {
+      if (auto v = string(e)) c.host = *v;
+    } else if (k == "user") {
+      if (auto v = string(e)) c.user = *v;
+    } else if (k == "private_key_file") {
+      if (auto v = string(e)) c.private_key_file = resolve_path(*v);
+    } else if (k == "private_key_passphrase") {
+      if (auto v = string(e)) c.private_key_passphrase = *v;
+    } else if (k == "token") {
+      if (auto v = string(e)) c.token = *v;
+    } else if (k == "token_type") {
+      if (auto v = choice(e, kTokenTypes)) c.token_type = *v;
+    } else if (k == "role") {
+      if (auto v = string(e)) c.role = *v;
+    } else if (k == "warehouse") {
+      if (auto v = string(e)) c.warehouse = *v;
+    } else if (k == "databases") {
+      if (auto l = list(e, "database names", "a database name", "[ANALYTICS, RAW]")) c.databases = *l;
+    } else if (k == "ca_file") {
+      if (auto v = string(e)) c.ca_file = resolve_path(*v);
+    } else if (k == "statement_timeout") {
+      if (auto d = duration(e, false)) {
+        if (*d > std::chrono::days(7))
+          report(at(e), "statement_timeout: at most 7d", "Snowflake's own limit is 604800 seconds");
+        else
+          c.statement_timeout = *d;
+      }
+    }
+  }
+
+  // Keys of a snowflake connection that only make sense together.
+  void snowflake_checks(const Fields& f, const YAML::Node& node, const std::string& label,
+                        const ConnectionConfig& c) {
+    if (!f.get("account") && !f.get("host") && !f.was_suggested("account"))
+      report(node.Mark(), fmt::format("{} needs account (or host)", label),
+             "account: myorg-myaccount, the account identifier from the Snowflake URL");
+    const Entry* key = f.get("private_key_file");
+    const Entry* token = f.get("token");
+    if (!key && !token && !f.was_suggested("private_key_file") && !f.was_suggested("token"))
+      report(node.Mark(), fmt::format("{} needs private_key_file (key-pair) or token", label),
+             "private_key_file: rsa_key.p8; see docs/connectors/snowflake.md for making the key");
+    if (key && token)
+      report(at(*token), "token: give private_key_file or token, not both",
+             "key-pair authentication uses private_key_file; OAuth and programmatic access "
+             "tokens use token and token_type");
+    if (const Entry* e = f.get("token_type"); e && !token)
+      report(at(*e), "token_type: only with token", "remove it, or add token: ${SNOWFLAKE_TOKEN}");
+    if (const Entry* e = f.get("private_key_passphrase"); e && !key)
+      report(at(*e), "private_key_passphrase: only with private_key_file",
+             "remove it, or add private_key_file");
+    (void)c;
   }
 
   void tables(const Entry& entry, ConnectionConfig& c) {

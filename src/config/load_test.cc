@@ -87,7 +87,7 @@ const DiagnosticCase kDiagnosticCases[] = {
     {"unknown_other_type_key",
      "connections:\n  - name: a\n    type: sqlite\n    path: a.db\n    dsn: host=x\n",
      {"5:5: unknown key 'dsn' in a sqlite connection (dsn is a key of postgres or mysql "
-      "connections; sqlite connections take path, loaded_at_field, filter, tables, "
+      "connections; sqlite connections take path, attach, loaded_at_field, filter, tables, "
       "naive_timezone)"}},
     {"unknown_table",
      "connections:\n  - name: a\n    type: sqlite\n    path: a.db\n    tables:\n      - match: "
@@ -142,7 +142,7 @@ const DiagnosticCase kDiagnosticCases[] = {
      "connections:\n  - path: a.db\n",
      {"2:5: a connection needs a name (name: warehouse; use a-z, 0-9, _ and -, as the name starts "
       "every asset key)",
-      "2:5: a connection needs a type (type: postgres, mysql, sqlite, dbt or dbt_cloud)"}},
+      "2:5: a connection needs a type (type: postgres, mysql, sqlite, dbt, dbt_cloud or snowflake)"}},
     {"missing_required",
      "connections:\n  - {name: pg, type: postgres}\n  - {name: my, type: mysql}\n  - {name: lite, "
      "type: sqlite}\n  - {type: dbt}\n",
@@ -158,7 +158,7 @@ const DiagnosticCase kDiagnosticCases[] = {
     {"unknown_type",
      "connections:\n  - {name: a, type: postgress, dsn: host=x}\n  - {name: b, type: oracle}\n",
      {"2:21: type: unknown connection type 'postgress' (did you mean 'postgres'?)",
-      "3:21: type: unknown connection type 'oracle' (types: postgres, mysql, sqlite, dbt, dbt_cloud)"}},
+      "3:21: type: unknown connection type 'oracle' (types: postgres, mysql, sqlite, dbt, dbt_cloud, snowflake)"}},
     {"wrong_types",
      "connections:\n  - name: a\n    type: postgres\n    dsn: [host=x]\n    include: public.*\n    "
      "exclude: [{a: b}]\n    tags: daily\n    retries: many\n    concurrency: 0\n    owner: {team: "
@@ -645,6 +645,27 @@ connections:
   EXPECT_EQ(r.config.connections[1].path, "/data/b.db");
   EXPECT_EQ(r.config.connections[2].path, ":memory:");
   EXPECT_EQ(r.config.connections[3].artifacts, "/etc/project/target");
+}
+
+TEST(Load, SqliteAttachNamesSchemasAndAnchorsTheirFiles) {
+  auto r = load(R"(connections:
+  - name: a
+    type: sqlite
+    path: main.db
+    attach: {sales: schemas/sales.db, ops: /data/ops.db}
+)",
+                {}, "/etc/freshwatch/prod.yml");
+  ASSERT_TRUE(r.ok()) << all_text(r);
+  const std::map<std::string, std::string> expected = {{"ops", "/data/ops.db"},
+                                                       {"sales", "/etc/freshwatch/schemas/sales.db"}};
+  EXPECT_EQ(r.config.connections[0].attach, expected);
+
+  auto bad = load(R"(connections:
+  - {name: a, type: sqlite, path: main.db, attach: [x.db]}
+  - {name: b, type: sqlite, path: main.db, attach: {main: x.db}}
+)",
+                  {}, "/etc/freshwatch/prod.yml");
+  EXPECT_EQ(bad.problems.size(), 2u) << all_text(bad);
 }
 
 TEST(Load, RelativeConfigurationPathIsAnchoredAtTheWorkingFolder) {

@@ -43,26 +43,6 @@ std::string container_reason(const model::StatusCounts& counts) {
   return fmt::format("{} of {}", out, total);
 }
 
-void propagate_lineage(model::Snapshot& snap) {
-  if (snap.edges.empty()) return;
-  std::vector<std::string> keys;
-  std::vector<Status> statuses;
-  keys.reserve(snap.assets.size());
-  statuses.reserve(snap.assets.size());
-  for (const auto& a : snap.assets) {
-    keys.push_back(a.asset.key);
-    statuses.push_back(a.evaluation.status);
-  }
-  const lineage::Graph graph(keys, snap.edges);
-  const auto propagation = lineage::propagate(graph, statuses);
-  for (lineage::NodeId v = 0; v < snap.assets.size(); ++v) {
-    auto& state = snap.assets[v];
-    state.impacted = propagation.impacted(v);
-    state.root_causes.clear();
-    for (auto u : propagation.root_causes(v)) state.root_causes.push_back(graph.key(u));
-  }
-}
-
 model::Snapshot build_snapshot(const SnapshotInputs& in) {
   model::Snapshot snap;
   snap.version = in.version;
@@ -247,9 +227,30 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
     if (!model::is_container(state.asset.kind)) ++leaves_per_connection[state.asset.connection];
   for (auto& c : snap.connections) c.asset_count = leaves_per_connection[c.name];
   snap.edges = ids.edges;
-  propagate_lineage(snap);
-  if (in.lineage) in.lineage(snap);
+  if (in.lineage)
+    in.lineage(snap);
+  else
+    apply_lineage(snap);
   return snap;
+}
+
+void apply_lineage(model::Snapshot& snap) {
+  if (snap.edges.empty()) return;
+  std::vector<std::string> keys;
+  keys.reserve(snap.assets.size());
+  for (const auto& s : snap.assets) keys.push_back(s.asset.key);
+  const lineage::Graph graph(keys, snap.edges);
+  std::vector<Status> statuses;
+  statuses.reserve(snap.assets.size());
+  for (const auto& s : snap.assets) statuses.push_back(s.evaluation.status);
+  const auto propagation = lineage::propagate(graph, statuses);
+  // Known assets are the graph's first nodes, in snapshot order.
+  for (std::uint32_t i = 0; i < snap.assets.size(); ++i) {
+    auto& state = snap.assets[i];
+    state.impacted = propagation.impacted(i);
+    state.root_causes.clear();
+    for (auto node : propagation.root_causes(i)) state.root_causes.push_back(graph.key(node));
+  }
 }
 
 }  // namespace freshwatch::engine

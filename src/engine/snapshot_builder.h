@@ -49,18 +49,18 @@ struct SnapshotInputs {
   std::span<const model::Edge> edges;
   const HistoryByAsset* history = nullptr;  // stored cells; any order, any subset of days
   Evaluator evaluate;
-  LineagePass lineage;  // optional
+  LineagePass lineage;  // empty: apply_lineage
 };
 
 // Assets that are the same table (lineage/identity.h) are merged first: the canonical asset
 // carries its aliases' observations and sits in their places in the hierarchy too, edges use
 // canonical keys, and Snapshot::aliases lets lookups by an alias key resolve. Once statuses are
-// final, propagate_lineage() fills impacted and root causes; then `lineage`, when given, runs.
+// final, `lineage` (apply_lineage when empty) fills impacted and root causes.
 model::Snapshot build_snapshot(const SnapshotInputs& inputs);
 
-// Sets AssetState::impacted and root_causes from the snapshot's edges and own statuses
-// (lineage/propagate.h).
-void propagate_lineage(model::Snapshot& snapshot);
+// The default lineage pass: propagates the leaves' own statuses over snapshot.edges (the
+// lineage library), marking impacted assets and naming their root causes.
+void apply_lineage(model::Snapshot& snapshot);
 
 // The calendar day of `t` in `zone` (UTC when null).
 date::sys_days local_day(core::TimePoint t, const date::time_zone* zone);

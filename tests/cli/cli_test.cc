@@ -88,7 +88,7 @@ CommandResult* Cli::demo_ = nullptr;
 
 TEST_F(Cli, DemoWithoutServingShowsEveryStatus) {
   ASSERT_EQ(demo_->exit_code, 0) << demo_->output;
-  for (const char* text : {"\nfresh ", "\nwarn ", "\nerror ", "\nunknown ", "40 assets:",
+  for (const char* text : {"\nfresh ", "\nwarn ", "\nerror ", "\nunknown ", "45 assets:",
                            "no column _loaded_at in sales.discounts", "no such table",
                            "'n/a' is not a timestamp"})
     EXPECT_NE(demo_->output.find(text), std::string::npos) << text << "\n" << demo_->output;
@@ -139,9 +139,9 @@ TEST_F(Cli, CheckJsonHasTheDocumentedShape) {
   ASSERT_EQ(parser.parse(r.output).get(doc), simdjson::SUCCESS) << r.output;
   EXPECT_TRUE(doc["failed"].get_bool().value());
   EXPECT_EQ(std::string_view(doc["fail_on"].get_string().value()), "error");
-  EXPECT_EQ(doc["summary"]["total"].get_uint64().value(), 40u);
+  EXPECT_EQ(doc["summary"]["total"].get_uint64().value(), 45u);
   simdjson::dom::array assets = doc["assets"].get_array().value();
-  ASSERT_EQ(assets.size(), 40u);
+  ASSERT_EQ(assets.size(), 45u);
   bool saw_fresh = false, saw_unknown = false;
   for (simdjson::dom::element a : assets) {
     for (const char* field : {"key", "name", "status", "changed_at", "age_seconds", "signal",
@@ -173,7 +173,7 @@ TEST_F(Cli, CheckJsonHasTheDocumentedShape) {
 TEST_F(Cli, ValidateReportsEveryProblemWithItsPosition) {
   const auto ok = fw({"validate", "--config", config()});
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
-  EXPECT_NE(ok.output.find("ok (1 connection, 2 policies)"), std::string::npos) << ok.output;
+  EXPECT_NE(ok.output.find("ok (2 connections, 2 policies)"), std::string::npos) << ok.output;
 
   testing::TempDir dir;
   const auto bad = dir / "freshwatch.yml";
@@ -208,7 +208,8 @@ TEST_F(Cli, HelpAndUsage) {
 }
 
 // A configuration over the demo warehouse with its own, empty store and a fast schedule.
-std::filesystem::path serve_config(const testing::TempDir& dir, const std::filesystem::path& demo) {
+std::filesystem::path serve_config(const testing::TempDir& dir, const std::filesystem::path& demo,
+                                   int port = testing::free_port()) {
   auto text = read_file(demo / "freshwatch.yml");
   auto replace = [&](const std::string& from, const std::string& to) {
     auto pos = text.find(from);
@@ -218,7 +219,7 @@ std::filesystem::path serve_config(const testing::TempDir& dir, const std::files
   replace("path: warehouse.db", "path: " + (demo / "warehouse.db").string());
   for (const char* schema : {"sales", "marketing", "finance", "ops", "staging"})
     replace(std::string("schemas/") + schema + ".db", (demo / "schemas" / (std::string(schema) + ".db")).string());
-  replace("listen: \"127.0.0.1:8080\"", "listen: \"127.0.0.1:" + std::to_string(testing::free_port()) + "\"");
+  replace("listen: \"127.0.0.1:8080\"", "listen: \"127.0.0.1:" + std::to_string(port) + "\"");
   const auto path = dir / "freshwatch.yml";
   std::ofstream(path) << text;
   return path;
@@ -226,10 +227,12 @@ std::filesystem::path serve_config(const testing::TempDir& dir, const std::files
 
 TEST_F(Cli, ServeStopsGracefullyOnSigterm) {
   testing::TempDir dir;
-  const auto cfg = serve_config(dir, dir_->path() / "demo");
+  const int port = testing::free_port();
+  const auto cfg = serve_config(dir, dir_->path() / "demo", port);
   const auto log = dir / "serve.log";
   testing::ChildProcess serve({kBinary, "serve", "--config", cfg.string()}, log);
   ASSERT_TRUE(wait_for_log(log, "collected 'demo'")) << read_file(log);
+  EXPECT_TRUE(testing::wait_for_port(port)) << "the HTTP server listens on server.listen";
   const int status = serve.stop(SIGTERM);
   EXPECT_TRUE(WIFEXITED(status)) << read_file(log);
   EXPECT_EQ(WEXITSTATUS(status), 0) << read_file(log);
@@ -260,6 +263,31 @@ TEST_F(Cli, KillDuringServeLosesNothingCommitted) {
   EXPECT_EQ(count_rows(dir / "store.db", "assets"), assets);
   // A check against the same store still works after the crash.
   EXPECT_EQ(fw({"check", "--config", cfg.string(), "--select", "demo:marketing.campaigns"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace freshwatch
+
+namespace freshwatch {
+namespace {
+
+TEST(CliWhy, ExplainsAnAssetAndRejectsUnknownKeys) {
+  testing::TempDir dir;
+  ASSERT_EQ(fw({"demo", "--dir", (dir / "demo").string(), "--no-serve"}).exit_code, 0);
+  const auto cfg = (dir / "demo" / "freshwatch.yml").string();
+  const auto r = fw({"why", "--config", cfg, "demo:staging.tmp_import"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("demo:staging.tmp_import is unknown"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("no column _loaded_at"), std::string::npos) << r.output;
+  const auto missing = fw({"why", "--config", cfg, "orders"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.output.find("did you mean: "), std::string::npos) << missing.output;
+  EXPECT_NE(missing.output.find("demo:sales.orders"), std::string::npos) << missing.output;
+  // The demo's dashboard: the path to each stale table at its root.
+  const auto dashboard = fw({"why", "--config", cfg, "dbt:exposure.shop.revenue_dashboard"});
+  EXPECT_EQ(dashboard.exit_code, 0) << dashboard.output;
+  EXPECT_NE(dashboard.output.find("root cause 1: demo:sales.invoices is error"), std::string::npos)
+      << dashboard.output;
 }
 
 }  // namespace

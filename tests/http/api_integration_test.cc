@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <cctype>
 #include <chrono>
 #include <thread>
 
@@ -12,6 +13,7 @@
 #include <boost/beast/http.hpp>
 #include <gtest/gtest.h>
 #include <simdjson.h>
+#include <fmt/format.h>
 
 #include "http/encoding.h"
 #include "support/process.h"

@@ -1,5 +1,5 @@
-// freshwatch why KEY: collect once, then print the path from the asset to each root cause of
-// its staleness, with each hop's status and age.
+// freshwatch why KEY: an asset's status and, when something upstream is stale, the sources to
+// blame with the lineage path from each to the asset.
 #include <unistd.h>
 
 #include <cstdlib>
@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/why_report.h"
+#include "core/time.h"
 
 namespace freshwatch::cli {
 namespace {
@@ -30,14 +31,24 @@ int run_why(const WhyOptions& o) {
     return kExitUsage;
   }
   auto& engine = *(*runtime)->engine;
-  if (auto loaded = engine.load(); !loaded)
-    fmt::print(stderr, "freshwatch why: the store could not be read ({}); carrying on\n",
-               loaded.error().message);
+  (void)engine.load();
   if (auto collected = engine.collect_once(); !collected)
     fmt::print(stderr, "freshwatch why: collection failed: {}\n", collected.error().message);
-  const model::Snapshot snapshot = engine.evaluate_at(clock.now());
+  const auto snapshot = engine.snapshot();
+  const auto* asset = snapshot ? snapshot->find(o.key) : nullptr;
+  if (!asset) {
+    std::string similar;
+    for (const auto& s : snapshot ? snapshot->assets : std::vector<model::AssetState>{})
+      if (s.asset.key.find(o.key) != std::string::npos && similar.size() < 200)
+        similar += (similar.empty() ? "" : ", ") + s.asset.key;
+    fmt::print(stderr, "freshwatch why: no asset '{}'{}\n", o.key,
+               similar.empty() ? "; `freshwatch check` lists every key"
+                               : fmt::format("; did you mean: {}", similar));
+    return kExitUsage;
+  }
+  // The path to each root cause, with every hop's status and age.
   const bool color = ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
-  auto text = render_why(snapshot, o.key, color);
+  auto text = render_why(*snapshot, o.key, color);
   if (!text) {
     fmt::print(stderr, "freshwatch why: {}\n", text.error().message);
     return kExitUsage;
@@ -51,9 +62,9 @@ int run_why(const WhyOptions& o) {
 void add_why(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<WhyOptions>();
   auto* cmd = app.add_subcommand(
-      "why", "Collect once and show why an asset is stale: the path to each root cause upstream");
-  cmd->add_option("key", o->key, "the asset's key, e.g. dbt:exposure.shop.revenue")->required();
+      "why", "Explain an asset's status: its reason and the stale upstream sources to blame");
   cmd->add_option("-c,--config", o->config, "configuration file")->capture_default_str();
+  cmd->add_option("key", o->key, "asset key, e.g. warehouse:analytics.public.orders")->required();
   cmd->callback([o, &exit_code] { exit_code = run_why(*o); });
 }
 

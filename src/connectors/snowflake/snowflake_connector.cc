@@ -1,0 +1,495 @@
+#include "connectors/snowflake/snowflake_connector.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "connectors/snowflake/account.h"
+#include "connectors/snowflake/cells.h"
+#include "connectors/snowflake/identifiers.h"
+#include "connectors/snowflake/signals.h"
+#include "core/time.h"
+#include "model/selector.h"
+
+namespace freshwatch::connectors::snowflake {
+namespace {
+
+using core::TimePoint;
+
+constexpr std::string_view kAccountUsageNote =
+    "from SNOWFLAKE.ACCOUNT_USAGE.TABLES, which Snowflake documents as up to 90 minutes behind";
+const std::set<std::string, std::less<>> kSystemDatabases = {"SNOWFLAKE", "SNOWFLAKE_SAMPLE_DATA"};
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool has_wildcard(std::string_view s) { return s.find_first_of("*?") != std::string_view::npos; }
+
+// Runs task(i) for i in [0, n) on up to `workers` threads (the caller's among them).
+void run_parallel(std::size_t n, int workers, const std::function<void(std::size_t)>& task) {
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < n;) task(i);
+  };
+  std::vector<std::jthread> threads;
+  const std::size_t extra = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(workers, 1))) - (n ? 1 : 0);
+  for (std::size_t w = 0; w < extra; ++w) threads.emplace_back(work);
+  work();
+}
+
+std::optional<std::string> cell(const ResultSet&, const Row& row, int column) {
+  if (column < 0 || static_cast<std::size_t>(column) >= row.size()) return std::nullopt;
+  return row[static_cast<std::size_t>(column)];
+}
+
+std::optional<TimePoint> time_cell(const ResultSet& rs, const Row& row, int column) {
+  auto text = cell(rs, row, column);
+  if (!text) return std::nullopt;
+  const Column& c = rs.columns[static_cast<std::size_t>(column)];
+  if (c.type == "timestamp_tz") {
+    auto z = decode_timestamp_tz(*text);
+    if (!z) return std::nullopt;
+    return z->instant;
+  }
+  Result<TimePoint> t = c.type == "timestamp_ntz" ? decode_timestamp_ntz(*text, nullptr)
+                        : c.type == "text"        ? core::parse_timestamp(*text)
+                                                  : decode_epoch_seconds(*text);
+  if (!t) return std::nullopt;
+  return *t;
+}
+
+std::optional<std::int64_t> int_cell(const ResultSet& rs, const Row& row, int column) {
+  auto text = cell(rs, row, column);
+  if (!text) return std::nullopt;
+  auto v = decode_integer(*text);
+  if (!v) return std::nullopt;
+  return *v;
+}
+
+struct Plan {  // one max() query
+  std::size_t asset;  // index into Collection::assets
+  std::string database, schema, name, field, filter;
+};
+
+class SnowflakeConnector final : public Connector {
+ public:
+  SnowflakeConnector(config::ConnectionConfig connection, ClientOptions client,
+                     const date::time_zone* naive_zone, Sleeper sleeper)
+      : connection_(std::move(connection)),
+        client_options_(std::move(client)),
+        naive_zone_(naive_zone),
+        sleeper_(std::move(sleeper)) {}
+
+  Result<Collection> collect(const CollectContext& context) override {
+    SqlApiClient client(client_options_, context.clock, sleeper_);
+    seen_.clear();
+    const TimePoint now = context.clock.now();
+    Collection out;
+    out.assets.push_back(model::Asset{.key = model::make_key(connection_.name, ""),
+                                      .name = connection_.name,
+                                      .kind = model::AssetKind::kConnection,
+                                      .connection = connection_.name,
+                                      .owner = connection_.owner,
+                                      .tags = connection_.tags});
+    std::vector<Plan> plans;
+    if (connection_.mode == "account_usage") {
+      auto rs = read_tables(client, "", context);
+      if (!rs) return fail_collect(context, rs.error());
+      std::optional<Result<ResultSet>> dynamic;
+      if (has_dynamic(*rs)) dynamic = client.execute("SHOW DYNAMIC TABLES IN ACCOUNT", "", context.stop);
+      if (dynamic && !*dynamic)
+        out.warnings.push_back(fmt::format("{}: SHOW DYNAMIC TABLES failed: {}", where(),
+                                           dynamic->error().message));
+      add_tables(*rs, context, now, out, plans, dynamic && *dynamic ? &**dynamic : nullptr, true,
+                 dynamic && !*dynamic ? dynamic->error().message : std::string());
+    } else {
+      auto databases = list_databases(client, context);
+      if (!databases) return fail_collect(context, databases.error());
+      std::vector<Result<ResultSet>> results(databases->size(), fail(ErrorCode::kInternal, "not run"));
+      std::vector<std::optional<Result<ResultSet>>> dynamics(databases->size());
+      run_parallel(databases->size(), connection_.concurrency, [&](std::size_t i) {
+        if (context.stop.stop_requested()) return;
+        results[i] = read_tables(client, (*databases)[i], context);
+        if (results[i] && has_dynamic(*results[i]))
+          dynamics[i] = client.execute(
+              fmt::format("SHOW DYNAMIC TABLES IN DATABASE {}", quote_identifier((*databases)[i])), "",
+              context.stop);
+      });
+      if (context.stop.stop_requested()) return cancelled();
+      std::size_t failed = 0;
+      std::optional<Error> reach_error;
+      for (std::size_t i = 0; i < databases->size(); ++i) {
+        if (results[i]) continue;
+        ++failed;
+        const Error& e = results[i].error();
+        if (is_connection_error(e)) return fail_collect(context, e);
+        if (e.code == ErrorCode::kUnavailable) reach_error = e;
+      }
+      if (failed && failed == databases->size() && reach_error) return fail_collect(context, *reach_error);
+      for (std::size_t i = 0; i < databases->size(); ++i) {
+        const std::string& db = (*databases)[i];
+        if (!results[i]) {
+          add_database(out, db);
+          const std::string key = model::make_key(connection_.name, db);
+          model::Observation o{.asset_key = key, .observed_at = now,
+                               .signal = std::string(kInformationSchemaSignal)};
+          o.error = fmt::format("database {}: {}", db, results[i].error().message);
+          out.observations.push_back(o);
+          out.warnings.push_back(fmt::format("{}: {}", where(), o.error));
+          continue;
+        }
+        const ResultSet* dyn = dynamics[i] && *dynamics[i] ? &**dynamics[i] : nullptr;
+        if (dynamics[i] && !*dynamics[i])
+          out.warnings.push_back(fmt::format("{}: SHOW DYNAMIC TABLES in {} failed: {}", where(), db,
+                                             dynamics[i]->error().message));
+        add_tables(*results[i], context, now, out, plans, dyn, false,
+                   dynamics[i] && !*dynamics[i] ? dynamics[i]->error().message : std::string());
+      }
+    }
+    if (context.stop.stop_requested()) return cancelled();
+    run_queries(client, context, plans, out, now);
+    if (context.stop.stop_requested()) return cancelled();
+    return out;
+  }
+
+ private:
+  std::string where() const { return fmt::format("connection '{}'", connection_.name); }
+
+  static std::unexpected<Error> cancelled() {
+    return fail(ErrorCode::kCancelled, "collection stopped on request");
+  }
+
+  std::unexpected<Error> fail_collect(const CollectContext& context, const Error& e) const {
+    if (context.stop.stop_requested() || e.code == ErrorCode::kCancelled) return cancelled();
+    return std::unexpected(e.with_context(fmt::format("{} ({})", where(), client_options_.base_url)));
+  }
+
+  bool selected(const std::string& qualified) const {
+    const std::string q = upper(qualified);
+    auto match = [&](const std::string& p) { return model::glob_match(upper(p), q); };
+    if (!connection_.include.empty() && std::none_of(connection_.include.begin(), connection_.include.end(), match))
+      return false;
+    return std::none_of(connection_.exclude.begin(), connection_.exclude.end(), match);
+  }
+
+  bool database_wanted(const std::string& db) const {
+    if (connection_.include.empty()) return !kSystemDatabases.contains(db);
+    // Names given without wildcards are taken even when they are system databases.
+    for (const auto& p : connection_.include) {
+      const std::string first = upper(p.substr(0, p.find('.')));
+      if (!has_wildcard(first)) {
+        if (first == upper(db)) return true;
+      } else if (!kSystemDatabases.contains(db) &&
+                 (p.find('.') == std::string::npos || model::glob_match(first, upper(db)))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  Result<std::vector<std::string>> list_databases(SqlApiClient& client, const CollectContext& context) {
+    std::vector<std::string> out;
+    if (!connection_.databases.empty()) {
+      for (const auto& d : connection_.databases) out.push_back(normalize_identifier(d));
+      return out;
+    }
+    auto rs = client.execute("SHOW TERSE DATABASES", "", context.stop);
+    if (!rs) return std::unexpected(rs.error().with_context("listing databases (SHOW TERSE DATABASES)"));
+    const int name = rs->column("name");
+    if (name < 0) return fail(ErrorCode::kParse, "SHOW TERSE DATABASES returned no name column");
+    for (const auto& row : rs->rows)
+      if (auto n = cell(*rs, row, name); n && database_wanted(*n)) out.push_back(*n);
+    return out;
+  }
+
+  // The TABLES query, without the optional columns this account turned out to lack.
+  std::string tables_sql(const std::string& database) const {
+    std::lock_guard lock(mutex_);
+    std::string columns = "TABLE_CATALOG, TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, CREATED, LAST_ALTERED, ROW_COUNT, BYTES";
+    for (const auto& c : {"LAST_DDL", "IS_DYNAMIC"})
+      if (!missing_columns_.contains(c)) columns += fmt::format(", {}", c);
+    if (database.empty())
+      return fmt::format("SELECT {} FROM SNOWFLAKE.ACCOUNT_USAGE.TABLES WHERE DELETED IS NULL AND "
+                         "TABLE_SCHEMA <> 'INFORMATION_SCHEMA' ORDER BY 1, 2, 3",
+                         columns);
+    return fmt::format("SELECT {} FROM {}.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA <> "
+                       "'INFORMATION_SCHEMA' ORDER BY 2, 3",
+                       columns, quote_identifier(database));
+  }
+
+  Result<ResultSet> read_tables(SqlApiClient& client, const std::string& database,
+                                const CollectContext& context) {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      auto rs = client.execute(tables_sql(database), database, context.stop);
+      if (rs || rs.error().code != ErrorCode::kInvalidArgument) return rs;
+      bool dropped = false;
+      for (const auto& c : {"LAST_DDL", "IS_DYNAMIC"}) {
+        if (rs.error().message.find(fmt::format("invalid identifier '{}'", c)) != std::string::npos) {
+          std::lock_guard lock(mutex_);
+          missing_columns_.insert(c);
+          dropped = true;
+        }
+      }
+      if (!dropped) return rs;
+    }
+    return fail(ErrorCode::kInvalidArgument, "the TABLES view lacks the columns freshwatch reads");
+  }
+
+  static bool has_dynamic(const ResultSet& rs) {
+    const int col = rs.column("IS_DYNAMIC");
+    if (col < 0) return false;
+    for (const auto& row : rs.rows)
+      if (auto v = cell(rs, row, col); v && upper(*v) == "YES") return true;
+    return false;
+  }
+
+  void add_database(Collection& out, const std::string& db) {
+    const std::string key = model::make_key(connection_.name, db);
+    if (!seen_.insert(key).second) return;
+    out.assets.push_back(model::Asset{.key = key, .name = db, .kind = model::AssetKind::kDatabase,
+                                      .parent = connection_.name, .connection = connection_.name,
+                                      .owner = connection_.owner, .tags = connection_.tags});
+  }
+
+  void add_schema(Collection& out, const std::string& db, const std::string& schema) {
+    add_database(out, db);
+    const std::string key = model::make_key(connection_.name, db + "." + schema);
+    if (!seen_.insert(key).second) return;
+    out.assets.push_back(model::Asset{.key = key, .name = schema, .kind = model::AssetKind::kSchema,
+                                      .parent = model::make_key(connection_.name, db),
+                                      .connection = connection_.name, .owner = connection_.owner,
+                                      .tags = connection_.tags});
+  }
+
+  void add_tables(const ResultSet& rs, const CollectContext& context, TimePoint now, Collection& out,
+                  std::vector<Plan>& plans, const ResultSet* dynamic, bool account_usage,
+                  const std::string& dynamic_error = {}) {
+    const int c_db = rs.column("TABLE_CATALOG"), c_schema = rs.column("TABLE_SCHEMA"),
+              c_name = rs.column("TABLE_NAME"), c_type = rs.column("TABLE_TYPE"),
+              c_created = rs.column("CREATED"), c_altered = rs.column("LAST_ALTERED"),
+              c_ddl = rs.column("LAST_DDL"), c_rows = rs.column("ROW_COUNT"),
+              c_bytes = rs.column("BYTES"), c_dynamic = rs.column("IS_DYNAMIC");
+    // SHOW DYNAMIC TABLES: schema.name -> row
+    std::map<std::string, const Row*> dyn_rows;
+    int d_ts = -1, d_mode = -1, d_rows = -1;
+    if (dynamic) {
+      const int d_db = dynamic->column("database_name"), d_schema = dynamic->column("schema_name"),
+                d_name = dynamic->column("name");
+      d_ts = dynamic->column("data_timestamp"), d_mode = dynamic->column("refresh_mode");
+      d_rows = dynamic->column("rows");
+      for (const auto& row : dynamic->rows)
+        dyn_rows[cell(*dynamic, row, d_db).value_or("") + "." + cell(*dynamic, row, d_schema).value_or("") +
+                 "." + cell(*dynamic, row, d_name).value_or("")] = &row;
+    }
+    const std::string_view signal = account_usage ? kAccountUsageSignal : kInformationSchemaSignal;
+    for (const auto& r : rs.rows) {
+      TableRow t;
+      t.database = cell(rs, r, c_db).value_or("");
+      t.schema = cell(rs, r, c_schema).value_or("");
+      t.name = cell(rs, r, c_name).value_or("");
+      t.type = upper(cell(rs, r, c_type).value_or(""));
+      const std::string qualified = t.database + "." + t.schema + "." + t.name;
+      if (t.database.empty() || !selected(qualified)) continue;
+      if (account_usage && kSystemDatabases.contains(t.database) && connection_.include.empty()) continue;
+      t.is_dynamic = c_dynamic >= 0 && upper(cell(rs, r, c_dynamic).value_or("")) == "YES";
+      t.created = time_cell(rs, r, c_created);
+      t.last_altered = time_cell(rs, r, c_altered);
+      t.has_last_ddl = c_ddl >= 0;
+      t.last_ddl = time_cell(rs, r, c_ddl);
+      t.row_count = int_cell(rs, r, c_rows);
+      t.bytes = int_cell(rs, r, c_bytes);
+
+      add_schema(out, t.database, t.schema);
+      const config::TableConfig* override = table_config(qualified);
+      model::Asset asset{.key = model::make_key(connection_.name, qualified),
+                         .name = t.name,
+                         .kind = t.is_view() ? model::AssetKind::kView : model::AssetKind::kTable,
+                         .parent = model::make_key(connection_.name, t.database + "." + t.schema),
+                         .connection = connection_.name,
+                         .owner = connection_.owner,
+                         .tags = connection_.tags,
+                         .relation = catalog_relation(t.database, t.schema, t.name)};
+      if (t.is_dynamic) asset.description = "dynamic table";
+      else if (t.type != "BASE TABLE" && t.type != "VIEW") asset.description = to_lower(t.type);
+      std::string field = connection_.loaded_at_field, filter = connection_.filter;
+      if (override) {
+        if (!override->owner.empty()) asset.owner = override->owner;
+        for (const auto& tag : override->tags)
+          if (std::find(asset.tags.begin(), asset.tags.end(), tag) == asset.tags.end()) asset.tags.push_back(tag);
+        if (!override->loaded_at_field.empty()) field = override->loaded_at_field;
+        if (!override->filter.empty()) filter = override->filter;
+      }
+      if (!seen_.insert(asset.key).second) continue;
+      out.assets.push_back(std::move(asset));
+      const std::size_t index = out.assets.size() - 1;
+      const std::string& key = out.assets.back().key;
+      if (connection_.mode == "query" || !field.empty()) {
+        if (field.empty()) {
+          model::Observation o{.asset_key = key, .observed_at = now, .signal = "max(?)"};
+          o.error = "query mode needs loaded_at_field for this table (set it on the connection or in its `tables:` entry)";
+          out.observations.push_back(std::move(o));
+        } else {
+          plans.push_back(Plan{index, t.database, t.schema, t.name, field, filter});
+        }
+        continue;
+      }
+      if (t.type == "VIEW") {
+        out.observations.push_back(observe_view(t, key, now, signal));
+        continue;
+      }
+      if (t.is_dynamic) {
+        auto it = dyn_rows.find(qualified);
+        if (it != dyn_rows.end()) {
+          out.observations.push_back(observe_dynamic_table(
+              key, now, time_cell(*dynamic, *it->second, d_ts),
+              cell(*dynamic, *it->second, d_mode).value_or(""), int_cell(*dynamic, *it->second, d_rows)));
+          continue;
+        }
+      }
+      std::string note = account_usage ? std::string(kAccountUsageNote) : std::string();
+      if (t.is_dynamic) {
+        const std::string why = dynamic_error.empty() ? "SHOW DYNAMIC TABLES did not list it"
+                                                      : "SHOW DYNAMIC TABLES failed: " + dynamic_error;
+        note = note.empty() ? fmt::format("dynamic table; {}; LAST_ALTERED moves on each refresh", why)
+                            : fmt::format("{}; dynamic table: {}", note, why);
+      }
+      out.observations.push_back(observe_table(t, key, now, context.previous.find(key, signal),
+                                               SignalOptions{signal, note}));
+    }
+  }
+
+  static std::string to_lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  }
+
+  const config::TableConfig* table_config(const std::string& qualified) const {
+    const std::string q = upper(qualified);
+    for (const auto& t : connection_.tables)
+      if (model::glob_match(upper(t.match), q)) return &t;
+    return nullptr;
+  }
+
+  void run_queries(SqlApiClient& client, const CollectContext& context, const std::vector<Plan>& plans,
+                   Collection& out, TimePoint now) {
+    std::vector<std::optional<model::Observation>> results(plans.size());
+    run_parallel(plans.size(), connection_.concurrency, [&](std::size_t i) {
+      if (context.stop.stop_requested()) return;
+      const Plan& p = plans[i];
+      model::Observation o{.asset_key = out.assets[p.asset].key, .observed_at = now,
+                           .signal = fmt::format("max({})", p.field)};
+      std::string sql = fmt::format("SELECT MAX({}) FROM {}.{}.{}", p.field, quote_identifier(p.database),
+                                    quote_identifier(p.schema), quote_identifier(p.name));
+      if (!p.filter.empty()) sql += fmt::format(" WHERE ({})", p.filter);
+      const std::string what = p.filter.empty() ? fmt::format("max({})", p.field)
+                                                : fmt::format("max({}) where {}", p.field, p.filter);
+      auto rs = client.execute(sql, p.database, context.stop);
+      if (!rs) {
+        if (rs.error().code == ErrorCode::kCancelled) return;
+        o.error = fmt::format("{}: {}", what, rs.error().message);
+      } else if (rs->rows.empty() || rs->columns.empty() || !rs->rows[0][0]) {
+        o.evidence = p.filter.empty() ? fmt::format("{} is NULL: the table has no rows with a value in {}", what, p.field)
+                                      : fmt::format("{} is NULL: no rows match", what);
+      } else {
+        std::string how;
+        auto t = decode_time_cell(*rs->rows[0][0], rs->columns[0], naive_zone_, &how);
+        if (!t) {
+          o.error = fmt::format("{}: {}", what, t.error().message);
+        } else {
+          o.changed_at = *t;
+          o.evidence = fmt::format("{} = {} ({})", what, core::format_timestamp(*t), how);
+        }
+      }
+      results[i] = std::move(o);
+    });
+    for (auto& r : results)
+      if (r) out.observations.push_back(std::move(*r));
+  }
+
+  config::ConnectionConfig connection_;
+  ClientOptions client_options_;
+  const date::time_zone* naive_zone_;
+  Sleeper sleeper_;
+  std::set<std::string> seen_;  // asset keys added during the current collect()
+  mutable std::mutex mutex_;
+  std::set<std::string, std::less<>> missing_columns_;  // guarded by mutex_
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Connector>> make_connector(const config::ConnectionConfig& c,
+                                                  ConnectorOptions options) {
+  auto problem = [&](std::string message) {
+    return fail(ErrorCode::kInvalidArgument, "connection '{}': {}", c.name, message);
+  };
+  ClientOptions client;
+  if (!c.host.empty()) {
+    std::string host = c.host;
+    client.base_url = host.starts_with("https://") ? host : "https://" + host;
+    while (client.base_url.ends_with("/")) client.base_url.pop_back();
+  }
+  if (!c.account.empty()) {
+    auto account = parse_account(c.account);
+    if (!account) return problem(account.error().message);
+    client.jwt_account = account->jwt_account;
+    if (client.base_url.empty()) client.base_url = "https://" + account->host;
+  }
+  if (client.base_url.empty()) return problem("a snowflake connection needs account (or host)");
+  if (c.user.empty()) return problem("a snowflake connection needs user");
+  client.user = c.user;
+  if (!c.private_key_file.empty()) {
+    if (c.account.empty())
+      return problem("key-pair authentication needs account (the JWT names it), even with host");
+    auto key = load_private_key_file(c.private_key_file, c.private_key_passphrase);
+    if (!key) return problem(key.error().message);
+    client.auth = AuthKind::kKeyPair;
+    client.key = *key;
+  } else if (!c.token.empty()) {
+    client.auth = c.token_type == "programmatic_access_token" ? AuthKind::kProgrammaticAccessToken
+                                                              : AuthKind::kOAuth;
+    client.token = c.token;
+  } else {
+    return problem("a snowflake connection needs private_key_file or token");
+  }
+  client.role = c.role;
+  client.warehouse = c.warehouse;
+  client.ca_file = c.ca_file;
+  client.statement_timeout = std::max(std::chrono::seconds(1),
+                                      std::chrono::ceil<std::chrono::seconds>(c.statement_timeout));
+  client.max_retries = options.max_retries;
+  client.retry_base = options.retry_base;
+  client.retry_cap = options.retry_cap;
+  const std::string mode = c.mode.empty() ? "information_schema" : c.mode;
+  if (mode != "information_schema" && mode != "account_usage" && mode != "query")
+    return problem(fmt::format("mode '{}' is not information_schema, account_usage or query", mode));
+  auto zone = core::find_zone(c.naive_timezone.empty() ? "UTC" : c.naive_timezone);
+  if (!zone) return problem(zone.error().message);
+  config::ConnectionConfig copy = c;
+  copy.mode = mode;
+  return std::make_unique<SnowflakeConnector>(std::move(copy), std::move(client), *zone,
+                                              options.sleeper ? options.sleeper : real_sleeper());
+}
+
+Result<std::unique_ptr<Connector>> make_connector(const config::ConnectionConfig& connection) {
+  return make_connector(connection, ConnectorOptions{});
+}
+
+}  // namespace freshwatch::connectors::snowflake
+
+namespace freshwatch::connectors {
+
+void register_snowflake() {
+  register_type("snowflake", [](const config::ConnectionConfig& c) { return snowflake::make_connector(c); });
+}
+
+}  // namespace freshwatch::connectors
