@@ -103,7 +103,7 @@ model::Observation observe_update_time(const TableMetadata& table, std::string a
         "UPDATE_TIME is NULL: the table was re-created (CREATE, TRUNCATE or a rebuilding ALTER) "
         "at {} and has had no write since",
         core::format_timestamp(*table.create_time));
-  } else if (table.create_time && *table.create_time > server_started) {
+  } else if (table.create_time && *table.create_time >= server_started - kStartTolerance) {
     o.evidence = fmt::format("UPDATE_TIME is NULL: no write since the table was created at {}",
                              core::format_timestamp(*table.create_time));
   } else {
