@@ -460,19 +460,88 @@ void write_v2_status(JsonWriter& w, const View& v) {
   w.end_object();
 }
 
-// Leaf descendants of `root`, in name order within each level.
-void collect_leaves(const View& v, std::uint32_t i, std::vector<std::uint32_t>& out) {
-  for (std::uint32_t c : v.snap->assets[i].children) {
-    if (c >= v.snap->assets.size()) continue;
-    if (model::is_container(v.snap->assets[c].asset.kind)) {
-      collect_leaves(v, c, out);
-    } else {
-      out.push_back(c);
-    }
-  }
+// The components of the v2 documents. Connections are Statuspage groups; their components
+// are the containers that hold assets directly (schemas, folders, databases without schemas)
+// and the assets that are not fresh, most severe first, at most kV2AssetLimit in all. So the
+// documents grow with the number of schemas, not of tables.
+constexpr std::size_t kV2AssetLimit = 100;
+
+struct V2Layout {
+  struct Group {
+    std::uint32_t root;
+    std::vector<std::uint32_t> containers;  // in tree order
+    std::vector<std::uint32_t> assets;      // listed assets that are not fresh, most severe first
+  };
+  std::vector<Group> groups;
+  std::vector<std::uint32_t> worst;  // per asset: its most severe leaf (itself for a leaf), or kNone
+  std::size_t not_fresh = 0;         // leaves that are not fresh
+  std::size_t listed = 0;
+};
+
+// Most severe status first; within one, the stalest first (staleness order).
+bool more_severe(const View& v, std::uint32_t x, std::uint32_t y) {
+  int sx = model::severity(v.snap->assets[x].evaluation.status);
+  int sy = model::severity(v.snap->assets[y].evaluation.status);
+  if (sx != sy) return sx > sy;
+  return v.rank_staleness[x] < v.rank_staleness[y];
 }
 
-void write_v2_components(JsonWriter& w, const View& v) {
+V2Layout v2_layout(const View& v) {
+  const Snapshot& s = *v.snap;
+  const std::size_t n = s.assets.size();
+  V2Layout out;
+  out.worst.assign(n, kNone);
+  std::vector<std::uint32_t> group_of(n, kNone);  // index into out.groups
+  // Depth first from each root, children before parents for `worst`.
+  std::vector<std::pair<std::uint32_t, bool>> stack;
+  for (std::uint32_t root : s.roots) {
+    if (root >= n) continue;
+    auto g = static_cast<std::uint32_t>(out.groups.size());
+    out.groups.push_back({root, {}, {}});
+    stack.emplace_back(root, false);
+    while (!stack.empty()) {
+      auto [i, done] = stack.back();
+      stack.pop_back();
+      const AssetState& a = s.assets[i];
+      if (!model::is_container(a.asset.kind)) {
+        out.worst[i] = i;
+        group_of[i] = g;
+        continue;
+      }
+      if (done) {
+        for (std::uint32_t c : a.children)
+          if (c < n && out.worst[c] != kNone &&
+              (out.worst[i] == kNone || more_severe(v, out.worst[c], out.worst[i])))
+            out.worst[i] = out.worst[c];
+        continue;
+      }
+      if (i != root) {
+        bool holds_assets = false;
+        for (std::uint32_t c : a.children)
+          holds_assets = holds_assets || (c < n && !model::is_container(s.assets[c].asset.kind));
+        if (holds_assets) out.groups[g].containers.push_back(i);
+      }
+      stack.emplace_back(i, true);
+      for (auto c = a.children.rbegin(); c != a.children.rend(); ++c)
+        if (*c < n) stack.emplace_back(*c, false);
+    }
+  }
+  // Assets that are not fresh, most severe first.
+  for (Status st : {Status::kError, Status::kWarn, Status::kUnknown}) {
+    for (std::uint32_t i : v.by_staleness) {
+      const AssetState& a = s.assets[i];
+      if (a.evaluation.status != st || model::is_container(a.asset.kind)) continue;
+      ++out.not_fresh;
+      if (out.listed < kV2AssetLimit && group_of[i] != kNone) {
+        out.groups[group_of[i]].assets.push_back(i);
+        ++out.listed;
+      }
+    }
+  }
+  return out;
+}
+
+void write_v2_components(JsonWriter& w, const View& v, const V2Layout& layout) {
   const Snapshot& s = *v.snap;
   std::string now = core::format_timestamp(s.generated_at);
   int position = 1;
@@ -494,9 +563,15 @@ void write_v2_components(JsonWriter& w, const View& v) {
     w.key("page_id").string("freshwatch");
     w.key("only_show_if_degraded").boolean(false);
   };
+  // The key without its connection: "analytics.public" for "warehouse:analytics.public".
+  auto short_name = [](std::string_view key) {
+    if (auto colon = key.find(':'); colon != std::string_view::npos) return key.substr(colon + 1);
+    return key;
+  };
   auto freshness = [&](std::uint32_t i) {
     const AssetState& a = s.assets[i];
     w.key("freshness").begin_object();
+    w.key("kind").string(model::to_string(a.asset.kind));
     w.key("status").string(model::to_string(a.evaluation.status));
     w.key("changed_at");
     write_time(w, a.evaluation.changed_at);
@@ -509,38 +584,66 @@ void write_v2_components(JsonWriter& w, const View& v) {
     w.key("reason").string_or_null(a.evaluation.reason);
     w.key("counts");
     write_counts(w, a.counts);
+    w.key("worst");
+    std::uint32_t worst = layout.worst[i];
+    if (worst == kNone || worst == i) {
+      w.null();
+    } else {
+      const AssetState& b = s.assets[worst];
+      w.begin_object();
+      w.key("key").string(b.asset.key);
+      w.key("name").string(b.asset.name);
+      w.key("status").string(model::to_string(b.evaluation.status));
+      w.key("age_seconds");
+      if (auto age = age_of(s, b)) {
+        w.number(seconds(*age));
+      } else {
+        w.null();
+      }
+      w.end_object();
+    }
     w.end_object();
   };
   w.key("components").begin_array();
-  std::vector<std::uint32_t> leaves;
-  for (std::uint32_t root : s.roots) {
-    if (root >= s.assets.size()) continue;
-    const AssetState& g = s.assets[root];
-    leaves.clear();
-    collect_leaves(v, root, leaves);
+  for (const auto& g : layout.groups) {
+    const AssetState& root = s.assets[g.root];
     w.begin_object();
-    common(g, group_status(g), g.asset.name);
+    common(root, group_status(root), root.asset.name);
     w.key("group_id").null();
     w.key("group").boolean(true);
     w.key("components").begin_array();
-    for (std::uint32_t l : leaves) w.string(s.assets[l].asset.key);
+    for (std::uint32_t c : g.containers) w.string(s.assets[c].asset.key);
+    for (std::uint32_t l : g.assets) w.string(s.assets[l].asset.key);
     w.end_array();
-    freshness(root);
+    freshness(g.root);
     w.end_object();
-    for (std::uint32_t l : leaves) {
-      const AssetState& a = s.assets[l];
-      std::string_view key = a.asset.key;
-      std::string_view name = key;
-      if (auto colon = key.find(':'); colon != std::string_view::npos) name = key.substr(colon + 1);
+    for (std::uint32_t c : g.containers) {
+      const AssetState& a = s.assets[c];
       w.begin_object();
-      common(a, statuspage_status(a.evaluation.status), name);
-      w.key("group_id").string(g.asset.key);
+      common(a, group_status(a), short_name(a.asset.key));
+      w.key("group_id").string(root.asset.key);
+      w.key("group").boolean(false);
+      freshness(c);
+      w.end_object();
+    }
+    for (std::uint32_t l : g.assets) {
+      const AssetState& a = s.assets[l];
+      w.begin_object();
+      common(a, statuspage_status(a.evaluation.status), short_name(a.asset.key));
+      w.key("group_id").string(root.asset.key);
       w.key("group").boolean(false);
       freshness(l);
       w.end_object();
     }
   }
   w.end_array();
+  // How many assets are not fresh and how many of them are listed above.
+  w.key("freshness_assets").begin_object();
+  w.key("not_fresh").number(static_cast<std::uint64_t>(layout.not_fresh));
+  w.key("listed").number(static_cast<std::uint64_t>(layout.listed));
+  w.key("limit").number(static_cast<std::uint64_t>(kV2AssetLimit));
+  w.key("all").string("/api/v1/assets?status=error,warn,unknown&leaves=true&sort=staleness");
+  w.end_object();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1026,7 +1129,7 @@ Response Api::Impl::handle_api(const Request& req, const Target& t, const Princi
       w.begin_object();
       write_v2_page(w, v, options);
       write_v2_status(w, v);
-      write_v2_components(w, v);
+      write_v2_components(w, v, v2_layout(v));
       w.key("incidents").begin_array().end_array();
       w.key("scheduled_maintenances").begin_array().end_array();
       w.key("freshness");
@@ -1050,7 +1153,7 @@ Response Api::Impl::handle_api(const Request& req, const Target& t, const Princi
       JsonWriter w(64 * 1024);
       w.begin_object();
       write_v2_page(w, v, options);
-      write_v2_components(w, v);
+      write_v2_components(w, v, v2_layout(v));
       w.end_object();
       return w.take();
     }));
