@@ -656,6 +656,7 @@ struct ListQuery {
   std::string q;  // lower-case
   std::string parent, under;
   bool leaves = false;
+  std::optional<bool> impacted;  // only assets with (true) or without (false) stale upstream
   SortOrder sort = SortOrder::kName;
   std::size_t limit = kDefaultLimit;
   std::size_t offset = 0;
@@ -675,6 +676,7 @@ struct ListQuery {
     key += "\x1fs=" + sorted(st) + "\x1f" "c=" + sorted(connections) + "\x1fo=" + sorted(owners) +
            "\x1ft=" + sorted(tags) + "\x1fk=" + sorted(kd) + "\x1fq=" + q + "\x1fp=" + parent +
            "\x1fu=" + under + "\x1fl=" + (leaves ? "1" : "0") +
+           "\x1fi=" + (impacted ? (*impacted ? "1" : "0") : "") +
            "\x1fsort=" + std::to_string(static_cast<int>(sort)) +
            "\x1fn=" + std::to_string(limit) + "\x1f@=" + std::to_string(offset);
     return key;
@@ -742,6 +744,14 @@ std::optional<Response> parse_list_query(std::string_view query, ListQuery& out)
       } else {
         return problem(400, fmt::format("'leaves' must be true or false, not '{}'", v));
       }
+    } else if (k == "impacted") {
+      if (v == "true" || v == "1") {
+        out.impacted = true;
+      } else if (v == "false" || v == "0") {
+        out.impacted = false;
+      } else if (!v.empty()) {
+        return problem(400, fmt::format("'impacted' must be true or false, not '{}'", v));
+      }
     } else if (k == "sort") {
       if (v == "name") out.sort = SortOrder::kName;
       else if (v == "-name") out.sort = SortOrder::kNameDesc;
@@ -773,6 +783,7 @@ bool matches(const View& v, const ListQuery& q, std::uint32_t i, std::uint32_t u
   const AssetState& s = v.snap->assets[i];
   const auto& a = s.asset;
   if (q.leaves && model::is_container(a.kind)) return false;
+  if (q.impacted && s.impacted != *q.impacted) return false;
   if (!q.statuses.empty() &&
       std::find(q.statuses.begin(), q.statuses.end(), s.evaluation.status) == q.statuses.end())
     return false;

@@ -251,6 +251,11 @@ TEST_F(ApiTest, Filters) {
       << "containers carry the worst status of their leaves";
   EXPECT_EQ(keys("/api/v1/assets?under=wh:db&kind=schema"), (V{"wh:db.public"}));
   EXPECT_EQ(keys("/api/v1/assets?connection=other").size(), 0u);
+  EXPECT_EQ(keys("/api/v1/assets?impacted=true"), (V{"wh:db.public.revenue"}));
+  EXPECT_EQ(int64_t(parse(parser_, get("/api/v1/assets?impacted=true").body)["total"]), 1);
+  EXPECT_EQ(keys("/api/v1/assets?impacted=false&leaves=true&kind=view").size(), 0u);
+  EXPECT_EQ(int64_t(parse(parser_, get("/api/v1/assets?impacted=false&leaves=true").body)["total"]),
+            5);
   auto all = parse(parser_, get("/api/v1/assets").body);
   EXPECT_EQ(int64_t(all["total"]), 9);
   auto leaves = parse(parser_, get("/api/v1/assets?leaves=true&parent=wh%3Adb.public").body);
@@ -294,7 +299,8 @@ TEST_F(ApiTest, BadParametersAreProblems) {
   for (std::string target :
        {"/api/v1/assets?status=stale", "/api/v1/assets?limit=0", "/api/v1/assets?limit=1001",
         "/api/v1/assets?limit=ten", "/api/v1/assets?sort=age", "/api/v1/assets?cursor=%%%",
-        "/api/v1/assets?kind=spreadsheet", "/api/v1/assets/wh%3Adb.public.orders/history?days=0",
+        "/api/v1/assets?kind=spreadsheet", "/api/v1/assets?impacted=maybe",
+        "/api/v1/assets/wh%3Adb.public.orders/history?days=0",
         "/api/v1/assets/wh%3Adb.public.orders/history?days=366",
         "/api/v1/assets/wh%3Adb.public.orders/lineage?depth=x"}) {
     Response res = get(target);
