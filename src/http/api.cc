@@ -851,17 +851,21 @@ npm, then the binary) and start freshwatch again.</p>
 </body></html>
 )";
 
-// A path for a build output (script, style sheet, image, font), as opposed to a client-side
-// route, which may contain dots too ("/asset/warehouse:analytics.public.orders").
+// A path for a build output (script, style sheet, image, font) that is missing, as opposed to a
+// client-side route, which may contain dots too ("/assets/warehouse:analytics.public.orders",
+// even "/assets/bi:folder.report.js"). Build outputs live under kBuildFilesPrefix or at the top
+// level ("/favicon.svg"); every deeper path outside it is a route.
 bool looks_like_static_file(std::string_view path) {
   std::size_t slash = path.rfind('/');
+  if (slash != 0 && !path.starts_with(kBuildFilesPrefix)) return false;
   std::size_t dot = path.rfind('.');
-  if (dot == std::string_view::npos || dot < slash) return false;
+  if (dot == std::string_view::npos || dot < slash) return path.starts_with(kBuildFilesPrefix);
   static constexpr std::string_view kExtensions[] = {
       ".js", ".mjs", ".css", ".map", ".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".ico",
       ".woff", ".woff2", ".ttf", ".json", ".webmanifest", ".txt", ".wasm", ".html"};
   std::string_view ext = path.substr(dot);
-  return std::find(std::begin(kExtensions), std::end(kExtensions), ext) != std::end(kExtensions);
+  return path.starts_with(kBuildFilesPrefix) ||
+         std::find(std::begin(kExtensions), std::end(kExtensions), ext) != std::end(kExtensions);
 }
 
 Response serve_file(const Request& req, const EmbeddedFile& f, std::string_view cache_control) {
@@ -1069,27 +1073,28 @@ Response Api::Impl::handle_session(const Request& req, const std::optional<Princ
 }
 
 Response Api::Impl::handle_static(const Request& req, std::string_view path) {
-  if (web_files().empty()) {
-    if (path != "/" && path != "/index.html" && path.starts_with("/assets/"))
-      return problem(404, fmt::format("no file '{}'", path));
+  std::span<const EmbeddedFile> files = options.web_files ? *options.web_files : web_files();
+  std::string decoded;
+  if (!percent_decode(path, decoded, false)) decoded = path;
+  if (files.empty()) {
+    if (decoded != "/" && decoded != "/index.html" && looks_like_static_file(decoded))
+      return problem(404, fmt::format("no file '{}'", decoded));
     static const auto page = std::make_shared<const CachedBody>(
         *make_cached(std::string(kUiMissingPage), "text/html; charset=utf-8"));
     return serve_shared(req, page, page->content_type, page->plain, page->gz, page->etag,
                         page->gz_etag, "no-cache");
   }
-  std::string decoded;
-  if (!percent_decode(path, decoded, false)) decoded = path;
   if (decoded == "/") decoded = "/index.html";
   if (decoded.find("..") == std::string::npos) {
-    if (const EmbeddedFile* f = find_web_file(decoded)) {
-      bool hashed = decoded.starts_with("/assets/");
+    if (const EmbeddedFile* f = find_file(files, decoded)) {
+      bool hashed = decoded.starts_with(kBuildFilesPrefix);
       return serve_file(req, *f, hashed ? "public, max-age=31536000, immutable" : "no-cache");
     }
   }
   // Files that are not there stay 404 (a missing script must not be answered with HTML);
   // anything else is a client-side route of the single-page app.
   if (looks_like_static_file(decoded)) return problem(404, fmt::format("no file '{}'", decoded));
-  const EmbeddedFile* index = find_web_file("/index.html");
+  const EmbeddedFile* index = find_file(files, "/index.html");
   if (!index) return problem(404, "the web UI has no index.html");
   return serve_file(req, *index, "no-cache");
 }

@@ -20,7 +20,10 @@
 #include <utility>
 #include <vector>
 
+#include <span>
+
 #include "core/clock.h"
+#include "http/static_files.h"
 #include "model/policy.h"
 #include "model/snapshot.h"
 #include "store/store.h"
@@ -65,6 +68,8 @@ struct ApiOptions {
   std::string page_url;                 // Statuspage "page.url"
   std::size_t max_cached_bodies = 512;  // per snapshot
   PolicyLookup policy_for;
+  // The web UI's files, sorted by path; the ones built into the binary when unset.
+  std::optional<std::span<const EmbeddedFile>> web_files;
 };
 
 class Api {

@@ -12,6 +12,7 @@
 
 #include "http/auth.h"
 #include "http/memory_store.h"
+#include "http/static_files.h"
 #include "http/synthetic.h"
 
 namespace freshwatch::http {
@@ -214,6 +215,45 @@ TEST_F(ServerTest, StopFinishesInFlightRequestsAndClosesIdleOnes) {
   EXPECT_EQ(res.result_int(), 200);
   EXPECT_FALSE(res.keep_alive());
   stopped.get();
+}
+
+TEST_F(ServerTest, BuiltFilesAreImmutableAndEveryAssetPageIsARoute) {
+  static const EmbeddedFile kFiles[] = {
+      {"/_app/index-3f2a1b.js", "text/javascript", "console.log(1)", "", "\"js\"", ""},
+      {"/favicon.svg", "image/svg+xml", "<svg/>", "", "\"svg\"", ""},
+      {"/index.html", "text/html; charset=utf-8", "<!doctype html><div id=root></div>", "",
+       "\"index\"", ""},
+  };
+  ServerOptions options;
+  options.api.web_files = std::span<const EmbeddedFile>(kFiles);
+  auto server = start(options);
+  Client client(port_);
+
+  auto js = client.get("/_app/index-3f2a1b.js");
+  EXPECT_EQ(js.result_int(), 200);
+  EXPECT_EQ(js.body(), "console.log(1)");
+  EXPECT_EQ(js[bhttp::field::cache_control], "public, max-age=31536000, immutable");
+  auto icon = client.get("/favicon.svg");
+  EXPECT_EQ(icon.result_int(), 200);
+  EXPECT_EQ(icon[bhttp::field::cache_control], "no-cache");
+
+  // Asset pages share no prefix with the build's files: any key opens the UI, even one that
+  // ends like a script or names a built file.
+  for (std::string route : {"/", "/assets/wh%3Adb.public.orders", "/assets/bi%3Areports.daily.js",
+                            "/assets/x.css", "/assets/index-3f2a1b.js", "/browse/wh%3Adb",
+                            "/assets/wh:db.public.orders.map"}) {
+    auto page = client.get(route);
+    EXPECT_EQ(page.result_int(), 200) << route;
+    EXPECT_EQ(page.body(), "<!doctype html><div id=root></div>") << route;
+    EXPECT_EQ(page[bhttp::field::cache_control], "no-cache") << route;
+  }
+  // A missing build file is a 404, never the UI's HTML.
+  for (std::string missing : {"/_app/index-000000.js", "/_app/style.css", "/favicon.ico"}) {
+    auto res = client.get(missing);
+    EXPECT_EQ(res.result_int(), 404) << missing;
+    EXPECT_EQ(res[bhttp::field::content_type], "application/problem+json") << missing;
+  }
+  server->stop();
 }
 
 }  // namespace
