@@ -74,6 +74,7 @@ std::string_view title_for(int status) {
     case 405: return "Method Not Allowed";
     case 413: return "Content Too Large";
     case 415: return "Unsupported Media Type";
+    case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
   }
@@ -901,6 +902,7 @@ struct Api::Impl {
   store::Store& store;
   const core::Clock& clock;
   Authenticator auth;
+  SignInLimiter sign_in_limiter;
 
   std::mutex view_mutex;
   std::shared_ptr<View> view;  // GUARDED_BY(view_mutex)
@@ -908,7 +910,7 @@ struct Api::Impl {
 
   Impl(ApiOptions o, SnapshotSource s, store::Store& st, const core::Clock& c)
       : options(std::move(o)), snapshots(std::move(s)), store(st), clock(c),
-        auth(st, c, options.session_ttl) {}
+        auth(st, c, options.session_ttl), sign_in_limiter(options.sign_in_limits, c) {}
 
   std::shared_ptr<View> current_view() {
     auto snap = snapshots ? snapshots() : nullptr;
@@ -1032,13 +1034,23 @@ Response Api::Impl::handle_session(const Request& req, const std::optional<Princ
     }
     if (username.empty() || password.empty())
       return problem(400, "both 'username' and 'password' are required");
+    if (auto wait = sign_in_limiter.retry_after(username, req.client_address)) {
+      auto secs = std::chrono::ceil<std::chrono::seconds>(*wait).count();
+      Response r = problem(429, fmt::format("too many failed sign-ins for this user or from this "
+                                            "address; try again in {}", core::format_age(*wait)));
+      r.headers.emplace_back("Retry-After", std::to_string(std::max<std::int64_t>(1, secs)));
+      return r;
+    }
     auto session = auth.sign_in(username, password);
     if (!session) {
-      if (session.error().code == ErrorCode::kPermissionDenied)
+      if (session.error().code == ErrorCode::kPermissionDenied) {
+        sign_in_limiter.failed(username, req.client_address);
         return problem(401, "unknown user or wrong password");
+      }
       spdlog::error("sign-in failed: {}", session.error().message);
       return problem(500, "signing in failed on the server; the error is in its log");
     }
+    sign_in_limiter.succeeded(username);
     Response r;
     r.status = 204;
     r.headers.emplace_back(

@@ -600,6 +600,51 @@ TEST_F(ApiTest, SignInSessionAndSignOut) {
   EXPECT_EQ(store_.session_count(), 0u);
 }
 
+TEST_F(ApiTest, RepeatedFailedSignInsAreRefusedWith429UntilTheWindowEnds) {
+  ASSERT_TRUE(add_user(store_, "demo", "demo", PasswordCost::kMinimal));
+  ASSERT_TRUE(add_user(store_, "ops", "ops", PasswordCost::kMinimal));
+  auto post = [&](std::string user, std::string password, std::string address) {
+    targets_.push_back(fmt::format(R"({{"username":"{}","password":"{}"}})", user, password));
+    targets_.push_back(std::move(address));
+    Request r;
+    r.method = "POST";
+    r.target = "/api/v1/session";
+    r.body = targets_[targets_.size() - 2];
+    r.client_address = targets_.back();
+    r.content_type = "application/json";
+    return api_->handle(r);
+  };
+  // Per user name: five failures (from several addresses), then even the right password waits.
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(post("demo", "guess", fmt::format("10.0.0.{}", i)).status, 401) << i;
+  Response limited = post("demo", "demo", "10.0.0.9");
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(limited.content_type, "application/problem+json");
+  EXPECT_EQ(limited.header("Retry-After"), "900");
+  EXPECT_EQ(std::string_view(parse(parser_, limited.body)["title"]), "Too Many Requests");
+  EXPECT_EQ(post("DEMO", "demo", "10.0.0.9").status, 429) << "names are counted case-blind";
+  EXPECT_EQ(post("ops", "ops", "10.0.0.9").status, 204) << "other users are not affected";
+  clock_.advance(10min);
+  EXPECT_EQ(post("demo", "demo", "10.0.0.9").header("Retry-After"), "300");
+  clock_.advance(5min);
+  EXPECT_EQ(post("demo", "demo", "10.0.0.9").status, 204) << "the window ended";
+
+  // A success clears the user name's count.
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(post("ops", "guess", "10.0.1.1").status, 401);
+  EXPECT_EQ(post("ops", "ops", "10.0.1.1").status, 204);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(post("ops", "guess", "10.0.1.1").status, 401);
+  EXPECT_EQ(post("ops", "ops", "10.0.1.1").status, 204);
+
+  // Per address: twenty failures over many names, then every name from there waits.
+  clock_.advance(15min);
+  for (int i = 0; i < 20; ++i)  // known names: an unknown one costs a full-strength hash
+    ASSERT_TRUE(add_user(store_, fmt::format("user{}", i), "pw", PasswordCost::kMinimal));
+  for (int i = 0; i < 20; ++i)
+    EXPECT_EQ(post(fmt::format("user{}", i), "guess", "192.0.2.7").status, 401) << i;
+  EXPECT_EQ(post("ops", "ops", "192.0.2.7").status, 429);
+  EXPECT_EQ(post("ops", "ops", "192.0.2.8").status, 204) << "other addresses are not affected";
+}
+
 TEST_F(ApiTest, OpenApiDocumentIsServed) {
   Response res = get("/api/v1/openapi.yaml");
   ASSERT_EQ(res.status, 200);
