@@ -69,6 +69,10 @@ ServerOptions ServerOptions::from_config(const config::ServerConfig& config) {
   o.request_timeout = config.request_timeout;
   o.max_body_bytes = config.max_body_bytes;
   o.api.session_ttl = config.session_ttl;
+  o.api.secure_cookies = config.cookie_secure;
+  o.threads = config.threads > 0
+                  ? config.threads
+                  : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
   return o;
 }
 

@@ -256,5 +256,37 @@ TEST_F(ServerTest, BuiltFilesAreImmutableAndEveryAssetPageIsARoute) {
   server->stop();
 }
 
+TEST(ServerOptions, FromConfig) {
+  config::ServerConfig c;
+  c.listen = "0.0.0.0:9000";
+  c.session_ttl = 12h;
+  ServerOptions defaults = ServerOptions::from_config(c);
+  EXPECT_EQ(defaults.listen, "0.0.0.0:9000");
+  EXPECT_EQ(defaults.api.session_ttl, 12h);
+  EXPECT_FALSE(defaults.api.secure_cookies);
+  EXPECT_GE(defaults.threads, 2);
+  EXPECT_GE(defaults.threads, static_cast<int>(std::thread::hardware_concurrency()));
+  c.cookie_secure = true;
+  c.threads = 7;
+  ServerOptions set = ServerOptions::from_config(c);
+  EXPECT_TRUE(set.api.secure_cookies);
+  EXPECT_EQ(set.threads, 7);
+}
+
+TEST_F(ServerTest, SecureCookieOptionMarksTheSessionCookie) {
+  ASSERT_TRUE(add_user(store_, "demo", "demo", PasswordCost::kMinimal));
+  config::ServerConfig c;
+  c.cookie_secure = true;
+  auto server = start(ServerOptions::from_config(c));
+  Client client(port_);
+  bhttp::request<bhttp::string_body> req(bhttp::verb::post, "/api/v1/session", 11);
+  req.set(bhttp::field::content_type, "application/json");
+  req.body() = R"({"username":"demo","password":"demo"})";
+  auto res = client.send(std::move(req));
+  EXPECT_EQ(res.result_int(), 204);
+  EXPECT_NE(std::string(res[bhttp::field::set_cookie]).find("; Secure"), std::string::npos);
+  server->stop();
+}
+
 }  // namespace
 }  // namespace freshwatch::http
