@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdint>
 #include <deque>
+#include <limits>
+#include <span>
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
@@ -194,16 +196,27 @@ Response serve_cached(const Request& req, const std::shared_ptr<const CachedBody
 
 enum class SortOrder { kName, kNameDesc, kStaleness, kStalenessDesc };
 
+// Adjacency lists in one block (compressed sparse rows): the neighbours of asset i are
+// items[offsets[i] .. offsets[i + 1]).
+struct Adjacency {
+  std::vector<std::uint32_t> offsets, items;
+  std::span<const std::uint32_t> operator[](std::uint32_t i) const {
+    return {items.data() + offsets[i], items.data() + offsets[i + 1]};
+  }
+};
+
 struct View {
   std::shared_ptr<const Snapshot> snap;
   std::vector<std::uint32_t> parent;  // index of each asset's parent, or kNone
   std::vector<std::uint32_t> by_name;       // (name, key)
   std::vector<std::uint32_t> by_staleness;  // age desc, unknown last, then key
   std::vector<std::uint32_t> rank_name, rank_staleness;
-  std::vector<std::uint32_t> staleness_known;  // prefix of by_staleness with a known age
-  std::size_t known_count = 0;
-  std::vector<std::string> haystack;  // lower-case "key\nname\nowner\ntag\ntag"
-  std::vector<std::vector<std::uint32_t>> upstream, downstream;
+  std::size_t known_count = 0;  // assets with a known age: a prefix of by_staleness
+  // Lower-case "key\nname\nowner\ntag\ntag" of asset i at haystack_text[haystack_at[i] ..
+  // haystack_at[i + 1]).
+  std::string haystack_text;
+  std::vector<std::uint32_t> haystack_at;
+  Adjacency upstream, downstream;
   std::uint32_t impacted = 0;
 
   std::mutex cache_mutex;
@@ -216,24 +229,54 @@ struct View {
     const AssetState* s = snap->find(key);
     return s ? index_of(s) : kNone;
   }
+  std::string_view haystack(std::uint32_t i) const {
+    return std::string_view(haystack_text).substr(haystack_at[i], haystack_at[i + 1] - haystack_at[i]);
+  }
 };
 
 bool unknown_for_staleness(const Snapshot& snap, const AssetState& s) {
   return s.evaluation.status == Status::kUnknown || !age_of(snap, s);
 }
 
+// The first eight bytes of `s`, big-endian, so integer order is byte order.
+std::uint64_t prefix_key(std::string_view s) {
+  std::uint64_t k = 0;
+  for (std::size_t b = 0; b < 8; ++b)
+    k = (k << 8) | (b < s.size() ? static_cast<unsigned char>(s[b]) : 0u);
+  return k;
+}
+
+// Built once per snapshot, on the first request that meets it; at 100,000 assets this is on
+// that request's path, so it avoids string comparisons and per-asset allocations: parents
+// come from the children lists, orders are sorted on compact keys, the search text and the
+// lineage adjacency are single blocks.
 std::shared_ptr<View> build_view(std::shared_ptr<const Snapshot> snap) {
   auto v = std::make_shared<View>();
   v->snap = std::move(snap);
   const Snapshot& s = *v->snap;
   const std::size_t n = s.assets.size();
+  const auto n32 = static_cast<std::uint32_t>(n);
+
   v->parent.assign(n, kNone);
-  v->haystack.resize(n);
+  for (std::uint32_t i = 0; i < n32; ++i)
+    for (std::uint32_t c : s.assets[i].children)
+      if (c < n32 && s.assets[c].asset.parent == s.assets[i].asset.key) v->parent[c] = i;
+  for (std::uint32_t i = 0; i < n32; ++i)  // assets their parent does not list
+    if (v->parent[i] == kNone && !s.assets[i].asset.parent.empty())
+      v->parent[i] = v->find(s.assets[i].asset.parent);
+
+  std::size_t text_size = 0;
+  for (const auto& st : s.assets) {
+    const auto& a = st.asset;
+    text_size += a.key.size() + a.name.size() + a.owner.size() + 2;
+    for (const auto& t : a.tags) text_size += t.size() + 1;
+  }
+  v->haystack_text.reserve(text_size);
+  v->haystack_at.resize(n + 1);
   for (std::size_t i = 0; i < n; ++i) {
     const auto& a = s.assets[i].asset;
-    if (!a.parent.empty()) v->parent[i] = v->find(a.parent);
-    std::string& h = v->haystack[i];
-    h.reserve(a.key.size() + a.name.size() + a.owner.size() + 16);
+    std::string& h = v->haystack_text;
+    v->haystack_at[i] = static_cast<std::uint32_t>(h.size());
     h += a.key;
     h += '\n';
     h += a.name;
@@ -243,45 +286,71 @@ std::shared_ptr<View> build_view(std::shared_ptr<const Snapshot> snap) {
       h += '\n';
       h += t;
     }
-    for (char& c : h)
-      if (c >= 'A' && c <= 'Z') c += 32;
     if (s.assets[i].impacted) ++v->impacted;
   }
+  for (char& c : v->haystack_text)
+    if (c >= 'A' && c <= 'Z') c += 32;
+  v->haystack_at[n] = static_cast<std::uint32_t>(v->haystack_text.size());
+
+  // Name order: ties on name keep key order, which is index order.
+  struct NameKey {
+    std::uint64_t prefix;
+    std::uint32_t index;
+  };
+  std::vector<NameKey> names(n);
+  for (std::uint32_t i = 0; i < n32; ++i) names[i] = {prefix_key(s.assets[i].asset.name), i};
+  std::sort(names.begin(), names.end(), [&](const NameKey& x, const NameKey& y) {
+    if (x.prefix != y.prefix) return x.prefix < y.prefix;
+    const std::string& a = s.assets[x.index].asset.name;
+    const std::string& b = s.assets[y.index].asset.name;
+    if (a.size() > 8 || b.size() > 8) {
+      int c = std::string_view(a).substr(std::min<std::size_t>(8, a.size()))
+                  .compare(std::string_view(b).substr(std::min<std::size_t>(8, b.size())));
+      if (c != 0) return c < 0;
+    }
+    return x.index < y.index;
+  });
   v->by_name.resize(n);
-  for (std::uint32_t i = 0; i < n; ++i) v->by_name[i] = i;
-  v->by_staleness = v->by_name;
-  std::sort(v->by_name.begin(), v->by_name.end(), [&](std::uint32_t x, std::uint32_t y) {
-    const auto& a = s.assets[x].asset;
-    const auto& b = s.assets[y].asset;
-    if (a.name != b.name) return a.name < b.name;
-    return a.key < b.key;  // assets are sorted by key, so x < y
-  });
-  std::vector<std::int64_t> age(n, 0);
-  std::vector<bool> unknown(n, false);
-  for (std::size_t i = 0; i < n; ++i) {
-    unknown[i] = unknown_for_staleness(s, s.assets[i]);
-    if (!unknown[i]) age[i] = age_of(s, s.assets[i])->count();
+  for (std::size_t r = 0; r < n; ++r) v->by_name[r] = names[r].index;
+
+  // Staleness order: oldest data first, assets without a known age last, ties in key order.
+  std::vector<std::pair<std::int64_t, std::uint32_t>> stale(n);
+  for (std::uint32_t i = 0; i < n32; ++i) {
+    const AssetState& st = s.assets[i];
+    std::int64_t key = std::numeric_limits<std::int64_t>::max();
+    if (!unknown_for_staleness(s, st)) {
+      key = -age_of(s, st)->count();
+      ++v->known_count;
+    }
+    stale[i] = {key, i};
   }
-  std::sort(v->by_staleness.begin(), v->by_staleness.end(), [&](std::uint32_t x, std::uint32_t y) {
-    if (unknown[x] != unknown[y]) return !unknown[x];
-    if (!unknown[x] && age[x] != age[y]) return age[x] > age[y];
-    return x < y;
-  });
-  v->known_count = static_cast<std::size_t>(std::count(unknown.begin(), unknown.end(), false));
+  std::sort(stale.begin(), stale.end());
+  v->by_staleness.resize(n);
+  for (std::size_t r = 0; r < n; ++r) v->by_staleness[r] = stale[r].second;
+
   v->rank_name.resize(n);
   v->rank_staleness.resize(n);
-  for (std::uint32_t r = 0; r < n; ++r) {
+  for (std::uint32_t r = 0; r < n32; ++r) {
     v->rank_name[v->by_name[r]] = r;
     v->rank_staleness[v->by_staleness[r]] = r;
   }
-  v->upstream.resize(n);
-  v->downstream.resize(n);
+
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> links;  // (upstream, downstream)
+  links.reserve(s.edges.size());
   for (const auto& e : s.edges) {
     std::uint32_t up = v->find(e.upstream), down = v->find(e.downstream);
-    if (up == kNone || down == kNone) continue;
-    v->downstream[up].push_back(down);
-    v->upstream[down].push_back(up);
+    if (up != kNone && down != kNone) links.emplace_back(up, down);
   }
+  auto build = [&](Adjacency& adj, bool forward) {
+    adj.offsets.assign(n + 1, 0);
+    for (const auto& [up, down] : links) ++adj.offsets[(forward ? up : down) + 1];
+    for (std::size_t i = 0; i < n; ++i) adj.offsets[i + 1] += adj.offsets[i];
+    adj.items.resize(links.size());
+    std::vector<std::uint32_t> next(adj.offsets.begin(), adj.offsets.end() - 1);
+    for (const auto& [up, down] : links) adj.items[next[forward ? up : down]++] = forward ? down : up;
+  };
+  build(v->downstream, true);
+  build(v->upstream, false);
   return v;
 }
 
@@ -803,7 +872,7 @@ bool matches(const View& v, const ListQuery& q, std::uint32_t i, std::uint32_t u
     while (p != kNone && p != under && ++guard < 64) p = v.parent[p];
     if (p != under) return false;
   }
-  if (!q.q.empty() && v.haystack[i].find(q.q) == std::string::npos) return false;
+  if (!q.q.empty() && v.haystack(i).find(q.q) == std::string_view::npos) return false;
   return true;
 }
 
@@ -1352,7 +1421,7 @@ Response Api::Impl::asset_detail(View& v, std::uint32_t i) {
   }
   w.end_array();
 
-  auto write_list = [&](std::string_view name, const std::vector<std::uint32_t>& items) {
+  auto write_list = [&](std::string_view name, std::span<const std::uint32_t> items) {
     w.key(name).begin_array();
     for (std::uint32_t k : items)
       if (k < s.assets.size()) write_summary(w, v, k);
@@ -1450,7 +1519,7 @@ Response Api::Impl::asset_lineage(View& v, std::uint32_t i, std::string_view que
   }
   std::vector<std::uint32_t> nodes = {i};
   std::unordered_set<std::uint32_t> seen = {i};
-  for (const auto* adjacency : {&v.upstream, &v.downstream}) {
+  for (const Adjacency* adjacency : {&v.upstream, &v.downstream}) {
     std::vector<std::uint32_t> frontier = {i};
     for (std::size_t level = 0; level < depth && !frontier.empty(); ++level) {
       std::vector<std::uint32_t> next;
