@@ -191,7 +191,8 @@ test('built files live under /_app/ as immutable, and any asset key opens its pa
   expect(route.headers()['content-type']).toContain('text/html');
   await anon.dispose();
 
-  await signIn(page, `/assets/${encodeURIComponent('bi:reports.daily.js')}`);
+  await signIn(page);
+  await page.goto(`${base()}/assets/${encodeURIComponent('bi:reports.daily.js')}`);
   await expect(page).toHaveURL(/\/assets\/bi%3Areports\.daily\.js$/);
   await expect(page.getByRole('alert')).toContainText("no asset 'bi:reports.daily.js'");
 });
