@@ -13,7 +13,7 @@ void add_collect(CLI::App& app, int& exit_code);
 void add_validate(CLI::App& app, int& exit_code);
 void add_serve(CLI::App& app, int& exit_code);
 void add_demo(CLI::App& app, int& exit_code);
-// users add, tokens create (cmd_users.cc, cmd_tokens.cc; builds with the HTTP layer).
+void add_why(CLI::App& app, int& exit_code);
 void add_users(CLI::App& app, int& exit_code);
 void add_tokens(CLI::App& app, int& exit_code);
 

@@ -21,10 +21,9 @@ int main(int argc, char** argv) {
   cli::add_validate(app, exit_code);
   cli::add_serve(app, exit_code);
   cli::add_demo(app, exit_code);
-#ifdef FRESHWATCH_WITH_HTTP
+  cli::add_why(app, exit_code);
   cli::add_users(app, exit_code);
   cli::add_tokens(app, exit_code);
-#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -10,9 +10,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 
-#ifdef FRESHWATCH_WITH_HTTP
 #include "http/server.h"
-#endif
 
 namespace freshwatch::cli {
 namespace {
@@ -58,9 +56,11 @@ int serve_until_signal(Runtime& runtime, const std::string& listen, const core::
                runtime.config.connections.size() == 1 ? "" : "s", runtime.config.store.sqlite);
 
   // The HTTP server reads only published snapshots (null until the first one: /readyz 503).
-#ifdef FRESHWATCH_WITH_HTTP
   auto options = http::ServerOptions::from_config(runtime.config.server);
   if (!listen.empty()) options.listen = listen;
+  options.api.policy_for = [policies = runtime.policies](const model::Asset& asset) {
+    return std::optional<model::Policy>(policies->for_asset(asset));
+  };
   http::Server server(options, [&engine] { return engine.snapshot(); }, *runtime.store, clock);
   auto port = server.start();
   if (!port) {
@@ -71,14 +71,7 @@ int serve_until_signal(Runtime& runtime, const std::string& listen, const core::
   auto bound = http::parse_listen(options.listen);
   const std::string address =
       fmt::format("{}:{}", bound && !bound->first.empty() ? bound->first : "0.0.0.0", *port);
-  spdlog::info("serving on http://{}", address);
   if (on_listening) on_listening(address);
-#else
-  (void)clock;
-  if (!listen.empty())
-    spdlog::warn("this build has no HTTP server; --listen {} is ignored", listen);
-  if (on_listening) on_listening("");
-#endif
 
   sigset_t set;
   sigemptyset(&set);
@@ -87,9 +80,7 @@ int serve_until_signal(Runtime& runtime, const std::string& listen, const core::
   int signal = 0;
   sigwait(&set, &signal);
   spdlog::info("received {}; stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
-#ifdef FRESHWATCH_WITH_HTTP
   server.stop();
-#endif
   loop.request_stop();
   loop.join();
   spdlog::info("stopped");

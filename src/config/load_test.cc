@@ -87,7 +87,7 @@ const DiagnosticCase kDiagnosticCases[] = {
     {"unknown_other_type_key",
      "connections:\n  - name: a\n    type: sqlite\n    path: a.db\n    dsn: host=x\n",
      {"5:5: unknown key 'dsn' in a sqlite connection (dsn is a key of postgres or mysql "
-      "connections; sqlite connections take path, loaded_at_field, filter, tables, "
+      "connections; sqlite connections take path, attach, loaded_at_field, filter, tables, "
       "naive_timezone)"}},
     {"unknown_table",
      "connections:\n  - name: a\n    type: sqlite\n    path: a.db\n    tables:\n      - match: "
@@ -622,6 +622,27 @@ connections:
   EXPECT_EQ(r.config.connections[1].path, "/data/b.db");
   EXPECT_EQ(r.config.connections[2].path, ":memory:");
   EXPECT_EQ(r.config.connections[3].artifacts, "/etc/project/target");
+}
+
+TEST(Load, SqliteAttachNamesSchemasAndAnchorsTheirFiles) {
+  auto r = load(R"(connections:
+  - name: a
+    type: sqlite
+    path: main.db
+    attach: {sales: schemas/sales.db, ops: /data/ops.db}
+)",
+                {}, "/etc/freshwatch/prod.yml");
+  ASSERT_TRUE(r.ok()) << all_text(r);
+  const std::map<std::string, std::string> expected = {{"ops", "/data/ops.db"},
+                                                       {"sales", "/etc/freshwatch/schemas/sales.db"}};
+  EXPECT_EQ(r.config.connections[0].attach, expected);
+
+  auto bad = load(R"(connections:
+  - {name: a, type: sqlite, path: main.db, attach: [x.db]}
+  - {name: b, type: sqlite, path: main.db, attach: {main: x.db}}
+)",
+                  {}, "/etc/freshwatch/prod.yml");
+  EXPECT_EQ(bad.problems.size(), 2u) << all_text(bad);
 }
 
 TEST(Load, RelativeConfigurationPathIsAnchoredAtTheWorkingFolder) {

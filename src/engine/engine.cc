@@ -86,6 +86,7 @@ Result<void> Engine::load() {
     return std::unexpected(observations.error().with_context("reading observations"));
   auto runs = store_->latest_runs();
   if (!runs) return std::unexpected(runs.error().with_context("reading runs"));
+  auto sightings = store_->asset_sightings();  // optional: a store may not tell
 
   const auto now = clock_.now();
   std::unique_lock lock(mutex_);
@@ -97,11 +98,20 @@ Result<void> Engine::load() {
     if (it == by_name.end()) continue;
     auto& c = connections_[it->second];
     c.state.last_run = run.finished_at;
-    if (run.error.empty()) c.state.last_success = run.finished_at;
+    c.state.last_success = run.error.empty() ? std::optional(run.finished_at) : run.last_success;
     c.state.error = run.error;
     c.schedule.resume(now, run.finished_at);
   }
+  // Assets that the latest successful run of their connection no longer saw were dropped.
   std::set<std::string, std::less<>> dropped;
+  if (sightings) {
+    for (const auto& s : *sightings) {
+      auto it = by_name.find(model::key_connection(s.key));
+      if (it == by_name.end()) continue;
+      const auto& success = connections_[it->second].state.last_success;
+      if (success && s.last_seen < *success) dropped.insert(s.key);
+    }
+  }
   std::size_t loaded = 0;
   for (auto& a : *assets) {
     if (!by_name.contains(a.connection) || dropped.contains(a.key)) continue;
@@ -255,6 +265,7 @@ void Engine::finish_run(std::size_t index, Result<connectors::Collection> result
     std::lock_guard lock(mutex_);
     auto& c = connections_[index];
     const std::string& name = c.setup.name;
+    std::string outcome;
     if (!result && c.timed_out)
       result = fail(ErrorCode::kTimeout, "collection timed out after {}",
                     core::format_age(c.schedule.options().timeout));
@@ -289,14 +300,14 @@ void Engine::finish_run(std::size_t index, Result<connectors::Collection> result
       std::size_t failed = 0;
       for (const auto& o : result->observations) failed += o.ok() ? 0 : 1;
       for (const auto& w : result->warnings) spdlog::warn("connection '{}': {}", name, w);
-      spdlog::info("collected '{}': {} assets, {} observations ({} failed) in {}", name,
-                     result->assets.size(), result->observations.size(), failed,
-                     core::format_age(finished - started));
+      outcome = fmt::format("collected '{}': {} assets, {} observations ({} failed) in {}", name,
+                            result->assets.size(), result->observations.size(), failed,
+                            core::format_age(finished - started));
     } else {
       c.state.error = result.error().message;
       run.error = result.error().message;
       run.edges = c.edges;
-      spdlog::warn("connection '{}' failed: {}", name, result.error().message);
+      outcome = fmt::format("connection '{}' failed: {}", name, result.error().message);
     }
     c.schedule.finish(finished, result.has_value());
     refresh_history_locked(finished);
@@ -308,6 +319,11 @@ void Engine::finish_run(std::size_t index, Result<connectors::Collection> result
       if (auto saved = store_->save_run(run); !saved)
         spdlog::error("cannot save the run of '{}': {}", name, saved.error().message);
     }
+    // Logged once the run is committed.
+    if (result)
+      spdlog::info("{}", outcome);
+    else
+      spdlog::warn("{}", outcome);
     remember_today_locked(*snap);
   }
   publish(snap);

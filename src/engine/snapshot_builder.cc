@@ -5,6 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "lineage/graph.h"
+#include "lineage/propagate.h"
+
 namespace freshwatch::engine {
 namespace {
 
@@ -196,8 +199,30 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
     if (!model::is_container(state.asset.kind)) ++leaves_per_connection[state.asset.connection];
   for (auto& c : snap.connections) c.asset_count = leaves_per_connection[c.name];
   snap.edges.assign(in.edges.begin(), in.edges.end());
-  if (in.lineage) in.lineage(snap);
+  if (in.lineage)
+    in.lineage(snap);
+  else
+    apply_lineage(snap);
   return snap;
+}
+
+void apply_lineage(model::Snapshot& snap) {
+  if (snap.edges.empty()) return;
+  std::vector<std::string> keys;
+  keys.reserve(snap.assets.size());
+  for (const auto& s : snap.assets) keys.push_back(s.asset.key);
+  const lineage::Graph graph(keys, snap.edges);
+  std::vector<Status> statuses;
+  statuses.reserve(snap.assets.size());
+  for (const auto& s : snap.assets) statuses.push_back(s.evaluation.status);
+  const auto propagation = lineage::propagate(graph, statuses);
+  // Known assets are the graph's first nodes, in snapshot order.
+  for (std::uint32_t i = 0; i < snap.assets.size(); ++i) {
+    auto& state = snap.assets[i];
+    state.impacted = propagation.impacted(i);
+    state.root_causes.clear();
+    for (auto node : propagation.root_causes(i)) state.root_causes.push_back(graph.key(node));
+  }
 }
 
 }  // namespace freshwatch::engine

@@ -49,10 +49,14 @@ struct SnapshotInputs {
   std::span<const model::Edge> edges;
   const HistoryByAsset* history = nullptr;  // stored cells; any order, any subset of days
   Evaluator evaluate;
-  LineagePass lineage;  // optional
+  LineagePass lineage;  // empty: apply_lineage
 };
 
 model::Snapshot build_snapshot(const SnapshotInputs& inputs);
+
+// The default lineage pass: propagates the leaves' own statuses over snapshot.edges (the
+// lineage library), marking impacted assets and naming their root causes.
+void apply_lineage(model::Snapshot& snapshot);
 
 // The calendar day of `t` in `zone` (UTC when null).
 date::sys_days local_day(core::TimePoint t, const date::time_zone* zone);

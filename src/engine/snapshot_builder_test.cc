@@ -255,3 +255,31 @@ TEST(ContainerReason, Phrases) {
 
 }  // namespace
 }  // namespace freshwatch::engine
+
+namespace freshwatch::engine {
+namespace {
+
+TEST(BuildSnapshot, LineageMarksImpactAndRootCauses) {
+  auto f = warehouse();
+  // c_old (error) feeds a_new (fresh), which feeds lake:x.t.
+  std::vector<model::Edge> edges = {{"wh:main.c_old", "wh:main.a_new"},
+                                    {"wh:main.a_new", "lake:x.t"}};
+  SnapshotInputs in;
+  in.now = f.now;
+  in.assets = f.assets;
+  in.observations = &f.observations;
+  in.connections = f.connections;
+  in.edges = edges;
+  in.evaluate = judge;
+  const auto snap = build_snapshot(in);
+  EXPECT_FALSE(snap.find("wh:main.c_old")->impacted);
+  EXPECT_TRUE(snap.find("wh:main.a_new")->impacted);
+  EXPECT_EQ(snap.find("wh:main.a_new")->evaluation.status, Status::kFresh) << "own status kept";
+  EXPECT_TRUE(snap.find("lake:x.t")->impacted);
+  EXPECT_EQ(snap.find("lake:x.t")->root_causes, std::vector<std::string>{"wh:main.c_old"});
+  EXPECT_FALSE(snap.find("wh:main.b_mid")->impacted);
+  EXPECT_EQ(snap.edges.size(), 2u);
+}
+
+}  // namespace
+}  // namespace freshwatch::engine

@@ -208,7 +208,8 @@ TEST_F(Cli, HelpAndUsage) {
 }
 
 // A configuration over the demo warehouse with its own, empty store and a fast schedule.
-std::filesystem::path serve_config(const testing::TempDir& dir, const std::filesystem::path& demo) {
+std::filesystem::path serve_config(const testing::TempDir& dir, const std::filesystem::path& demo,
+                                   int port = testing::free_port()) {
   auto text = read_file(demo / "freshwatch.yml");
   auto replace = [&](const std::string& from, const std::string& to) {
     auto pos = text.find(from);
@@ -218,7 +219,7 @@ std::filesystem::path serve_config(const testing::TempDir& dir, const std::files
   replace("path: warehouse.db", "path: " + (demo / "warehouse.db").string());
   for (const char* schema : {"sales", "marketing", "finance", "ops", "staging"})
     replace(std::string("schemas/") + schema + ".db", (demo / "schemas" / (std::string(schema) + ".db")).string());
-  replace("listen: \"127.0.0.1:8080\"", "listen: \"127.0.0.1:" + std::to_string(testing::free_port()) + "\"");
+  replace("listen: \"127.0.0.1:8080\"", "listen: \"127.0.0.1:" + std::to_string(port) + "\"");
   const auto path = dir / "freshwatch.yml";
   std::ofstream(path) << text;
   return path;
@@ -226,10 +227,12 @@ std::filesystem::path serve_config(const testing::TempDir& dir, const std::files
 
 TEST_F(Cli, ServeStopsGracefullyOnSigterm) {
   testing::TempDir dir;
-  const auto cfg = serve_config(dir, dir_->path() / "demo");
+  const int port = testing::free_port();
+  const auto cfg = serve_config(dir, dir_->path() / "demo", port);
   const auto log = dir / "serve.log";
   testing::ChildProcess serve({kBinary, "serve", "--config", cfg.string()}, log);
   ASSERT_TRUE(wait_for_log(log, "collected 'demo'")) << read_file(log);
+  EXPECT_TRUE(testing::wait_for_port(port)) << "the HTTP server listens on server.listen";
   const int status = serve.stop(SIGTERM);
   EXPECT_TRUE(WIFEXITED(status)) << read_file(log);
   EXPECT_EQ(WEXITSTATUS(status), 0) << read_file(log);
@@ -260,6 +263,25 @@ TEST_F(Cli, KillDuringServeLosesNothingCommitted) {
   EXPECT_EQ(count_rows(dir / "store.db", "assets"), assets);
   // A check against the same store still works after the crash.
   EXPECT_EQ(fw({"check", "--config", cfg.string(), "--select", "demo:marketing.campaigns"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace freshwatch
+
+namespace freshwatch {
+namespace {
+
+TEST(CliWhy, ExplainsAnAssetAndRejectsUnknownKeys) {
+  testing::TempDir dir;
+  ASSERT_EQ(fw({"demo", "--dir", (dir / "demo").string(), "--no-serve"}).exit_code, 0);
+  const auto cfg = (dir / "demo" / "freshwatch.yml").string();
+  const auto r = fw({"why", "--config", cfg, "demo:staging.tmp_import"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("demo:staging.tmp_import is unknown"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("no column _loaded_at"), std::string::npos) << r.output;
+  const auto missing = fw({"why", "--config", cfg, "orders"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.output.find("did you mean: demo:sales.orders"), std::string::npos) << missing.output;
 }
 
 }  // namespace
