@@ -8,7 +8,7 @@ const api = process.env.FRESHWATCH_API ?? 'http://127.0.0.1:8080';
 export default defineConfig({
   plugins: [react()],
   base: '/',
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: process.env.FW_SOURCEMAP === "1", chunkSizeWarningLimit: 600 },
+  build: { outDir: 'dist', assetsDir: '_app', emptyOutDir: true, sourcemap: process.env.FW_SOURCEMAP === "1", chunkSizeWarningLimit: 600 },
   server: { proxy: { '/api': { target: api, changeOrigin: false } } },
   test: {
     environment: 'node',

@@ -100,6 +100,8 @@ struct ServerConfig {
   core::Duration request_timeout = std::chrono::seconds(30);
   std::size_t max_body_bytes = 1 << 20;
   core::Duration session_ttl = std::chrono::hours(24 * 7);
+  bool cookie_secure = false;  // add Secure to the session cookie (set it behind TLS)
+  int threads = 0;             // HTTP threads; 0: the hardware's concurrency, at least 2
 };
 
 struct StoreConfig {

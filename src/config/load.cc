@@ -99,7 +99,8 @@ const ConnectionType* find_connection_type(std::string_view type) {
 const Keys kTopLevelKeys = {"timezone",       "naive_timezone", "store",   "server",
                             "default_policy", "connections",    "policies"};
 const Keys kStoreKeys = {"sqlite", "observation_retention"};
-const Keys kServerKeys = {"listen", "request_timeout", "max_body_bytes", "session_ttl"};
+const Keys kServerKeys = {"listen",      "request_timeout", "max_body_bytes",
+                          "session_ttl", "cookie_secure",   "threads"};
 const Keys kTableKeys = {"match", "loaded_at_field", "filter", "owner", "tags"};
 const Keys kRuleKeys = {"warn_after", "error_after", "deadline", "calendar"};
 const Keys kPolicyKeys = {"select", "name", "warn_after", "error_after", "deadline", "calendar"};
@@ -531,6 +532,15 @@ class Loader {
     return std::move(t->value);
   }
 
+  std::optional<bool> boolean(const Entry& e) {
+    auto t = text(e, "true or false");
+    if (!t) return std::nullopt;
+    if (t->value == "true") return true;
+    if (t->value == "false") return false;
+    report(at(e), fmt::format("{}: expected true or false, not '{}'", e.key, t->shown));
+    return std::nullopt;
+  }
+
   std::optional<std::int64_t> integer(const Entry& e, std::int64_t min, std::int64_t max) {
     auto t = text(e, "a whole number");
     if (!t) return std::nullopt;
@@ -721,6 +731,10 @@ class Loader {
     }
     if (auto* e = f->get("session_ttl"))
       if (auto d = duration(*e, false)) s.session_ttl = *d;
+    if (auto* e = f->get("cookie_secure"))
+      if (auto b = boolean(*e)) s.cookie_secure = *b;
+    if (auto* e = f->get("threads"))
+      if (auto n = integer(*e, 1, 256)) s.threads = static_cast<int>(*n);
   }
 
   void connections(const Entry& entry) {

@@ -79,7 +79,7 @@ const DiagnosticCase kDiagnosticCases[] = {
     {"unknown_server",
      "server:\n  listen: 127.0.0.1:8080\n  max_body: 1MiB\n",
      {"3:3: unknown key 'max_body' in server (server takes: listen, request_timeout, "
-      "max_body_bytes, session_ttl)"}},
+      "max_body_bytes, session_ttl, cookie_secure, threads)"}},
     {"unknown_connection",
      "connections:\n  - name: a\n    type: postgres\n    dsn: host=x\n    schedual: \"* * * * "
      "*\"\n",
@@ -234,6 +234,10 @@ const DiagnosticCase kDiagnosticCases[] = {
       "a unit: 512KiB, 1MiB, 10MB)",
       "4:20: request_timeout: '0s' must be more than zero (write a number and a unit: 90s, 30m, "
       "12h, 1d, 2w)"}},
+    {"bad_server_cookie_and_threads",
+     "server:\n  cookie_secure: yes\n  threads: 0\n",
+     {"2:18: cookie_secure: expected true or false, not 'yes'",
+      "3:12: threads: 0 is out of range (use 1 to 256)"}},
     {"bad_selector",
      "policies:\n  - select: \"tag:\"\n    warn_after: 1h\n  - select: \"kind:cube\"\n    "
      "warn_after: 1h\n",
@@ -415,6 +419,8 @@ server:
   request_timeout: 10s
   max_body_bytes: 2MiB
   session_ttl: 12h
+  cookie_secure: true
+  threads: 6
 default_policy:
   calendar: {warn_after_days: 2, error_after_days: 30}
 connections:
@@ -474,8 +480,10 @@ policies:
   EXPECT_EQ(c.server.request_timeout, 10s);
   EXPECT_EQ(c.server.max_body_bytes, 2u << 20);
   EXPECT_EQ(c.server.session_ttl, 12h);
+  EXPECT_TRUE(c.server.cookie_secure);
+  EXPECT_EQ(c.server.threads, 6);
   EXPECT_EQ(c.default_policy.name, "default");
-  EXPECT_EQ(c.default_policy.origin, "/srv/fw/freshwatch.yml:13:3");
+  EXPECT_EQ(c.default_policy.origin, "/srv/fw/freshwatch.yml:15:3");
   EXPECT_EQ(c.default_policy.rule, model::Rule(model::CalendarRule{2, 30}));
 
   ASSERT_EQ(c.connections.size(), 4u);
@@ -509,7 +517,7 @@ policies:
   EXPECT_EQ(my.tables[0].filter, "status <> 'draft'");
   EXPECT_EQ(my.tables[0].owner, "sales");
   EXPECT_THAT(my.tables[0].tags, ElementsAre("hourly"));
-  EXPECT_EQ(my.tables[0].location.line, 36);
+  EXPECT_EQ(my.tables[0].location.line, 38);
   EXPECT_EQ(my.tables[1].match, "shop.tmp_*");
   EXPECT_TRUE(my.tables[1].loaded_at_field.empty());
 
@@ -563,6 +571,8 @@ TEST(Load, EmptyMappingGivesTheDefaults) {
   EXPECT_EQ(c.store.sqlite, "/srv/fw/freshwatch.db");
   EXPECT_EQ(c.server.listen, "127.0.0.1:8080");
   EXPECT_EQ(c.server.max_body_bytes, 1u << 20);
+  EXPECT_FALSE(c.server.cookie_secure);
+  EXPECT_EQ(c.server.threads, 0) << "0: the hardware's concurrency";
   EXPECT_EQ(c.default_policy, (model::Policy{"default", model::CalendarRule{}, "built-in"}));
   EXPECT_TRUE(c.connections.empty());
   EXPECT_TRUE(c.policies.empty());

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdint>
 #include <deque>
+#include <limits>
+#include <span>
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
@@ -74,6 +76,7 @@ std::string_view title_for(int status) {
     case 405: return "Method Not Allowed";
     case 413: return "Content Too Large";
     case 415: return "Unsupported Media Type";
+    case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
   }
@@ -193,16 +196,27 @@ Response serve_cached(const Request& req, const std::shared_ptr<const CachedBody
 
 enum class SortOrder { kName, kNameDesc, kStaleness, kStalenessDesc };
 
+// Adjacency lists in one block (compressed sparse rows): the neighbours of asset i are
+// items[offsets[i] .. offsets[i + 1]).
+struct Adjacency {
+  std::vector<std::uint32_t> offsets, items;
+  std::span<const std::uint32_t> operator[](std::uint32_t i) const {
+    return {items.data() + offsets[i], items.data() + offsets[i + 1]};
+  }
+};
+
 struct View {
   std::shared_ptr<const Snapshot> snap;
   std::vector<std::uint32_t> parent;  // index of each asset's parent, or kNone
   std::vector<std::uint32_t> by_name;       // (name, key)
   std::vector<std::uint32_t> by_staleness;  // age desc, unknown last, then key
   std::vector<std::uint32_t> rank_name, rank_staleness;
-  std::vector<std::uint32_t> staleness_known;  // prefix of by_staleness with a known age
-  std::size_t known_count = 0;
-  std::vector<std::string> haystack;  // lower-case "key\nname\nowner\ntag\ntag"
-  std::vector<std::vector<std::uint32_t>> upstream, downstream;
+  std::size_t known_count = 0;  // assets with a known age: a prefix of by_staleness
+  // Lower-case "key\nname\nowner\ntag\ntag" of asset i at haystack_text[haystack_at[i] ..
+  // haystack_at[i + 1]).
+  std::string haystack_text;
+  std::vector<std::uint32_t> haystack_at;
+  Adjacency upstream, downstream;
   std::uint32_t impacted = 0;
 
   std::mutex cache_mutex;
@@ -215,24 +229,54 @@ struct View {
     const AssetState* s = snap->find(key);
     return s ? index_of(s) : kNone;
   }
+  std::string_view haystack(std::uint32_t i) const {
+    return std::string_view(haystack_text).substr(haystack_at[i], haystack_at[i + 1] - haystack_at[i]);
+  }
 };
 
 bool unknown_for_staleness(const Snapshot& snap, const AssetState& s) {
   return s.evaluation.status == Status::kUnknown || !age_of(snap, s);
 }
 
+// The first eight bytes of `s`, big-endian, so integer order is byte order.
+std::uint64_t prefix_key(std::string_view s) {
+  std::uint64_t k = 0;
+  for (std::size_t b = 0; b < 8; ++b)
+    k = (k << 8) | (b < s.size() ? static_cast<unsigned char>(s[b]) : 0u);
+  return k;
+}
+
+// Built once per snapshot, on the first request that meets it; at 100,000 assets this is on
+// that request's path, so it avoids string comparisons and per-asset allocations: parents
+// come from the children lists, orders are sorted on compact keys, the search text and the
+// lineage adjacency are single blocks.
 std::shared_ptr<View> build_view(std::shared_ptr<const Snapshot> snap) {
   auto v = std::make_shared<View>();
   v->snap = std::move(snap);
   const Snapshot& s = *v->snap;
   const std::size_t n = s.assets.size();
+  const auto n32 = static_cast<std::uint32_t>(n);
+
   v->parent.assign(n, kNone);
-  v->haystack.resize(n);
+  for (std::uint32_t i = 0; i < n32; ++i)
+    for (std::uint32_t c : s.assets[i].children)
+      if (c < n32 && s.assets[c].asset.parent == s.assets[i].asset.key) v->parent[c] = i;
+  for (std::uint32_t i = 0; i < n32; ++i)  // assets their parent does not list
+    if (v->parent[i] == kNone && !s.assets[i].asset.parent.empty())
+      v->parent[i] = v->find(s.assets[i].asset.parent);
+
+  std::size_t text_size = 0;
+  for (const auto& st : s.assets) {
+    const auto& a = st.asset;
+    text_size += a.key.size() + a.name.size() + a.owner.size() + 2;
+    for (const auto& t : a.tags) text_size += t.size() + 1;
+  }
+  v->haystack_text.reserve(text_size);
+  v->haystack_at.resize(n + 1);
   for (std::size_t i = 0; i < n; ++i) {
     const auto& a = s.assets[i].asset;
-    if (!a.parent.empty()) v->parent[i] = v->find(a.parent);
-    std::string& h = v->haystack[i];
-    h.reserve(a.key.size() + a.name.size() + a.owner.size() + 16);
+    std::string& h = v->haystack_text;
+    v->haystack_at[i] = static_cast<std::uint32_t>(h.size());
     h += a.key;
     h += '\n';
     h += a.name;
@@ -242,45 +286,71 @@ std::shared_ptr<View> build_view(std::shared_ptr<const Snapshot> snap) {
       h += '\n';
       h += t;
     }
-    for (char& c : h)
-      if (c >= 'A' && c <= 'Z') c += 32;
     if (s.assets[i].impacted) ++v->impacted;
   }
+  for (char& c : v->haystack_text)
+    if (c >= 'A' && c <= 'Z') c += 32;
+  v->haystack_at[n] = static_cast<std::uint32_t>(v->haystack_text.size());
+
+  // Name order: ties on name keep key order, which is index order.
+  struct NameKey {
+    std::uint64_t prefix;
+    std::uint32_t index;
+  };
+  std::vector<NameKey> names(n);
+  for (std::uint32_t i = 0; i < n32; ++i) names[i] = {prefix_key(s.assets[i].asset.name), i};
+  std::sort(names.begin(), names.end(), [&](const NameKey& x, const NameKey& y) {
+    if (x.prefix != y.prefix) return x.prefix < y.prefix;
+    const std::string& a = s.assets[x.index].asset.name;
+    const std::string& b = s.assets[y.index].asset.name;
+    if (a.size() > 8 || b.size() > 8) {
+      int c = std::string_view(a).substr(std::min<std::size_t>(8, a.size()))
+                  .compare(std::string_view(b).substr(std::min<std::size_t>(8, b.size())));
+      if (c != 0) return c < 0;
+    }
+    return x.index < y.index;
+  });
   v->by_name.resize(n);
-  for (std::uint32_t i = 0; i < n; ++i) v->by_name[i] = i;
-  v->by_staleness = v->by_name;
-  std::sort(v->by_name.begin(), v->by_name.end(), [&](std::uint32_t x, std::uint32_t y) {
-    const auto& a = s.assets[x].asset;
-    const auto& b = s.assets[y].asset;
-    if (a.name != b.name) return a.name < b.name;
-    return a.key < b.key;  // assets are sorted by key, so x < y
-  });
-  std::vector<std::int64_t> age(n, 0);
-  std::vector<bool> unknown(n, false);
-  for (std::size_t i = 0; i < n; ++i) {
-    unknown[i] = unknown_for_staleness(s, s.assets[i]);
-    if (!unknown[i]) age[i] = age_of(s, s.assets[i])->count();
+  for (std::size_t r = 0; r < n; ++r) v->by_name[r] = names[r].index;
+
+  // Staleness order: oldest data first, assets without a known age last, ties in key order.
+  std::vector<std::pair<std::int64_t, std::uint32_t>> stale(n);
+  for (std::uint32_t i = 0; i < n32; ++i) {
+    const AssetState& st = s.assets[i];
+    std::int64_t key = std::numeric_limits<std::int64_t>::max();
+    if (!unknown_for_staleness(s, st)) {
+      key = -age_of(s, st)->count();
+      ++v->known_count;
+    }
+    stale[i] = {key, i};
   }
-  std::sort(v->by_staleness.begin(), v->by_staleness.end(), [&](std::uint32_t x, std::uint32_t y) {
-    if (unknown[x] != unknown[y]) return !unknown[x];
-    if (!unknown[x] && age[x] != age[y]) return age[x] > age[y];
-    return x < y;
-  });
-  v->known_count = static_cast<std::size_t>(std::count(unknown.begin(), unknown.end(), false));
+  std::sort(stale.begin(), stale.end());
+  v->by_staleness.resize(n);
+  for (std::size_t r = 0; r < n; ++r) v->by_staleness[r] = stale[r].second;
+
   v->rank_name.resize(n);
   v->rank_staleness.resize(n);
-  for (std::uint32_t r = 0; r < n; ++r) {
+  for (std::uint32_t r = 0; r < n32; ++r) {
     v->rank_name[v->by_name[r]] = r;
     v->rank_staleness[v->by_staleness[r]] = r;
   }
-  v->upstream.resize(n);
-  v->downstream.resize(n);
+
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> links;  // (upstream, downstream)
+  links.reserve(s.edges.size());
   for (const auto& e : s.edges) {
     std::uint32_t up = v->find(e.upstream), down = v->find(e.downstream);
-    if (up == kNone || down == kNone) continue;
-    v->downstream[up].push_back(down);
-    v->upstream[down].push_back(up);
+    if (up != kNone && down != kNone) links.emplace_back(up, down);
   }
+  auto build = [&](Adjacency& adj, bool forward) {
+    adj.offsets.assign(n + 1, 0);
+    for (const auto& [up, down] : links) ++adj.offsets[(forward ? up : down) + 1];
+    for (std::size_t i = 0; i < n; ++i) adj.offsets[i + 1] += adj.offsets[i];
+    adj.items.resize(links.size());
+    std::vector<std::uint32_t> next(adj.offsets.begin(), adj.offsets.end() - 1);
+    for (const auto& [up, down] : links) adj.items[next[forward ? up : down]++] = forward ? down : up;
+  };
+  build(v->downstream, true);
+  build(v->upstream, false);
   return v;
 }
 
@@ -460,19 +530,88 @@ void write_v2_status(JsonWriter& w, const View& v) {
   w.end_object();
 }
 
-// Leaf descendants of `root`, in name order within each level.
-void collect_leaves(const View& v, std::uint32_t i, std::vector<std::uint32_t>& out) {
-  for (std::uint32_t c : v.snap->assets[i].children) {
-    if (c >= v.snap->assets.size()) continue;
-    if (model::is_container(v.snap->assets[c].asset.kind)) {
-      collect_leaves(v, c, out);
-    } else {
-      out.push_back(c);
-    }
-  }
+// The components of the v2 documents. Connections are Statuspage groups; their components
+// are the containers that hold assets directly (schemas, folders, databases without schemas)
+// and the assets that are not fresh, most severe first, at most kV2AssetLimit in all. So the
+// documents grow with the number of schemas, not of tables.
+constexpr std::size_t kV2AssetLimit = 100;
+
+struct V2Layout {
+  struct Group {
+    std::uint32_t root;
+    std::vector<std::uint32_t> containers;  // in tree order
+    std::vector<std::uint32_t> assets;      // listed assets that are not fresh, most severe first
+  };
+  std::vector<Group> groups;
+  std::vector<std::uint32_t> worst;  // per asset: its most severe leaf (itself for a leaf), or kNone
+  std::size_t not_fresh = 0;         // leaves that are not fresh
+  std::size_t listed = 0;
+};
+
+// Most severe status first; within one, the stalest first (staleness order).
+bool more_severe(const View& v, std::uint32_t x, std::uint32_t y) {
+  int sx = model::severity(v.snap->assets[x].evaluation.status);
+  int sy = model::severity(v.snap->assets[y].evaluation.status);
+  if (sx != sy) return sx > sy;
+  return v.rank_staleness[x] < v.rank_staleness[y];
 }
 
-void write_v2_components(JsonWriter& w, const View& v) {
+V2Layout v2_layout(const View& v) {
+  const Snapshot& s = *v.snap;
+  const std::size_t n = s.assets.size();
+  V2Layout out;
+  out.worst.assign(n, kNone);
+  std::vector<std::uint32_t> group_of(n, kNone);  // index into out.groups
+  // Depth first from each root, children before parents for `worst`.
+  std::vector<std::pair<std::uint32_t, bool>> stack;
+  for (std::uint32_t root : s.roots) {
+    if (root >= n) continue;
+    auto g = static_cast<std::uint32_t>(out.groups.size());
+    out.groups.push_back({root, {}, {}});
+    stack.emplace_back(root, false);
+    while (!stack.empty()) {
+      auto [i, done] = stack.back();
+      stack.pop_back();
+      const AssetState& a = s.assets[i];
+      if (!model::is_container(a.asset.kind)) {
+        out.worst[i] = i;
+        group_of[i] = g;
+        continue;
+      }
+      if (done) {
+        for (std::uint32_t c : a.children)
+          if (c < n && out.worst[c] != kNone &&
+              (out.worst[i] == kNone || more_severe(v, out.worst[c], out.worst[i])))
+            out.worst[i] = out.worst[c];
+        continue;
+      }
+      if (i != root) {
+        bool holds_assets = false;
+        for (std::uint32_t c : a.children)
+          holds_assets = holds_assets || (c < n && !model::is_container(s.assets[c].asset.kind));
+        if (holds_assets) out.groups[g].containers.push_back(i);
+      }
+      stack.emplace_back(i, true);
+      for (auto c = a.children.rbegin(); c != a.children.rend(); ++c)
+        if (*c < n) stack.emplace_back(*c, false);
+    }
+  }
+  // Assets that are not fresh, most severe first.
+  for (Status st : {Status::kError, Status::kWarn, Status::kUnknown}) {
+    for (std::uint32_t i : v.by_staleness) {
+      const AssetState& a = s.assets[i];
+      if (a.evaluation.status != st || model::is_container(a.asset.kind)) continue;
+      ++out.not_fresh;
+      if (out.listed < kV2AssetLimit && group_of[i] != kNone) {
+        out.groups[group_of[i]].assets.push_back(i);
+        ++out.listed;
+      }
+    }
+  }
+  return out;
+}
+
+void write_v2_components(JsonWriter& w, const View& v, const V2Layout& layout) {
   const Snapshot& s = *v.snap;
   std::string now = core::format_timestamp(s.generated_at);
   int position = 1;
@@ -494,9 +633,15 @@ void write_v2_components(JsonWriter& w, const View& v) {
     w.key("page_id").string("freshwatch");
     w.key("only_show_if_degraded").boolean(false);
   };
+  // The key without its connection: "analytics.public" for "warehouse:analytics.public".
+  auto short_name = [](std::string_view key) {
+    if (auto colon = key.find(':'); colon != std::string_view::npos) return key.substr(colon + 1);
+    return key;
+  };
   auto freshness = [&](std::uint32_t i) {
     const AssetState& a = s.assets[i];
     w.key("freshness").begin_object();
+    w.key("kind").string(model::to_string(a.asset.kind));
     w.key("status").string(model::to_string(a.evaluation.status));
     w.key("changed_at");
     write_time(w, a.evaluation.changed_at);
@@ -509,38 +654,66 @@ void write_v2_components(JsonWriter& w, const View& v) {
     w.key("reason").string_or_null(a.evaluation.reason);
     w.key("counts");
     write_counts(w, a.counts);
+    w.key("worst");
+    std::uint32_t worst = layout.worst[i];
+    if (worst == kNone || worst == i) {
+      w.null();
+    } else {
+      const AssetState& b = s.assets[worst];
+      w.begin_object();
+      w.key("key").string(b.asset.key);
+      w.key("name").string(b.asset.name);
+      w.key("status").string(model::to_string(b.evaluation.status));
+      w.key("age_seconds");
+      if (auto age = age_of(s, b)) {
+        w.number(seconds(*age));
+      } else {
+        w.null();
+      }
+      w.end_object();
+    }
     w.end_object();
   };
   w.key("components").begin_array();
-  std::vector<std::uint32_t> leaves;
-  for (std::uint32_t root : s.roots) {
-    if (root >= s.assets.size()) continue;
-    const AssetState& g = s.assets[root];
-    leaves.clear();
-    collect_leaves(v, root, leaves);
+  for (const auto& g : layout.groups) {
+    const AssetState& root = s.assets[g.root];
     w.begin_object();
-    common(g, group_status(g), g.asset.name);
+    common(root, group_status(root), root.asset.name);
     w.key("group_id").null();
     w.key("group").boolean(true);
     w.key("components").begin_array();
-    for (std::uint32_t l : leaves) w.string(s.assets[l].asset.key);
+    for (std::uint32_t c : g.containers) w.string(s.assets[c].asset.key);
+    for (std::uint32_t l : g.assets) w.string(s.assets[l].asset.key);
     w.end_array();
-    freshness(root);
+    freshness(g.root);
     w.end_object();
-    for (std::uint32_t l : leaves) {
-      const AssetState& a = s.assets[l];
-      std::string_view key = a.asset.key;
-      std::string_view name = key;
-      if (auto colon = key.find(':'); colon != std::string_view::npos) name = key.substr(colon + 1);
+    for (std::uint32_t c : g.containers) {
+      const AssetState& a = s.assets[c];
       w.begin_object();
-      common(a, statuspage_status(a.evaluation.status), name);
-      w.key("group_id").string(g.asset.key);
+      common(a, group_status(a), short_name(a.asset.key));
+      w.key("group_id").string(root.asset.key);
+      w.key("group").boolean(false);
+      freshness(c);
+      w.end_object();
+    }
+    for (std::uint32_t l : g.assets) {
+      const AssetState& a = s.assets[l];
+      w.begin_object();
+      common(a, statuspage_status(a.evaluation.status), short_name(a.asset.key));
+      w.key("group_id").string(root.asset.key);
       w.key("group").boolean(false);
       freshness(l);
       w.end_object();
     }
   }
   w.end_array();
+  // How many assets are not fresh and how many of them are listed above.
+  w.key("freshness_assets").begin_object();
+  w.key("not_fresh").number(static_cast<std::uint64_t>(layout.not_fresh));
+  w.key("listed").number(static_cast<std::uint64_t>(layout.listed));
+  w.key("limit").number(static_cast<std::uint64_t>(kV2AssetLimit));
+  w.key("all").string("/api/v1/assets?status=error,warn,unknown&leaves=true&sort=staleness");
+  w.end_object();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -553,6 +726,7 @@ struct ListQuery {
   std::string q;  // lower-case
   std::string parent, under;
   bool leaves = false;
+  std::optional<bool> impacted;  // only assets with (true) or without (false) stale upstream
   SortOrder sort = SortOrder::kName;
   std::size_t limit = kDefaultLimit;
   std::size_t offset = 0;
@@ -572,6 +746,7 @@ struct ListQuery {
     key += "\x1fs=" + sorted(st) + "\x1f" "c=" + sorted(connections) + "\x1fo=" + sorted(owners) +
            "\x1ft=" + sorted(tags) + "\x1fk=" + sorted(kd) + "\x1fq=" + q + "\x1fp=" + parent +
            "\x1fu=" + under + "\x1fl=" + (leaves ? "1" : "0") +
+           "\x1fi=" + (impacted ? (*impacted ? "1" : "0") : "") +
            "\x1fsort=" + std::to_string(static_cast<int>(sort)) +
            "\x1fn=" + std::to_string(limit) + "\x1f@=" + std::to_string(offset);
     return key;
@@ -639,6 +814,14 @@ std::optional<Response> parse_list_query(std::string_view query, ListQuery& out)
       } else {
         return problem(400, fmt::format("'leaves' must be true or false, not '{}'", v));
       }
+    } else if (k == "impacted") {
+      if (v == "true" || v == "1") {
+        out.impacted = true;
+      } else if (v == "false" || v == "0") {
+        out.impacted = false;
+      } else if (!v.empty()) {
+        return problem(400, fmt::format("'impacted' must be true or false, not '{}'", v));
+      }
     } else if (k == "sort") {
       if (v == "name") out.sort = SortOrder::kName;
       else if (v == "-name") out.sort = SortOrder::kNameDesc;
@@ -670,6 +853,7 @@ bool matches(const View& v, const ListQuery& q, std::uint32_t i, std::uint32_t u
   const AssetState& s = v.snap->assets[i];
   const auto& a = s.asset;
   if (q.leaves && model::is_container(a.kind)) return false;
+  if (q.impacted && s.impacted != *q.impacted) return false;
   if (!q.statuses.empty() &&
       std::find(q.statuses.begin(), q.statuses.end(), s.evaluation.status) == q.statuses.end())
     return false;
@@ -688,7 +872,7 @@ bool matches(const View& v, const ListQuery& q, std::uint32_t i, std::uint32_t u
     while (p != kNone && p != under && ++guard < 64) p = v.parent[p];
     if (p != under) return false;
   }
-  if (!q.q.empty() && v.haystack[i].find(q.q) == std::string::npos) return false;
+  if (!q.q.empty() && v.haystack(i).find(q.q) == std::string_view::npos) return false;
   return true;
 }
 
@@ -737,17 +921,21 @@ npm, then the binary) and start freshwatch again.</p>
 </body></html>
 )";
 
-// A path for a build output (script, style sheet, image, font), as opposed to a client-side
-// route, which may contain dots too ("/asset/warehouse:analytics.public.orders").
+// A path for a build output (script, style sheet, image, font) that is missing, as opposed to a
+// client-side route, which may contain dots too ("/assets/warehouse:analytics.public.orders",
+// even "/assets/bi:folder.report.js"). Build outputs live under kBuildFilesPrefix or at the top
+// level ("/favicon.svg"); every deeper path outside it is a route.
 bool looks_like_static_file(std::string_view path) {
   std::size_t slash = path.rfind('/');
+  if (slash != 0 && !path.starts_with(kBuildFilesPrefix)) return false;
   std::size_t dot = path.rfind('.');
-  if (dot == std::string_view::npos || dot < slash) return false;
+  if (dot == std::string_view::npos || dot < slash) return path.starts_with(kBuildFilesPrefix);
   static constexpr std::string_view kExtensions[] = {
       ".js", ".mjs", ".css", ".map", ".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".ico",
       ".woff", ".woff2", ".ttf", ".json", ".webmanifest", ".txt", ".wasm", ".html"};
   std::string_view ext = path.substr(dot);
-  return std::find(std::begin(kExtensions), std::end(kExtensions), ext) != std::end(kExtensions);
+  return path.starts_with(kBuildFilesPrefix) ||
+         std::find(std::begin(kExtensions), std::end(kExtensions), ext) != std::end(kExtensions);
 }
 
 Response serve_file(const Request& req, const EmbeddedFile& f, std::string_view cache_control) {
@@ -783,6 +971,7 @@ struct Api::Impl {
   store::Store& store;
   const core::Clock& clock;
   Authenticator auth;
+  SignInLimiter sign_in_limiter;
 
   std::mutex view_mutex;
   std::shared_ptr<View> view;  // GUARDED_BY(view_mutex)
@@ -790,7 +979,7 @@ struct Api::Impl {
 
   Impl(ApiOptions o, SnapshotSource s, store::Store& st, const core::Clock& c)
       : options(std::move(o)), snapshots(std::move(s)), store(st), clock(c),
-        auth(st, c, options.session_ttl) {}
+        auth(st, c, options.session_ttl), sign_in_limiter(options.sign_in_limits, c) {}
 
   std::shared_ptr<View> current_view() {
     auto snap = snapshots ? snapshots() : nullptr;
@@ -914,13 +1103,23 @@ Response Api::Impl::handle_session(const Request& req, const std::optional<Princ
     }
     if (username.empty() || password.empty())
       return problem(400, "both 'username' and 'password' are required");
+    if (auto wait = sign_in_limiter.retry_after(username, req.client_address)) {
+      auto secs = std::chrono::ceil<std::chrono::seconds>(*wait).count();
+      Response r = problem(429, fmt::format("too many failed sign-ins for this user or from this "
+                                            "address; try again in {}", core::format_age(*wait)));
+      r.headers.emplace_back("Retry-After", std::to_string(std::max<std::int64_t>(1, secs)));
+      return r;
+    }
     auto session = auth.sign_in(username, password);
     if (!session) {
-      if (session.error().code == ErrorCode::kPermissionDenied)
+      if (session.error().code == ErrorCode::kPermissionDenied) {
+        sign_in_limiter.failed(username, req.client_address);
         return problem(401, "unknown user or wrong password");
+      }
       spdlog::error("sign-in failed: {}", session.error().message);
       return problem(500, "signing in failed on the server; the error is in its log");
     }
+    sign_in_limiter.succeeded(username);
     Response r;
     r.status = 204;
     r.headers.emplace_back(
@@ -955,27 +1154,28 @@ Response Api::Impl::handle_session(const Request& req, const std::optional<Princ
 }
 
 Response Api::Impl::handle_static(const Request& req, std::string_view path) {
-  if (web_files().empty()) {
-    if (path != "/" && path != "/index.html" && path.starts_with("/assets/"))
-      return problem(404, fmt::format("no file '{}'", path));
+  std::span<const EmbeddedFile> files = options.web_files ? *options.web_files : web_files();
+  std::string decoded;
+  if (!percent_decode(path, decoded, false)) decoded = path;
+  if (files.empty()) {
+    if (decoded != "/" && decoded != "/index.html" && looks_like_static_file(decoded))
+      return problem(404, fmt::format("no file '{}'", decoded));
     static const auto page = std::make_shared<const CachedBody>(
         *make_cached(std::string(kUiMissingPage), "text/html; charset=utf-8"));
     return serve_shared(req, page, page->content_type, page->plain, page->gz, page->etag,
                         page->gz_etag, "no-cache");
   }
-  std::string decoded;
-  if (!percent_decode(path, decoded, false)) decoded = path;
   if (decoded == "/") decoded = "/index.html";
   if (decoded.find("..") == std::string::npos) {
-    if (const EmbeddedFile* f = find_web_file(decoded)) {
-      bool hashed = decoded.starts_with("/assets/");
+    if (const EmbeddedFile* f = find_file(files, decoded)) {
+      bool hashed = decoded.starts_with(kBuildFilesPrefix);
       return serve_file(req, *f, hashed ? "public, max-age=31536000, immutable" : "no-cache");
     }
   }
   // Files that are not there stay 404 (a missing script must not be answered with HTML);
   // anything else is a client-side route of the single-page app.
   if (looks_like_static_file(decoded)) return problem(404, fmt::format("no file '{}'", decoded));
-  const EmbeddedFile* index = find_web_file("/index.html");
+  const EmbeddedFile* index = find_file(files, "/index.html");
   if (!index) return problem(404, "the web UI has no index.html");
   return serve_file(req, *index, "no-cache");
 }
@@ -1026,7 +1226,7 @@ Response Api::Impl::handle_api(const Request& req, const Target& t, const Princi
       w.begin_object();
       write_v2_page(w, v, options);
       write_v2_status(w, v);
-      write_v2_components(w, v);
+      write_v2_components(w, v, v2_layout(v));
       w.key("incidents").begin_array().end_array();
       w.key("scheduled_maintenances").begin_array().end_array();
       w.key("freshness");
@@ -1050,7 +1250,7 @@ Response Api::Impl::handle_api(const Request& req, const Target& t, const Princi
       JsonWriter w(64 * 1024);
       w.begin_object();
       write_v2_page(w, v, options);
-      write_v2_components(w, v);
+      write_v2_components(w, v, v2_layout(v));
       w.end_object();
       return w.take();
     }));
@@ -1221,7 +1421,7 @@ Response Api::Impl::asset_detail(View& v, std::uint32_t i) {
   }
   w.end_array();
 
-  auto write_list = [&](std::string_view name, const std::vector<std::uint32_t>& items) {
+  auto write_list = [&](std::string_view name, std::span<const std::uint32_t> items) {
     w.key(name).begin_array();
     for (std::uint32_t k : items)
       if (k < s.assets.size()) write_summary(w, v, k);
@@ -1319,7 +1519,7 @@ Response Api::Impl::asset_lineage(View& v, std::uint32_t i, std::string_view que
   }
   std::vector<std::uint32_t> nodes = {i};
   std::unordered_set<std::uint32_t> seen = {i};
-  for (const auto* adjacency : {&v.upstream, &v.downstream}) {
+  for (const Adjacency* adjacency : {&v.upstream, &v.downstream}) {
     std::vector<std::uint32_t> frontier = {i};
     for (std::size_t level = 0; level < depth && !frontier.empty(); ++level) {
       std::vector<std::uint32_t> next;

@@ -20,7 +20,11 @@
 #include <utility>
 #include <vector>
 
+#include <span>
+
 #include "core/clock.h"
+#include "http/rate_limit.h"
+#include "http/static_files.h"
 #include "model/policy.h"
 #include "model/snapshot.h"
 #include "store/store.h"
@@ -42,6 +46,7 @@ struct Request {
   std::string_view accept_encoding;
   std::string_view content_type;
   bool secure = false;  // arrived over TLS
+  std::string_view client_address;  // the peer's IP address; empty when not from the network
 };
 
 struct Response {
@@ -64,7 +69,10 @@ struct ApiOptions {
   std::string page_name = "freshwatch";  // Statuspage "page.name"
   std::string page_url;                 // Statuspage "page.url"
   std::size_t max_cached_bodies = 512;  // per snapshot
+  SignInLimits sign_in_limits;          // failed POST /api/v1/session before 429
   PolicyLookup policy_for;
+  // The web UI's files, sorted by path; the ones built into the binary when unset.
+  std::optional<std::span<const EmbeddedFile>> web_files;
 };
 
 class Api {

@@ -251,6 +251,11 @@ TEST_F(ApiTest, Filters) {
       << "containers carry the worst status of their leaves";
   EXPECT_EQ(keys("/api/v1/assets?under=wh:db&kind=schema"), (V{"wh:db.public"}));
   EXPECT_EQ(keys("/api/v1/assets?connection=other").size(), 0u);
+  EXPECT_EQ(keys("/api/v1/assets?impacted=true"), (V{"wh:db.public.revenue"}));
+  EXPECT_EQ(int64_t(parse(parser_, get("/api/v1/assets?impacted=true").body)["total"]), 1);
+  EXPECT_EQ(keys("/api/v1/assets?impacted=false&leaves=true&kind=view").size(), 0u);
+  EXPECT_EQ(int64_t(parse(parser_, get("/api/v1/assets?impacted=false&leaves=true").body)["total"]),
+            5);
   auto all = parse(parser_, get("/api/v1/assets").body);
   EXPECT_EQ(int64_t(all["total"]), 9);
   auto leaves = parse(parser_, get("/api/v1/assets?leaves=true&parent=wh%3Adb.public").body);
@@ -294,7 +299,8 @@ TEST_F(ApiTest, BadParametersAreProblems) {
   for (std::string target :
        {"/api/v1/assets?status=stale", "/api/v1/assets?limit=0", "/api/v1/assets?limit=1001",
         "/api/v1/assets?limit=ten", "/api/v1/assets?sort=age", "/api/v1/assets?cursor=%%%",
-        "/api/v1/assets?kind=spreadsheet", "/api/v1/assets/wh%3Adb.public.orders/history?days=0",
+        "/api/v1/assets?kind=spreadsheet", "/api/v1/assets?impacted=maybe",
+        "/api/v1/assets/wh%3Adb.public.orders/history?days=0",
         "/api/v1/assets/wh%3Adb.public.orders/history?days=366",
         "/api/v1/assets/wh%3Adb.public.orders/lineage?depth=x"}) {
     Response res = get(target);
@@ -457,30 +463,93 @@ TEST_F(ApiTest, StatuspageV2) {
   auto doc = parse(parser_, get("/api/v2/summary.json").body);
   EXPECT_EQ(std::string_view(doc["status"]["indicator"]), "major");
   EXPECT_EQ(std::string_view(doc["page"]["time_zone"]), "UTC");
-  std::map<std::string, std::string> status;
-  std::string group_of_orders;
+  std::vector<std::string> ids;
+  std::map<std::string, std::string> status, group_id;
   for (auto c : doc["components"].get_array()) {
-    status[std::string(std::string_view(c["id"]))] = std::string(std::string_view(c["status"]));
-    if (std::string_view(c["id"]) == "wh:db.public.orders")
-      group_of_orders = std::string(std::string_view(c["group_id"]));
+    std::string id{std::string_view(c["id"])};
+    ids.push_back(id);
+    status[id] = std::string(std::string_view(c["status"]));
+    if (!c["group_id"].is_null()) group_id[id] = std::string(std::string_view(c["group_id"]));
   }
+  // The connection is the group; the schema and the assets that are not fresh (most severe
+  // first) are its components; fresh assets are not listed.
+  EXPECT_EQ(ids, (std::vector<std::string>{"wh", "wh:db.public", "wh:db.public.events",
+                                           "wh:db.public.customers", "wh:db.public.ghost"}));
   EXPECT_EQ(status["wh"], "partial_outage");
-  EXPECT_EQ(status["wh:db.public.orders"], "operational");
+  EXPECT_EQ(status["wh:db.public"], "partial_outage");
   EXPECT_EQ(status["wh:db.public.customers"], "degraded_performance");
   EXPECT_EQ(status["wh:db.public.events"], "major_outage");
   EXPECT_EQ(status["wh:db.public.ghost"], "under_maintenance");
-  EXPECT_EQ(group_of_orders, "wh");
-  EXPECT_EQ(status.size(), 7u) << "one group and six leaves";
+  EXPECT_EQ(group_id["wh:db.public"], "wh");
+  EXPECT_EQ(group_id["wh:db.public.events"], "wh");
   auto first = doc["components"].at(0);
   EXPECT_TRUE(bool(first["group"]));
-  EXPECT_EQ(first["components"].get_array().size(), 6u);
+  std::vector<std::string> members;
+  for (auto m : first["components"].get_array()) members.emplace_back(std::string_view(m));
+  EXPECT_EQ(members, std::vector<std::string>(ids.begin() + 1, ids.end()));
   EXPECT_EQ(std::string_view(first["freshness"]["status"]), "error");
+  EXPECT_EQ(int64_t(first["freshness"]["counts"]["total"]), 6);
+  EXPECT_EQ(std::string_view(first["freshness"]["worst"]["key"]), "wh:db.public.events");
+  auto schema = doc["components"].at(1);
+  EXPECT_EQ(std::string_view(schema["name"]), "db.public");
+  EXPECT_FALSE(bool(schema["group"]));
+  EXPECT_EQ(int64_t(schema["freshness"]["counts"]["warn"]), 1);
   EXPECT_EQ(std::string_view(doc["freshness"]["message"]), "2 assets stale, 1 without data");
+  EXPECT_EQ(int64_t(doc["freshness_assets"]["not_fresh"]), 3);
+  EXPECT_EQ(int64_t(doc["freshness_assets"]["listed"]), 3);
 
   auto st = parse(parser_, get("/api/v2/status.json").body);
   EXPECT_EQ(std::string_view(st["status"]["description"]), "Major Service Outage");
   auto comps = parse(parser_, get("/api/v2/components.json").body);
-  EXPECT_EQ(comps["components"].get_array().size(), 7u);
+  EXPECT_EQ(comps["components"].get_array().size(), 5u);
+}
+
+TEST(ApiSynthetic, StatuspageV2ListsGroupsAndAtMostAHundredStaleAssets) {
+  MemoryStore store;
+  core::FakeClock clock(kNow);
+  auto snap = std::make_shared<const model::Snapshot>(synthetic_snapshot(1000, kNow));
+  std::size_t schemas = 0, not_fresh = 0;
+  for (const auto& a : snap->assets) {
+    schemas += a.asset.kind == AssetKind::kSchema;
+    not_fresh += !model::is_container(a.asset.kind) && a.evaluation.status != Status::kFresh;
+  }
+  ASSERT_GT(not_fresh, 100u);
+  Api api({}, [&] { return snap; }, store, clock);
+  Request r;
+  r.method = "GET";
+  r.target = "/api/v2/components.json";
+  std::string auth = "Bearer " + *create_token(store, "t", clock);
+  r.authorization = auth;
+  Response res = api.handle(r);
+  ASSERT_EQ(res.status, 200);
+  simdjson::dom::parser parser;
+  auto doc = parse(parser, res.body);
+  std::size_t groups = 0, containers = 0, assets = 0;
+  int last_severity = 3;
+  for (auto c : doc["components"].get_array()) {
+    std::string_view kind = c["freshness"]["kind"];
+    if (bool(c["group"])) {
+      ++groups;
+    } else if (kind == "schema") {
+      ++containers;
+    } else {
+      ++assets;
+      auto st = model::parse_status(std::string_view(c["freshness"]["status"]));
+      ASSERT_TRUE(st);
+      EXPECT_NE(*st, Status::kFresh);
+      EXPECT_LE(model::severity(*st), last_severity) << "most severe first";
+      last_severity = model::severity(*st);
+    }
+  }
+  EXPECT_EQ(groups, snap->roots.size());
+  EXPECT_EQ(containers, schemas);
+  EXPECT_EQ(assets, 100u);
+  ASSERT_LT(snap->summary[Status::kError], 100u);
+  ASSERT_GE(snap->summary[Status::kError] + snap->summary[Status::kWarn], 100u);
+  EXPECT_EQ(last_severity, model::severity(Status::kWarn)) << "errors first, then warnings";
+  EXPECT_EQ(std::size_t(int64_t(doc["freshness_assets"]["not_fresh"])), not_fresh);
+  EXPECT_EQ(int64_t(doc["freshness_assets"]["listed"]), 100);
+  EXPECT_LT(res.body.size(), 200u * 1024) << "the document grows with schemas, not tables";
 }
 
 TEST_F(ApiTest, SignInSessionAndSignOut) {
@@ -529,6 +598,51 @@ TEST_F(ApiTest, SignInSessionAndSignOut) {
   r.target = "/api/v1/summary";
   EXPECT_EQ(api_->handle(r).status, 401);
   EXPECT_EQ(store_.session_count(), 0u);
+}
+
+TEST_F(ApiTest, RepeatedFailedSignInsAreRefusedWith429UntilTheWindowEnds) {
+  ASSERT_TRUE(add_user(store_, "demo", "demo", PasswordCost::kMinimal));
+  ASSERT_TRUE(add_user(store_, "ops", "ops", PasswordCost::kMinimal));
+  auto post = [&](std::string user, std::string password, std::string address) {
+    targets_.push_back(fmt::format(R"({{"username":"{}","password":"{}"}})", user, password));
+    targets_.push_back(std::move(address));
+    Request r;
+    r.method = "POST";
+    r.target = "/api/v1/session";
+    r.body = targets_[targets_.size() - 2];
+    r.client_address = targets_.back();
+    r.content_type = "application/json";
+    return api_->handle(r);
+  };
+  // Per user name: five failures (from several addresses), then even the right password waits.
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(post("demo", "guess", fmt::format("10.0.0.{}", i)).status, 401) << i;
+  Response limited = post("demo", "demo", "10.0.0.9");
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(limited.content_type, "application/problem+json");
+  EXPECT_EQ(limited.header("Retry-After"), "900");
+  EXPECT_EQ(std::string_view(parse(parser_, limited.body)["title"]), "Too Many Requests");
+  EXPECT_EQ(post("DEMO", "demo", "10.0.0.9").status, 429) << "names are counted case-blind";
+  EXPECT_EQ(post("ops", "ops", "10.0.0.9").status, 204) << "other users are not affected";
+  clock_.advance(10min);
+  EXPECT_EQ(post("demo", "demo", "10.0.0.9").header("Retry-After"), "300");
+  clock_.advance(5min);
+  EXPECT_EQ(post("demo", "demo", "10.0.0.9").status, 204) << "the window ended";
+
+  // A success clears the user name's count.
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(post("ops", "guess", "10.0.1.1").status, 401);
+  EXPECT_EQ(post("ops", "ops", "10.0.1.1").status, 204);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(post("ops", "guess", "10.0.1.1").status, 401);
+  EXPECT_EQ(post("ops", "ops", "10.0.1.1").status, 204);
+
+  // Per address: twenty failures over many names, then every name from there waits.
+  clock_.advance(15min);
+  for (int i = 0; i < 20; ++i)  // known names: an unknown one costs a full-strength hash
+    ASSERT_TRUE(add_user(store_, fmt::format("user{}", i), "pw", PasswordCost::kMinimal));
+  for (int i = 0; i < 20; ++i)
+    EXPECT_EQ(post(fmt::format("user{}", i), "guess", "192.0.2.7").status, 401) << i;
+  EXPECT_EQ(post("ops", "ops", "192.0.2.7").status, 429);
+  EXPECT_EQ(post("ops", "ops", "192.0.2.8").status, 204) << "other addresses are not affected";
 }
 
 TEST_F(ApiTest, OpenApiDocumentIsServed) {

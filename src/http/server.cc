@@ -69,6 +69,10 @@ ServerOptions ServerOptions::from_config(const config::ServerConfig& config) {
   o.request_timeout = config.request_timeout;
   o.max_body_bytes = config.max_body_bytes;
   o.api.session_ttl = config.session_ttl;
+  o.api.secure_cookies = config.cookie_secure;
+  o.threads = config.threads > 0
+                  ? config.threads
+                  : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
   return o;
 }
 
@@ -137,7 +141,11 @@ struct Server::Impl {
 
 class Server::Impl::Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket&& socket, Impl& server) : stream_(std::move(socket)), server_(server) {}
+  Connection(tcp::socket&& socket, Impl& server) : stream_(std::move(socket)), server_(server) {
+    beast::error_code ec;
+    auto peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) client_address_ = peer.address().to_string();
+  }
 
   ~Connection() {
     std::lock_guard lock(server_.mutex);
@@ -244,6 +252,7 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
     r.if_none_match = req[bhttp::field::if_none_match];
     r.accept_encoding = req[bhttp::field::accept_encoding];
     r.content_type = req[bhttp::field::content_type];
+    r.client_address = client_address_;
     Response out = server_.api.handle(r);
 
     res_ = {};
@@ -289,6 +298,7 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<ViewBody> res_;
   bool busy_ = false;  // a request is being read (after its header) or answered
+  std::string client_address_;
 };
 
 void Server::Impl::accept() {

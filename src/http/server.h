@@ -33,7 +33,8 @@ struct ServerOptions {
   core::Duration shutdown_grace = std::chrono::seconds(10);
   ApiOptions api;
 
-  // Options from the `server:` section of freshwatch.yml.
+  // Options from the `server:` section of freshwatch.yml (threads 0: the hardware's
+  // concurrency, at least 2).
   static ServerOptions from_config(const config::ServerConfig& config);
 };
 

@@ -12,6 +12,7 @@
 
 #include "http/auth.h"
 #include "http/memory_store.h"
+#include "http/static_files.h"
 #include "http/synthetic.h"
 
 namespace freshwatch::http {
@@ -214,6 +215,77 @@ TEST_F(ServerTest, StopFinishesInFlightRequestsAndClosesIdleOnes) {
   EXPECT_EQ(res.result_int(), 200);
   EXPECT_FALSE(res.keep_alive());
   stopped.get();
+}
+
+TEST_F(ServerTest, BuiltFilesAreImmutableAndEveryAssetPageIsARoute) {
+  static const EmbeddedFile kFiles[] = {
+      {"/_app/index-3f2a1b.js", "text/javascript", "console.log(1)", "", "\"js\"", ""},
+      {"/favicon.svg", "image/svg+xml", "<svg/>", "", "\"svg\"", ""},
+      {"/index.html", "text/html; charset=utf-8", "<!doctype html><div id=root></div>", "",
+       "\"index\"", ""},
+  };
+  ServerOptions options;
+  options.api.web_files = std::span<const EmbeddedFile>(kFiles);
+  auto server = start(options);
+  Client client(port_);
+
+  auto js = client.get("/_app/index-3f2a1b.js");
+  EXPECT_EQ(js.result_int(), 200);
+  EXPECT_EQ(js.body(), "console.log(1)");
+  EXPECT_EQ(js[bhttp::field::cache_control], "public, max-age=31536000, immutable");
+  auto icon = client.get("/favicon.svg");
+  EXPECT_EQ(icon.result_int(), 200);
+  EXPECT_EQ(icon[bhttp::field::cache_control], "no-cache");
+
+  // Asset pages share no prefix with the build's files: any key opens the UI, even one that
+  // ends like a script or names a built file.
+  for (std::string route : {"/", "/assets/wh%3Adb.public.orders", "/assets/bi%3Areports.daily.js",
+                            "/assets/x.css", "/assets/index-3f2a1b.js", "/browse/wh%3Adb",
+                            "/assets/wh:db.public.orders.map"}) {
+    auto page = client.get(route);
+    EXPECT_EQ(page.result_int(), 200) << route;
+    EXPECT_EQ(page.body(), "<!doctype html><div id=root></div>") << route;
+    EXPECT_EQ(page[bhttp::field::cache_control], "no-cache") << route;
+  }
+  // A missing build file is a 404, never the UI's HTML.
+  for (std::string missing : {"/_app/index-000000.js", "/_app/style.css", "/favicon.ico"}) {
+    auto res = client.get(missing);
+    EXPECT_EQ(res.result_int(), 404) << missing;
+    EXPECT_EQ(res[bhttp::field::content_type], "application/problem+json") << missing;
+  }
+  server->stop();
+}
+
+TEST(ServerOptions, FromConfig) {
+  config::ServerConfig c;
+  c.listen = "0.0.0.0:9000";
+  c.session_ttl = 12h;
+  ServerOptions defaults = ServerOptions::from_config(c);
+  EXPECT_EQ(defaults.listen, "0.0.0.0:9000");
+  EXPECT_EQ(defaults.api.session_ttl, 12h);
+  EXPECT_FALSE(defaults.api.secure_cookies);
+  EXPECT_GE(defaults.threads, 2);
+  EXPECT_GE(defaults.threads, static_cast<int>(std::thread::hardware_concurrency()));
+  c.cookie_secure = true;
+  c.threads = 7;
+  ServerOptions set = ServerOptions::from_config(c);
+  EXPECT_TRUE(set.api.secure_cookies);
+  EXPECT_EQ(set.threads, 7);
+}
+
+TEST_F(ServerTest, SecureCookieOptionMarksTheSessionCookie) {
+  ASSERT_TRUE(add_user(store_, "demo", "demo", PasswordCost::kMinimal));
+  config::ServerConfig c;
+  c.cookie_secure = true;
+  auto server = start(ServerOptions::from_config(c));
+  Client client(port_);
+  bhttp::request<bhttp::string_body> req(bhttp::verb::post, "/api/v1/session", 11);
+  req.set(bhttp::field::content_type, "application/json");
+  req.body() = R"({"username":"demo","password":"demo"})";
+  auto res = client.send(std::move(req));
+  EXPECT_EQ(res.result_int(), 204);
+  EXPECT_NE(std::string(res[bhttp::field::set_cookie]).find("; Secure"), std::string::npos);
+  server->stop();
 }
 
 }  // namespace

@@ -12,8 +12,9 @@ extern const std::size_t kEmbeddedDocFilesCount;
 
 std::span<const EmbeddedFile> web_files() { return {kEmbeddedWebFiles, kEmbeddedWebFilesCount}; }
 
-const EmbeddedFile* find_web_file(std::string_view path) {
-  auto files = web_files();
+const EmbeddedFile* find_web_file(std::string_view path) { return find_file(web_files(), path); }
+
+const EmbeddedFile* find_file(std::span<const EmbeddedFile> files, std::string_view path) {
   auto it = std::lower_bound(files.begin(), files.end(), path,
                              [](const EmbeddedFile& f, std::string_view p) { return f.path < p; });
   return it != files.end() && it->path == path ? &*it : nullptr;

@@ -10,8 +10,12 @@
 
 namespace freshwatch::http {
 
+// Where the UI's build puts its content-hashed files (vite's build.assetsDir); they are cached
+// as immutable. Kept apart from the UI's own routes ("/assets/<key>" is an asset's page).
+inline constexpr std::string_view kBuildFilesPrefix = "/_app/";
+
 struct EmbeddedFile {
-  std::string_view path;  // "/index.html", "/assets/index-3f2a1b.js"
+  std::string_view path;  // "/index.html", "/_app/index-3f2a1b.js"
   std::string_view content_type;
   std::string_view data;
   std::string_view gzip;
@@ -21,7 +25,8 @@ struct EmbeddedFile {
 
 // The web UI; empty when web/dist did not exist at build time.
 std::span<const EmbeddedFile> web_files();
-// Binary search by path; nullptr when absent.
+// Binary search by path in `files` (sorted by path); nullptr when absent.
+const EmbeddedFile* find_file(std::span<const EmbeddedFile> files, std::string_view path);
 const EmbeddedFile* find_web_file(std::string_view path);
 // docs/openapi.yaml.
 const EmbeddedFile* openapi_document();

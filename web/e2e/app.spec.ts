@@ -173,3 +173,26 @@ test('dark mode toggle and a phone-sized screen', async ({ page }) => {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width).toBeLessThanOrEqual(390);
 });
+
+test('built files live under /_app/ as immutable, and any asset key opens its page', async ({ page, playwright }) => {
+  const anon = await playwright.request.newContext({ baseURL: base() });
+  const html = await (await anon.get('/')).text();
+  const built = [...html.matchAll(/(?:src|href)="(\/_app\/[^"]+)"/g)].map((m) => m[1]);
+  expect(built.length).toBeGreaterThan(0);
+  for (const file of built) {
+    const res = await anon.get(file);
+    expect(res.status(), file).toBe(200);
+    expect(res.headers()['cache-control'], file).toContain('immutable');
+  }
+  expect((await anon.get('/_app/no-such-file.js')).status()).toBe(404);
+  // A key that ends like a script is a page, not a missing file.
+  const route = await anon.get(`/assets/${encodeURIComponent('bi:reports.daily.js')}`);
+  expect(route.status()).toBe(200);
+  expect(route.headers()['content-type']).toContain('text/html');
+  await anon.dispose();
+
+  await signIn(page);
+  await page.goto(`${base()}/assets/${encodeURIComponent('bi:reports.daily.js')}`);
+  await expect(page).toHaveURL(/\/assets\/bi%3Areports\.daily\.js$/);
+  await expect(page.getByRole('alert')).toContainText("no asset 'bi:reports.daily.js'");
+});

@@ -29,7 +29,7 @@ export function Browse() {
   const path = useMemo(() => (tree.data && key ? findPath(tree.data.nodes, key) : []), [tree.data, key]);
   const node = path.length ? path[path.length - 1] : undefined;
   const lists = usePagedLists(500);
-  const base = key ? `/api/v1/assets${query({ parent: key, sort: view.sort })}` : null;
+  const base = key ? `/api/v1/assets${query({ parent: key, leaves: true, sort: view.sort })}` : null;
 
   useEffect(() => {
     if (base && !lists.page(base).started) lists.load(base);

@@ -121,7 +121,7 @@ export function Overview() {
           <h2 id="assets-title">{filtered ? 'Matching assets' : 'Assets'}</h2>
           {filtered && flatPage?.started && !flatPage.loading && (
             <span className="muted" aria-live="polite">
-              {view.view === 'impacted' ? flatPage.items.length : flatPage.total} {flatPage.total === 1 ? 'asset' : 'assets'}
+              {flatPage.total} {flatPage.total === 1 ? 'asset' : 'assets'}
             </span>
           )}
           <Legend />
