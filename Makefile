@@ -29,8 +29,9 @@ test-cpp:
 test-web:
 	@if [ -f web/package.json ]; then cd web && npm run --silent test && npm run --silent e2e; fi
 
+# LISTEN=HOST:PORT serves the demo elsewhere than 127.0.0.1:8080.
 demo: build
-	@$(BUILD_DIR)/freshwatch demo --dir demo
+	@$(BUILD_DIR)/freshwatch demo --dir demo $(if $(LISTEN),--listen $(LISTEN))
 
 bench: build
 	@scripts/bench
