@@ -31,8 +31,10 @@ test-cpp:
 test-web:
 	@BUILD_DIR=$(BUILD_DIR) JOBS=$(JOBS) scripts/test web
 
-# LISTEN=HOST:PORT serves the demo elsewhere than 127.0.0.1:8080.
-demo: build
+# Only the binary, not the tests and benchmarks. LISTEN=HOST:PORT serves elsewhere than
+# 127.0.0.1:8080.
+demo: configure web
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target freshwatch
 	@$(BUILD_DIR)/freshwatch demo --dir demo $(if $(LISTEN),--listen $(LISTEN))
 
 bench: build
