@@ -20,17 +20,22 @@ web: deps
 build: configure web
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# Every suite runs even when an earlier one failed; the last line adds them up
+# ("summary: N passed, N failed, N skipped") and the exit status is non-zero on any failure.
 test: build
-	@$(MAKE) --no-print-directory test-cpp test-web
+	@BUILD_DIR=$(BUILD_DIR) JOBS=$(JOBS) scripts/test cpp web
 
 test-cpp:
-	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
+	@BUILD_DIR=$(BUILD_DIR) JOBS=$(JOBS) scripts/test cpp
 
 test-web:
-	@if [ -f web/package.json ]; then cd web && npm run --silent test && npm run --silent e2e; fi
+	@BUILD_DIR=$(BUILD_DIR) JOBS=$(JOBS) scripts/test web
 
-demo: build
-	@$(BUILD_DIR)/freshwatch demo --dir demo
+# Only the binary, not the tests and benchmarks. LISTEN=HOST:PORT serves elsewhere than
+# 127.0.0.1:8080.
+demo: configure web
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target freshwatch
+	@$(BUILD_DIR)/freshwatch demo --dir demo $(if $(LISTEN),--listen $(LISTEN))
 
 bench: build
 	@scripts/bench

@@ -55,13 +55,20 @@ std::filesystem::path executable_dir() {
   return ec ? std::filesystem::path{} : exe.parent_path();
 }
 
+// Every server gets a temporary folder of its own: one that starts deletes the '#sql*' files it
+// finds in its tmpdir, so servers sharing /tmp (two tests at once, or other MariaDB servers on
+// the machine) would delete each other's temporary tables.
 Result<void> install_db(const std::string& install, const std::string& os_user,
                         const std::filesystem::path& datadir) {
+  const std::filesystem::path tmpdir = datadir.string() + ".tmp";
+  std::error_code ec;
+  std::filesystem::create_directories(tmpdir, ec);
   auto init = run_command({install, "--no-defaults", "--user=" + os_user,
-                           "--datadir=" + datadir.string(),
+                           "--datadir=" + datadir.string(), "--tmpdir=" + tmpdir.string(),
                            "--auth-root-authentication-method=normal", "--skip-test-db",
                            "--skip-name-resolve", "--innodb-log-file-size=8M",
                            "--innodb-buffer-pool-size=16M"});
+  std::filesystem::remove_all(tmpdir, ec);
   if (init.exit_code != 0)
     return fail(ErrorCode::kUnavailable, "mariadb-install-db failed (exit {}):\n{}",
                 init.exit_code, init.output);
@@ -142,11 +149,14 @@ Result<std::unique_ptr<MariadbServer>> MariadbServer::start(std::vector<std::str
 }
 
 Result<void> MariadbServer::launch() {
+  std::error_code ec;
+  std::filesystem::create_directories(dir_ / "tmp", ec);
   std::vector<std::string> argv = {
       server_bin_,
       "--no-defaults",
       "--user=" + os_user_,
       "--datadir=" + datadir_.string(),
+      "--tmpdir=" + (dir_ / "tmp").string(),
       fmt::format("--port={}", port_),
       "--bind-address=127.0.0.1",
       "--socket=" + socket_.string(),
