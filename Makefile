@@ -38,6 +38,7 @@ demo: configure web
 	@$(BUILD_DIR)/freshwatch demo --dir demo $(if $(LISTEN),--listen $(LISTEN))
 
 bench: build
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target benchmarks
 	@scripts/bench
 
 fmt:
