@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "cli/common.h"
+#include "cli/report.h"
 #include "cli/why_report.h"
 #include "connectors/dbt/artifacts.h"
 #include "core/time.h"
@@ -72,6 +73,68 @@ TEST(DemoDbt, LineageAndRootCauses) {
   auto own = render_why(snap, "demo:sales.invoices", false);
   ASSERT_TRUE(own);
   EXPECT_NE(own->find("this asset is the root cause of its own status"), std::string::npos) << *own;
+}
+
+// Truncated artifacts after a good run: the dbt connection says so, in the snapshot and in
+// `check`'s reports, and the last good state is kept and judged.
+TEST(DemoDbt, TruncatedManifestIsAWarningOnTheConnectionAndTheLastStateIsServed) {
+  testing::TempDir dir;
+  DemoOptions o;
+  o.dir = dir.path();
+  o.now = *core::parse_timestamp("2024-05-10T12:00:00Z");
+  const auto tables = plan_demo_tables(o);
+  ASSERT_TRUE(write_demo_warehouse(o, tables));
+  ASSERT_TRUE(write_demo_dbt(o, tables));
+  {
+    std::ofstream f(dir / "freshwatch.yml");
+    f << demo_config(o);
+  }
+  auto config = load_config((dir / "freshwatch.yml").string());
+  ASSERT_TRUE(config);
+  core::FakeClock clock(o.now);
+  auto runtime = wire(std::move(*config), clock, StoreUse::kNone);
+  ASSERT_TRUE(runtime) << runtime.error().message;
+  auto& engine = *(*runtime)->engine;
+  ASSERT_TRUE(engine.collect_once());
+  auto dbt_of = [](const model::Snapshot& s) {
+    for (const auto& c : s.connections)
+      if (c.name == kDemoDbtConnection) return c;
+    ADD_FAILURE() << "no dbt connection";
+    return model::ConnectionState{};
+  };
+  const auto good = engine.evaluate_at(clock.now());
+  EXPECT_TRUE(dbt_of(good).warnings.empty()) << dbt_of(good).warnings.front();
+  const auto* dashboard = good.find("dbt:exposure.shop.revenue_dashboard");
+  ASSERT_NE(dashboard, nullptr);
+  const auto good_status = dashboard->evaluation.status;
+
+  const auto manifest = dir / "dbt" / "target" / "manifest.json";
+  const auto size = std::filesystem::file_size(manifest);
+  std::filesystem::resize_file(manifest, size / 2);
+  clock.advance(std::chrono::minutes(15));
+  ASSERT_TRUE(engine.collect_once()) << "stale artifacts are not a failed run";
+  const auto stale = engine.evaluate_at(clock.now());
+  const auto dbt = dbt_of(stale);
+  EXPECT_EQ(dbt.error, "");
+  ASSERT_FALSE(dbt.warnings.empty());
+  EXPECT_TRUE(dbt.warnings[0].starts_with("stale artifacts: manifest.json is not valid JSON"))
+      << dbt.warnings[0];
+  EXPECT_NE(dbt.warnings[0].find("serving the state read at 2024-05-10T12:00:00Z"),
+            std::string::npos)
+      << dbt.warnings[0];
+  // The previous good state is still there and judged.
+  dashboard = stale.find("dbt:exposure.shop.revenue_dashboard");
+  ASSERT_NE(dashboard, nullptr);
+  EXPECT_EQ(dashboard->evaluation.status, good_status);
+  EXPECT_EQ(dashboard->evaluation.error, "");
+  // `check` shows it in both formats.
+  const auto rows = select_leaves(stale, std::nullopt);
+  EXPECT_NE(render_json(stale, rows, model::Status::kError, true)
+                .find(R"("warnings": ["stale artifacts: manifest.json is not valid JSON)"),
+            std::string::npos);
+  EXPECT_NE(render_table(stale, rows, false)
+                .find("connection dbt warning: stale artifacts: manifest.json is not valid JSON"),
+            std::string::npos);
 }
 
 }  // namespace

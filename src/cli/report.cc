@@ -106,8 +106,10 @@ std::string render_table(const model::Snapshot& snapshot,
                      counts.total(), counts[Status::kFresh], counts[Status::kWarn],
                      counts[Status::kError], counts[Status::kUnknown],
                      core::format_timestamp(snapshot.generated_at));
-  for (const auto& c : snapshot.connections)
+  for (const auto& c : snapshot.connections) {
     if (!c.error.empty()) out += fmt::format("connection {} failed: {}\n", c.name, c.error);
+    for (const auto& w : c.warnings) out += fmt::format("connection {} warning: {}\n", c.name, w);
+  }
   return out;
 }
 
@@ -147,10 +149,13 @@ std::string render_json(const model::Snapshot& snapshot,
     out += first ? "\n    " : ",\n    ";
     first = false;
     out += fmt::format(
-        R"({{"name": {}, "type": {}, "last_run": {}, "last_success": {}, "error": {}, "asset_count": {}}})",
+        R"({{"name": {}, "type": {}, "last_run": {}, "last_success": {}, "error": {}, "asset_count": {}, "warnings": [)",
         json_string(c.name), json_string(c.type), time_or_null(c.last_run),
         time_or_null(c.last_success), c.error.empty() ? "null" : json_string(c.error),
         c.asset_count);
+    for (std::size_t i = 0; i < c.warnings.size(); ++i)
+      out += (i ? ", " : "") + json_string(c.warnings[i]);
+    out += "]}";
   }
   out += first ? "],\n  \"assets\": [" : "\n  ],\n  \"assets\": [";
   first = true;

@@ -87,6 +87,23 @@ TEST(Report, JsonShape) {
             std::string::npos);
 }
 
+TEST(Report, ConnectionWarningsInJsonAndTable) {
+  auto snap = sample();
+  const auto rows = select_leaves(snap, std::nullopt);
+  EXPECT_NE(render_json(snap, rows, Status::kError, true).find(R"("asset_count": 0, "warnings": []})"),
+            std::string::npos)
+      << "always an array";
+  snap.connections[0].warnings = {"stale artifacts: manifest.json is not valid JSON", "b \"q\""};
+  const auto json = render_json(snap, rows, Status::kError, true);
+  EXPECT_NE(json.find(R"("warnings": ["stale artifacts: manifest.json is not valid JSON", "b \"q\""]})"),
+            std::string::npos)
+      << json;
+  const auto table = render_table(snap, rows, false);
+  EXPECT_NE(table.find("connection wh warning: stale artifacts: manifest.json is not valid JSON\n"),
+            std::string::npos)
+      << table;
+}
+
 TEST(Report, JsonStringEscapes) {
   EXPECT_EQ(json_string("a\"b\\c\n\x01"), "\"a\\\"b\\\\c\\n\\u0001\"");
 }

@@ -300,11 +300,13 @@ void Engine::finish_run(std::size_t index, Result<connectors::Collection> result
       std::size_t failed = 0;
       for (const auto& o : result->observations) failed += o.ok() ? 0 : 1;
       for (const auto& w : result->warnings) spdlog::warn("connection '{}': {}", name, w);
+      c.state.warnings = result->warnings;
       outcome = fmt::format("collected '{}': {} assets, {} observations ({} failed) in {}", name,
                             result->assets.size(), result->observations.size(), failed,
                             core::format_age(finished - started));
     } else {
       c.state.error = result.error().message;
+      c.state.warnings.clear();
       run.error = result.error().message;
       run.edges = c.edges;
       outcome = fmt::format("connection '{}' failed: {}", name, result.error().message);

@@ -231,6 +231,47 @@ TEST_F(EngineTest, AFailingConnectionDoesNotHideOthers) {
   EXPECT_TRUE(has_a);
 }
 
+TEST_F(EngineTest, TheLatestRunsWarningsAreShownOnTheConnection) {
+  enum class Next { kStale, kFailed, kClean } next = Next::kStale;
+  add("dbt", [&](auto&) -> Result<connectors::Collection> {
+    if (next == Next::kFailed) return fail(ErrorCode::kUnavailable, "connection refused");
+    auto c = tables("dbt", {{"a", 10min}}, clock_.now());
+    if (next == Next::kStale)
+      c.warnings = {"stale artifacts: manifest.json is not valid JSON; serving the state read at "
+                    "2024-05-10T09:00:00Z",
+                    "run_results.json: unknown version"};
+    return c;
+  });
+  add("wh", [this](auto&) { return tables("wh", {{"x", 5min}}, clock_.now()); });
+  auto& engine = make();
+  ASSERT_TRUE(engine.collect_once());  // warnings are not failures
+  ASSERT_EQ(state("dbt").warnings.size(), 2u);
+  EXPECT_TRUE(state("dbt").warnings[0].starts_with("stale artifacts: manifest.json"));
+  EXPECT_EQ(state("dbt").warnings[1], "run_results.json: unknown version");
+  EXPECT_TRUE(state("dbt").error.empty());
+  EXPECT_TRUE(state("wh").warnings.empty());
+  // The state served with the warning is still judged.
+  EXPECT_EQ(engine.snapshot()->find("dbt:main.a")->evaluation.status, Status::kFresh);
+  // Re-evaluation keeps them; they belong to the latest run.
+  const auto later = engine.evaluate_at(clock_.now() + 1h);
+  EXPECT_EQ(later.connections[0].warnings.size(), 2u);
+
+  next = Next::kFailed;
+  clock_.advance(15min);
+  ASSERT_FALSE(engine.collect_once());
+  EXPECT_TRUE(state("dbt").warnings.empty()) << "a failed run shows its error instead";
+  EXPECT_EQ(state("dbt").error, "connection refused");
+
+  next = Next::kStale;
+  clock_.advance(15min);
+  ASSERT_TRUE(engine.collect_once());
+  EXPECT_EQ(state("dbt").warnings.size(), 2u);
+  next = Next::kClean;
+  clock_.advance(15min);
+  ASSERT_TRUE(engine.collect_once());
+  EXPECT_TRUE(state("dbt").warnings.empty()) << "a clean run clears them";
+}
+
 TEST_F(EngineTest, ScheduledRunsRetryWithBackoffAfterFailure) {
   auto* wh = add("wh", [](auto&) -> Result<connectors::Collection> {
     return fail(ErrorCode::kUnavailable, "refused");

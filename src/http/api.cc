@@ -462,6 +462,9 @@ void write_summary_document(JsonWriter& w, const View& v) {
     write_time(w, c.next_run);
     w.key("error").string_or_null(c.error);
     w.key("asset_count").number(c.asset_count);
+    w.key("warnings").begin_array();
+    for (const auto& warning : c.warnings) w.string(warning);
+    w.end_array();
     w.end_object();
   }
   w.end_array();

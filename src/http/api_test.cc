@@ -210,6 +210,24 @@ TEST_F(ApiTest, Summary) {
   EXPECT_EQ(std::string_view(doc["generated_at"]), "2026-11-26T10:28:45Z");
   EXPECT_EQ(std::string_view(doc["connections"].at(0)["name"]), "wh");
   EXPECT_TRUE(doc["connections"].at(0)["next_run"].is_null());
+  EXPECT_EQ(doc["connections"].at(0)["warnings"].get_array().size(), 0u) << "always an array";
+}
+
+TEST_F(ApiTest, SummaryShowsConnectionWarnings) {
+  auto s = std::make_shared<model::Snapshot>(*fixed_snapshot(8));
+  s->connections[0].warnings = {
+      "stale artifacts: manifest.json is not valid JSON; serving the state read at "
+      "2026-11-26T09:00:00Z",
+      "run_results.json: unknown \"version\""};
+  snapshot_ = s;
+  auto doc = parse(parser_, get("/api/v1/summary").body);
+  auto warnings = doc["connections"].at(0)["warnings"].get_array();
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_EQ(std::string_view(warnings.at(0)),
+            "stale artifacts: manifest.json is not valid JSON; serving the state read at "
+            "2026-11-26T09:00:00Z");
+  EXPECT_EQ(std::string_view(warnings.at(1)), "run_results.json: unknown \"version\"");
+  EXPECT_TRUE(doc["connections"].at(0)["error"].is_null()) << "a warning is not an error";
 }
 
 TEST_F(ApiTest, AssetSummaryShape) {

@@ -50,6 +50,9 @@ struct ConnectionState {
   std::optional<core::TimePoint> next_run;
   std::string error;                            // the latest run's error; empty when it succeeded
   std::uint32_t asset_count = 0;
+  // The latest successful run's warnings (connectors::Collection::warnings: e.g. stale dbt
+  // artifacts, the previous good state served); empty after a clean or a failed run.
+  std::vector<std::string> warnings;
 };
 
 struct Snapshot {

@@ -290,5 +290,66 @@ TEST(CliWhy, ExplainsAnAssetAndRejectsUnknownKeys) {
       << dashboard.output;
 }
 
+// What a connection reports beside its assets, in `check`'s JSON and table.
+TEST(CliConnections, CheckShowsConnectionWarningsAndErrors) {
+  testing::TempDir dir;
+  ASSERT_EQ(fw({"demo", "--dir", (dir / "demo").string(), "--no-serve"}).exit_code, 0);
+  const auto cfg = (dir / "demo" / "freshwatch.yml").string();
+  const auto manifest = dir / "demo" / "dbt" / "target" / "manifest.json";
+  const std::string good = read_file(manifest);
+  simdjson::dom::parser parser;
+  // The dbt connection of one `check --format json`.
+  auto dbt_connection = [&](std::string& output) -> simdjson::dom::element {
+    output = fw_stdout("check --format json --config " + cfg).output;
+    simdjson::dom::element doc;
+    EXPECT_EQ(parser.parse(output).get(doc), simdjson::SUCCESS) << output;
+    simdjson::dom::array connections = doc["connections"].get_array().value();
+    for (simdjson::dom::element c : connections)
+      if (std::string_view(c["name"].get_string().value()) == "dbt") return c;
+    ADD_FAILURE() << "no dbt connection in " << output;
+    return doc;
+  };
+  std::string out;
+  {
+    auto dbt = dbt_connection(out);
+    EXPECT_TRUE(dbt["error"].is_null()) << out;
+    EXPECT_EQ(dbt["warnings"].get_array().value().size(), 0u) << out;
+  }
+  // Artifacts from a newer dbt: read, and said so on the connection.
+  {
+    std::string newer = good;
+    const std::string from = "dbt/manifest/v12.json";
+    const auto pos = newer.find(from);
+    ASSERT_NE(pos, std::string::npos);
+    newer.replace(pos, from.size(), "dbt/manifest/v99.json");
+    std::ofstream(manifest) << newer;
+  }
+  {
+    auto dbt = dbt_connection(out);
+    EXPECT_TRUE(dbt["error"].is_null()) << out;
+    auto warnings = dbt["warnings"].get_array().value();
+    ASSERT_EQ(warnings.size(), 1u) << out;
+    EXPECT_EQ(std::string_view(warnings.at(0).get_string().value()),
+              "manifest.json has schema manifest v99, newer than the newest known (v12); what is "
+              "understood was read");
+    EXPECT_GT(dbt["asset_count"].get_uint64().value(), 0u);
+    const auto table = fw_stdout("check --config " + cfg).output;
+    EXPECT_NE(table.find("connection dbt warning: manifest.json has schema manifest v99"),
+              std::string::npos)
+        << table;
+  }
+  // Truncated: a one-shot check has no earlier state of its own to serve, so the connection
+  // fails with the reason (`serve` keeps serving its last good state with a warning instead).
+  std::filesystem::resize_file(manifest, good.size() / 2);
+  {
+    auto dbt = dbt_connection(out);
+    ASSERT_TRUE(dbt["error"].is_string()) << out;
+    EXPECT_NE(std::string_view(dbt["error"].get_string().value()).find("manifest.json is not valid JSON"),
+              std::string_view::npos)
+        << out;
+    EXPECT_EQ(dbt["warnings"].get_array().value().size(), 0u) << out;
+  }
+}
+
 }  // namespace
 }  // namespace freshwatch

@@ -207,8 +207,9 @@ createServer(async (req, res) => {
       message: stale ? `${stale} assets stale` : 'All data fresh', counts: c,
       impacted: leaves.filter((a) => a.impacted).length,
       connections: [
-        { name: 'warehouse', type: 'postgres', last_run: iso(NOW - 60e3), last_success: iso(NOW - 60e3), next_run: iso(NOW + 240e3), error: null, asset_count: 9 },
-        { name: 'lake', type: 'sqlite', last_run: iso(NOW - 60e3), last_success: iso(NOW - 3600e3), next_run: iso(NOW + 240e3), error: 'database is locked', asset_count: BULK },
+        { name: 'warehouse', type: 'postgres', last_run: iso(NOW - 60e3), last_success: iso(NOW - 60e3), next_run: iso(NOW + 240e3), error: null, asset_count: 9,
+          warnings: [`stale artifacts: manifest.json is not valid JSON (TAPE_ERROR: The JSON document has an improper structure); serving the state read at ${iso(NOW - 7200e3)}`] },
+        { name: 'lake', type: 'sqlite', last_run: iso(NOW - 60e3), last_success: iso(NOW - 3600e3), next_run: iso(NOW + 240e3), error: 'database is locked', asset_count: BULK, warnings: [] },
       ],
     });
   }

@@ -19,6 +19,8 @@ export interface ConnectionSummary {
   next_run: string | null;
   error: string | null;
   asset_count: number;
+  /** What the latest successful run wants told; empty after a clean or a failed run. */
+  warnings: string[];
 }
 
 export interface Summary {

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AssetSummary, HistoryDay, Lineage, Summary } from '../api/types';
 import { clearCache } from '../api/client';
 import { Banner } from './Banner';
+import { ConnectionWarnings } from './ConnectionWarnings';
 import { HistoryBar } from './HistoryBar';
 import { LineageGraph } from './LineageGraph';
 import { StatusBadge } from './StatusIcon';
@@ -43,6 +44,25 @@ describe('Banner', () => {
     const h = screen.getByRole('heading', { level: 1 });
     expect(h.textContent).toBe('3 assets stale');
     expect(h.closest('section')!.getAttribute('data-status')).toBe('warn');
+  });
+});
+
+describe('ConnectionWarnings', () => {
+  const stale = 'stale artifacts: manifest.json is not valid JSON; serving the state read at 2026-11-26T09:00:00Z';
+  it('shows each warning in words with the warning icon, not colour alone', () => {
+    render(<ConnectionWarnings connection={{ name: 'dbt', warnings: [stale, 'run_results.json: unknown version'] }} showName />);
+    const notice = screen.getByRole('status', { name: 'Warnings for dbt' });
+    expect(notice.textContent).toContain('dbt: Warnings');
+    expect(within(notice).getByText(stale)).toBeTruthy();
+    expect(within(notice).getByText('run_results.json: unknown version')).toBeTruthy();
+    expect(notice.querySelector('svg.icon-warn')).toBeTruthy();
+    expect(notice.className).toContain('notice-warn');
+  });
+  it('renders nothing without warnings (or from an older server without the field)', () => {
+    const { container } = render(<ConnectionWarnings connection={{ name: 'wh', warnings: [] }} />);
+    expect(container.innerHTML).toBe('');
+    const old = render(<ConnectionWarnings connection={{ name: 'wh' } as { name: string; warnings: string[] }} />);
+    expect(old.container.innerHTML).toBe('');
   });
 });
 

@@ -9,6 +9,7 @@ import type { TreeNode } from '../api/types';
 import { useApi } from '../api/useApi';
 import { AssetRow } from '../components/AssetRow';
 import { Breadcrumbs } from '../components/Breadcrumbs';
+import { ConnectionWarnings } from '../components/ConnectionWarnings';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusIcon';
 import { VirtualRows } from '../components/VirtualRows';
@@ -135,7 +136,10 @@ export function Browse() {
   );
 }
 
-/** When the connection last collected, when it collects next, and its error if the last run failed. */
+/**
+ * When the connection last collected, when it collects next, its error if the last run failed
+ * and its warnings if the last run had any.
+ */
 function ConnectionInfo({ name }: { name: string }) {
   const summary = useApi<Summary>('/api/v1/summary');
   const c = summary.data?.connections.find((x) => x.name === name);
@@ -166,6 +170,7 @@ function ConnectionInfo({ name }: { name: string }) {
           </>
         )}
       </dl>
+      <ConnectionWarnings connection={c} />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import type { AssetSummary, Status, Summary, TreeNode } from '../api/types';
 import { useApi } from '../api/useApi';
 import { AssetRow } from '../components/AssetRow';
 import { Banner } from '../components/Banner';
+import { ConnectionWarnings } from '../components/ConnectionWarnings';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusIcon';
 import { Ago } from '../components/Time';
@@ -202,6 +203,7 @@ function Attention({ summary, update }: { summary: Summary; update: (p: Partial<
   const c = summary.counts;
   const broken = c.warn + c.error;
   const failing = summary.connections.filter((x) => x.error);
+  const warned = summary.connections.filter((x) => !x.error && (x.warnings ?? []).length > 0);
   return (
     <div className="attention">
       <button type="button" className="stat" onClick={() => update({ view: 'broken' })} data-tone={broken ? 'bad' : 'good'}>
@@ -231,6 +233,13 @@ function Attention({ summary, update }: { summary: Summary; update: (p: Partial<
             </li>
           ))}
         </ul>
+      )}
+      {warned.length > 0 && (
+        <div className="connection-warnings" aria-label="Connections with warnings">
+          {warned.map((x) => (
+            <ConnectionWarnings key={x.name} connection={x} showName />
+          ))}
+        </div>
       )}
     </div>
   );
