@@ -414,20 +414,19 @@ void write_summary(JsonWriter& w, const View& v, std::uint32_t i) {
 }
 
 std::string summary_message(const model::StatusCounts& c) {
-  std::uint32_t stale = c[Status::kWarn] + c[Status::kError];
-  std::uint32_t unknown = c[Status::kUnknown];
   if (c.total() == 0) return "No assets yet";
-  if (stale == 0 && unknown == 0) return "All data fresh";
-  std::string msg;
-  if (stale) msg = fmt::format("{} asset{} stale", stale, stale == 1 ? "" : "s");
-  if (unknown) {
-    if (msg.empty()) {
-      msg = fmt::format("{} asset{} without data", unknown, unknown == 1 ? "" : "s");
-    } else {
-      msg += fmt::format(", {} without data", unknown);
-    }
-  }
-  return msg;
+  const std::uint32_t attention = c.total() - c[Status::kFresh];
+  if (attention == 0) return "All data fresh";
+  // In the status page's words: error is "stale", warn is "late".
+  std::string parts;
+  auto add = [&parts](std::uint32_t n, std::string_view what) {
+    if (n) parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", n, what);
+  };
+  add(c[Status::kError], "stale");
+  add(c[Status::kWarn], "late");
+  add(c[Status::kUnknown], "without data");
+  return fmt::format("{} asset{} need{} attention: {}", attention, attention == 1 ? "" : "s",
+                     attention == 1 ? "s" : "", parts);
 }
 
 Status overall_status(const model::StatusCounts& c) {

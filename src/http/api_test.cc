@@ -202,7 +202,7 @@ TEST_F(ApiTest, Summary) {
   ASSERT_EQ(res.status, 200);
   auto doc = parse(parser_, res.body);
   EXPECT_EQ(std::string_view(doc["overall"]), "error");
-  EXPECT_EQ(std::string_view(doc["message"]), "2 assets stale, 1 without data");
+  EXPECT_EQ(std::string_view(doc["message"]), "3 assets need attention: 1 stale, 1 late, 1 without data");
   EXPECT_EQ(int64_t(doc["counts"]["total"]), 6);
   EXPECT_EQ(int64_t(doc["counts"]["fresh"]), 3);
   EXPECT_EQ(int64_t(doc["version"]), 7);
@@ -512,7 +512,7 @@ TEST_F(ApiTest, StatuspageV2) {
   EXPECT_EQ(std::string_view(schema["name"]), "db.public");
   EXPECT_FALSE(bool(schema["group"]));
   EXPECT_EQ(int64_t(schema["freshness"]["counts"]["warn"]), 1);
-  EXPECT_EQ(std::string_view(doc["freshness"]["message"]), "2 assets stale, 1 without data");
+  EXPECT_EQ(std::string_view(doc["freshness"]["message"]), "3 assets need attention: 1 stale, 1 late, 1 without data");
   EXPECT_EQ(int64_t(doc["freshness_assets"]["not_fresh"]), 3);
   EXPECT_EQ(int64_t(doc["freshness_assets"]["listed"]), 3);
 

@@ -221,6 +221,17 @@ model::Observation read_observation(const Statement& row) {
   return o;
 }
 
+// Steps through every row of `statement`, turning each into a T with `read_row`.
+template <typename T, typename ReadRow>
+Result<std::vector<T>> read_rows(Statement& statement, ReadRow read_row) {
+  std::vector<T> out;
+  for (;;) {
+    FW_ASSIGN(more, statement.step());
+    if (!more) return out;
+    out.push_back(read_row(statement));
+  }
+}
+
 model::StatusInterval read_interval(const Statement& row) {
   return model::StatusInterval{std::string(row.text(0)), status_of_text(row.text(1)), row.time(2),
                                row.optional_time(3), std::string(row.text(4))};
@@ -302,39 +313,25 @@ class SqliteStore final : public Store {
   Result<std::vector<AssetSighting>> asset_sightings() override {
     return read([](Db& db) -> Result<std::vector<AssetSighting>> {
       FW_ASSIGN(row, db.prepare(kSelectSightings));
-      std::vector<AssetSighting> out;
-      for (;;) {
-        FW_ASSIGN(more, row.step());
-        if (!more) break;
-        out.push_back({std::string(row.text(0)), row.time(1), row.time(2)});
-      }
-      return out;
+      return read_rows<AssetSighting>(row, [](const Statement& row) -> AssetSighting {
+        return {std::string(row.text(0)), row.time(1), row.time(2)};
+      });
     });
   }
 
   Result<std::vector<model::Edge>> edges() override {
     return read([](Db& db) -> Result<std::vector<model::Edge>> {
       FW_ASSIGN(row, db.prepare(kSelectEdges));
-      std::vector<model::Edge> out;
-      for (;;) {
-        FW_ASSIGN(more, row.step());
-        if (!more) break;
-        out.push_back({std::string(row.text(0)), std::string(row.text(1))});
-      }
-      return out;
+      return read_rows<model::Edge>(row, [](const Statement& row) -> model::Edge {
+        return {std::string(row.text(0)), std::string(row.text(1))};
+      });
     });
   }
 
   Result<std::vector<model::Observation>> latest_observations() override {
     return read([](Db& db) -> Result<std::vector<model::Observation>> {
       FW_ASSIGN(row, db.prepare(kSelectLatestObservations));
-      std::vector<model::Observation> out;
-      for (;;) {
-        FW_ASSIGN(more, row.step());
-        if (!more) break;
-        out.push_back(read_observation(row));
-      }
-      return out;
+      return read_rows<model::Observation>(row, read_observation);
     });
   }
 
@@ -344,13 +341,7 @@ class SqliteStore final : public Store {
       FW_ASSIGN(row, db.prepare(kSelectObservations));
       row.bind(1, asset_key).bind(2, static_cast<std::int64_t>(std::min<std::size_t>(
                                          limit, std::numeric_limits<std::int64_t>::max())));
-      std::vector<model::Observation> out;
-      for (;;) {
-        FW_ASSIGN(more, row.step());
-        if (!more) break;
-        out.push_back(read_observation(row));
-      }
-      return out;
+      return read_rows<model::Observation>(row, read_observation);
     });
   }
 
@@ -360,26 +351,14 @@ class SqliteStore final : public Store {
     return read([&](Db& db) -> Result<std::vector<model::StatusInterval>> {
       FW_ASSIGN(row, db.prepare(kSelectIntervals));
       row.bind(1, asset_key).bind(2, from).bind(3, to);
-      std::vector<model::StatusInterval> out;
-      for (;;) {
-        FW_ASSIGN(more, row.step());
-        if (!more) break;
-        out.push_back(read_interval(row));
-      }
-      return out;
+      return read_rows<model::StatusInterval>(row, read_interval);
     });
   }
 
   Result<std::vector<model::StatusInterval>> open_intervals() override {
     return read([](Db& db) -> Result<std::vector<model::StatusInterval>> {
       FW_ASSIGN(row, db.prepare(kSelectOpenIntervals));
-      std::vector<model::StatusInterval> out;
-      for (;;) {
-        FW_ASSIGN(more, row.step());
-        if (!more) break;
-        out.push_back(read_interval(row));
-      }
-      return out;
+      return read_rows<model::StatusInterval>(row, read_interval);
     });
   }
 
@@ -388,13 +367,10 @@ class SqliteStore final : public Store {
     return read([&](Db& db) -> Result<std::vector<std::pair<std::string, model::DayCell>>> {
       FW_ASSIGN(row, db.prepare(kSelectHistoryAll));
       row.bind(1, day_number(from)).bind(2, day_number(to));
-      std::vector<std::pair<std::string, model::DayCell>> out;
-      for (;;) {
-        FW_ASSIGN(more, row.step());
-        if (!more) break;
-        out.emplace_back(std::string(row.text(0)), read_cell(row));
-      }
-      return out;
+      using KeyedCell = std::pair<std::string, model::DayCell>;
+      return read_rows<KeyedCell>(row, [](const Statement& row) {
+        return KeyedCell{std::string(row.text(0)), read_cell(row)};
+      });
     });
   }
 
@@ -403,13 +379,7 @@ class SqliteStore final : public Store {
     return read([&](Db& db) -> Result<std::vector<model::DayCell>> {
       FW_ASSIGN(row, db.prepare(kSelectHistoryOne));
       row.bind(1, asset_key).bind(2, day_number(from)).bind(3, day_number(to));
-      std::vector<model::DayCell> out;
-      for (;;) {
-        FW_ASSIGN(more, row.step());
-        if (!more) break;
-        out.push_back(read_cell(row));
-      }
-      return out;
+      return read_rows<model::DayCell>(row, read_cell);
     });
   }
 
@@ -454,14 +424,10 @@ class SqliteStore final : public Store {
   Result<std::vector<User>> list_users() override {
     return read([](Db& db) -> Result<std::vector<User>> {
       FW_ASSIGN(row, db.prepare(kSelectUsers));
-      std::vector<User> out;
-      for (;;) {
-        FW_ASSIGN(more, row.step());
-        if (!more) break;
-        out.push_back({std::string(row.text(0)), std::string(row.text(1)),
-                       std::string(row.text(2))});
-      }
-      return out;
+      return read_rows<User>(row, [](const Statement& row) -> User {
+        return {std::string(row.text(0)), std::string(row.text(1)),
+                       std::string(row.text(2))};
+      });
     });
   }
 
@@ -491,13 +457,9 @@ class SqliteStore final : public Store {
   Result<std::vector<ApiToken>> list_tokens() override {
     return read([](Db& db) -> Result<std::vector<ApiToken>> {
       FW_ASSIGN(row, db.prepare(kSelectTokens));
-      std::vector<ApiToken> out;
-      for (;;) {
-        FW_ASSIGN(more, row.step());
-        if (!more) break;
-        out.push_back({std::string(row.text(0)), std::string(row.text(1)), row.time(2)});
-      }
-      return out;
+      return read_rows<ApiToken>(row, [](const Statement& row) -> ApiToken {
+        return {std::string(row.text(0)), std::string(row.text(1)), row.time(2)};
+      });
     });
   }
 

@@ -35,14 +35,14 @@ describe('Banner', () => {
       version: '1',
       timezone: 'UTC',
       overall: 'warn',
-      message: '3 assets stale',
+      message: '3 assets need attention: 1 stale, 2 late',
       counts: { fresh: 7, warn: 3, error: 0, unknown: 0, total: 10 },
       impacted: 0,
       connections: [],
     };
     render(<Banner summary={s} />);
     const h = screen.getByRole('heading', { level: 1 });
-    expect(h.textContent).toBe('3 assets stale');
+    expect(h.textContent).toBe('3 assets need attention: 1 stale, 2 late');
     expect(h.closest('section')!.getAttribute('data-status')).toBe('warn');
   });
 });
