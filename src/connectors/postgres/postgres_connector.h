@@ -35,6 +35,9 @@
 //    catalog query. Commit timestamps give an
 //    exact time on first sight and after a statistics reset; deletes leave no commit timestamp,
 //    so the counters still catch them. Views have no data of their own and get no observation.
+//    Caveats of the counters: PostgreSQL publishes them with a delay (up to about 10 s,
+//    stats_fetch_consistency and the stats flush interval), so a write lands in the next run at
+//    worst; and a write that was rolled back still raises them, so it counts as a change.
 //  - query mode (tables with a loaded_at_field): `select extract(epoch from max(field)),
 //    pg_typeof(max(field)) from schema.table [where filter]` per table, `concurrency` at a time
 //    on a small pool of connections. row_count comes from n_live_tup (count(*) would scan).
