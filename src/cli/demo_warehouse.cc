@@ -167,6 +167,14 @@ Result<void> write_tables(const fs::path& file, const std::string& schema,
   return exec(db.get(), "COMMIT");
 }
 
+// The moment `since_midnight` of wall-clock time into the local `day` (earliest on a repeat).
+core::TimePoint local_time(const date::time_zone& zone, date::sys_days day,
+                           core::Duration since_midnight) {
+  const auto local = date::local_days(date::year_month_day(day)) + since_midnight;
+  return std::chrono::time_point_cast<core::Duration>(
+      date::zoned_time(&zone, local, date::choose::earliest).get_sys_time());
+}
+
 model::Asset demo_asset(const DemoTable& t) {
   model::Asset a;
   a.key = model::make_key(kDemoConnection, t.schema + "." + t.name);
@@ -205,7 +213,9 @@ std::vector<DemoTable> plan_demo_tables(const DemoOptions& o) {
         break;
       }
       case Age::kSinceDeadline:
-        t.changed_at = deadline + std::chrono::duration_cast<Micro>((o.now - deadline) * (0.1 + 0.8 * u));
+        // Loaded within the grace after the deadline, so it was never late today.
+        t.changed_at = deadline + std::chrono::duration_cast<Micro>(
+                                      std::min<Micro>(o.now - deadline, 25min) * (0.1 + 0.8 * u));
         break;
       case Age::kHours:
         t.changed_at = o.now - std::chrono::duration_cast<Micro>(std::chrono::duration<double, std::ratio<3600>>(s.amount * (0.95 + 0.1 * u)));
@@ -287,54 +297,136 @@ Result<void> backfill_demo_history(store::Store& store, const DemoOptions& o,
                                        core::TimePoint)>& evaluate,
                                    int days) {
   const auto* zone = zone_or_utc(o.timezone);
+  const auto* berlin = zone_or_utc("Europe/Berlin");
   const auto today = store::local_day(o.now, *zone);
+  const auto first_day = today - date::days(days);
   std::vector<model::Asset> assets;
   for (const auto& t : tables) assets.push_back(demo_asset(t));
 
-  // The day's load of table i: normally early morning; on a few days late, on fewer missing.
-  auto load_of = [&](std::size_t i, date::sys_days day) -> std::optional<core::TimePoint> {
-    const auto key = o.seed * 7919 + i * 104729 + static_cast<std::uint64_t>(day.time_since_epoch().count());
-    const double u = unit(key);
-    if (u < 0.03) return std::nullopt;
-    const auto start = store::day_start(day, *zone);
-    const auto offset = std::chrono::minutes(60 + static_cast<int>(mix(key) % 240));
-    return start + (u < 0.12 ? offset + 10h : offset);
+  // Each readable table's load series ends at its actual newest load (changed_at): before it the
+  // table loaded regularly, after it nothing more came. Sales loads every hour, finance once a
+  // night shortly after 06:00 Berlin time, everything else just after local midnight. On a few
+  // seeded days before the day of the last load a load is late or missing, so the history
+  // shows some trouble; the last load's day and the day before are always regular, so today
+  // agrees with now.
+  enum class Cadence { kHourly, kNightly, kMidnight };
+  auto cadence_of = [](const DemoTable& t) {
+    if (t.schema == "sales") return Cadence::kHourly;
+    if (t.schema == "finance") return Cadence::kNightly;
+    return Cadence::kMidnight;
   };
-  auto latest_load = [&](std::size_t i, core::TimePoint t) -> std::optional<core::TimePoint> {
-    for (int back = 0; back < 5; ++back) {
-      const auto day = store::local_day(t, *zone) - date::days(back);
-      auto load = load_of(i, day);
-      if (load && *load <= t) return std::min(*load, tables[i].changed_at);
+  // The load of table i on `day` (a local day of the cadence's zone), or none when it failed.
+  auto load_on = [&](std::size_t i, date::sys_days day, Cadence cadence,
+                     bool regular) -> std::optional<core::TimePoint> {
+    const auto key = o.seed * 7919 + i * 104729 +
+                     static_cast<std::uint64_t>(day.time_since_epoch().count());
+    const double u = regular ? 1.0 : unit(key);
+    if (u < 0.03) return std::nullopt;
+    const bool late = u < 0.10;
+    switch (cadence) {
+      case Cadence::kNightly:
+        return local_time(*berlin, day, 6h + std::chrono::minutes(late ? 90 + mix(key) % 300
+                                                                       : mix(key) % 25));
+      case Cadence::kMidnight:
+        return late ? local_time(*zone, day, std::chrono::minutes(120 + mix(key) % 600))
+                    : store::day_start(day, *zone);
+      case Cadence::kHourly: break;
     }
     return std::nullopt;
   };
-
-  std::vector<store::StatusRecord> records;
-  for (int d = days; d >= 1; --d) {
-    const auto day = today - date::days(d);
-    for (auto hour : {9h, 18h}) {
-      const auto at = store::day_start(day, *zone) + hour;
-      if (at >= o.now) continue;
-      records.clear();
-      for (std::size_t i = 0; i < tables.size(); ++i) {
-        const auto& t = tables[i];
-        if (d > t.monitored_days) continue;
-        store::StatusRecord r{assets[i].key, model::Status::kUnknown, "synthetic demo history"};
-        const bool readable = t.column == DemoColumn::kText || t.column == DemoColumn::kEpoch;
-        if (readable) {
-          model::Observation obs;
-          obs.asset_key = assets[i].key;
-          obs.observed_at = at;
-          obs.signal = "max(_loaded_at)";
-          obs.changed_at = t.changed_at <= at ? std::optional(t.changed_at) : latest_load(i, at);
-          r.status = evaluate(assets[i], std::span(&obs, 1), at).status;
+  // When table i last changed as of `at`, in the synthetic series.
+  auto changed_as_of = [&](std::size_t i, core::TimePoint at) -> std::optional<core::TimePoint> {
+    const auto& t = tables[i];
+    if (at >= t.changed_at) return t.changed_at;
+    const Cadence cadence = cadence_of(t);
+    const auto* z = cadence == Cadence::kNightly ? berlin : zone;
+    const auto last_day = store::local_day(t.changed_at, *z);
+    if (cadence == Cadence::kHourly) {
+      // Hourly loads on the minute of the last one; a seeded outage of some hours on a few days.
+      const auto hours = std::chrono::floor<std::chrono::hours>(t.changed_at - at) + 1h;
+      core::TimePoint load = t.changed_at - hours;
+      const auto day = store::local_day(load, *z);
+      if (day < last_day) {
+        const auto key = o.seed * 7919 + i * 104729 +
+                         static_cast<std::uint64_t>(day.time_since_epoch().count());
+        if (unit(key) < 0.08) {
+          const auto outage_from = store::day_start(day, *z) + std::chrono::hours(mix(key) % 12);
+          const auto outage_to = outage_from + std::chrono::hours(7 + mix(key >> 7) % 30);
+          if (load >= outage_from && load < outage_to) load = outage_from;
         }
-        records.push_back(std::move(r));
       }
-      if (records.empty()) continue;
+      return load;
+    }
+    for (int back = 0; back < 40; ++back) {
+      const auto day = store::local_day(at, *z) - date::days(back);
+      if (auto load = load_on(i, day, cadence, day + date::days(1) >= last_day);
+          load && *load <= at)
+        return std::min(*load, t.changed_at);
+    }
+    return std::nullopt;
+  };
+  auto readable = [](const DemoTable& t) {
+    return t.column == DemoColumn::kText || t.column == DemoColumn::kEpoch;
+  };
+  auto monitored_from = [&](const DemoTable& t) {
+    return store::day_start(today - date::days(t.monitored_days), *zone);
+  };
+  auto status_at = [&](std::size_t i, core::TimePoint at) {
+    if (!readable(tables[i])) return model::Status::kUnknown;
+    model::Observation obs;
+    obs.asset_key = assets[i].key;
+    obs.observed_at = at;
+    obs.signal = "max(_loaded_at)";
+    obs.changed_at = changed_as_of(i, at);
+    return evaluate(assets[i], std::span(&obs, 1), at).status;
+  };
+
+  // One synthetic observation per table and past day, at the day's end, in one run.
+  store::RunRecord run;
+  run.connection = "synthetic demo history";
+  for (auto day = first_day; day < today; day += date::days(1)) {
+    const auto at = store::day_start(day + date::days(1), *zone) - 1min;
+    for (std::size_t i = 0; i < tables.size(); ++i) {
+      if (!readable(tables[i]) || at < monitored_from(tables[i])) continue;
+      model::Observation obs;
+      obs.asset_key = assets[i].key;
+      obs.observed_at = at;
+      obs.signal = "max(_loaded_at) (synthetic demo history)";
+      obs.changed_at = changed_as_of(i, at);
+      obs.evidence = obs.changed_at
+                         ? fmt::format("synthetic demo history: max(_loaded_at) = {}",
+                                       core::format_timestamp(*obs.changed_at))
+                         : std::string("synthetic demo history: no load yet");
+      run.observations.push_back(std::move(obs));
+    }
+  }
+  if (!run.observations.empty()) {
+    run.started_at = run.finished_at = run.observations.back().observed_at;
+    if (auto saved = store.save_run(run); !saved)
+      return std::unexpected(saved.error().with_context("writing demo history"));
+  }
+
+  // Statuses on an hourly grid (and at now), written only when they change: one transaction
+  // per moment at which some table's status changed.
+  std::vector<std::optional<model::Status>> held(tables.size());
+  std::vector<store::StatusRecord> records;
+  const core::TimePoint begin =
+      std::chrono::ceil<std::chrono::hours>(store::day_start(first_day, *zone));
+  for (auto at = begin;; at += 1h) {
+    const bool last = at >= o.now;
+    if (last) at = o.now;
+    records.clear();
+    for (std::size_t i = 0; i < tables.size(); ++i) {
+      if (at < monitored_from(tables[i])) continue;
+      const auto status = status_at(i, at);
+      if (held[i] == status && !last) continue;
+      held[i] = status;
+      records.push_back({assets[i].key, status, "synthetic demo history"});
+    }
+    if (!records.empty())
       if (auto saved = store.record_statuses(records, at); !saved)
         return std::unexpected(saved.error().with_context("writing demo history"));
-    }
+    if (last) break;
   }
   return {};
 }
