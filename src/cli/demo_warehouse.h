@@ -65,9 +65,11 @@ Result<void> write_demo_warehouse(const DemoOptions& options, const std::vector<
 // The configuration text for DIR/freshwatch.yml.
 std::string demo_config(const DemoOptions& options);
 
-// Records synthetic daily statuses for the `days` days before today (in options.timezone):
-// plausible for each table's age and policy, with days before monitoring began left without
-// data. Every value is labelled synthetic in docs/cli.md.
+// Records synthetic history for the `days` days before today (in options.timezone): a seeded
+// series of past loads per table that ends at its real load time, judged hour by hour with the
+// table's own policy (so today agrees with the current data), and one observation per table and
+// day (signal and evidence say "synthetic demo history") for the data-age chart. Days before
+// monitoring began are left without data. See docs/cli.md.
 Result<void> backfill_demo_history(store::Store& store, const DemoOptions& options,
                                    const std::vector<DemoTable>& tables,
                                    const std::function<model::Evaluation(
