@@ -85,6 +85,12 @@ test('sign in, see the overview banner and groups, and sign out', async ({ page 
   expect((await page.request.get(`${base()}/api/v1/summary`)).status()).toBe(401);
   await page.goto(`${base()}/browse`);
   await expect(page).toHaveURL(/\/signin\?next=%2Fbrowse/);
+  // Signing in again leads back to the page that asked for it.
+  await page.getByLabel('User name').fill('demo');
+  await page.getByLabel('Password').fill('demo');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/browse$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Connections' })).toBeVisible();
 });
 
 test('drill down through the hierarchy to an asset page', async ({ page }) => {

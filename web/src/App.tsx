@@ -9,7 +9,7 @@ import { SessionContext, TimezoneContext } from './lib/context';
 import { AssetPage } from './pages/AssetPage';
 import { Browse } from './pages/Browse';
 import { Overview } from './pages/Overview';
-import { SignIn } from './pages/SignIn';
+import { AfterSignIn, SignIn } from './pages/SignIn';
 
 type Auth = { state: 'checking' } | { state: 'in'; user: string } | { state: 'out' } | { state: 'error'; error: ApiError };
 
@@ -84,7 +84,7 @@ function SignedIn() {
           <Route path="/browse" element={<Browse />} />
           <Route path="/browse/:key" element={<Browse />} />
           <Route path="/assets/:key" element={<AssetPage />} />
-          <Route path="/signin" element={<Navigate to="/" replace />} />
+          <Route path="/signin" element={<AfterSignIn />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </Layout>

@@ -36,6 +36,7 @@ export function VirtualRows<R>({ rows, rowKey, size, render, onVisible, label }:
   useLayoutEffect(() => {
     const measure = () => setMargin(listRef.current ? listRef.current.getBoundingClientRect().top + window.scrollY : 0);
     measure();
+    if (typeof ResizeObserver === 'undefined') return;
     const ro = new ResizeObserver(measure);
     ro.observe(document.body);
     return () => ro.disconnect();

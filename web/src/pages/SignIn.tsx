@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useNavigate, useSearchParams } from 'react-router-dom';
+import { Navigate, useSearchParams } from 'react-router-dom';
 import { api, ApiError } from '../api/client';
 import { Logo, ThemeToggle } from '../components/Layout';
 
@@ -9,9 +9,13 @@ export function safeNext(next: string | null): string {
   return next;
 }
 
-export function SignIn({ onSignedIn }: { onSignedIn: (user: string) => void }) {
+/** /signin for someone already signed in: go on to where they were headed. */
+export function AfterSignIn() {
   const [params] = useSearchParams();
-  const navigate = useNavigate();
+  return <Navigate to={safeNext(params.get('next'))} replace />;
+}
+
+export function SignIn({ onSignedIn }: { onSignedIn: (user: string) => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -23,7 +27,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (user: string) => void }) {
     setError(null);
     try {
       await api.signIn(username, password);
-      navigate(safeNext(params.get('next')), { replace: true });
+      // The signed-in app answers /signin by going on to `next` (see App).
       onSignedIn(username);
     } catch (err) {
       const ae = err instanceof ApiError ? err : undefined;
