@@ -113,26 +113,6 @@ std::string render_table(const model::Snapshot& snapshot,
   return out;
 }
 
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20)
-          out += fmt::format("\\u{:04x}", c);
-        else
-          out += static_cast<char>(c);
-    }
-  }
-  out += '"';
-  return out;
-}
-
 std::string render_json(const model::Snapshot& snapshot,
                         std::span<const model::AssetState* const> rows, Status fail_on,
                         bool failed) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/json.h"
 #include "model/selector.h"
 #include "model/snapshot.h"
 #include "model/status.h"
@@ -33,7 +34,7 @@ std::string render_json(const model::Snapshot& snapshot,
                         std::span<const model::AssetState* const> rows, model::Status fail_on,
                         bool failed);
 
-// JSON string literal with escapes.
-std::string json_string(std::string_view text);
+// JSON string literals, as the report writes them.
+using core::json_string;
 
 }  // namespace freshwatch::cli

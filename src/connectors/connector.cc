@@ -38,6 +38,15 @@ const model::Observation* PreviousObservations::find(std::string_view asset_key,
   return it == by_key_.end() ? nullptr : &it->second;
 }
 
+model::Asset connection_asset(const config::ConnectionConfig& connection) {
+  return model::Asset{.key = model::make_key(connection.name, ""),
+                      .name = connection.name,
+                      .kind = model::AssetKind::kConnection,
+                      .connection = connection.name,
+                      .owner = connection.owner,
+                      .tags = connection.tags};
+}
+
 void register_type(std::string type, Factory factory) {
   auto& r = registry();
   std::lock_guard lock(r.mutex);

@@ -59,6 +59,10 @@ class Connector {
   virtual Result<Collection> collect(const CollectContext& context) = 0;
 };
 
+// The asset that stands for a connection itself: the root of the hierarchy of what it reports,
+// carrying the connection's owner and tags.
+model::Asset connection_asset(const config::ConnectionConfig& connection);
+
 using Factory =
     std::function<Result<std::unique_ptr<Connector>>(const config::ConnectionConfig&)>;
 

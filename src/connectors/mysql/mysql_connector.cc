@@ -292,12 +292,7 @@ class MysqlConnector final : public Connector {
 
     Collection out;
     const TimePoint now = context.clock.now();
-    out.assets.push_back(model::Asset{.key = model::make_key(connection_.name, ""),
-                                      .name = connection_.name,
-                                      .kind = model::AssetKind::kConnection,
-                                      .connection = connection_.name,
-                                      .owner = connection_.owner,
-                                      .tags = connection_.tags});
+    out.assets.push_back(connection_asset(connection_));
     std::vector<TablePlan> queries;
     std::set<std::string, std::less<>> schemas_seen;
     while (MYSQL_ROW row = mysql_fetch_row(rows->get())) {

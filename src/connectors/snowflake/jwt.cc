@@ -1,3 +1,4 @@
+#include "core/json.h"
 #include "connectors/snowflake/jwt.h"
 
 #include <cstring>
@@ -46,22 +47,7 @@ std::string base64(const unsigned char* data, std::size_t size) {
   return out;
 }
 
-// Minimal JSON string escaping for claim values.
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20)
-          out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
-        else
-          out += c;
-    }
-  }
-  return out + "\"";
-}
+using core::json_string;
 
 }  // namespace
 

@@ -94,12 +94,7 @@ class SnowflakeConnector final : public Connector {
     seen_.clear();
     const TimePoint now = context.clock.now();
     Collection out;
-    out.assets.push_back(model::Asset{.key = model::make_key(connection_.name, ""),
-                                      .name = connection_.name,
-                                      .kind = model::AssetKind::kConnection,
-                                      .connection = connection_.name,
-                                      .owner = connection_.owner,
-                                      .tags = connection_.tags});
+    out.assets.push_back(connection_asset(connection_));
     std::vector<Plan> plans;
     if (connection_.mode == "account_usage") {
       auto rs = read_tables(client, "", context);

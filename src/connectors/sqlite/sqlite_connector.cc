@@ -96,13 +96,7 @@ class SqliteConnector final : public Connector {
     StopGuard guard(db->get(), context.stop);
 
     Collection out;
-    model::Asset connection;
-    connection.key = model::make_key(config_.name, "");
-    connection.name = config_.name;
-    connection.kind = model::AssetKind::kConnection;
-    connection.connection = config_.name;
-    connection.owner = config_.owner;
-    connection.tags = config_.tags;
+    const model::Asset connection = connection_asset(config_);
     out.assets.push_back(connection);
 
     auto schemas = list_schemas(db->get());
