@@ -54,6 +54,7 @@ std::optional<config::Config> load_config(const std::string& path) {
                path);
     return std::nullopt;
   }
+  connectors::register_all();  // the loader reads each connection type's keys
   auto loaded = config::load_file(path);
   auto problems = validate(loaded);
   if (problems.empty()) return std::move(loaded.config);

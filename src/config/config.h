@@ -5,6 +5,7 @@
 // Thread contract: plain values.
 #pragma once
 
+#include <any>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,21 +25,11 @@ struct Location {
   int column = 0;  // 1-based
 };
 
-// Per-table settings inside a connection (`tables:`), matched by a glob over schema.table.
-struct TableConfig {
-  std::string match;            // "public.orders", "finance.*"
-  std::string loaded_at_field;  // overrides the connection's
-  std::string filter;           // SQL boolean expression added as WHERE
-  std::string owner;
-  std::vector<std::string> tags;
-  Location location;
-};
-
-// One source of assets. Common keys first, then each type's own; docs/configuration.md lists
-// which type takes which key.
+// One source of assets: the keys every connection takes, and the options its type read from
+// the rest (config/section.h; each connector folder declares and parses its own keys).
 struct ConnectionConfig {
   std::string name;
-  std::string type;  // postgres | mysql | sqlite | dbt | ...
+  std::string type;  // as registered: an alias (mariadb) is stored as its type (mysql)
   Location location;
 
   std::string schedule = "*/15 * * * *";  // cron, in the top-level timezone
@@ -46,47 +37,18 @@ struct ConnectionConfig {
   core::Duration timeout = std::chrono::minutes(5);    // one run, as a whole
   int retries = 3;                                     // after a failed run, before the next slot
   core::Duration retry_backoff = std::chrono::seconds(30);  // first retry delay; doubles each time
-
-  std::vector<std::string> include;  // globs over schema.table; empty = everything
-  std::vector<std::string> exclude;
   std::string owner;                 // given to every asset of the connection
   std::vector<std::string> tags;
 
-  // SQL warehouses (postgres, mysql, sqlite).
-  std::string dsn;   // postgres: libpq keyword string or URI; mysql: mysql://user:pass@host:port/db
-  std::string path;  // sqlite: the database file
-  // sqlite: further database files attached read-only under a schema name ({sales: sales.db});
-  // their tables are discovered as <schema>.<table> beside main.<table>.
-  std::map<std::string, std::string> attach;
-  std::string mode;  // "metadata" or "query"; default: query when loaded_at_field is set
-  std::string loaded_at_field;  // query mode: max(loaded_at_field) per table
-  std::string filter;           // query mode: WHERE clause added to every table's query
-  int concurrency = 4;          // query mode: tables read at once
-  std::string naive_timezone = "UTC";  // how timestamps without a zone are read (top-level default)
-  std::vector<TableConfig> tables;
+  // The type's own options struct (PostgresOptions, DbtOptions, ...); empty when the type is
+  // unknown or its keys had problems.
+  std::any options;
 
-  // dbt: a target/ folder holding manifest.json, run_results.json, sources.json.
-  std::string artifacts;
-
-  // ---- snowflake (docs/connectors/snowflake.md) ----------------------------------------------
-  // `mode` above is information_schema (default), account_usage or query.
-  std::string account;                 // myorg-myaccount, xy12345.us-east-2.aws
-  std::string host;                    // instead of account's host: private connectivity, tests
-  std::string user;
-  std::string private_key_file;        // PKCS#8 PEM; key-pair authentication
-  std::string private_key_passphrase;  // secret; for an encrypted key
-  std::string token;                   // secret; OAuth or programmatic access token
-  std::string token_type;              // oauth | programmatic_access_token
-  std::string role;
-  std::string warehouse;
-  std::vector<std::string> databases;  // empty: every database the role can see
-  std::string ca_file;                 // PEM bundle to trust instead of the system's
-  core::Duration statement_timeout = std::chrono::minutes(10);
-  // dbt_cloud: the artifacts of a job's latest successful run, through the Administrative API v2.
-  std::string account_id;
-  std::string job_id;
-  // `token` (above) is the service token, a secret.
-  std::string base_url = "https://cloud.getdbt.com";
+  // The type's options, or nullptr when they are not of type T.
+  template <typename T>
+  const T* options_as() const {
+    return std::any_cast<T>(&options);
+  }
 };
 
 struct PolicyConfig {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <mutex>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -18,6 +19,7 @@
 
 #include "core/cron.h"
 #include "core/log.h"
+#include "config/section.h"
 #include "core/time.h"
 #include "model/selector.h"
 
@@ -28,89 +30,18 @@ namespace fs = std::filesystem;
 using Keys = std::vector<std::string_view>;
 
 // ---------------------------------------------------------------------------------------------
-// Connection types: one row per type. A new connector type adds a row (and, when it brings keys
-// of its own, their parsing in Loader::connection_key()).
-
-const Keys kCommonConnectionKeys = {"name",    "type",    "schedule",      "jitter",
-                                    "timeout", "retries", "retry_backoff", "include",
-                                    "exclude", "owner",   "tags"};
-
-bool is_postgres_dsn(std::string_view dsn) {
-  return dsn.starts_with("postgres://") || dsn.starts_with("postgresql://") ||
-         dsn.find('=') != std::string_view::npos;
-}
-bool is_mysql_dsn(std::string_view dsn) {
-  return dsn.starts_with("mysql://") || dsn.starts_with("mariadb://");
-}
-
-struct ConnectionType {
-  std::string_view type;
-  Keys keys;      // accepted beyond kCommonConnectionKeys
-  Keys required;  // beyond name and type
-  std::string_view required_hint;
-  bool (*dsn_ok)(std::string_view) = nullptr;  // checks `dsn` when the type takes one
-  std::string_view dsn_hint;
-  Keys modes = {};  // values of `mode` when not metadata/query; the first is the default
-};
-
-const std::vector<ConnectionType>& connection_types() {
-  static const std::vector<ConnectionType> types = {
-      {"postgres",
-       {"dsn", "mode", "loaded_at_field", "filter", "concurrency", "tables", "naive_timezone"},
-       {"dsn"},
-       "dsn: ${WAREHOUSE_DSN}, a libpq keyword string or postgresql:// URI",
-       is_postgres_dsn,
-       "write postgresql://user@host:5432/db or 'host=... dbname=... user=...'"},
-      {"mysql",
-       {"dsn", "mode", "loaded_at_field", "filter", "concurrency", "tables", "naive_timezone"},
-       {"dsn"},
-       "dsn: ${MYSQL_DSN}, as mysql://user:password@host:3306/db",
-       is_mysql_dsn,
-       "write mysql://user:password@host:3306/db"},
-      {"sqlite",
-       {"path", "attach", "loaded_at_field", "filter", "tables", "naive_timezone"},
-       {"path"},
-       "path: warehouse.db, relative to the configuration file's folder"},
-      {"dbt", {"artifacts"}, {"artifacts"}, "artifacts: target, the folder holding manifest.json"},
-      {"dbt_cloud",
-       {"account_id", "job_id", "token", "base_url"},
-       {"account_id", "job_id", "token"},
-       "account_id: 12345, job_id: 67890, token: ${DBT_CLOUD_TOKEN} (a service token)"},
-      // ---- snowflake ----
-      {"snowflake",
-       {"account", "host", "user", "private_key_file", "private_key_passphrase", "token",
-        "token_type", "role", "warehouse", "databases", "mode", "ca_file", "statement_timeout",
-        "loaded_at_field", "filter", "concurrency", "tables", "naive_timezone"},
-       {"user"},
-       "user: FRESHWATCH, the Snowflake user whose key or token is configured",
-       nullptr,
-       "",
-       {"information_schema", "account_usage", "query"}},
-  };
-  return types;
-}
-
-const ConnectionType* find_connection_type(std::string_view type) {
-  for (const auto& t : connection_types())
-    if (t.type == type) return &t;
-  return nullptr;
-}
-
 const Keys kTopLevelKeys = {"timezone",       "naive_timezone", "store",   "server",
                             "default_policy", "connections",    "policies"};
 const Keys kStoreKeys = {"sqlite", "observation_retention"};
 const Keys kServerKeys = {"listen",      "request_timeout", "max_body_bytes",
                           "session_ttl", "cookie_secure",   "threads"};
-const Keys kTableKeys = {"match", "loaded_at_field", "filter", "owner", "tags"};
 const Keys kRuleKeys = {"warn_after", "error_after", "deadline", "calendar"};
 const Keys kPolicyKeys = {"select", "name", "warn_after", "error_after", "deadline", "calendar"};
 const Keys kThresholdKeys = {"count", "period"};
 const Keys kDeadlineKeys = {"cron", "timezone", "grace", "missed"};
 const Keys kCalendarKeys = {"warn_after_days", "error_after_days"};
-const Keys kModes = {"metadata", "query"};
 const Keys kPeriods = {"minute", "hour", "day"};
 const Keys kMissedStatuses = {"warn", "error"};
-const Keys kTokenTypes = {"oauth", "programmatic_access_token"};
 
 // Keys whose values are secrets: shown redacted, never as read.
 bool is_secret_key(std::string_view key) {
@@ -259,7 +190,29 @@ struct Text {
   std::string shown;
 };
 
+class Loader;
+
+}  // namespace
+
+struct Section::Impl {
+  Loader* loader = nullptr;
+  YAML::Node node;
+  Fields fields;
+  std::string label;
+  std::vector<KeySpec> keys;
+
+  bool secret(std::string_view key) const {
+    for (const auto& k : keys)
+      if (k.name == key) return k.secret;
+    return false;
+  }
+};
+
+namespace {
+
 class Loader {
+  friend class config::Section;
+
  public:
   Loader(std::string_view source, std::string path, const LoadOptions& options)
       : source_(source), path_(std::move(path)), options_(options) {
@@ -506,7 +459,8 @@ class Loader {
 
   // A scalar value, substituted. Empty (after reporting) when it is not a scalar or a
   // reference could not be resolved.
-  std::optional<Text> text(const Entry& e, std::string_view what = "a string") {
+  std::optional<Text> text(const Entry& e, std::string_view what = "a string",
+                           bool secret = false) {
     if (!e.value.IsScalar()) {
       report(at(e), fmt::format("{}: expected {}, not {}", e.key, what, node_kind(e.value)));
       return std::nullopt;
@@ -516,12 +470,13 @@ class Loader {
     auto value = substitute(e.value, raw, e.key, &substituted);
     if (!value) return std::nullopt;
     std::string shown = substituted ? raw : *value;
-    if (is_secret_key(e.key)) shown = core::redact_dsn(shown);
+    if (secret || is_secret_key(e.key)) shown = core::redact_dsn(shown);
     return Text{std::move(*value), std::move(shown)};
   }
 
-  std::optional<std::string> string(const Entry& e, bool allow_empty = false) {
-    auto t = text(e);
+  std::optional<std::string> string(const Entry& e, bool allow_empty = false,
+                                    bool secret = false) {
+    auto t = text(e, "a string", secret);
     if (!t) return std::nullopt;
     if (!allow_empty && t->value.empty()) {
       report(at(e), fmt::format("{}: empty value", e.key),
@@ -763,32 +718,37 @@ class Loader {
       if (it->first.IsScalar() && it->first.Scalar() == "type" && !it->second.IsNull())
         type_text = text(Entry{"type", it->first, it->second}, "a connection type");
     const ConnectionType* type = type_text ? find_connection_type(type_text->value) : nullptr;
+    const auto documented = connection_types(false);
 
-    Keys allowed = kCommonConnectionKeys;
+    Keys allowed;
+    for (const auto& k : common_connection_keys()) allowed.push_back(k.name);
+    auto add_keys = [&](const ConnectionType& t) {
+      for (const auto& k : t.keys)
+        if (!contains(allowed, k.name)) allowed.push_back(k.name);
+    };
     if (type) {
-      allowed.insert(allowed.end(), type->keys.begin(), type->keys.end());
+      add_keys(*type);
     } else {
-      for (const auto& t : connection_types())
-        for (auto k : t.keys)
-          if (!contains(allowed, k)) allowed.push_back(k);
+      for (const auto* t : documented) add_keys(*t);
     }
-    const std::string what = type ? fmt::format("a {} connection", type->type) : "a connection";
+    const std::string what = type ? fmt::format("a {} connection", type->name) : "a connection";
     auto explain = [&](std::string_view key) -> std::string {
       if (!type) return {};
       Keys owners;
-      for (const auto& t : connection_types())
-        if (contains(t.keys, key)) owners.push_back(t.type);
+      for (const auto* t : documented)
+        for (const auto& k : t->keys)
+          if (k.name == key) owners.push_back(t->name);
       if (owners.empty()) return {};
+      Keys own;
+      for (const auto& k : type->keys) own.push_back(k.name);
       return fmt::format("{} is a key of {} connections; {} connections take {}", key,
-                         one_of(owners), type->type,
-                         fmt::join(type->keys.begin(), type->keys.end(), ", "));
+                         one_of(owners), type->name, fmt::join(own, ", "));
     };
     auto f = fields(node, node.Mark(), what, allowed, explain);
     if (!f) return;
 
     ConnectionConfig c;
     c.location = location(node.Mark());
-    c.naive_timezone = result_.config.naive_timezone;
 
     if (auto* e = f->get("name")) {
       if (auto n = string(*e)) {
@@ -809,11 +769,11 @@ class Loader {
              "name: warehouse; use a-z, 0-9, _ and -, as the name starts every asset key");
     }
     const std::string label = !c.name.empty() ? fmt::format("connection '{}'", c.name)
-                              : type          ? fmt::format("a {} connection", type->type)
+                              : type          ? fmt::format("a {} connection", type->name)
                                               : std::string("a connection");
 
     Keys type_names;
-    for (const auto& t : connection_types()) type_names.push_back(t.type);
+    for (const auto* t : documented) type_names.push_back(t->name);
     if (auto* e = f->get("type")) {
       if (type_text) {
         if (!type) {
@@ -823,39 +783,37 @@ class Loader {
           report(at(*e), fmt::format("type: unknown connection type '{}'", type_text->shown),
                  hint.empty() ? fmt::format("types: {}", fmt::join(type_names, ", ")) : hint);
         }
-        c.type = type_text->value;
+        c.type = type ? type->name : type_text->value;
       }
     } else if (!f->was_suggested("type")) {
       report(node.Mark(), fmt::format("{} needs a type", label),
              fmt::format("type: {}", one_of(type_names)));
     }
-    if (type) {
-      for (auto key : type->required)
-        if (!f->get(key) && !f->was_suggested(key))
-          report(node.Mark(), fmt::format("{} needs {}", label, key),
-                 std::string(type->required_hint));
+
+    Fields own;  // the type's keys, for its parser
+    own.suggested = f->suggested;
+    for (const auto& e : f->entries) {
+      if (e.value.IsNull() || e.key == "name" || e.key == "type") continue;
+      if (is_common_key(e.key))
+        connection_key(e, c);
+      else
+        own.entries.push_back(e);
     }
-
-    for (const auto& e : f->entries)
-      if (!e.value.IsNull() && e.key != "name" && e.key != "type") connection_key(e, type, c);
-
-    if (type && type->type == "snowflake") snowflake_checks(*f, node, label, c);
-    if (type && contains(type->keys, "mode")) {
-      const Entry* mode = f->get("mode");
-      bool loaded_at_anywhere = !c.loaded_at_field.empty();
-      for (const auto& t : c.tables) loaded_at_anywhere |= !t.loaded_at_field.empty();
-      if (mode && c.mode == "metadata" && !c.loaded_at_field.empty())
-        report(at(*f->get("loaded_at_field")), "loaded_at_field: read only in query mode",
-               "remove it, or set mode: query");
-      if (mode && c.mode == "query" && !loaded_at_anywhere)
-        report(at(*mode), "mode: query mode needs loaded_at_field",
-               "add loaded_at_field: _loaded_at, the column holding each row's load time, here or "
-               "under tables");
+    if (type) {
+      auto section = make_section(node, std::move(own), label, type->keys);
+      check_required(node, section, type->keys, type->required_hint);
+      if (type->parse) c.options = type->parse(section);
     }
     result_.config.connections.push_back(std::move(c));
   }
 
-  void connection_key(const Entry& e, const ConnectionType* type, ConnectionConfig& c) {
+  static bool is_common_key(std::string_view key) {
+    for (const auto& k : common_connection_keys())
+      if (k.name == key) return true;
+    return false;
+  }
+
+  void connection_key(const Entry& e, ConnectionConfig& c) {
     const std::string& k = e.key;
     if (k == "schedule") {
       if (auto v = cron(e)) c.schedule = *v;
@@ -867,172 +825,85 @@ class Loader {
       if (auto n = integer(e, 0, 100)) c.retries = static_cast<int>(*n);
     } else if (k == "retry_backoff") {
       if (auto d = duration(e, true)) c.retry_backoff = *d;
-    } else if (k == "include") {
-      if (auto l = list(e, "globs", "a glob", "[\"public.*\"]")) c.include = *l;
-    } else if (k == "exclude") {
-      if (auto l = list(e, "globs", "a glob", "[\"public.tmp_*\"]")) c.exclude = *l;
     } else if (k == "owner") {
       if (auto v = string(e, true)) c.owner = *v;
     } else if (k == "tags") {
       if (auto l = list(e, "tags", "a tag", "[daily, finance]")) c.tags = *l;
-    } else if (k == "dsn") {
-      if (auto t = text(e)) {
-        if (t->value.empty()) {
-          report(at(e), "dsn: empty value",
-                 t->shown.empty() ? "give a connection string"
-                                  : fmt::format("{} expanded to nothing", t->shown));
-        } else if (type && type->dsn_ok && !type->dsn_ok(t->value)) {
-          report(at(e),
-                 fmt::format("dsn: '{}' is not a {} connection string", t->shown, type->type),
-                 std::string(type->dsn_hint));
-        }
-        c.dsn = t->value;
-      }
-    } else if (k == "path") {
-      if (auto v = string(e)) c.path = resolve_path(*v);
-    } else if (k == "artifacts") {
-      if (auto v = string(e)) c.artifacts = resolve_path(*v);
-    } else if (k == "account_id" || k == "job_id") {
-      if (auto v = string(e)) {
-        if (v->find_first_not_of("0123456789") != std::string::npos)
-          report(at(e), fmt::format("{}: expected a number, not '{}'", k, *v),
-                 "copy it from the dbt Cloud URL: .../deploy/<account_id>/projects/.../jobs/<job_id>");
-        (k == "account_id" ? c.account_id : c.job_id) = *v;
-      }
-    } else if (k == "base_url") {
-      if (auto v = string(e)) {
-        if (!v->starts_with("https://") && !v->starts_with("http://"))
-          report(at(e), fmt::format("base_url: '{}' is not an http(s) URL", *v),
-                 "write https://cloud.getdbt.com or your region's access URL");
-        while (v->ends_with('/')) v->pop_back();
-        c.base_url = *v;
-      }
-    } else if (k == "mode") {
-      if (auto v = choice(e, type && !type->modes.empty() ? type->modes : kModes)) c.mode = *v;
-    } else if (k == "loaded_at_field") {
-      if (auto v = string(e, true)) c.loaded_at_field = *v;
-    } else if (k == "filter") {
-      if (auto v = string(e, true)) c.filter = *v;
-    } else if (k == "concurrency") {
-      if (auto n = integer(e, 1, 256)) c.concurrency = static_cast<int>(*n);
-    } else if (k == "naive_timezone") {
-      if (auto z = zone(e)) c.naive_timezone = *z;
-    } else if (k == "tables") {
-      tables(e, c);
-    } else if (k == "attach") {
-      attach(e, c);
-    } else {
-      snowflake_key(e, c);
     }
   }
 
-  // sqlite: {schema: file, ...}, more database files attached under a schema name.
-  void attach(const Entry& entry, ConnectionConfig& c) {
-    if (!entry.value.IsMap()) {
-      report(at(entry), fmt::format("attach: expected a mapping, not {}", node_kind(entry.value)),
-             "write attach: {sales: sales.db}, a schema name and its database file");
-      return;
+  // ---- sections (config/section.h) -------------------------------------------------------------
+
+  Section make_section(const YAML::Node& node, Fields f, std::string label,
+                       std::span<const KeySpec> keys) {
+    auto impl = std::make_shared<Section::Impl>();
+    impl->loader = this;
+    impl->node = node;
+    impl->fields = std::move(f);
+    impl->label = std::move(label);
+    impl->keys.assign(keys.begin(), keys.end());
+    return Section(std::move(impl));
+  }
+
+  void check_required(const YAML::Node& node, const Section& section,
+                      std::span<const KeySpec> keys, std::string_view hint) {
+    for (const auto& k : keys)
+      if (k.required && !section.has(k.name) && !section.suggested(k.name))
+        report(node.Mark(), fmt::format("{} needs {}", section.label(), k.name),
+               std::string(hint));
+  }
+
+
+  // A list of mappings inside a section, each read with `keys`.
+  std::vector<Section> items(const Entry& entry, std::span<const KeySpec> keys,
+                             std::string_view what, std::string_view required_hint) {
+    std::vector<Section> out;
+    if (!entry.value.IsSequence()) {
+      report(at(entry),
+             fmt::format("{}: expected a list, not {}", entry.key, node_kind(entry.value)),
+             keys.empty() ? std::string()
+                          : fmt::format("write each as a list item: - {}: {}", keys[0].name,
+                                        keys[0].example));
+      return out;
     }
+    Keys allowed;
+    for (const auto& k : keys) allowed.push_back(k.name);
+    for (const auto& node : entry.value) {
+      auto f = fields(node, item_mark(node), what, allowed);
+      if (!f) continue;
+      Section item = make_section(node, std::move(*f), std::string(what), keys);
+      check_required(node, item, keys, required_hint);
+      out.push_back(std::move(item));
+    }
+    return out;
+  }
+
+  // {name: value, ...} inside a section.
+  std::optional<std::map<std::string, std::string>> names(const Entry& entry,
+                                                          std::string_view example,
+                                                          bool value_is_path) {
+    if (!entry.value.IsMap()) {
+      report(at(entry),
+             fmt::format("{}: expected a mapping, not {}", entry.key, node_kind(entry.value)),
+             fmt::format("write {}: {}", entry.key, example));
+      return std::nullopt;
+    }
+    std::map<std::string, std::string> out;
+    bool ok = true;
     for (auto it = entry.value.begin(); it != entry.value.end(); ++it) {
       if (!it->first.IsScalar() || it->first.Scalar().empty()) {
-        report(it->first.Mark(), "attach: a schema name must be a word");
+        report(it->first.Mark(), fmt::format("{}: a name must be a word", entry.key));
+        ok = false;
         continue;
       }
-      const std::string schema = it->first.Scalar();
-      if (schema == "main" || schema == "temp") {
-        report(it->first.Mark(), fmt::format("attach: '{}' is reserved by SQLite", schema),
-               "choose another schema name");
-        continue;
-      }
-      if (auto v = string(Entry{schema, it->first, it->second})) c.attach[schema] = resolve_path(*v);
+      const std::string name = it->first.Scalar();
+      if (auto v = string(Entry{name, it->first, it->second}))
+        out[name] = value_is_path ? resolve_path(*v) : *v;
+      else
+        ok = false;
     }
-  }
-
-  // ---- snowflake keys ----
-  void snowflake_key(const Entry& e, ConnectionConfig& c) {
-    const std::string& k = e.key;
-    if (k == "account") {
-      if (auto v = string(e)) c.account = *v;
-    } else if (k == "host") {
-      if (auto v = string(e)) c.host = *v;
-    } else if (k == "user") {
-      if (auto v = string(e)) c.user = *v;
-    } else if (k == "private_key_file") {
-      if (auto v = string(e)) c.private_key_file = resolve_path(*v);
-    } else if (k == "private_key_passphrase") {
-      if (auto v = string(e)) c.private_key_passphrase = *v;
-    } else if (k == "token") {
-      if (auto v = string(e)) c.token = *v;
-    } else if (k == "token_type") {
-      if (auto v = choice(e, kTokenTypes)) c.token_type = *v;
-    } else if (k == "role") {
-      if (auto v = string(e)) c.role = *v;
-    } else if (k == "warehouse") {
-      if (auto v = string(e)) c.warehouse = *v;
-    } else if (k == "databases") {
-      if (auto l = list(e, "database names", "a database name", "[ANALYTICS, RAW]")) c.databases = *l;
-    } else if (k == "ca_file") {
-      if (auto v = string(e)) c.ca_file = resolve_path(*v);
-    } else if (k == "statement_timeout") {
-      if (auto d = duration(e, false)) {
-        if (*d > std::chrono::days(7))
-          report(at(e), "statement_timeout: at most 7d", "Snowflake's own limit is 604800 seconds");
-        else
-          c.statement_timeout = *d;
-      }
-    }
-  }
-
-  // Keys of a snowflake connection that only make sense together.
-  void snowflake_checks(const Fields& f, const YAML::Node& node, const std::string& label,
-                        const ConnectionConfig& c) {
-    if (!f.get("account") && !f.get("host") && !f.was_suggested("account"))
-      report(node.Mark(), fmt::format("{} needs account (or host)", label),
-             "account: myorg-myaccount, the account identifier from the Snowflake URL");
-    const Entry* key = f.get("private_key_file");
-    const Entry* token = f.get("token");
-    if (!key && !token && !f.was_suggested("private_key_file") && !f.was_suggested("token"))
-      report(node.Mark(), fmt::format("{} needs private_key_file (key-pair) or token", label),
-             "private_key_file: rsa_key.p8; see docs/connectors/snowflake.md for making the key");
-    if (key && token)
-      report(at(*token), "token: give private_key_file or token, not both",
-             "key-pair authentication uses private_key_file; OAuth and programmatic access "
-             "tokens use token and token_type");
-    if (const Entry* e = f.get("token_type"); e && !token)
-      report(at(*e), "token_type: only with token", "remove it, or add token: ${SNOWFLAKE_TOKEN}");
-    if (const Entry* e = f.get("private_key_passphrase"); e && !key)
-      report(at(*e), "private_key_passphrase: only with private_key_file",
-             "remove it, or add private_key_file");
-    (void)c;
-  }
-
-  void tables(const Entry& entry, ConnectionConfig& c) {
-    if (!entry.value.IsSequence()) {
-      report(at(entry), fmt::format("tables: expected a list, not {}", node_kind(entry.value)),
-             "write each as a list item: - match: public.orders");
-      return;
-    }
-    for (const auto& node : entry.value) {
-      auto f = fields(node, item_mark(node), "a table", kTableKeys);
-      if (!f) continue;
-      TableConfig t;
-      t.location = location(node.Mark());
-      if (auto* e = f->get("match")) {
-        if (auto v = string(*e)) t.match = *v;
-      } else if (!f->was_suggested("match")) {
-        report(node.Mark(), "a table needs match",
-               "match: public.orders, a glob over schema.table");
-      }
-      if (auto* e = f->get("loaded_at_field"))
-        if (auto v = string(*e, true)) t.loaded_at_field = *v;
-      if (auto* e = f->get("filter"))
-        if (auto v = string(*e, true)) t.filter = *v;
-      if (auto* e = f->get("owner"))
-        if (auto v = string(*e, true)) t.owner = *v;
-      if (auto* e = f->get("tags"))
-        if (auto l = list(*e, "tags", "a tag", "[daily, finance]")) t.tags = *l;
-      c.tables.push_back(std::move(t));
-    }
+    if (!ok) return std::nullopt;
+    return out;
   }
 
   void policies(const Entry& entry) {
@@ -1241,6 +1112,164 @@ class Loader {
 };
 
 }  // namespace
+
+// ---- Section -----------------------------------------------------------------------------------
+
+namespace {
+
+const Entry* entry_of(const Section::Impl& impl, std::string_view key) { return impl.fields.get(key); }
+
+}  // namespace
+
+const std::string& Section::label() const { return impl_->label; }
+Location Section::location() const { return impl_->loader->location(impl_->node.Mark()); }
+bool Section::has(std::string_view key) const { return entry_of(*impl_, key) != nullptr; }
+bool Section::suggested(std::string_view key) const { return impl_->fields.was_suggested(key); }
+const std::string& Section::naive_timezone() const {
+  return impl_->loader->result_.config.naive_timezone;
+}
+
+std::optional<Scalar> Section::scalar(std::string_view key) {
+  const Entry* e = entry_of(*impl_, key);
+  if (!e) return std::nullopt;
+  auto t = impl_->loader->text(*e, "a string", impl_->secret(key));
+  if (!t) return std::nullopt;
+  return Scalar{std::move(t->value), std::move(t->shown)};
+}
+
+std::optional<std::string> Section::string(std::string_view key, bool allow_empty) {
+  const Entry* e = entry_of(*impl_, key);
+  return e ? impl_->loader->string(*e, allow_empty, impl_->secret(key)) : std::nullopt;
+}
+
+std::optional<std::string> Section::path(std::string_view key) {
+  auto v = string(key);
+  if (!v) return std::nullopt;
+  return impl_->loader->resolve_path(*v);
+}
+
+std::optional<std::int64_t> Section::integer(std::string_view key, std::int64_t min,
+                                             std::int64_t max) {
+  const Entry* e = entry_of(*impl_, key);
+  return e ? impl_->loader->integer(*e, min, max) : std::nullopt;
+}
+
+std::optional<bool> Section::boolean(std::string_view key) {
+  const Entry* e = entry_of(*impl_, key);
+  return e ? impl_->loader->boolean(*e) : std::nullopt;
+}
+
+std::optional<core::Duration> Section::duration(std::string_view key, bool allow_zero) {
+  const Entry* e = entry_of(*impl_, key);
+  return e ? impl_->loader->duration(*e, allow_zero) : std::nullopt;
+}
+
+std::optional<std::string> Section::zone(std::string_view key) {
+  const Entry* e = entry_of(*impl_, key);
+  return e ? impl_->loader->zone(*e) : std::nullopt;
+}
+
+std::optional<std::string> Section::choice(std::string_view key,
+                                           std::span<const std::string_view> names) {
+  const Entry* e = entry_of(*impl_, key);
+  return e ? impl_->loader->choice(*e, Keys(names.begin(), names.end())) : std::nullopt;
+}
+
+std::optional<std::vector<std::string>> Section::strings(std::string_view key,
+                                                         std::string_view items,
+                                                         std::string_view item,
+                                                         std::string_view example) {
+  const Entry* e = entry_of(*impl_, key);
+  return e ? impl_->loader->list(*e, items, item, example) : std::nullopt;
+}
+
+std::optional<std::map<std::string, std::string>> Section::names(std::string_view key,
+                                                                 std::string_view example,
+                                                                 bool value_is_path) {
+  const Entry* e = entry_of(*impl_, key);
+  return e ? impl_->loader->names(*e, example, value_is_path) : std::nullopt;
+}
+
+std::vector<Section> Section::items(std::string_view key, std::span<const KeySpec> keys,
+                                    std::string_view what, std::string_view required_hint) {
+  const Entry* e = entry_of(*impl_, key);
+  if (!e) return {};
+  return impl_->loader->items(*e, keys, what, required_hint);
+}
+
+void Section::problem(std::string_view key, std::string message, std::string hint) {
+  const Entry* e = entry_of(*impl_, key);
+  impl_->loader->report(e ? Loader::at(*e) : impl_->node.Mark(), std::move(message),
+                        std::move(hint));
+}
+
+void Section::problem(std::string message, std::string hint) {
+  impl_->loader->report(impl_->node.Mark(), std::move(message), std::move(hint));
+}
+
+// ---- connection types -----------------------------------------------------------------------
+
+namespace {
+
+struct TypeRegistry {
+  std::mutex mutex;
+  std::map<std::string, std::shared_ptr<const ConnectionType>, std::less<>> by_name;  // and aliases
+};
+
+TypeRegistry& type_registry() {
+  static TypeRegistry r;
+  return r;
+}
+
+}  // namespace
+
+void register_connection_type(ConnectionType type) {
+  auto& r = type_registry();
+  std::lock_guard lock(r.mutex);
+  auto shared = std::make_shared<const ConnectionType>(std::move(type));
+  r.by_name[shared->name] = shared;
+  for (const auto& alias : shared->aliases) r.by_name[alias] = shared;
+}
+
+const ConnectionType* find_connection_type(std::string_view name) {
+  auto& r = type_registry();
+  std::lock_guard lock(r.mutex);
+  auto it = r.by_name.find(name);
+  return it == r.by_name.end() ? nullptr : it->second.get();
+}
+
+std::vector<const ConnectionType*> connection_types(bool with_test_only) {
+  auto& r = type_registry();
+  std::lock_guard lock(r.mutex);
+  std::vector<const ConnectionType*> out;
+  for (const auto& [name, type] : r.by_name)
+    if (name == type->name && (with_test_only || !type->test_only)) out.push_back(type.get());
+  return out;
+}
+
+std::span<const KeySpec> common_connection_keys() {
+  static const KeySpec keys[] = {
+      {"name", "string", true, false, "",
+       "Unique; only `a-z`, `0-9`, `_` and `-`. It starts every asset key of the connection "
+       "(`warehouse:analytics.public.orders`), so renaming it starts new history",
+       "warehouse"},
+      {"type", "string", true, false, "", "The connection type; one section each below", "postgres"},
+      {"schedule", "cron", false, false, "`\"*/15 * * * *\"`",
+       "When to collect, in the top-level `timezone`", "\"*/15 * * * *\""},
+      {"jitter", "duration", false, false, "`30s`",
+       "Each run starts up to this much after its slot, at random, to spread load", "30s"},
+      {"timeout", "duration", false, false, "`5m`", "Longest time one run may take", "5m"},
+      {"retries", "whole number, 0 to 100", false, false, "`3`",
+       "Retries after a failed run, before the next slot", "3"},
+      {"retry_backoff", "duration", false, false, "`30s`",
+       "Wait before the first retry; each next retry waits twice as long", "30s"},
+      {"owner", "string", false, false, "none", "Owner given to every asset of the connection",
+       "data-eng"},
+      {"tags", "list of strings", false, false, "none",
+       "Tags given to every asset of the connection", "[daily, finance]"},
+  };
+  return keys;
+}
 
 std::string Diagnostic::to_string() const {
   std::string out = location.line > 0 ? fmt::format("{}:{}:{}: error: {}", location.file,

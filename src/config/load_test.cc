@@ -8,10 +8,37 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "connectors/connector.h"
+#include "connectors/dbt/dbt_cloud.h"
+#include "connectors/dbt/dbt_connector.h"
+#include "connectors/mysql/mysql_connector.h"
+#include "connectors/postgres/postgres_connector.h"
+#include "connectors/sqlite/sqlite_connector.h"
 #include "support/process.h"
 
 namespace freshwatch::config {
 namespace {
+
+using connectors::PostgresOptions;
+using connectors::SqliteOptions;
+using connectors::dbt::DbtCloudOptions;
+using connectors::dbt::DbtOptions;
+using connectors::mysql::MysqlOptions;
+
+// The loader reads each connection type's keys through the registered types.
+[[maybe_unused]] const bool kRegistered = (connectors::register_all(), true);
+
+// A connection's options as its type read them.
+template <typename T>
+const T& options_of(const ConnectionConfig& c) {
+  static const T none{};
+  const T* o = c.options_as<T>();
+  EXPECT_NE(o, nullptr) << "connection '" << c.name << "' has no options of the expected type";
+  return o ? *o : none;
+}
+const PostgresOptions& postgres_of(const ConnectionConfig& c) { return options_of<PostgresOptions>(c); }
+const MysqlOptions& mysql_of(const ConnectionConfig& c) { return options_of<MysqlOptions>(c); }
+const SqliteOptions& sqlite_of(const ConnectionConfig& c) { return options_of<SqliteOptions>(c); }
 
 using namespace std::chrono_literals;
 using ::testing::ElementsAre;
@@ -86,9 +113,9 @@ const DiagnosticCase kDiagnosticCases[] = {
      {"5:5: unknown key 'schedual' in a postgres connection (did you mean 'schedule'?)"}},
     {"unknown_other_type_key",
      "connections:\n  - name: a\n    type: sqlite\n    path: a.db\n    dsn: host=x\n",
-     {"5:5: unknown key 'dsn' in a sqlite connection (dsn is a key of postgres or mysql "
-      "connections; sqlite connections take path, attach, loaded_at_field, filter, tables, "
-      "naive_timezone)"}},
+     {"5:5: unknown key 'dsn' in a sqlite connection (dsn is a key of mysql or postgres "
+      "connections; sqlite connections take path, attach, include, exclude, loaded_at_field, "
+      "filter, naive_timezone, tables)"}},
     {"unknown_table",
      "connections:\n  - name: a\n    type: sqlite\n    path: a.db\n    tables:\n      - match: "
      "main.orders\n        loaded_at: x\n",
@@ -110,8 +137,7 @@ const DiagnosticCase kDiagnosticCases[] = {
     {"unknown_far",
      "connections:\n  - name: a\n    type: dbt\n    artifacts: target\n    colour: blue\n",
      {"5:5: unknown key 'colour' in a dbt connection (a dbt connection takes: name, type, "
-      "schedule, jitter, timeout, retries, retry_backoff, include, exclude, owner, tags, "
-      "artifacts)"}},
+      "schedule, jitter, timeout, retries, retry_backoff, owner, tags, artifacts)"}},
     {"dbt_cloud_missing",
      "connections:\n  - {name: c, type: dbt_cloud, account_id: 12}\n",
      {"2:5: connection 'c' needs job_id (account_id: 12345, job_id: 67890, token: "
@@ -142,7 +168,7 @@ const DiagnosticCase kDiagnosticCases[] = {
      "connections:\n  - path: a.db\n",
      {"2:5: a connection needs a name (name: warehouse; use a-z, 0-9, _ and -, as the name starts "
       "every asset key)",
-      "2:5: a connection needs a type (type: postgres, mysql, sqlite, dbt, dbt_cloud or snowflake)"}},
+      "2:5: a connection needs a type (type: dbt, dbt_cloud, mysql, postgres, snowflake or sqlite)"}},
     {"missing_required",
      "connections:\n  - {name: pg, type: postgres}\n  - {name: my, type: mysql}\n  - {name: lite, "
      "type: sqlite}\n  - {type: dbt}\n",
@@ -158,7 +184,7 @@ const DiagnosticCase kDiagnosticCases[] = {
     {"unknown_type",
      "connections:\n  - {name: a, type: postgress, dsn: host=x}\n  - {name: b, type: oracle}\n",
      {"2:21: type: unknown connection type 'postgress' (did you mean 'postgres'?)",
-      "3:21: type: unknown connection type 'oracle' (types: postgres, mysql, sqlite, dbt, dbt_cloud, snowflake)"}},
+      "3:21: type: unknown connection type 'oracle' (types: dbt, dbt_cloud, mysql, postgres, snowflake, sqlite)"}},
     {"wrong_types",
      "connections:\n  - name: a\n    type: postgres\n    dsn: [host=x]\n    include: public.*\n    "
      "exclude: [{a: b}]\n    tags: daily\n    retries: many\n    concurrency: 0\n    owner: {team: "
@@ -381,13 +407,13 @@ TEST(Load, IssueExampleLoadsAsWritten) {
   const ConnectionConfig& w = c.connections[0];
   EXPECT_EQ(w.name, "warehouse");
   EXPECT_EQ(w.type, "postgres");
-  EXPECT_EQ(w.dsn, "host=db.internal dbname=analytics");
+  EXPECT_EQ(postgres_of(w).dsn, "host=db.internal dbname=analytics");
   EXPECT_EQ(w.schedule, "*/15 * * * *");
-  EXPECT_THAT(w.include, ElementsAre("public.*", "finance.*"));
-  EXPECT_THAT(w.exclude, ElementsAre("public.tmp_*"));
-  EXPECT_EQ(w.loaded_at_field, "_loaded_at");
-  EXPECT_EQ(w.mode, "");  // per table: query where a loaded_at_field applies
-  EXPECT_EQ(w.naive_timezone, "UTC");
+  EXPECT_THAT(postgres_of(w).selection.include, ElementsAre("public.*", "finance.*"));
+  EXPECT_THAT(postgres_of(w).selection.exclude, ElementsAre("public.tmp_*"));
+  EXPECT_EQ(postgres_of(w).selection.loaded_at_field, "_loaded_at");
+  EXPECT_EQ(postgres_of(w).mode, PostgresOptions::Mode::kPerTable);  // per table: query where a loaded_at_field applies
+  EXPECT_EQ(postgres_of(w).selection.naive_timezone, "UTC");
   EXPECT_EQ(w.location.line, 4);
   EXPECT_EQ(w.location.column, 5);
 
@@ -488,47 +514,46 @@ policies:
 
   ASSERT_EQ(c.connections.size(), 4u);
   const auto& pg = c.connections[0];
-  EXPECT_EQ(pg.dsn, "postgresql://fw@db:5432/analytics");
-  EXPECT_EQ(pg.mode, "metadata");
+  EXPECT_EQ(postgres_of(pg).dsn, "postgresql://fw@db:5432/analytics");
+  EXPECT_EQ(postgres_of(pg).mode, PostgresOptions::Mode::kMetadata);
   EXPECT_EQ(pg.schedule, "0 * * * *");
   EXPECT_EQ(pg.jitter, 0s);
   EXPECT_EQ(pg.timeout, 2min);
   EXPECT_EQ(pg.retries, 5);
   EXPECT_EQ(pg.retry_backoff, 1min);
-  EXPECT_THAT(pg.include, ElementsAre("public.*"));
-  EXPECT_TRUE(pg.exclude.empty());
+  EXPECT_THAT(postgres_of(pg).selection.include, ElementsAre("public.*"));
+  EXPECT_TRUE(postgres_of(pg).selection.exclude.empty());
   EXPECT_EQ(pg.owner, "data-eng");
   EXPECT_THAT(pg.tags, ElementsAre("core", "pii"));
-  EXPECT_EQ(pg.concurrency, 8);
-  EXPECT_EQ(pg.naive_timezone, "Asia/Tokyo");
+  EXPECT_EQ(postgres_of(pg).selection.concurrency, 8);
+  EXPECT_EQ(postgres_of(pg).selection.naive_timezone, "Asia/Tokyo");
 
   const auto& my = c.connections[1];
   EXPECT_EQ(my.type, "mysql");
-  EXPECT_EQ(my.mode, "");
-  EXPECT_EQ(my.loaded_at_field, "updated_at");
-  EXPECT_EQ(my.filter, "deleted = 0");
-  EXPECT_EQ(my.naive_timezone, "Europe/Paris");  // the top-level default
+  EXPECT_EQ(mysql_of(my).mode, MysqlOptions::Mode::kPerTable);
+  EXPECT_EQ(mysql_of(my).selection.loaded_at_field, "updated_at");
+  EXPECT_EQ(mysql_of(my).selection.filter, "deleted = 0");
+  EXPECT_EQ(mysql_of(my).selection.naive_timezone, "Europe/Paris");  // the top-level default
   EXPECT_EQ(my.schedule, "*/15 * * * *");
   EXPECT_EQ(my.timeout, 5min);
-  EXPECT_EQ(my.concurrency, 4);
-  ASSERT_EQ(my.tables.size(), 2u);
-  EXPECT_EQ(my.tables[0].match, "shop.orders");
-  EXPECT_EQ(my.tables[0].loaded_at_field, "created_at");
-  EXPECT_EQ(my.tables[0].filter, "status <> 'draft'");
-  EXPECT_EQ(my.tables[0].owner, "sales");
-  EXPECT_THAT(my.tables[0].tags, ElementsAre("hourly"));
-  EXPECT_EQ(my.tables[0].location.line, 38);
-  EXPECT_EQ(my.tables[1].match, "shop.tmp_*");
-  EXPECT_TRUE(my.tables[1].loaded_at_field.empty());
+  EXPECT_EQ(mysql_of(my).selection.concurrency, 4);
+  ASSERT_EQ(mysql_of(my).selection.tables.size(), 2u);
+  EXPECT_EQ(mysql_of(my).selection.tables[0].match, "shop.orders");
+  EXPECT_EQ(mysql_of(my).selection.tables[0].loaded_at_field, "created_at");
+  EXPECT_EQ(mysql_of(my).selection.tables[0].filter, "status <> 'draft'");
+  EXPECT_EQ(mysql_of(my).selection.tables[0].owner, "sales");
+  EXPECT_THAT(mysql_of(my).selection.tables[0].tags, ElementsAre("hourly"));
+  EXPECT_EQ(mysql_of(my).selection.tables[0].location.line, 38);
+  EXPECT_EQ(mysql_of(my).selection.tables[1].match, "shop.tmp_*");
+  EXPECT_TRUE(mysql_of(my).selection.tables[1].loaded_at_field.empty());
 
   const auto& lite = c.connections[2];
-  EXPECT_EQ(lite.path, "/srv/fw/data/warehouse.db");
-  EXPECT_EQ(lite.mode, "");  // sqlite reads tables by query only; it takes no mode
-  ASSERT_EQ(lite.tables.size(), 1u);
-  EXPECT_EQ(lite.tables[0].loaded_at_field, "ts");
+  EXPECT_EQ(sqlite_of(lite).path, "/srv/fw/data/warehouse.db");
+  ASSERT_EQ(sqlite_of(lite).selection.tables.size(), 1u);
+  EXPECT_EQ(sqlite_of(lite).selection.tables[0].loaded_at_field, "ts");
 
   const auto& dbt = c.connections[3];
-  EXPECT_EQ(dbt.artifacts, "/srv/dbt/target");
+  EXPECT_EQ(options_of<DbtOptions>(dbt).artifacts, "/srv/dbt/target");
 
   ASSERT_EQ(c.policies.size(), 4u);
   EXPECT_EQ(c.policies[0].policy.name, "sales hourly");
@@ -555,12 +580,12 @@ connections:
   - {name: plain, type: dbt_cloud, account_id: 1, job_id: 2, token: t}
 )", {{"FW_TEST_DBT_CLOUD_TOKEN", "dbtc_secret"}});
   ASSERT_TRUE(r.ok()) << all_text(r);
-  const auto& c = r.config.connections[0];
+  const auto& c = options_of<DbtCloudOptions>(r.config.connections[0]);
   EXPECT_EQ(c.account_id, "12345");
   EXPECT_EQ(c.job_id, "678");
   EXPECT_EQ(c.token, "dbtc_secret");
   EXPECT_EQ(c.base_url, "https://emea.dbt.com");
-  EXPECT_EQ(r.config.connections[1].base_url, "https://cloud.getdbt.com");
+  EXPECT_EQ(options_of<DbtCloudOptions>(r.config.connections[1]).base_url, "https://cloud.getdbt.com");
 }
 
 TEST(Load, EmptyMappingGivesTheDefaults) {
@@ -588,9 +613,9 @@ TEST(Load, ConnectionDefaults) {
   EXPECT_EQ(w.timeout, defaults.timeout);
   EXPECT_EQ(w.retries, defaults.retries);
   EXPECT_EQ(w.retry_backoff, defaults.retry_backoff);
-  EXPECT_EQ(w.concurrency, defaults.concurrency);
-  EXPECT_EQ(w.mode, "");
-  EXPECT_EQ(w.naive_timezone, "UTC");
+  EXPECT_EQ(postgres_of(w).selection.concurrency, connectors::Selection{}.concurrency);
+  EXPECT_EQ(postgres_of(w).mode, PostgresOptions::Mode::kPerTable);
+  EXPECT_EQ(postgres_of(w).selection.naive_timezone, "UTC");
 }
 
 TEST(Load, TopLevelNaiveTimezoneReachesEveryConnectionWhateverTheKeyOrder) {
@@ -600,8 +625,8 @@ TEST(Load, TopLevelNaiveTimezoneReachesEveryConnectionWhateverTheKeyOrder) {
 naive_timezone: Europe/Berlin
 )");
   ASSERT_TRUE(r.ok()) << all_text(r);
-  EXPECT_EQ(r.config.connections[0].naive_timezone, "Europe/Berlin");
-  EXPECT_EQ(r.config.connections[1].naive_timezone, "Asia/Tokyo");
+  EXPECT_EQ(sqlite_of(r.config.connections[0]).selection.naive_timezone, "Europe/Berlin");
+  EXPECT_EQ(sqlite_of(r.config.connections[1]).selection.naive_timezone, "Asia/Tokyo");
 }
 
 TEST(Load, EmptyValuesCountAsAbsent) {
@@ -651,10 +676,10 @@ connections:
                 {}, "/etc/freshwatch/prod.yml");
   ASSERT_TRUE(r.ok()) << all_text(r);
   EXPECT_EQ(r.config.store.sqlite, "/etc/freshwatch/state/fw.db");
-  EXPECT_EQ(r.config.connections[0].path, "/etc/freshwatch/a.db");
-  EXPECT_EQ(r.config.connections[1].path, "/data/b.db");
-  EXPECT_EQ(r.config.connections[2].path, ":memory:");
-  EXPECT_EQ(r.config.connections[3].artifacts, "/etc/project/target");
+  EXPECT_EQ(sqlite_of(r.config.connections[0]).path, "/etc/freshwatch/a.db");
+  EXPECT_EQ(sqlite_of(r.config.connections[1]).path, "/data/b.db");
+  EXPECT_EQ(sqlite_of(r.config.connections[2]).path, ":memory:");
+  EXPECT_EQ(options_of<DbtOptions>(r.config.connections[3]).artifacts, "/etc/project/target");
 }
 
 TEST(Load, SqliteAttachNamesSchemasAndAnchorsTheirFiles) {
@@ -668,7 +693,7 @@ TEST(Load, SqliteAttachNamesSchemasAndAnchorsTheirFiles) {
   ASSERT_TRUE(r.ok()) << all_text(r);
   const std::map<std::string, std::string> expected = {{"ops", "/data/ops.db"},
                                                        {"sales", "/etc/freshwatch/schemas/sales.db"}};
-  EXPECT_EQ(r.config.connections[0].attach, expected);
+  EXPECT_EQ(sqlite_of(r.config.connections[0]).attach, expected);
 
   auto bad = load(R"(connections:
   - {name: a, type: sqlite, path: main.db, attach: [x.db]}
@@ -730,8 +755,8 @@ connections:
   EXPECT_EQ(r.config.naive_timezone, "Asia/Tokyo");
   EXPECT_EQ(r.config.server.listen, "127.0.0.1:9000");
   const auto& a = r.config.connections[0];
-  EXPECT_EQ(a.path, "/data/a.db");
-  EXPECT_EQ(a.filter, "note <> '${literal}'");
+  EXPECT_EQ(sqlite_of(a).path, "/data/a.db");
+  EXPECT_EQ(sqlite_of(a).selection.filter, "note <> '${literal}'");
   EXPECT_EQ(a.owner, "nobody");
   EXPECT_THAT(a.tags, ElementsAre("nightly", "fixed"));
 }
@@ -740,7 +765,7 @@ TEST(Substitution, SetButEmptyVariableWithoutDefaultIsEmpty) {
   auto r = load("connections:\n  - {name: a, type: sqlite, path: a.db, filter: \"${F}\"}\n",
                 {{"F", ""}});
   ASSERT_TRUE(r.ok()) << all_text(r);
-  EXPECT_EQ(r.config.connections[0].filter, "");
+  EXPECT_EQ(sqlite_of(r.config.connections[0]).selection.filter, "");
 }
 
 TEST(Substitution, EveryUnsetVariableIsReportedAtItsPosition) {
@@ -776,8 +801,8 @@ TEST(Substitution, SecretFilesRelativeAndAbsoluteWithTrailingNewlineTrimmed) {
   write_file(dir / "freshwatch.yml", yaml);
   auto r = load_file((dir / "freshwatch.yml").string(), with_env({}));
   ASSERT_TRUE(r.ok()) << all_text(r);
-  EXPECT_EQ(r.config.connections[0].dsn, "postgresql://fw:s3cret@db/analytics");
-  EXPECT_EQ(r.config.connections[1].dsn, "mysql://fw:pw@db/shop");
+  EXPECT_EQ(postgres_of(r.config.connections[0]).dsn, "postgresql://fw:s3cret@db/analytics");
+  EXPECT_EQ(mysql_of(r.config.connections[1]).dsn, "mysql://fw:pw@db/shop");
 }
 
 TEST(Substitution, UnreadableSecretFileIsReported) {
@@ -876,7 +901,7 @@ TEST(LoadFile, ReadsAndAnchorsAtTheFile) {
   write_file(dir / "conf/fw.yml", "connections:\n  - {name: a, type: sqlite, path: a.db}\n");
   auto r = load_file((dir / "conf/fw.yml").string());
   ASSERT_TRUE(r.ok()) << all_text(r);
-  EXPECT_EQ(r.config.connections[0].path, (dir / "conf/a.db").string());
+  EXPECT_EQ(sqlite_of(r.config.connections[0]).path, (dir / "conf/a.db").string());
 }
 
 TEST(LoadFile, ShippedExampleIsValid) {

@@ -47,10 +47,14 @@ model::Asset connection_asset(const config::ConnectionConfig& connection) {
                       .tags = connection.tags};
 }
 
-void register_type(std::string type, Factory factory) {
+void register_type(config::ConnectionType type, Factory factory) {
   auto& r = registry();
-  std::lock_guard lock(r.mutex);
-  r.factories[std::move(type)] = std::move(factory);
+  {
+    std::lock_guard lock(r.mutex);
+    r.factories[type.name] = factory;
+    for (const auto& alias : type.aliases) r.factories[alias] = factory;
+  }
+  config::register_connection_type(std::move(type));
 }
 
 bool has_type(std::string_view type) {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "config/section.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "model/asset.h"
@@ -66,14 +67,40 @@ model::Asset connection_asset(const config::ConnectionConfig& connection);
 using Factory =
     std::function<Result<std::unique_ptr<Connector>>(const config::ConnectionConfig&)>;
 
-// The registry of connector types. Types are registered in one place,
-// connectors/register_all.cc, which the CLI calls once at start-up.
-void register_type(std::string type, Factory factory);
+// The registry of connector types. A type lives in its own folder under connectors/: its
+// options struct, its key declarations and parser (config::ConnectionType, which makes it known
+// to the loader, `validate` and the documentation), and its factory. Its folder's CMakeLists.txt
+// declares it with freshwatch_connector(NAME ...), which makes register_all() call its
+// `register_NAME()`; nothing outside the folder changes.
+void register_type(config::ConnectionType type, Factory factory);
+
+// The same with typed options: `parse` reads the type's keys into Options, `make` builds the
+// connector from the common keys and those options.
+template <typename Options>
+void register_type(
+    config::ConnectionType type, std::function<Options(config::Section&)> parse,
+    std::function<Result<std::unique_ptr<Connector>>(const config::ConnectionConfig&,
+                                                     const Options&)>
+        make) {
+  type.parse = [parse = std::move(parse)](config::Section& s) { return std::any(parse(s)); };
+  const std::string name = type.name;
+  register_type(std::move(type),
+                [make = std::move(make), name](const config::ConnectionConfig& c)
+                    -> Result<std::unique_ptr<Connector>> {
+                  const Options* options = c.options_as<Options>();
+                  if (!options)
+                    return fail(ErrorCode::kInvalidArgument,
+                                "connection '{}': its {} settings were not read", c.name, name);
+                  return make(c, *options);
+                });
+}
+
 bool has_type(std::string_view type);
 std::vector<std::string> registered_types();
 Result<std::unique_ptr<Connector>> create(const config::ConnectionConfig& connection);
 
-// Registers every built-in type (postgres, mysql, sqlite, dbt, ...). Idempotent.
+// Registers every built-in type (postgres, mysql, sqlite, dbt, ...). Idempotent. Test binaries
+// link a variant that also registers the test-only types.
 void register_all();
 
 }  // namespace freshwatch::connectors

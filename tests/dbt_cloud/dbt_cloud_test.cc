@@ -34,16 +34,24 @@ class DbtCloud : public ::testing::Test {
     if (!server_) GTEST_SKIP() << "needs node and ../shared/testdata to run the dbt Cloud stand-in";
   }
 
-  config::ConnectionConfig config(std::string job, std::string token = "s3cret", std::string account = "1") {
-    config::ConnectionConfig c;
-    c.name = "cloud";
-    c.type = "dbt_cloud";
-    c.account_id = std::move(account);
-    c.job_id = std::move(job);
-    c.token = std::move(token);
-    c.base_url = fmt::format("http://127.0.0.1:{}/", port_);
-    c.timeout = std::chrono::seconds(10);
+  // A dbt_cloud connection as the loader makes it: the common keys and the type's options.
+  struct Connection {
+    config::ConnectionConfig common;
+    DbtCloudOptions options;
+  };
+  Connection config(std::string job, std::string token = "s3cret", std::string account = "1") {
+    Connection c;
+    c.common.name = "cloud";
+    c.common.type = "dbt_cloud";
+    c.options.account_id = std::move(account);
+    c.options.job_id = std::move(job);
+    c.options.token = std::move(token);
+    c.options.base_url = fmt::format("http://127.0.0.1:{}/", port_);
+    c.common.timeout = std::chrono::seconds(10);
     return c;
+  }
+  static Result<std::unique_ptr<Connector>> make(const Connection& c) {
+    return make_dbt_cloud_connector(c.common, c.options);
   }
   Result<Collection> collect(Connector& connector) {
     return connector.collect(CollectContext{clock_, previous_, {}});
@@ -62,7 +70,7 @@ class DbtCloud : public ::testing::Test {
 };
 
 TEST_F(DbtCloud, LatestSuccessfulRunsArtifacts) {
-  auto connector = make_dbt_cloud_connector(config("42"));
+  auto connector = make(config("42"));
   ASSERT_TRUE(connector);
   auto c = collect(**connector);
   ASSERT_TRUE(c) << c.error().message;
@@ -90,7 +98,7 @@ TEST_F(DbtCloud, LatestSuccessfulRunsArtifacts) {
 }
 
 TEST_F(DbtCloud, RunResultsOfABuild) {
-  auto connector = make_dbt_cloud_connector(config("43"));
+  auto connector = make(config("43"));
   auto c = collect(**connector);
   ASSERT_TRUE(c) << c.error().message;
   std::size_t runs = 0;
@@ -99,7 +107,7 @@ TEST_F(DbtCloud, RunResultsOfABuild) {
 }
 
 TEST_F(DbtCloud, RefusedToken) {
-  auto connector = make_dbt_cloud_connector(config("42", "wrong"));
+  auto connector = make(config("42", "wrong"));
   auto c = collect(**connector);
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().code, ErrorCode::kPermissionDenied);
@@ -108,18 +116,18 @@ TEST_F(DbtCloud, RefusedToken) {
 }
 
 TEST_F(DbtCloud, ClearErrors) {
-  auto unknown_account = collect(**make_dbt_cloud_connector(config("42", "s3cret", "9")));
+  auto unknown_account = collect(**make(config("42", "s3cret", "9")));
   ASSERT_FALSE(unknown_account);
   EXPECT_NE(unknown_account.error().message.find("has no account 9"), std::string::npos)
       << unknown_account.error().message;
-  auto no_run = collect(**make_dbt_cloud_connector(config("45")));
+  auto no_run = collect(**make(config("45")));
   ASSERT_FALSE(no_run);
   EXPECT_NE(no_run.error().message.find("job 45 has no successful run yet"), std::string::npos)
       << no_run.error().message;
-  auto server_error = collect(**make_dbt_cloud_connector(config("50")));
+  auto server_error = collect(**make(config("50")));
   ASSERT_FALSE(server_error);
   EXPECT_NE(server_error.error().message.find("HTTP 500"), std::string::npos) << server_error.error().message;
-  auto truncated = collect(**make_dbt_cloud_connector(config("44")));
+  auto truncated = collect(**make(config("44")));
   ASSERT_FALSE(truncated);
   EXPECT_NE(truncated.error().message.find("manifest.json is not valid JSON"), std::string::npos)
       << truncated.error().message;
@@ -127,16 +135,16 @@ TEST_F(DbtCloud, ClearErrors) {
 
 TEST_F(DbtCloud, Timeout) {
   auto c = config("51");
-  c.timeout = std::chrono::milliseconds(500);
-  auto r = collect(**make_dbt_cloud_connector(c));
+  c.common.timeout = std::chrono::milliseconds(500);
+  auto r = collect(**make(c));
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("did not answer within 500 ms"), std::string::npos) << r.error().message;
 }
 
 TEST_F(DbtCloud, UnreachableServer) {
   auto c = config("42");
-  c.base_url = fmt::format("http://127.0.0.1:{}", freshwatch::testing::free_port());
-  auto r = collect(**make_dbt_cloud_connector(c));
+  c.options.base_url = fmt::format("http://127.0.0.1:{}", freshwatch::testing::free_port());
+  auto r = collect(**make(c));
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("cannot reach dbt Cloud"), std::string::npos) << r.error().message;
 }

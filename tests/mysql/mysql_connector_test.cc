@@ -28,12 +28,18 @@ using ::testing::Not;
 
 core::TimePoint at(const char* text) { return *core::parse_timestamp(text); }
 
-config::ConnectionConfig connection(const testing::MariadbServer& server, std::string database = "") {
-  config::ConnectionConfig c;
-  c.name = "shop";
-  c.type = "mysql";
-  c.dsn = server.dsn(database);
-  c.timeout = std::chrono::seconds(20);
+// A mysql connection as the loader makes it: the common keys and the type's options.
+struct Connection {
+  config::ConnectionConfig common;
+  connectors::mysql::MysqlOptions options;
+};
+
+Connection connection(const testing::MariadbServer& server, std::string database = "") {
+  Connection c;
+  c.common.name = "shop";
+  c.common.type = "mysql";
+  c.options.dsn = server.dsn(database);
+  c.common.timeout = std::chrono::seconds(20);
   return c;
 }
 
@@ -42,8 +48,8 @@ struct Collector {
   connectors::PreviousObservations previous;
   std::stop_source stop;
 
-  Result<connectors::Collection> collect(const config::ConnectionConfig& config) {
-    auto connector = connectors::mysql::make_connector(config);
+  Result<connectors::Collection> collect(const Connection& config) {
+    auto connector = connectors::mysql::make_connector(config.common, config.options);
     if (!connector) return std::unexpected(connector.error());
     connectors::CollectContext context{clock, previous, stop.get_token()};
     return (*connector)->collect(context);
@@ -82,7 +88,7 @@ TEST(MysqlConnector, RegistersItsTypes) {
   config::ConnectionConfig c;
   c.name = "broken";
   c.type = "mysql";
-  c.dsn = "mysql://u:hunter2@host:notaport/db";
+  c.options = connectors::mysql::MysqlOptions{.dsn = "mysql://u:hunter2@host:notaport/db"};
   auto created = connectors::create(c);
   ASSERT_FALSE(created);
   EXPECT_THAT(created.error().message, HasSubstr("connection 'broken'"));
@@ -101,10 +107,10 @@ TEST(MysqlConnector, DiscoversTablesAndViewsWithIncludeAndExclude) {
       "CREATE TABLE disc_c.MixedCase (id INT);");
   Collector run;
   auto config = connection(*server);
-  config.include = {"disc_a.*", "disc_b.events"};
-  config.exclude = {"disc_a.tmp_*"};
-  config.owner = "data-eng";
-  config.tags = {"mysql"};
+  config.options.selection.include = {"disc_a.*", "disc_b.events"};
+  config.options.selection.exclude = {"disc_a.tmp_*"};
+  config.common.owner = "data-eng";
+  config.common.tags = {"mysql"};
   auto c = run.collect(config);
   ASSERT_TRUE(c) << c.error().message;
 
@@ -134,8 +140,8 @@ TEST(MysqlConnector, DiscoversTablesAndViewsWithIncludeAndExclude) {
 
   // A wildcard in the database part, and case kept as the server stores it
   // (lower_case_table_names = 0 on Linux).
-  config.include = {"disc_*.MixedCase", "disc_?.events"};
-  config.exclude.clear();
+  config.options.selection.include = {"disc_*.MixedCase", "disc_?.events"};
+  config.options.selection.exclude.clear();
   c = run.collect(config);
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_THAT(keys_under(*c, "shop:"), ElementsAre("shop:disc_b", "shop:disc_b.events",
@@ -155,7 +161,7 @@ TEST(MysqlConnector, UpdateTimeFollowsInsertsInUtc) {
   server->execute("CREATE DATABASE ut; CREATE TABLE ut.facts (id INT PRIMARY KEY, v INT);");
   Collector run;
   auto config = connection(*server);
-  config.include = {"ut.*"};
+  config.options.selection.include = {"ut.*"};
   auto c = run.collect(config);
   ASSERT_TRUE(c) << c.error().message;
   const model::Observation* o = find_observation(*c, "shop:ut.facts");
@@ -188,7 +194,7 @@ TEST(MysqlConnector, UpdateTimeAfterARestartIsCarriedForwardOrUnknown) {
       "INSERT INTO rs.aria VALUES (1);");
   Collector run;
   auto config = connection(*server);
-  config.include = {"rs.*"};
+  config.options.selection.include = {"rs.*"};
   auto first = run.collect(config);
   ASSERT_TRUE(first) << first.error().message;
   const model::Observation* seen = find_observation(*first, "shop:rs.inno");
@@ -245,11 +251,11 @@ TEST(MysqlConnector, QueryModeWithFilterOverridesAndConcurrency) {
       "INSERT INTO qm.e VALUES ('2024-01-03');");
   Collector run;
   auto config = connection(*server);
-  config.include = {"qm.*"};
-  config.loaded_at_field = "loaded_at";
-  config.concurrency = 3;
-  config.owner = "team";
-  config.tables.push_back(config::TableConfig{.match = "qm.b",
+  config.options.selection.include = {"qm.*"};
+  config.options.selection.loaded_at_field = "loaded_at";
+  config.options.selection.concurrency = 3;
+  config.common.owner = "team";
+  config.options.selection.tables.push_back(connectors::TableOverride{.match = "qm.b",
                                               .loaded_at_field = "updated",
                                               .filter = "kind = 'good'",
                                               .owner = "finance",
@@ -286,7 +292,7 @@ TEST(MysqlConnector, QueryModeWithFilterOverridesAndConcurrency) {
 
   // Metadata mode (the default without a connection-wide field) still reads the tables that
   // name their own field in query mode.
-  config.mode = "metadata";
+  config.options.mode = connectors::mysql::MysqlOptions::Mode::kMetadata;
   c = run.collect(config);
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(find_observation(*c, "shop:qm.b")->changed_at, at("2024-04-01T00:00:00Z"));
@@ -302,9 +308,9 @@ TEST(MysqlConnector, AMissingColumnOrBadFilterFailsOneTableOnly) {
       "CREATE TABLE mc.not_a_time (loaded_at INT); INSERT INTO mc.not_a_time VALUES (5);");
   Collector run;
   auto config = connection(*server);
-  config.include = {"mc.*"};
-  config.loaded_at_field = "loaded_at";
-  config.tables.push_back(config::TableConfig{.match = "mc.bad_filter", .filter = "this is not sql"});
+  config.options.selection.include = {"mc.*"};
+  config.options.selection.loaded_at_field = "loaded_at";
+  config.options.selection.tables.push_back(connectors::TableOverride{.match = "mc.bad_filter", .filter = "this is not sql"});
   auto c = run.collect(config);
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(find_observation(*c, "shop:mc.good")->changed_at, at("2024-03-03T03:03:03Z"));
@@ -320,9 +326,9 @@ TEST(MysqlConnector, AMissingColumnOrBadFilterFailsOneTableOnly) {
   EXPECT_THAT(number->error, HasSubstr("not a date or time column"));
 
   // Explicit query mode without any loaded_at_field: each table says what is missing.
-  config.loaded_at_field.clear();
-  config.tables.clear();
-  config.mode = "query";
+  config.options.selection.loaded_at_field.clear();
+  config.options.selection.tables.clear();
+  config.options.mode = connectors::mysql::MysqlOptions::Mode::kQuery;
   c = run.collect(config);
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_THAT(find_observation(*c, "shop:mc.good")->error, HasSubstr("needs loaded_at_field"));
@@ -337,7 +343,7 @@ TEST(MysqlConnector, RelationIsLowerCasedWhenNamesCompareCaseInsensitively) {
   (*server)->execute("CREATE DATABASE Sales; CREATE TABLE Sales.BigOrders (id INT);");
   Collector run;
   auto config = connection(**server);
-  config.include = {"sales.*"};
+  config.options.selection.include = {"sales.*"};
   auto c = run.collect(config);
   ASSERT_TRUE(c) << c.error().message;
   // The server stores both names lower-cased (lower_case_table_names=2, where the relation
@@ -357,22 +363,22 @@ TEST(MysqlConnector, NaiveDatetimeVersusTimestamp) {
       "'2024-05-01T06:00:00+02:00');");
   Collector run;
   auto config = connection(*server);
-  config.include = {"tz.t"};
-  config.naive_timezone = "Europe/Berlin";  // CEST, UTC+2, in May
+  config.options.selection.include = {"tz.t"};
+  config.options.selection.naive_timezone = "Europe/Berlin";  // CEST, UTC+2, in May
 
-  config.loaded_at_field = "dt";
+  config.options.selection.loaded_at_field = "dt";
   auto c = run.collect(config);
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(find_observation(*c, "shop:tz.t")->changed_at, at("2024-05-01T04:00:00Z"));
   EXPECT_THAT(find_observation(*c, "shop:tz.t")->evidence, HasSubstr("Europe/Berlin"));
 
-  config.loaded_at_field = "ts";  // the server's own zone is +05:00; the session's is UTC
+  config.options.selection.loaded_at_field = "ts";  // the server's own zone is +05:00; the session's is UTC
   c = run.collect(config);
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(find_observation(*c, "shop:tz.t")->changed_at, at("2024-05-01T06:00:00Z"));
   EXPECT_THAT(find_observation(*c, "shop:tz.t")->evidence, HasSubstr("TIMESTAMP"));
 
-  config.loaded_at_field = "txt";
+  config.options.selection.loaded_at_field = "txt";
   c = run.collect(config);
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(find_observation(*c, "shop:tz.t")->changed_at, at("2024-05-01T04:00:00Z"));
@@ -386,7 +392,7 @@ TEST(MysqlConnector, ViewsInMetadataAndQueryMode) {
       "CREATE VIEW vw.recent AS SELECT loaded_at FROM vw.base;");
   Collector run;
   auto config = connection(*server);
-  config.include = {"vw.recent"};
+  config.options.selection.include = {"vw.recent"};
   auto c = run.collect(config);
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(find_asset(*c, "shop:vw.recent")->kind, model::AssetKind::kView);
@@ -395,7 +401,7 @@ TEST(MysqlConnector, ViewsInMetadataAndQueryMode) {
   EXPECT_FALSE(o->changed_at);
   EXPECT_THAT(o->evidence, HasSubstr("a view has no UPDATE_TIME"));
 
-  config.loaded_at_field = "loaded_at";
+  config.options.selection.loaded_at_field = "loaded_at";
   c = run.collect(config);
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(find_observation(*c, "shop:vw.recent")->changed_at, at("2024-02-02T02:02:02Z"));
@@ -405,7 +411,7 @@ TEST(MysqlConnector, BadCredentialsFailTheConnectionWithoutThePassword) {
   FRESHWATCH_REQUIRE_MARIADB(server);
   Collector run;
   auto config = connection(*server);
-  config.dsn = fmt::format("mysql://{}:Wrong-Secret-42@127.0.0.1:{}/", server->user(), server->port());
+  config.options.dsn = fmt::format("mysql://{}:Wrong-Secret-42@127.0.0.1:{}/", server->user(), server->port());
   auto c = run.collect(config);
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().code, ErrorCode::kPermissionDenied);
@@ -427,11 +433,11 @@ TEST(MysqlConnector, UnknownDatabaseFailsTheConnection) {
 
 TEST(MysqlConnector, RefusedPortFailsTheConnection) {
   Collector run;
-  config::ConnectionConfig config;
-  config.name = "shop";
-  config.type = "mysql";
-  config.dsn = fmt::format("mysql://u:hunter2@127.0.0.1:{}/db", testing::free_port());
-  config.timeout = std::chrono::seconds(5);
+  Connection config;
+  config.common.name = "shop";
+  config.common.type = "mysql";
+  config.options.dsn = fmt::format("mysql://u:hunter2@127.0.0.1:{}/db", testing::free_port());
+  config.common.timeout = std::chrono::seconds(5);
   auto c = run.collect(config);
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().code, ErrorCode::kUnavailable);
@@ -450,11 +456,11 @@ TEST(MysqlConnector, SilentServerTimesOut) {
   socklen_t len = sizeof addr;
   getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   Collector run;
-  config::ConnectionConfig config;
-  config.name = "shop";
-  config.type = "mysql";
-  config.dsn = fmt::format("mysql://u:hunter2@127.0.0.1:{}/db", ntohs(addr.sin_port));
-  config.timeout = std::chrono::seconds(1);
+  Connection config;
+  config.common.name = "shop";
+  config.common.type = "mysql";
+  config.options.dsn = fmt::format("mysql://u:hunter2@127.0.0.1:{}/db", ntohs(addr.sin_port));
+  config.common.timeout = std::chrono::seconds(1);
   auto c = run.collect(config);
   close(fd);
   ASSERT_FALSE(c);
@@ -469,9 +475,9 @@ TEST(MysqlConnector, StopCancelsARunningQuery) {
       "INSERT INTO st.slow VALUES ('2024-01-01');");
   Collector run;
   auto config = connection(*server);
-  config.include = {"st.*"};
-  config.loaded_at_field = "loaded_at";
-  config.filter = "SLEEP(300) = 0";
+  config.options.selection.include = {"st.*"};
+  config.options.selection.loaded_at_field = "loaded_at";
+  config.options.selection.filter = "SLEEP(300) = 0";
 
   run.stop.request_stop();
   auto before = run.collect(config);

@@ -31,12 +31,18 @@ std::string make_database(PostgresServer& server, std::string_view sql) {
   return name;
 }
 
-config::ConnectionConfig connection(const PostgresServer& server, const std::string& database) {
-  config::ConnectionConfig c;
-  c.name = "wh";
-  c.type = "postgres";
-  c.dsn = server.dsn(database);
-  c.timeout = 30s;
+// A postgres connection as the loader makes it: the common keys and the type's options.
+struct Connection {
+  config::ConnectionConfig common;
+  PostgresOptions options;
+};
+
+Connection connection(const PostgresServer& server, const std::string& database) {
+  Connection c;
+  c.common.name = "wh";
+  c.common.type = "postgres";
+  c.options.dsn = server.dsn(database);
+  c.common.timeout = 30s;
   return c;
 }
 
@@ -44,9 +50,8 @@ struct Collector {
   core::FakeClock clock{at("2024-05-02T12:00:00Z")};
   PreviousObservations previous;
 
-  Result<Collection> collect(const config::ConnectionConfig& config,
-                             PostgresConnector::Options options = {}) {
-    auto connector = PostgresConnector::create(config, options);
+  Result<Collection> collect(const Connection& config, PostgresConnector::Tuning tuning = {}) {
+    auto connector = PostgresConnector::create(config.common, config.options, tuning);
     if (!connector) return std::unexpected(connector.error());
     std::stop_source stop;
     CollectContext context{clock, previous, stop.get_token()};
@@ -90,11 +95,11 @@ TEST(PostgresDiscovery, IncludeExcludeKindsAndHierarchy) {
       for values from ('2024-01-01') to ('2025-01-01');
   )sql");
   auto config = connection(*server, db);
-  config.include = {"public.*", "finance.*"};
-  config.exclude = {"public.tmp_*"};
-  config.owner = "data-eng";
-  config.tags = {"pg"};
-  config.tables = {{.match = "finance.*", .owner = "finance", .tags = {"money"}}};
+  config.options.selection.include = {"public.*", "finance.*"};
+  config.options.selection.exclude = {"public.tmp_*"};
+  config.common.owner = "data-eng";
+  config.common.tags = {"pg"};
+  config.options.selection.tables = {{.match = "finance.*", .owner = "finance", .tags = {"money"}}};
   Collector run;
   auto c = run.collect(config);
   ASSERT_TRUE(c.has_value()) << c.error().message;
@@ -143,9 +148,9 @@ TEST(PostgresDiscovery, MixedCaseAndQuotedIdentifiers) {
     insert into public."we""ird.name" values ('2024-05-01T08:00:00Z');
   )sql");
   auto config = connection(*server, db);
-  config.mode = "query";
-  config.loaded_at_field = "LoadedAt";  // unquoted: folded, as SQL would
-  config.tables = {{.match = "Sales.Orders", .loaded_at_field = "\"LoadedAt\""},
+  config.options.mode = PostgresOptions::Mode::kQuery;
+  config.options.selection.loaded_at_field = "LoadedAt";  // unquoted: folded, as SQL would
+  config.options.selection.tables = {{.match = "Sales.Orders", .loaded_at_field = "\"LoadedAt\""},
                    {.match = "public.we*", .loaded_at_field = "loaded_at"}};
   Collector run;
   auto c = run.collect(config);
@@ -177,7 +182,7 @@ TEST(PostgresMetadata, CountersDetectAChangeAndCarryTheTimeWhenUnchanged) {
       *server, flushed("create table orders (id int); insert into orders select generate_series(1, 5)"));
   auto config = connection(*server, db);
   const std::string key = "wh:" + db + ".public.orders";
-  PostgresConnector::Options counters_only;
+  PostgresConnector::Tuning counters_only;
   counters_only.commit_timestamp_max_rows = 0;
   Collector run;
 
@@ -227,7 +232,7 @@ TEST(PostgresMetadata, StatisticsResetMakesTheTimeUnknown) {
       *server, flushed("create table t (id int); insert into t select generate_series(1, 3)"));
   auto config = connection(*server, db);
   const std::string key = "wh:" + db + ".public.t";
-  PostgresConnector::Options counters_only;
+  PostgresConnector::Tuning counters_only;
   counters_only.commit_timestamp_max_rows = 0;
   Collector run;
   ASSERT_TRUE(run.collect(config, counters_only).has_value());
@@ -255,7 +260,7 @@ TEST(PostgresMetadata, CommitTimestampGivesTheTimeOnFirstSight) {
     select pg_stat_force_next_flush();
   )sql");
   auto config = connection(*server, db);
-  PostgresConnector::Options options;
+  PostgresConnector::Tuning options;
   options.commit_timestamp_max_rows = 10;  // "big" has 50 rows: counters only
   Collector run;
   auto c = run.collect(config, options);
@@ -293,7 +298,7 @@ TEST(PostgresMetadata, PartitionCountersAddUpToTheirTable) {
     create table events_2025 partition of events for values from ('2025-01-01') to ('2026-01-01');
     insert into events values ('2024-03-01'), ('2025-03-01'))sql"));
   auto config = connection(*server, db);
-  PostgresConnector::Options counters_only;
+  PostgresConnector::Tuning counters_only;
   counters_only.commit_timestamp_max_rows = 0;
   Collector run;
   ASSERT_TRUE(run.collect(config, counters_only).has_value());
@@ -321,10 +326,10 @@ TEST(PostgresQuery, FilterOverridesAndAMissingColumnFailOnlyItsTable) {
     create table empty_one (region text, _loaded_at timestamptz);
     create table bad_filter (region text, _loaded_at timestamptz))sql"));
   auto config = connection(*server, db);
-  config.loaded_at_field = "_loaded_at";
-  config.filter = "region = 'eu'";
-  config.concurrency = 3;
-  config.tables = {{.match = "public.customers", .loaded_at_field = "updated_at", .filter = "true"},
+  config.options.selection.loaded_at_field = "_loaded_at";
+  config.options.selection.filter = "region = 'eu'";
+  config.options.selection.concurrency = 3;
+  config.options.selection.tables = {{.match = "public.customers", .loaded_at_field = "updated_at", .filter = "true"},
                    {.match = "public.bad_filter", .filter = "region = = 'x'"}};
   Collector run;
   auto c = run.collect(config);
@@ -376,8 +381,8 @@ TEST(PostgresQuery, NaiveTimestampsAreReadInTheConfiguredZone) {
     create table text_col (loaded text);     insert into text_col values ('yesterday');
   )sql");
   auto config = connection(*server, db);
-  config.loaded_at_field = "loaded";
-  config.naive_timezone = "Europe/Berlin";
+  config.options.selection.loaded_at_field = "loaded";
+  config.options.selection.naive_timezone = "Europe/Berlin";
   Collector run;
   auto c = run.collect(config);
   ASSERT_TRUE(c.has_value()) << c.error().message;
@@ -400,9 +405,9 @@ TEST(PostgresQuery, StatementTimeoutFailsOnlyTheSlowTable) {
     create table quick (_loaded_at timestamptz); insert into quick values ('2024-05-01T00:00:00Z');
   )sql");
   auto config = connection(*server, db);
-  config.loaded_at_field = "_loaded_at";
-  config.timeout = 1s;
-  config.tables = {{.match = "public.slow", .filter = "pg_sleep(5) is not null"}};
+  config.options.selection.loaded_at_field = "_loaded_at";
+  config.common.timeout = 1s;
+  config.options.selection.tables = {{.match = "public.slow", .filter = "pg_sleep(5) is not null"}};
   Collector run;
   auto c = run.collect(config);
   ASSERT_TRUE(c.has_value()) << c.error().message;
@@ -425,9 +430,9 @@ TEST(PostgresQuery, PermissionDeniedFailsOnlyThatTable) {
     grant select on open_t to reader;
   )sql");
   auto config = connection(*server, db);
-  config.dsn = fmt::format("host=127.0.0.1 port={} dbname={} user=reader password=reader-pw",
+  config.options.dsn = fmt::format("host=127.0.0.1 port={} dbname={} user=reader password=reader-pw",
                            server->port(), db);
-  config.loaded_at_field = "_loaded_at";
+  config.options.selection.loaded_at_field = "_loaded_at";
   Collector run;
   auto c = run.collect(config);
   ASSERT_TRUE(c.has_value()) << c.error().message;
@@ -442,9 +447,9 @@ TEST(PostgresQuery, PermissionDeniedFailsOnlyThatTable) {
 
 TEST(PostgresConnection, BadCredentialsAreAPlainErrorWithoutThePassword) {
   FRESHWATCH_REQUIRE_POSTGRES(server);
-  config::ConnectionConfig config;
-  config.name = "wh";
-  config.dsn = fmt::format("host=127.0.0.1 port={} dbname=postgres user={} password=wrong-pw-123",
+  Connection config;
+  config.common.name = "wh";
+  config.options.dsn = fmt::format("host=127.0.0.1 port={} dbname=postgres user={} password=wrong-pw-123",
                            server->port(), PostgresServer::kUser);
   Collector run;
   auto c = run.collect(config);
@@ -472,9 +477,9 @@ TEST(PostgresConnection, UnknownDatabase) {
 TEST(PostgresConnection, RefusedPort) {
   // Needs no server: nothing listens on a port that was just free.
   const int port = testing::free_port();
-  config::ConnectionConfig config;
-  config.name = "wh";
-  config.dsn = fmt::format("postgresql://u:pw-secret@127.0.0.1:{}/db", port);
+  Connection config;
+  config.common.name = "wh";
+  config.options.dsn = fmt::format("postgresql://u:pw-secret@127.0.0.1:{}/db", port);
   Collector run;
   auto c = run.collect(config);
   ASSERT_FALSE(c.has_value());
@@ -489,10 +494,10 @@ TEST(PostgresConnection, StopCancelsARunningQuery) {
   FRESHWATCH_REQUIRE_POSTGRES(server);
   const auto db = make_database(*server, "create table t (_loaded_at timestamptz); insert into t values (now())");
   auto config = connection(*server, db);
-  config.loaded_at_field = "_loaded_at";
-  config.filter = "pg_sleep(60) is not null";
-  config.timeout = 120s;
-  auto connector = PostgresConnector::create(config);
+  config.options.selection.loaded_at_field = "_loaded_at";
+  config.options.selection.filter = "pg_sleep(60) is not null";
+  config.common.timeout = 120s;
+  auto connector = PostgresConnector::create(config.common, config.options);
   ASSERT_TRUE(connector.has_value());
   core::FakeClock clock(at("2024-05-02T12:00:00Z"));
   PreviousObservations previous;

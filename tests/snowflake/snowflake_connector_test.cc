@@ -20,6 +20,15 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using testing::run_command;
 
+// A snowflake connection as the loader makes it: the common keys and the type's options.
+struct Connection {
+  config::ConnectionConfig common;
+  SnowflakeOptions options;
+};
+
+// The loader knows the types that are registered.
+[[maybe_unused]] const bool kRegistered = (register_all(), true);
+
 const core::TimePoint kT0 = *core::parse_timestamp("2026-11-26T10:00:00Z");
 
 bool run(const std::vector<std::string>& argv, std::string* output = nullptr) {
@@ -104,19 +113,19 @@ class Env {
     return n;
   }
 
-  config::ConnectionConfig connection(const std::string& key = "rsa_key.p8") const {
-    config::ConnectionConfig c;
-    c.name = "sf";
-    c.type = "snowflake";
-    c.account = "myorg-myaccount";
-    c.host = "127.0.0.1:" + std::to_string(port);
-    c.ca_file = path("ca.pem").string();
-    c.user = "freshwatch";
-    c.private_key_file = path(key).string();
-    c.role = "FRESHWATCH_ROLE";
-    c.warehouse = "MONITOR_WH";
-    c.mode = "information_schema";
-    c.concurrency = 2;
+  Connection connection(const std::string& key = "rsa_key.p8") const {
+    Connection c;
+    c.common.name = "sf";
+    c.common.type = "snowflake";
+    c.options.account = "myorg-myaccount";
+    c.options.host = "127.0.0.1:" + std::to_string(port);
+    c.options.ca_file = path("ca.pem").string();
+    c.options.user = "freshwatch";
+    c.options.private_key_file = path(key).string();
+    c.options.role = "FRESHWATCH_ROLE";
+    c.options.warehouse = "MONITOR_WH";
+    c.options.mode = SnowflakeOptions::Mode::kInformationSchema;
+    c.options.selection.concurrency = 2;
     return c;
   }
 };
@@ -153,8 +162,8 @@ class SnowflakeTest : public ::testing::Test {
     return o;
   }
 
-  Result<Collection> collect(const config::ConnectionConfig& c, const PreviousObservations& previous = {}) {
-    auto connector = make_connector(c, options());
+  Result<Collection> collect(const Connection& c, const PreviousObservations& previous = {}) {
+    auto connector = make_connector(c.common, c.options, options());
     if (!connector) return std::unexpected(connector.error());
     CollectContext context{clock_, previous, stop_.get_token()};
     return (*connector)->collect(context);
@@ -201,7 +210,7 @@ const char* kWarehouse = R"({
 TEST_F(SnowflakeTest, CollectsEveryDatabaseThroughPollingPartitionsAndRetries) {
   env->set_state(kWarehouse);
   auto c = env->connection();
-  c.exclude = {"raw.stripe.tmp_*"};
+  c.options.selection.exclude = {"raw.stripe.tmp_*"};
   auto result = collect(c);
   ASSERT_TRUE(result) << result.error().message << "\n" << env->events();
 
@@ -272,14 +281,14 @@ TEST_F(SnowflakeTest, WrongKeyIsAClearCredentialError) {
 TEST_F(SnowflakeTest, EncryptedKeyWithItsPassphrase) {
   env->set_state(kWarehouse);
   auto c = env->connection("rsa_key_enc.p8");
-  c.private_key_passphrase = "s3cret phrase";
-  c.databases = {"raw"};
+  c.options.private_key_passphrase = "s3cret phrase";
+  c.options.databases = {"raw"};
   auto result = collect(c);
   ASSERT_TRUE(result) << result.error().message;
   EXPECT_TRUE(asset(*result, "sf:RAW.STRIPE.CHARGES"));
 
-  c.private_key_passphrase = "not it";
-  auto bad = make_connector(c, options());
+  c.options.private_key_passphrase = "not it";
+  auto bad = make_connector(c.common, c.options, options());
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("passphrase"), std::string::npos);
   EXPECT_EQ(bad.error().message.find("not it"), std::string::npos) << "never shows the passphrase";
@@ -288,14 +297,14 @@ TEST_F(SnowflakeTest, EncryptedKeyWithItsPassphrase) {
 TEST_F(SnowflakeTest, ProgrammaticAccessTokenAndBadToken) {
   env->set_state(kWarehouse);
   auto c = env->connection();
-  c.private_key_file.clear();
-  c.token = "pat-token-123";
-  c.token_type = "programmatic_access_token";
-  c.databases = {"RAW"};
+  c.options.private_key_file.clear();
+  c.options.token = "pat-token-123";
+  c.options.token_type = AuthKind::kProgrammaticAccessToken;
+  c.options.databases = {"RAW"};
   auto result = collect(c);
   ASSERT_TRUE(result) << result.error().message;
   EXPECT_NE(env->events().find("\"token_type\":\"PROGRAMMATIC_ACCESS_TOKEN\""), std::string::npos);
-  c.token = "expired";
+  c.options.token = "expired";
   auto bad = collect(c);
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, ErrorCode::kPermissionDenied);
@@ -305,7 +314,7 @@ TEST_F(SnowflakeTest, ProgrammaticAccessTokenAndBadToken) {
 TEST_F(SnowflakeTest, TellsDdlFromDataAcrossTwoCollections) {
   env->set_state(kWarehouse);
   auto c = env->connection();
-  c.databases = {"ANALYTICS"};
+  c.options.databases = {"ANALYTICS"};
   auto first = collect(c);
   ASSERT_TRUE(first) << first.error().message;
   PreviousObservations previous;
@@ -342,11 +351,11 @@ TEST_F(SnowflakeTest, QueryModeReadsMaxLoadedAtAndSurfaces422) {
   }, )");
   env->set_state(state);
   auto c = env->connection();
-  c.databases = {"RAW", "ANALYTICS"};
-  c.mode = "query";
-  c.loaded_at_field = "_loaded_at";
-  c.naive_timezone = "Europe/Berlin";
-  c.tables = {config::TableConfig{.match = "raw.stripe.charges", .filter = "status <> 'draft'"}};
+  c.options.databases = {"RAW", "ANALYTICS"};
+  c.options.mode = SnowflakeOptions::Mode::kQuery;
+  c.options.selection.loaded_at_field = "_loaded_at";
+  c.options.selection.naive_timezone = "Europe/Berlin";
+  c.options.selection.tables = {TableOverride{.match = "raw.stripe.charges", .filter = "status <> 'draft'"}};
   auto result = collect(c);
   ASSERT_TRUE(result) << result.error().message;
   const auto* charges = observation(*result, "sf:RAW.STRIPE.CHARGES");
@@ -371,7 +380,7 @@ TEST_F(SnowflakeTest, MissingLastDdlColumnIsToleratedAndSaid) {
   state.insert(1, R"("no_last_ddl": true, )");
   env->set_state(state);
   auto c = env->connection();
-  c.databases = {"RAW"};
+  c.options.databases = {"RAW"};
   auto result = collect(c);
   ASSERT_TRUE(result) << result.error().message;
   const auto* charges = observation(*result, "sf:RAW.STRIPE.CHARGES");
@@ -383,7 +392,7 @@ TEST_F(SnowflakeTest, MissingLastDdlColumnIsToleratedAndSaid) {
 TEST_F(SnowflakeTest, AccountUsageModeSaysItsLatency) {
   env->set_state(kWarehouse);
   auto c = env->connection();
-  c.mode = "account_usage";
+  c.options.mode = SnowflakeOptions::Mode::kAccountUsage;
   auto result = collect(c);
   ASSERT_TRUE(result) << result.error().message;
   const auto* charges = observation(*result, "sf:RAW.STRIPE.CHARGES");
@@ -399,7 +408,7 @@ TEST_F(SnowflakeTest, StopCancelsTheStatementInSnowflake) {
   state.replace(p, 8, R"("RAW": {"hang": true, )");
   env->set_state(state);
   auto c = env->connection();
-  c.databases = {"RAW"};
+  c.options.databases = {"RAW"};
   stop_after_ = 3;
   auto result = collect(c);
   ASSERT_FALSE(result);
@@ -414,8 +423,8 @@ TEST_F(SnowflakeTest, StatementTimeoutCancelsAndFailsThatDatabaseOnly) {
   state.replace(state.find(R"("slow": true, )"), 14, "");
   env->set_state(state);
   auto c = env->connection();
-  c.databases = {"RAW", "ANALYTICS"};
-  c.statement_timeout = 10s;
+  c.options.databases = {"RAW", "ANALYTICS"};
+  c.options.statement_timeout = 10s;
   auto result = collect(c);
   ASSERT_TRUE(result) << result.error().message;
   const auto* raw = observation(*result, "sf:RAW");
@@ -428,8 +437,8 @@ TEST_F(SnowflakeTest, StatementTimeoutCancelsAndFailsThatDatabaseOnly) {
 TEST_F(SnowflakeTest, UntrustedCertificateIsRefused) {
   env->set_state(kWarehouse);
   auto c = env->connection();
-  c.ca_file.clear();
-  c.databases = {"RAW"};
+  c.options.ca_file.clear();
+  c.options.databases = {"RAW"};
   auto result = collect(c);
   ASSERT_FALSE(result);
   EXPECT_NE(result.error().message.find("ca_file"), std::string::npos) << result.error().message;
@@ -446,9 +455,9 @@ TEST(SnowflakeExample, LoadsThroughTheConfigurationLoader) {
   auto loaded = config::load_file(path, options);
   for (const auto& p : loaded.problems) ADD_FAILURE() << p.to_string();
   ASSERT_GE(loaded.config.connections.size(), 2u);
-  const auto& sf = loaded.config.connections[0];
-  EXPECT_EQ(sf.type, "snowflake");
-  EXPECT_EQ(sf.mode, "information_schema");
+  EXPECT_EQ(loaded.config.connections[0].type, "snowflake");
+  const auto& sf = *loaded.config.connections[0].options_as<SnowflakeOptions>();
+  EXPECT_EQ(sf.mode, SnowflakeOptions::Mode::kInformationSchema);
   EXPECT_FALSE(sf.account.empty());
   EXPECT_FALSE(sf.databases.empty());
   EXPECT_EQ(sf.private_key_passphrase, "x");
@@ -491,15 +500,15 @@ connections:
 )", "/etc/fw/fw.yml");
   for (const auto& p : r.problems) ADD_FAILURE() << p.to_string();
   ASSERT_EQ(r.config.connections.size(), 1u);
-  const auto& c = r.config.connections[0];
+  const auto& c = *r.config.connections[0].options_as<SnowflakeOptions>();
   EXPECT_EQ(c.account, "myorg-myaccount");
   EXPECT_EQ(c.host, "sf.internal:8443");
   EXPECT_EQ(c.private_key_file, "/etc/fw/keys/rsa_key.p8");
   EXPECT_EQ(c.ca_file, "/etc/fw/ca.pem");
   EXPECT_EQ(c.databases, (std::vector<std::string>{"analytics", "\"Raw\""}));
-  EXPECT_EQ(c.mode, "account_usage");
+  EXPECT_EQ(c.mode, SnowflakeOptions::Mode::kAccountUsage);
   EXPECT_EQ(c.statement_timeout, 90s);
-  EXPECT_EQ(c.concurrency, 3);
+  EXPECT_EQ(c.selection.concurrency, 3);
 }
 
 TEST(SnowflakeConfig, ProblemsAreReported) {

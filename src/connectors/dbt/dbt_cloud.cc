@@ -35,11 +35,11 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 
 class CloudSource final : public ArtifactSource {
  public:
-  explicit CloudSource(const config::ConnectionConfig& c)
-      : base_(c.base_url),
-        account_(c.account_id),
-        job_(c.job_id),
-        token_(c.token),
+  CloudSource(const config::ConnectionConfig& c, const DbtCloudOptions& o)
+      : base_(o.base_url),
+        account_(o.account_id),
+        job_(o.job_id),
+        token_(o.token),
         timeout_ms_(std::max<long>(1, static_cast<long>(c.timeout.count() / 1000))) {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -190,15 +190,59 @@ Result<std::pair<std::string, std::string>> parse_latest_run(std::string_view bo
   return fail(ErrorCode::kNotFound, "no run");
 }
 
-std::unique_ptr<ArtifactSource> make_cloud_source(const config::ConnectionConfig& connection) {
-  return std::make_unique<CloudSource>(connection);
+std::unique_ptr<ArtifactSource> make_cloud_source(const config::ConnectionConfig& connection,
+                                                  const DbtCloudOptions& options) {
+  return std::make_unique<CloudSource>(connection, options);
 }
 
-Result<std::unique_ptr<Connector>> make_dbt_cloud_connector(const config::ConnectionConfig& c) {
-  if (c.account_id.empty() || c.job_id.empty() || c.token.empty())
+Result<std::unique_ptr<Connector>> make_dbt_cloud_connector(const config::ConnectionConfig& c,
+                                                            const DbtCloudOptions& o) {
+  if (o.account_id.empty() || o.job_id.empty() || o.token.empty())
     return fail(ErrorCode::kInvalidArgument,
                 "connection '{}': dbt_cloud needs account_id, job_id and token", c.name);
-  return make_connector(c, make_cloud_source(c));
+  return make_connector(c, make_cloud_source(c, o));
+}
+
+namespace {
+
+DbtCloudOptions parse_dbt_cloud(config::Section& s) {
+  DbtCloudOptions o;
+  for (std::string_view key : {"account_id", "job_id"}) {
+    auto v = s.string(key);
+    if (!v) continue;
+    if (v->find_first_not_of("0123456789") != std::string::npos)
+      s.problem(key, fmt::format("{}: expected a number, not '{}'", key, *v),
+                "copy it from the dbt Cloud URL: .../deploy/<account_id>/projects/.../jobs/<job_id>");
+    (key == "account_id" ? o.account_id : o.job_id) = *v;
+  }
+  if (auto v = s.string("token")) o.token = *v;
+  if (auto v = s.string("base_url")) {
+    if (!v->starts_with("https://") && !v->starts_with("http://"))
+      s.problem("base_url", fmt::format("base_url: '{}' is not an http(s) URL", *v),
+                "write https://cloud.getdbt.com or your region's access URL");
+    while (v->ends_with('/')) v->pop_back();
+    o.base_url = *v;
+  }
+  return o;
+}
+
+}  // namespace
+
+void register_cloud() {
+  register_type<DbtCloudOptions>(
+      {.name = "dbt_cloud",
+       .title = "dbt Cloud",
+       .keys = {{"account_id", "number", true, false, "",
+                 "The dbt Cloud account (in URLs: `/deploy/<account_id>/...`)", "12345"},
+                {"job_id", "number", true, false, "",
+                 "The job whose latest successful run is read", "67890"},
+                {"token", "string", true, true, "",
+                 "A service token with read access (`${DBT_CLOUD_TOKEN}`)", "${DBT_CLOUD_TOKEN}"},
+                {"base_url", "URL", false, false, "`https://cloud.getdbt.com`",
+                 "Your region's access URL, e.g. `https://emea.dbt.com`", "https://emea.dbt.com"}},
+       .required_hint =
+           "account_id: 12345, job_id: 67890, token: ${DBT_CLOUD_TOKEN} (a service token)"},
+      parse_dbt_cloud, make_dbt_cloud_connector);
 }
 
 }  // namespace freshwatch::connectors::dbt

@@ -27,9 +27,21 @@
 
 namespace freshwatch::connectors::dbt {
 
-std::unique_ptr<ArtifactSource> make_cloud_source(const config::ConnectionConfig& connection);
+struct DbtCloudOptions {
+  std::string account_id;  // digits
+  std::string job_id;      // digits
+  std::string token;       // a service token
+  std::string base_url = "https://cloud.getdbt.com";  // no trailing slash
+};
 
-Result<std::unique_ptr<Connector>> make_dbt_cloud_connector(const config::ConnectionConfig& connection);
+std::unique_ptr<ArtifactSource> make_cloud_source(const config::ConnectionConfig& connection,
+                                                  const DbtCloudOptions& options);
+
+Result<std::unique_ptr<Connector>> make_dbt_cloud_connector(
+    const config::ConnectionConfig& connection, const DbtCloudOptions& options);
+
+// Registers the type "dbt_cloud" (register_dbt() calls it).
+void register_cloud();
 
 // The latest run from a runs-list response body: (run id, finished_at); kNotFound when the list
 // is empty, kParse when the body is not the documented shape.

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "connectors/dbt/artifacts.h"
+#include "connectors/dbt/dbt_cloud.h"
 #include "connectors/dbt/collection.h"
 #include "connectors/dbt/dbt_cloud.h"
 #include "core/time.h"
@@ -181,12 +182,13 @@ std::unique_ptr<Connector> make_connector(const config::ConnectionConfig& connec
   return std::make_unique<DbtConnector>(connection, std::move(source));
 }
 
-Result<std::unique_ptr<Connector>> make_dbt_connector(const config::ConnectionConfig& connection) {
-  if (connection.artifacts.empty())
+Result<std::unique_ptr<Connector>> make_dbt_connector(const config::ConnectionConfig& connection,
+                                                     const DbtOptions& options) {
+  if (options.artifacts.empty())
     return fail(ErrorCode::kInvalidArgument,
                 "connection '{}': a dbt connection needs `artifacts`, the dbt target/ folder",
                 connection.name);
-  return make_connector(connection, make_folder_source(connection.artifacts));
+  return make_connector(connection, make_folder_source(options.artifacts));
 }
 
 }  // namespace freshwatch::connectors::dbt
@@ -194,8 +196,21 @@ Result<std::unique_ptr<Connector>> make_dbt_connector(const config::ConnectionCo
 namespace freshwatch::connectors {
 
 void register_dbt() {
-  register_type("dbt", dbt::make_dbt_connector);
-  register_type("dbt_cloud", dbt::make_dbt_cloud_connector);
+  register_type<dbt::DbtOptions>(
+      {.name = "dbt",
+       .title = "dbt",
+       .keys = {{"artifacts", "path", true, false, "",
+                 "The dbt `target/` folder holding `manifest.json`, `run_results.json` and "
+                 "`sources.json`",
+                 "target"}},
+       .required_hint = "artifacts: target, the folder holding manifest.json"},
+      [](config::Section& s) {
+        dbt::DbtOptions o;
+        if (auto v = s.path("artifacts")) o.artifacts = *v;
+        return o;
+      },
+      dbt::make_dbt_connector);
+  dbt::register_cloud();
 }
 
 }  // namespace freshwatch::connectors

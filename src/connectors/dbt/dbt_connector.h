@@ -64,7 +64,12 @@ Result<ArtifactText> read_artifact(const std::string& path);
 std::unique_ptr<Connector> make_connector(const config::ConnectionConfig& connection,
                                           std::unique_ptr<ArtifactSource> source);
 
-Result<std::unique_ptr<Connector>> make_dbt_connector(const config::ConnectionConfig& connection);
+struct DbtOptions {
+  std::string artifacts;  // the target/ folder
+};
+
+Result<std::unique_ptr<Connector>> make_dbt_connector(const config::ConnectionConfig& connection,
+                                                     const DbtOptions& options);
 
 }  // namespace freshwatch::connectors::dbt
 

@@ -1,5 +1,7 @@
 #include "connectors/dbt/dbt_connector.h"
 
+#include "connectors/dbt/dbt_cloud.h"
+
 #include <stdlib.h>
 
 #include <filesystem>
@@ -51,8 +53,7 @@ struct Harness {
   Harness() {
     config.name = "dbt";
     config.type = "dbt";
-    config.artifacts = folder.path().string();
-    connector = std::move(*make_dbt_connector(config));
+    connector = std::move(*make_dbt_connector(config, DbtOptions{folder.path().string()}));
   }
   Result<Collection> collect() {
     clock.advance(std::chrono::minutes(15));
@@ -177,6 +178,7 @@ TEST(DbtConnector, Registered) {
   config::ConnectionConfig cloud;
   cloud.name = "cloud";
   cloud.type = "dbt_cloud";
+  cloud.options = DbtCloudOptions{};
   auto missing = create(cloud);
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().message.find("account_id, job_id and token"), std::string::npos);

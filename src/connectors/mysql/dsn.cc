@@ -154,13 +154,14 @@ Result<Dsn> parse_dsn(std::string_view text) {
       std::string mode = lower(*value);
       for (char& c : mode)
         if (c == '_') c = '-';
-      if (mode == "disabled") dsn.ssl_mode = SslMode::kDisabled;
+      if (mode == "preferred") dsn.ssl_mode = SslMode::kPreferred;
+      else if (mode == "disabled") dsn.ssl_mode = SslMode::kDisabled;
       else if (mode == "required") dsn.ssl_mode = SslMode::kRequired;
       else if (mode == "verify-ca") dsn.ssl_mode = SslMode::kVerifyCa;
       else if (mode == "verify-identity") dsn.ssl_mode = SslMode::kVerifyIdentity;
       else
         return fail(ErrorCode::kInvalidArgument,
-                    "ssl-mode '{}' is not one of disabled, required, verify-ca, verify-identity",
+                    "ssl-mode '{}' is not one of preferred, disabled, required, verify-ca, verify-identity",
                     *value);
     } else if (key == "ssl-ca") {
       dsn.ssl_ca = *value;

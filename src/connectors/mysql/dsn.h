@@ -16,7 +16,8 @@
 
 namespace freshwatch::connectors::mysql {
 
-enum class SslMode { kDisabled, kRequired, kVerifyCa, kVerifyIdentity };
+// kPreferred: TLS whenever the server offers it, without checking its certificate.
+enum class SslMode { kPreferred, kDisabled, kRequired, kVerifyCa, kVerifyIdentity };
 
 struct Dsn {
   std::string user;
@@ -25,7 +26,7 @@ struct Dsn {
   unsigned port = 3306;
   std::string database;  // empty: none given
   std::string socket;
-  SslMode ssl_mode = SslMode::kDisabled;
+  SslMode ssl_mode = SslMode::kPreferred;
   std::string ssl_ca;
   std::string ssl_cert;
   std::string ssl_key;

@@ -17,7 +17,7 @@ TEST(MysqlDsn, ParsesEveryPart) {
   EXPECT_EQ(dsn->host, "db.example.com");
   EXPECT_EQ(dsn->port, 3307u);
   EXPECT_EQ(dsn->database, "shop");
-  EXPECT_EQ(dsn->ssl_mode, SslMode::kDisabled);
+  EXPECT_EQ(dsn->ssl_mode, SslMode::kPreferred);  // TLS whenever the server offers it
 }
 
 TEST(MysqlDsn, AcceptsMariadbSchemeAndDefaults) {

@@ -31,6 +31,7 @@
 #include "connectors/mysql/dsn.h"
 #include "connectors/mysql/identifiers.h"
 #include "connectors/mysql/update_time.h"
+#include "connectors/worker_pool.h"
 #include "core/time.h"
 #include "model/selector.h"
 
@@ -127,8 +128,11 @@ class Session {
     mysql_options(s.mysql_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
     mysql_options(s.mysql_, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
     if (dsn.ssl_mode != SslMode::kDisabled) {
-      my_bool yes = 1;
-      mysql_options(s.mysql_, MYSQL_OPT_SSL_ENFORCE, &yes);
+      // Preferred asks for TLS and goes on without it when the server offers none; the others
+      // refuse such a server. Only verify_identity has libmariadb check the certificate (3.4
+      // would by default, which a server's self-signed certificate fails).
+      my_bool enforce = dsn.ssl_mode == SslMode::kPreferred ? 0 : 1;
+      mysql_options(s.mysql_, MYSQL_OPT_SSL_ENFORCE, &enforce);
       my_bool verify = dsn.ssl_mode == SslMode::kVerifyIdentity ? 1 : 0;
       mysql_options(s.mysql_, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
       auto opt = [](const std::string& v) { return v.empty() ? nullptr : v.c_str(); };
@@ -270,8 +274,13 @@ std::string table_error(const Error& error, const TablePlan& plan, std::string_v
 
 class MysqlConnector final : public Connector {
  public:
-  MysqlConnector(config::ConnectionConfig connection, Dsn dsn, const date::time_zone* naive_zone)
-      : connection_(std::move(connection)), dsn_(std::move(dsn)), naive_zone_(naive_zone) {}
+  MysqlConnector(config::ConnectionConfig connection, MysqlOptions options, Dsn dsn,
+                 const date::time_zone* naive_zone)
+      : connection_(std::move(connection)),
+        options_(std::move(options)),
+        selection_(options_.selection),
+        dsn_(std::move(dsn)),
+        naive_zone_(naive_zone) {}
 
   Result<Collection> collect(const CollectContext& context) override {
     if (context.stop.stop_requested()) return cancelled();
@@ -300,7 +309,7 @@ class MysqlConnector final : public Connector {
       table.schema = row[0] ? row[0] : "";
       table.name = row[1] ? row[1] : "";
       std::string qualified = table.schema + "." + table.name;
-      if (!selected(qualified)) continue;
+      if (!selection_.includes(qualified)) continue;
       table.is_view = row[2] && std::string_view(row[2]) == "VIEW";
       table.engine = row[3] ? row[3] : "";
       table.table_rows = to_int64(row[4]);
@@ -316,7 +325,7 @@ class MysqlConnector final : public Connector {
                                           .owner = connection_.owner,
                                           .tags = connection_.tags});
       }
-      const config::TableConfig* override = table_config(qualified);
+      const Selection::Table read = selection_.table(qualified, read_mode());
       model::Asset asset{.key = model::make_key(connection_.name, qualified),
                          .name = table.name,
                          .kind = table.is_view ? model::AssetKind::kView : model::AssetKind::kTable,
@@ -326,18 +335,9 @@ class MysqlConnector final : public Connector {
                          .tags = connection_.tags,
                          .relation = relation_name(table.schema, table.name,
                                                   server->lower_case_table_names)};
-      // `mode: metadata` sets aside the connection's loaded_at_field, never a table's own.
-      std::string field = connection_.mode == "metadata" ? std::string() : connection_.loaded_at_field;
-      std::string filter = connection_.filter;
-      if (override) {
-        if (!override->owner.empty()) asset.owner = override->owner;
-        for (const auto& tag : override->tags)
-          if (std::find(asset.tags.begin(), asset.tags.end(), tag) == asset.tags.end())
-            asset.tags.push_back(tag);
-        if (!override->loaded_at_field.empty()) field = override->loaded_at_field;
-        if (!override->filter.empty()) filter = override->filter;
-      }
-      const bool query_mode = connection_.mode == "query" || !field.empty();
+      selection_.apply_override(read, asset.owner, asset.tags);
+      const std::string& field = read.loaded_at_field;
+      const bool query_mode = read.query;
       out.assets.push_back(std::move(asset));
       const std::size_t index = out.assets.size() - 1;
       const std::string& key = out.assets.back().key;
@@ -350,7 +350,7 @@ class MysqlConnector final : public Connector {
                   "in its `tables:` entry)";
         out.observations.push_back(std::move(o));
       } else {
-        queries.push_back(TablePlan{index, table.schema, table.name, field, filter});
+        queries.push_back(TablePlan{index, table.schema, table.name, field, read.filter});
       }
     }
     rows->reset();
@@ -404,10 +404,10 @@ class MysqlConnector final : public Connector {
         "UPDATE_TIME FROM information_schema.TABLES WHERE TABLE_TYPE IN ('BASE TABLE', 'VIEW', "
         "'SYSTEM VERSIONED') AND ";
     std::vector<std::string> schemas;
-    if (connection_.include.empty() && !dsn_.database.empty()) {
+    if (selection_.include.empty() && !dsn_.database.empty()) {
       schemas.push_back(dsn_.database);
-    } else if (!connection_.include.empty()) {
-      for (const auto& pattern : connection_.include) {
+    } else if (!selection_.include.empty()) {
+      for (const auto& pattern : selection_.include) {
         auto dot = pattern.find('.');
         std::string schema = pattern.substr(0, dot);
         if (dot == std::string::npos || has_wildcard(schema)) {
@@ -432,54 +432,52 @@ class MysqlConnector final : public Connector {
     return sql;
   }
 
-  bool selected(const std::string& qualified) const {
-    if (!connection_.include.empty() &&
-        std::none_of(connection_.include.begin(), connection_.include.end(),
-                     [&](const std::string& p) { return model::glob_match(p, qualified); }))
-      return false;
-    return std::none_of(connection_.exclude.begin(), connection_.exclude.end(),
-                        [&](const std::string& p) { return model::glob_match(p, qualified); });
-  }
-
-  const config::TableConfig* table_config(const std::string& qualified) const {
-    for (const auto& t : connection_.tables)
-      if (model::glob_match(t.match, qualified)) return &t;
-    return nullptr;
+  ReadMode read_mode() const {
+    switch (options_.mode) {
+      case MysqlOptions::Mode::kMetadata: return ReadMode::kMetadata;
+      case MysqlOptions::Mode::kQuery: return ReadMode::kQuery;
+      case MysqlOptions::Mode::kPerTable: break;
+    }
+    return ReadMode::kPerTable;
   }
 
   // Runs the max() queries on up to `concurrency` sessions; the first worker reuses the
   // discovery session. A worker that cannot connect leaves its share to the others.
   void run_queries(const CollectContext& context, Session& first, std::vector<TablePlan>& plans,
                    Collection& out, TimePoint now) const {
-    const std::size_t workers =
-        std::clamp<std::size_t>(static_cast<std::size_t>(std::max(connection_.concurrency, 1)), 1,
-                                plans.size());
+    const std::size_t workers = std::clamp<std::size_t>(
+        static_cast<std::size_t>(std::max(selection_.concurrency, 1)), 1, plans.size());
     std::vector<model::Observation> results(plans.size());
     std::vector<char> done(plans.size(), 0);  // one writer per slot
-    std::atomic<std::size_t> next{0};
-    auto work = [&](Session& session) {
-      for (std::size_t i; (i = next.fetch_add(1)) < plans.size();) {
-        if (context.stop.stop_requested()) return;
-        results[i] = query_table(session, plans[i], out.assets[plans[i].asset_index].key, now);
-        done[i] = 1;
-      }
-    };
-    std::vector<std::jthread> threads;
+    std::vector<Session*> sessions(workers, nullptr);
+    sessions[0] = &first;
     std::vector<std::string> connect_errors(workers);
-    for (std::size_t w = 1; w < workers; ++w) {
-      threads.emplace_back([&, w] {
-        ThreadScope scope;
-        auto session = Session::open(dsn_, std::chrono::ceil<std::chrono::seconds>(connection_.timeout));
-        if (!session) {
-          connect_errors[w] = session.error().message;
-          return;
-        }
-        CancelOnStop cancel(context.stop, session->get());
-        work(*session);
-      });
-    }
-    work(first);
-    threads.clear();  // joins
+    // A worker's own session, opened and closed on its thread (libmariadb's thread rules).
+    struct WorkerSession {
+      ThreadScope scope;
+      std::optional<Session> session;
+      std::optional<CancelOnStop> cancel;
+    };
+    run_pool(
+        plans.size(), selection_.concurrency, context.stop,
+        [&](std::size_t w) -> std::shared_ptr<void> {
+          auto held = std::make_shared<WorkerSession>();
+          auto session =
+              Session::open(dsn_, std::chrono::ceil<std::chrono::seconds>(connection_.timeout));
+          if (!session) {
+            connect_errors[w] = session.error().message;
+            return nullptr;
+          }
+          held->session.emplace(std::move(*session));
+          held->cancel.emplace(context.stop, held->session->get());
+          sessions[w] = &*held->session;
+          return held;
+        },
+        [&](std::size_t w, std::size_t i) {
+          results[i] = query_table(*sessions[w], plans[i], out.assets[plans[i].asset_index].key, now);
+          done[i] = 1;
+          return true;
+        });
     for (std::size_t i = 0; i < plans.size(); ++i) {
       if (!done[i]) continue;  // only when stopped
       out.observations.push_back(std::move(results[i]));
@@ -570,40 +568,98 @@ class MysqlConnector final : public Connector {
   }
 
   config::ConnectionConfig connection_;
+  MysqlOptions options_;
+  const Selection& selection_;  // options_.selection
   Dsn dsn_;
   const date::time_zone* naive_zone_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Connector>> make_connector(const config::ConnectionConfig& connection) {
+Result<std::unique_ptr<Connector>> make_connector(const config::ConnectionConfig& connection,
+                                                  const MysqlOptions& options) {
   auto context = [&](const Error& e) {
     return e.with_context(fmt::format("connection '{}'", connection.name));
   };
-  if (connection.dsn.empty())
+  if (options.dsn.empty())
     return fail(ErrorCode::kInvalidArgument,
                 "connection '{}': a mysql connection needs a dsn such as "
                 "mysql://user:password@host:3306/database",
                 connection.name);
-  auto dsn = parse_dsn(connection.dsn);
+  auto dsn = parse_dsn(options.dsn);
   if (!dsn) return std::unexpected(context(dsn.error()));
-  if (!connection.mode.empty() && connection.mode != "metadata" && connection.mode != "query")
-    return fail(ErrorCode::kInvalidArgument,
-                "connection '{}': mode '{}' is neither metadata nor query", connection.name,
-                connection.mode);
-  auto zone = core::find_zone(connection.naive_timezone.empty() ? "UTC"
-                                                                : connection.naive_timezone);
+  if (options.ssl_mode) dsn->ssl_mode = *options.ssl_mode;
+  if ((dsn->ssl_mode == SslMode::kVerifyCa || dsn->ssl_mode == SslMode::kVerifyIdentity) &&
+      dsn->ssl_ca.empty() && !options.ssl_ca.empty())
+    dsn->ssl_ca = options.ssl_ca;
+  auto zone = core::find_zone(options.selection.naive_timezone);
   if (!zone) return std::unexpected(context(zone.error()));
-  return std::make_unique<MysqlConnector>(connection, std::move(*dsn), *zone);
+  return std::make_unique<MysqlConnector>(connection, options, std::move(*dsn), *zone);
 }
+
+namespace {
+
+bool is_mysql_dsn(std::string_view dsn) {
+  return dsn.starts_with("mysql://") || dsn.starts_with("mariadb://");
+}
+
+std::vector<config::KeySpec> mysql_keys() {
+  std::vector<config::KeySpec> keys = {
+      {"dsn", "string", true, true, "",
+       "`mysql://user:password@host:3306/database` (`mariadb://` works too)", "${MYSQL_DSN}"},
+      {"ssl_mode", "`preferred`, `disabled`, `required`, `verify_ca` or `verify_identity`", false,
+       false, "`preferred`",
+       "TLS to the server: `preferred` encrypts when the server offers TLS, `required` refuses a "
+       "server without it, `verify_ca` and `verify_identity` also check its certificate against "
+       "`ssl_ca` (and its name)",
+       "required"},
+      {"ssl_ca", "path", false, false, "none",
+       "A PEM file of certificate authorities for `verify_ca` and `verify_identity`", "ca.pem"},
+  };
+  for (auto& k : selection_keys({})) keys.push_back(k);
+  return keys;
+}
+
+MysqlOptions parse_mysql(config::Section& s) {
+  MysqlOptions o;
+  if (auto dsn = s.scalar("dsn")) {
+    if (dsn->value.empty())
+      s.problem("dsn", "dsn: empty value",
+                dsn->shown.empty() ? "give a connection string"
+                                   : fmt::format("{} expanded to nothing", dsn->shown));
+    else if (!is_mysql_dsn(dsn->value))
+      s.problem("dsn", fmt::format("dsn: '{}' is not a mysql connection string", dsn->shown),
+                "write mysql://user:password@host:3306/db");
+    o.dsn = dsn->value;
+  }
+  o.ssl_mode = s.choice<SslMode>("ssl_mode", {{"preferred", SslMode::kPreferred},
+                                               {"disabled", SslMode::kDisabled},
+                                               {"required", SslMode::kRequired},
+                                               {"verify_ca", SslMode::kVerifyCa},
+                                               {"verify_identity", SslMode::kVerifyIdentity}});
+  if (auto v = s.path("ssl_ca")) o.ssl_ca = *v;
+  std::string mode;
+  o.selection = parse_selection(s, {}, &mode);
+  o.mode = mode == "metadata" ? MysqlOptions::Mode::kMetadata
+           : mode == "query"  ? MysqlOptions::Mode::kQuery
+                              : MysqlOptions::Mode::kPerTable;
+  return o;
+}
+
+}  // namespace
 
 }  // namespace freshwatch::connectors::mysql
 
 namespace freshwatch::connectors {
 
 void register_mysql() {
-  register_type("mysql", &mysql::make_connector);
-  register_type("mariadb", &mysql::make_connector);
+  register_type<mysql::MysqlOptions>(
+      {.name = "mysql",
+       .aliases = {"mariadb"},
+       .title = "MySQL and MariaDB",
+       .keys = mysql::mysql_keys(),
+       .required_hint = "dsn: ${MYSQL_DSN}, as mysql://user:password@host:3306/db"},
+      mysql::parse_mysql, mysql::make_connector);
 }
 
 }  // namespace freshwatch::connectors

@@ -1,7 +1,10 @@
 // The MySQL/MariaDB connector (type `mysql`), built on libmariadb.
 //
-// Configuration (config::ConnectionConfig): `dsn` is mysql://user:password@host:port/database
-// or mariadb://... (see dsn.h). `timeout` bounds connecting and every read. `include` /
+// Configuration (MysqlOptions; keys declared in mysql_connector.cc): `dsn` is
+// mysql://user:password@host:port/database or mariadb://... (see dsn.h). `ssl_mode` (or the
+// dsn's ssl-mode) says how TLS is used: preferred (the default: encrypted whenever the server
+// offers TLS, its certificate not checked), disabled, required, verify_ca, verify_identity. The
+// shared keys are read by connectors/selection.h. `timeout` bounds connecting and every read. `include` /
 // `exclude` are globs over "schema.table". When the dsn names a database and `include` is
 // empty, only that database is discovered; otherwise every database the user can see except
 // the system ones (mysql, information_schema, performance_schema, sys), filtered by the globs.
@@ -40,15 +43,29 @@
 
 #include "config/config.h"
 #include "connectors/connector.h"
+#include "connectors/mysql/dsn.h"
+#include "connectors/selection.h"
 #include "core/result.h"
 
 namespace freshwatch::connectors {
 
 namespace mysql {
-Result<std::unique_ptr<Connector>> make_connector(const config::ConnectionConfig& connection);
+
+struct MysqlOptions {
+  enum class Mode { kPerTable, kMetadata, kQuery };
+  std::string dsn;
+  std::optional<SslMode> ssl_mode;  // the key; else the dsn's ssl-mode; else preferred
+  std::string ssl_ca;
+  Mode mode = Mode::kPerTable;
+  Selection selection;
+};
+
+Result<std::unique_ptr<Connector>> make_connector(const config::ConnectionConfig& connection,
+                                                  const MysqlOptions& options);
+
 }  // namespace mysql
 
-// Registers the types "mysql" and "mariadb".
+// Registers the type "mysql", with the alias "mariadb".
 void register_mysql();
 
 }  // namespace freshwatch::connectors

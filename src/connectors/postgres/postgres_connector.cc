@@ -9,6 +9,7 @@
 
 #include "connectors/postgres/connection.h"
 #include "connectors/postgres/signals.h"
+#include "connectors/worker_pool.h"
 #include "core/log.h"
 #include "core/time.h"
 #include "model/selector.h"
@@ -56,9 +57,7 @@ struct Table {
   std::string qualified;  // schema.name, for globs and messages
   std::string sql_name;   // "schema"."name"
   std::string key;
-  const config::TableConfig* overrides = nullptr;
-  std::string loaded_at_field;  // effective; empty: metadata signal
-  std::string filter;           // effective
+  Selection::Table read;  // override, loaded_at_field and filter; query or metadata
 };
 
 bool has_data(const Table& t) { return t.relkind == 'r' || t.relkind == 'p' || t.relkind == 'm'; }
@@ -75,11 +74,6 @@ std::string_view describe(char relkind) {
     case 'm': return "materialized view";
     default: return "table";
   }
-}
-
-bool any_glob(const std::vector<std::string>& globs, std::string_view text) {
-  return std::any_of(globs.begin(), globs.end(),
-                     [&](const std::string& g) { return model::glob_match(g, text); });
 }
 
 int connect_timeout_seconds(core::Duration timeout) {
@@ -107,34 +101,27 @@ Error query_failure(std::string_view what, const QueryError& e, const Endpoint& 
 
 }  // namespace
 
-PostgresConnector::PostgresConnector(config::ConnectionConfig config, Options options,
-                                     const date::time_zone* naive_zone)
-    : config_(std::move(config)), options_(options), naive_zone_(naive_zone) {}
+PostgresConnector::PostgresConnector(config::ConnectionConfig config, PostgresOptions options,
+                                     Tuning tuning, const date::time_zone* naive_zone)
+    : config_(std::move(config)),
+      options_(std::move(options)),
+      tuning_(tuning),
+      naive_zone_(naive_zone) {}
 
 Result<std::unique_ptr<PostgresConnector>> PostgresConnector::create(
-    const config::ConnectionConfig& config, Options options) {
+    const config::ConnectionConfig& config, PostgresOptions options, Tuning tuning) {
   const std::string where = fmt::format("connection '{}'", config.name);
-  if (config.dsn.empty())
+  if (options.dsn.empty())
     return fail(ErrorCode::kInvalidArgument,
                 "{}: dsn is empty; set it to a libpq string such as 'host=db.example.com "
                 "dbname=analytics user=freshwatch password=${{PGPASSWORD}}'",
                 where);
-  if (auto e = parse_endpoint(config.dsn); !e) return std::unexpected(e.error().with_context(where));
-  if (!config.mode.empty() && config.mode != "metadata" && config.mode != "query")
-    return fail(ErrorCode::kInvalidArgument, "{}: mode '{}' is not metadata or query", where,
-                config.mode);
-  if (config.mode == "query" && config.loaded_at_field.empty() &&
-      std::none_of(config.tables.begin(), config.tables.end(),
-                   [](const config::TableConfig& t) { return !t.loaded_at_field.empty(); }))
-    return fail(ErrorCode::kInvalidArgument,
-                "{}: mode query needs loaded_at_field (the timestamp column to read max() of); "
-                "set it, or use mode: metadata",
-                where);
-  if (config.concurrency < 1)
-    return fail(ErrorCode::kInvalidArgument, "{}: concurrency must be at least 1", where);
-  auto zone = core::find_zone(config.naive_timezone.empty() ? "UTC" : config.naive_timezone);
+  if (auto e = parse_endpoint(options.dsn); !e)
+    return std::unexpected(e.error().with_context(where));
+  auto zone = core::find_zone(options.selection.naive_timezone);
   if (!zone) return std::unexpected(zone.error().with_context(where + ": naive_timezone"));
-  return std::unique_ptr<PostgresConnector>(new PostgresConnector(config, options, *zone));
+  return std::unique_ptr<PostgresConnector>(
+      new PostgresConnector(config, std::move(options), tuning, *zone));
 }
 
 Result<Collection> PostgresConnector::collect(const CollectContext& context) {
@@ -142,7 +129,7 @@ Result<Collection> PostgresConnector::collect(const CollectContext& context) {
   const int timeout_seconds = static_cast<int>(
       std::max<std::int64_t>(1, std::chrono::ceil<std::chrono::seconds>(config_.timeout).count()));
   const ConnectSettings settings{
-      config_.dsn, connect_timeout_seconds(config_.timeout),
+      options_.dsn, connect_timeout_seconds(config_.timeout),
       static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(config_.timeout).count())};
   auto opened = Connection::open(settings, stop);
   if (!opened) return std::unexpected(opened.error());
@@ -159,7 +146,10 @@ Result<Collection> PostgresConnector::collect(const CollectContext& context) {
   auto listed = main->query(kDiscoverySql, stop);
   if (!listed) return std::unexpected(query_failure("listing tables", listed.error(), endpoint, timeout_seconds));
 
-  const bool metadata_mode = config_.mode == "metadata";
+  const Selection& selection = options_.selection;
+  const ReadMode mode = options_.mode == PostgresOptions::Mode::kMetadata ? ReadMode::kMetadata
+                        : options_.mode == PostgresOptions::Mode::kQuery  ? ReadMode::kQuery
+                                                                          : ReadMode::kPerTable;
   const std::string& conn = config_.name;
   std::vector<Table> tables;
   tables.reserve(listed->size());
@@ -168,24 +158,14 @@ Result<Collection> PostgresConnector::collect(const CollectContext& context) {
     t.schema = listed->text(r, 0);
     t.name = listed->text(r, 1);
     t.qualified = fmt::format("{}.{}", t.schema, t.name);
-    if (!config_.include.empty() && !any_glob(config_.include, t.qualified)) continue;
-    if (any_glob(config_.exclude, t.qualified)) continue;
+    if (!selection.includes(t.qualified)) continue;
     t.relkind = listed->text(r, 2).empty() ? 'r' : listed->text(r, 2)[0];
     if (!listed->is_null(r, 3)) t.changes = listed->integer(r, 3);
     if (!listed->is_null(r, 4)) t.live = listed->integer(r, 4);
     if (!listed->is_null(r, 5)) t.dead = listed->integer(r, 5);
     t.sql_name = quote_ident(t.schema) + "." + quote_ident(t.name);
     t.key = model::make_key(conn, fmt::format("{}.{}", database, t.qualified));
-    for (const auto& o : config_.tables)
-      if (model::glob_match(o.match, t.qualified)) {
-        t.overrides = &o;
-        break;
-      }
-    t.loaded_at_field = metadata_mode ? std::string() : config_.loaded_at_field;
-    t.filter = config_.filter;
-    if (t.overrides && !t.overrides->loaded_at_field.empty())
-      t.loaded_at_field = t.overrides->loaded_at_field;
-    if (t.overrides && !t.overrides->filter.empty()) t.filter = t.overrides->filter;
+    t.read = selection.table(t.qualified, mode);
     tables.push_back(std::move(t));
   }
 
@@ -220,11 +200,7 @@ Result<Collection> PostgresConnector::collect(const CollectContext& context) {
     auto a = base_asset(t.key, t.name, kind_of(t.relkind), schema_key);
     a.description = std::string(describe(t.relkind));
     a.relation = fmt::format("{}.{}", database, t.qualified);
-    if (t.overrides) {
-      if (!t.overrides->owner.empty()) a.owner = t.overrides->owner;
-      for (const auto& tag : t.overrides->tags)
-        if (std::find(a.tags.begin(), a.tags.end(), tag) == a.tags.end()) a.tags.push_back(tag);
-    }
+    selection.apply_override(t.read, a.owner, a.tags);
     out.assets.push_back(std::move(a));
   }
 
@@ -232,7 +208,7 @@ Result<Collection> PostgresConnector::collect(const CollectContext& context) {
   std::vector<const Table*> metadata_tables;
   std::vector<const Table*> query_tables;
   for (const auto& t : tables) {
-    if (!t.loaded_at_field.empty())
+    if (t.read.query)
       query_tables.push_back(&t);
     else if (has_data(t))
       metadata_tables.push_back(&t);
@@ -255,7 +231,7 @@ Result<Collection> PostgresConnector::collect(const CollectContext& context) {
 
   std::map<const Table*, core::TimePoint> newest_commit;
   std::map<const Table*, std::string> commit_notes;
-  const auto max_rows = options_.commit_timestamp_max_rows;
+  const auto max_rows = tuning_.commit_timestamp_max_rows;
   if (commit_timestamps_on && max_rows != 0) {
     std::vector<const Table*> eligible;
     for (const Table* t : metadata_tables) {
@@ -286,7 +262,7 @@ Result<Collection> PostgresConnector::collect(const CollectContext& context) {
       }
       return std::nullopt;
     };
-    const std::size_t step = static_cast<std::size_t>(std::max(1, options_.commit_timestamp_batch));
+    const std::size_t step = static_cast<std::size_t>(std::max(1, tuning_.commit_timestamp_batch));
     for (std::size_t i = 0; i < eligible.size(); i += step) {
       std::span<const Table* const> batch(eligible.data() + i, std::min(step, eligible.size() - i));
       auto e = read_batch(batch);
@@ -322,77 +298,80 @@ Result<Collection> PostgresConnector::collect(const CollectContext& context) {
 
   // Query signal: max(loaded_at_field) per table on a small pool of connections.
   std::vector<model::Observation> results(query_tables.size());
-  std::atomic<std::size_t> next{0};
   std::atomic<bool> cancelled{false};
-  auto work = [&](Connection& c) {
-    for (std::size_t i = next++; i < query_tables.size(); i = next++) {
-      const Table& t = *query_tables[i];
-      const std::string column = column_sql(t.loaded_at_field);
-      std::string sql = fmt::format(
-          "select extract(epoch from max({0}))::text, pg_typeof(max({0}))::text from {1}", column,
-          t.sql_name);
-      if (!t.filter.empty()) sql += fmt::format(" where ({})", t.filter);
-      model::Observation& o = results[i];
-      o.asset_key = t.key;
-      o.signal = fmt::format("max({})", t.loaded_at_field);
-      if (t.relkind != 'v') o.row_count = t.live;
-      auto rows = c.query(sql, stop);
-      o.observed_at = context.clock.now();
-      const std::string where = t.filter.empty() ? "" : fmt::format(" where {}", t.filter);
-      if (!rows) {
-        if (rows.error().cancelled) {
-          cancelled = true;
-          return;
-        }
-        o.error = table_error(rows.error().sqlstate, rows.error().message,
-                              TableQuery{t.qualified, t.loaded_at_field, t.filter, user,
-                                         timeout_seconds});
-        if (rows.error().connection_lost) return;  // this worker is done; others carry on
-        continue;
-      }
-      if (rows->size() == 0 || rows->is_null(0, 0)) {
-        o.evidence = fmt::format("max({}){} is null: {}", t.loaded_at_field, where,
-                                 t.filter.empty() ? "the table has no rows with a value"
-                                                  : "no rows match the filter");
-        continue;
-      }
-      const std::string type(rows->text(0, 1));
-      auto at = loaded_at_instant(rows->text(0, 0), type, naive_zone_);
-      if (!at) {
-        o.error = fmt::format("{}: {}", t.qualified, at.error().message);
-        continue;
-      }
-      o.changed_at = *at;
-      o.evidence = fmt::format("max({}){} = {}", t.loaded_at_field, where, core::format_timestamp(*at));
-      if (type == "timestamp without time zone")
-        o.evidence += fmt::format(" (timestamp without time zone, read in {})", naive_zone_->name());
-      else if (type == "date")
-        o.evidence += fmt::format(" (a date, taken as midnight in {})", naive_zone_->name());
+  // Reads table i on connection c; false when c can serve no more.
+  auto read = [&](Connection& c, std::size_t i) -> bool {
+    const Table& t = *query_tables[i];
+    const std::string& field = t.read.loaded_at_field;
+    const std::string& filter = t.read.filter;
+    model::Observation& o = results[i];
+    o.asset_key = t.key;
+    o.signal = field.empty() ? "max(?)" : fmt::format("max({})", field);
+    o.observed_at = context.clock.now();
+    if (field.empty()) {
+      o.error = "query mode needs loaded_at_field for this table (set it on the connection or in "
+                "its `tables:` entry)";
+      return true;
     }
+    const std::string column = column_sql(field);
+    std::string sql = fmt::format(
+        "select extract(epoch from max({0}))::text, pg_typeof(max({0}))::text from {1}", column,
+        t.sql_name);
+    if (!filter.empty()) sql += fmt::format(" where ({})", filter);
+    if (t.relkind != 'v') o.row_count = t.live;
+    auto rows = c.query(sql, stop);
+    o.observed_at = context.clock.now();
+    const std::string where = filter.empty() ? "" : fmt::format(" where {}", filter);
+    if (!rows) {
+      if (rows.error().cancelled) {
+        cancelled = true;
+        return false;
+      }
+      o.error = table_error(rows.error().sqlstate, rows.error().message,
+                            TableQuery{t.qualified, field, filter, user, timeout_seconds});
+      return !rows.error().connection_lost;  // a lost connection ends this worker only
+    }
+    if (rows->size() == 0 || rows->is_null(0, 0)) {
+      o.evidence = fmt::format("max({}){} is null: {}", field, where,
+                               filter.empty() ? "the table has no rows with a value"
+                                              : "no rows match the filter");
+      return true;
+    }
+    const std::string type(rows->text(0, 1));
+    auto at = loaded_at_instant(rows->text(0, 0), type, naive_zone_);
+    if (!at) {
+      o.error = fmt::format("{}: {}", t.qualified, at.error().message);
+      return true;
+    }
+    o.changed_at = *at;
+    o.evidence = fmt::format("max({}){} = {}", field, where, core::format_timestamp(*at));
+    if (type == "timestamp without time zone")
+      o.evidence += fmt::format(" (timestamp without time zone, read in {})", naive_zone_->name());
+    else if (type == "date")
+      o.evidence += fmt::format(" (a date, taken as midnight in {})", naive_zone_->name());
+    return true;
   };
   if (!query_tables.empty()) {
-    const std::size_t workers =
-        std::min<std::size_t>(static_cast<std::size_t>(config_.concurrency), query_tables.size());
-    std::vector<std::unique_ptr<Connection>> extra(workers - 1);
-    {
-      // Connect the extra workers in parallel; one that cannot connect just does not help.
-      std::vector<std::jthread> connecting;
-      for (auto& slot : extra)
-        connecting.emplace_back([&slot, &settings, stop] {
-          if (auto c = Connection::open(settings, stop)) slot = std::move(*c);
-        });
-    }
-    std::size_t missing = 0;
-    {
-      std::vector<std::jthread> threads;
-      for (auto& c : extra) {
-        if (c)
-          threads.emplace_back([&work, &c] { work(*c); });
-        else
-          ++missing;
-      }
-      work(*main);
-    }
+    // Worker 0 reads on the main connection; each other worker opens its own, and one that
+    // cannot connect just does not help.
+    const std::size_t workers = std::min<std::size_t>(
+        static_cast<std::size_t>(std::max(selection.concurrency, 1)), query_tables.size());
+    std::vector<Connection*> connections(workers, nullptr);
+    connections[0] = main.get();
+    std::atomic<std::size_t> missing{0};
+    run_pool(
+        query_tables.size(), selection.concurrency, stop,
+        [&](std::size_t worker) -> std::shared_ptr<void> {
+          auto c = Connection::open(settings, stop);
+          if (!c) {
+            ++missing;
+            return nullptr;
+          }
+          std::shared_ptr<Connection> held(std::move(*c));
+          connections[worker] = held.get();
+          return held;
+        },
+        [&](std::size_t worker, std::size_t i) { return read(*connections[worker], i); });
     if (missing)
       out.warnings.push_back(fmt::format(
           "only {} of {} connections opened for query mode; tables were read more slowly",
@@ -402,7 +381,7 @@ Result<Collection> PostgresConnector::collect(const CollectContext& context) {
     for (std::size_t i = 0; i < results.size(); ++i)
       if (results[i].asset_key.empty()) {
         results[i].asset_key = query_tables[i]->key;
-        results[i].signal = fmt::format("max({})", query_tables[i]->loaded_at_field);
+        results[i].signal = fmt::format("max({})", query_tables[i]->read.loaded_at_field);
         results[i].observed_at = context.clock.now();
         results[i].error = fmt::format("{} was not read: the connection to {}:{} was lost",
                                        query_tables[i]->qualified, endpoint.host, endpoint.port);
@@ -414,13 +393,59 @@ Result<Collection> PostgresConnector::collect(const CollectContext& context) {
   return out;
 }
 
+namespace {
+
+bool is_postgres_dsn(std::string_view dsn) {
+  return dsn.starts_with("postgres://") || dsn.starts_with("postgresql://") ||
+         dsn.find('=') != std::string_view::npos;
+}
+
+std::vector<config::KeySpec> postgres_keys() {
+  std::vector<config::KeySpec> keys = {
+      {"dsn", "string", true, true, "",
+       "A libpq keyword string (`host=db dbname=analytics user=freshwatch`) or URI "
+       "(`postgresql://freshwatch@db:5432/analytics`)",
+       "${WAREHOUSE_DSN}"},
+  };
+  for (auto& k : selection_keys({})) keys.push_back(k);
+  return keys;
+}
+
+PostgresOptions parse_postgres(config::Section& s) {
+  PostgresOptions o;
+  if (auto dsn = s.scalar("dsn")) {
+    if (dsn->value.empty())
+      s.problem("dsn", "dsn: empty value",
+                dsn->shown.empty() ? "give a connection string"
+                                   : fmt::format("{} expanded to nothing", dsn->shown));
+    else if (!is_postgres_dsn(dsn->value))
+      s.problem("dsn", fmt::format("dsn: '{}' is not a postgres connection string", dsn->shown),
+                "write postgresql://user@host:5432/db or 'host=... dbname=... user=...'");
+    o.dsn = dsn->value;
+  }
+  std::string mode;
+  o.selection = parse_selection(s, {}, &mode);
+  o.mode = mode == "metadata" ? PostgresOptions::Mode::kMetadata
+           : mode == "query"  ? PostgresOptions::Mode::kQuery
+                              : PostgresOptions::Mode::kPerTable;
+  return o;
+}
+
+}  // namespace
+
 void register_postgres() {
-  register_type("postgres", [](const config::ConnectionConfig& config)
-                                -> Result<std::unique_ptr<Connector>> {
-    auto c = PostgresConnector::create(config);
-    if (!c) return std::unexpected(c.error());
-    return std::unique_ptr<Connector>(std::move(*c));
-  });
+  register_type<PostgresOptions>(
+      {.name = "postgres",
+       .title = "PostgreSQL",
+       .keys = postgres_keys(),
+       .required_hint = "dsn: ${WAREHOUSE_DSN}, a libpq keyword string or postgresql:// URI"},
+      parse_postgres,
+      [](const config::ConnectionConfig& c,
+         const PostgresOptions& o) -> Result<std::unique_ptr<Connector>> {
+        auto made = PostgresConnector::create(c, o);
+        if (!made) return std::unexpected(made.error());
+        return std::unique_ptr<Connector>(std::move(*made));
+      });
 }
 
 }  // namespace freshwatch::connectors

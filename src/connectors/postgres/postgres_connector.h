@@ -1,20 +1,15 @@
 // PostgresConnector: collects one PostgreSQL database (type: postgres) through libpq.
 //
-// Configuration (config::ConnectionConfig):
+// Configuration (PostgresOptions; the keys are declared in postgres_connector.cc):
 //   dsn              libpq keyword string or URI; never logged or shown unredacted
-//   include/exclude  globs over schema.table, matched against the names as the catalog stores
-//                    them (unquoted names are stored lower-case); exclude wins
-//   mode             metadata | query; default query when loaded_at_field is set
-//   loaded_at_field  query mode: max(<field>) per table; a column name written as in SQL:
-//                    `LoadedAt` is folded to `loadedat`, `"LoadedAt"` (double quotes) keeps case
-//   filter           query mode: a SQL boolean expression added as WHERE (per-table override)
-//   concurrency      query mode: tables read at once, each on its own connection (default 4)
-//   tables[]         per-table overrides matched by a glob over schema.table (first match
-//                    wins): loaded_at_field, filter, owner, tags (added to the connection's)
-//   owner, tags      given to every asset
-//   naive_timezone   how `timestamp without time zone` and `date` values are read
-//   timeout          the whole run; connect_timeout is min(max(timeout, 2 s), 30 s) and every
-//                    statement gets statement_timeout = timeout
+//   selection        include/exclude, mode, loaded_at_field, filter, concurrency, tables,
+//                    naive_timezone as every warehouse reads them (connectors/selection.h); globs
+//                    match the names as the catalog stores them (unquoted names are lower-case);
+//                    a loaded_at_field is a column name written as in SQL: `LoadedAt` is folded
+//                    to `loadedat`, `"LoadedAt"` (double quotes) keeps case; query-mode tables are
+//                    read `concurrency` at a time, each worker on its own connection
+//   timeout          (common) the whole run; connect_timeout is min(max(timeout, 2 s), 30 s) and
+//                    every statement gets statement_timeout = timeout
 //
 // Assets: connection `conn` -> database `conn:db` -> schema `conn:db.schema` -> relation
 // `conn:db.schema.name`, with `relation` = db.schema.name exactly as the catalog stores them.
@@ -57,33 +52,43 @@
 #include <date/tz.h>
 
 #include "connectors/connector.h"
+#include "connectors/selection.h"
 
 namespace freshwatch::connectors {
 
+struct PostgresOptions {
+  enum class Mode { kPerTable, kMetadata, kQuery };
+  std::string dsn;
+  Mode mode = Mode::kPerTable;
+  Selection selection;
+};
+
 class PostgresConnector final : public Connector {
  public:
-  struct Options {
+  struct Tuning {
     // Largest table (n_live_tup + n_dead_tup) whose newest commit timestamp is read; 0 turns
     // commit timestamps off, a negative value reads them for every table.
     std::int64_t commit_timestamp_max_rows = 10'000;
     int commit_timestamp_batch = 25;  // tables per UNION ALL query (planning grows faster than linearly)
   };
 
-  // Checks the configuration (dsn syntax, mode, naive_timezone) without connecting.
+  // Checks the options (dsn syntax, naive_timezone) without connecting.
   static Result<std::unique_ptr<PostgresConnector>> create(const config::ConnectionConfig& config,
-                                                           Options options);
-  static Result<std::unique_ptr<PostgresConnector>> create(const config::ConnectionConfig& config) {
-    return create(config, Options{});
+                                                           PostgresOptions options, Tuning tuning);
+  static Result<std::unique_ptr<PostgresConnector>> create(const config::ConnectionConfig& config,
+                                                           PostgresOptions options) {
+    return create(config, std::move(options), Tuning{});
   }
 
   Result<Collection> collect(const CollectContext& context) override;
 
  private:
-  PostgresConnector(config::ConnectionConfig config, Options options,
+  PostgresConnector(config::ConnectionConfig config, PostgresOptions options, Tuning tuning,
                     const date::time_zone* naive_zone);
 
   config::ConnectionConfig config_;
-  Options options_;
+  PostgresOptions options_;
+  Tuning tuning_;
   const date::time_zone* naive_zone_;
 };
 

@@ -1,7 +1,11 @@
 #include "connectors/postgres/signals.h"
 
+#include "config/load.h"
+#include "connectors/postgres/postgres_connector.h"
+
 #include <gtest/gtest.h>
 
+#include "config/load.h"
 #include "connectors/postgres/connection.h"
 #include "connectors/postgres/postgres_connector.h"
 #include "core/time.h"
@@ -209,19 +213,29 @@ TEST(PostgresConnectorCreate, ChecksTheConfiguration) {
   config::ConnectionConfig c;
   c.name = "w";
   c.type = "postgres";
-  EXPECT_FALSE(PostgresConnector::create(c).has_value());  // no dsn
-  c.dsn = "host=localhost dbname=x";
-  c.mode = "sometimes";
-  EXPECT_FALSE(PostgresConnector::create(c).has_value());
-  c.mode = "query";
-  auto no_field = PostgresConnector::create(c);
-  ASSERT_FALSE(no_field.has_value());
-  EXPECT_NE(no_field.error().message.find("loaded_at_field"), std::string::npos);
-  c.loaded_at_field = "_loaded_at";
-  c.naive_timezone = "Mars/Olympus";
-  EXPECT_FALSE(PostgresConnector::create(c).has_value());
-  c.naive_timezone = "Europe/Berlin";
-  EXPECT_TRUE(PostgresConnector::create(c).has_value());
+  PostgresOptions o;
+  EXPECT_FALSE(PostgresConnector::create(c, o).has_value());  // no dsn
+  o.dsn = "host=localhost dbname=x";
+  o.selection.naive_timezone = "Mars/Olympus";
+  EXPECT_FALSE(PostgresConnector::create(c, o).has_value());
+  o.selection.naive_timezone = "Europe/Berlin";
+  EXPECT_TRUE(PostgresConnector::create(c, o).has_value());
+
+  // What a mode means is the loader's to check, where the keys are read.
+  register_postgres();
+  auto load = [](std::string_view keys) {
+    return config::load_string(
+        fmt::format("connections:\n  - {{name: w, type: postgres, dsn: 'host=x', {}}}\n", keys),
+        "fw.yml");
+  };
+  EXPECT_FALSE(load("mode: sometimes").ok());
+  auto no_field = load("mode: query");
+  ASSERT_FALSE(no_field.ok());
+  EXPECT_NE(no_field.problems[0].message.find("loaded_at_field"), std::string::npos);
+  auto ok = load("mode: query, loaded_at_field: _loaded_at");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok.config.connections[0].options_as<PostgresOptions>()->mode,
+            PostgresOptions::Mode::kQuery);
 }
 
 TEST(PostgresConnectorCreate, RegistersItsType) {

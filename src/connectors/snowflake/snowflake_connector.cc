@@ -14,6 +14,7 @@
 #include "connectors/snowflake/cells.h"
 #include "connectors/snowflake/identifiers.h"
 #include "connectors/snowflake/signals.h"
+#include "connectors/worker_pool.h"
 #include "core/time.h"
 #include "model/selector.h"
 
@@ -35,17 +36,6 @@ std::string upper(std::string_view s) {
 bool has_wildcard(std::string_view s) { return s.find_first_of("*?") != std::string_view::npos; }
 
 // Runs task(i) for i in [0, n) on up to `workers` threads (the caller's among them).
-void run_parallel(std::size_t n, int workers, const std::function<void(std::size_t)>& task) {
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < n;) task(i);
-  };
-  std::vector<std::jthread> threads;
-  const std::size_t extra = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(workers, 1))) - (n ? 1 : 0);
-  for (std::size_t w = 0; w < extra; ++w) threads.emplace_back(work);
-  work();
-}
-
 std::optional<std::string> cell(const ResultSet&, const Row& row, int column) {
   if (column < 0 || static_cast<std::size_t>(column) >= row.size()) return std::nullopt;
   return row[static_cast<std::size_t>(column)];
@@ -82,9 +72,11 @@ struct Plan {  // one max() query
 
 class SnowflakeConnector final : public Connector {
  public:
-  SnowflakeConnector(config::ConnectionConfig connection, ClientOptions client,
-                     const date::time_zone* naive_zone, Sleeper sleeper)
+  SnowflakeConnector(config::ConnectionConfig connection, SnowflakeOptions options,
+                     ClientOptions client, const date::time_zone* naive_zone, Sleeper sleeper)
       : connection_(std::move(connection)),
+        options_(std::move(options)),
+        selection_(options_.selection),
         client_options_(std::move(client)),
         naive_zone_(naive_zone),
         sleeper_(std::move(sleeper)) {}
@@ -96,7 +88,7 @@ class SnowflakeConnector final : public Connector {
     Collection out;
     out.assets.push_back(connection_asset(connection_));
     std::vector<Plan> plans;
-    if (connection_.mode == "account_usage") {
+    if (options_.mode == SnowflakeOptions::Mode::kAccountUsage) {
       auto rs = read_tables(client, "", context);
       if (!rs) return fail_collect(context, rs.error());
       std::optional<Result<ResultSet>> dynamic;
@@ -111,7 +103,7 @@ class SnowflakeConnector final : public Connector {
       if (!databases) return fail_collect(context, databases.error());
       std::vector<Result<ResultSet>> results(databases->size(), fail(ErrorCode::kInternal, "not run"));
       std::vector<std::optional<Result<ResultSet>>> dynamics(databases->size());
-      run_parallel(databases->size(), connection_.concurrency, [&](std::size_t i) {
+      run_pool(databases->size(), selection_.concurrency, context.stop, [&](std::size_t i) {
         if (context.stop.stop_requested()) return;
         results[i] = read_tables(client, (*databases)[i], context);
         if (results[i] && has_dynamic(*results[i]))
@@ -168,18 +160,10 @@ class SnowflakeConnector final : public Connector {
     return std::unexpected(e.with_context(fmt::format("{} ({})", where(), client_options_.base_url)));
   }
 
-  bool selected(const std::string& qualified) const {
-    const std::string q = upper(qualified);
-    auto match = [&](const std::string& p) { return model::glob_match(upper(p), q); };
-    if (!connection_.include.empty() && std::none_of(connection_.include.begin(), connection_.include.end(), match))
-      return false;
-    return std::none_of(connection_.exclude.begin(), connection_.exclude.end(), match);
-  }
-
   bool database_wanted(const std::string& db) const {
-    if (connection_.include.empty()) return !kSystemDatabases.contains(db);
+    if (selection_.include.empty()) return !kSystemDatabases.contains(db);
     // Names given without wildcards are taken even when they are system databases.
-    for (const auto& p : connection_.include) {
+    for (const auto& p : selection_.include) {
       const std::string first = upper(p.substr(0, p.find('.')));
       if (!has_wildcard(first)) {
         if (first == upper(db)) return true;
@@ -193,8 +177,8 @@ class SnowflakeConnector final : public Connector {
 
   Result<std::vector<std::string>> list_databases(SqlApiClient& client, const CollectContext& context) {
     std::vector<std::string> out;
-    if (!connection_.databases.empty()) {
-      for (const auto& d : connection_.databases) out.push_back(normalize_identifier(d));
+    if (!options_.databases.empty()) {
+      for (const auto& d : options_.databases) out.push_back(normalize_identifier(d));
       return out;
     }
     auto rs = client.execute("SHOW TERSE DATABASES", "", context.stop);
@@ -293,8 +277,8 @@ class SnowflakeConnector final : public Connector {
       t.name = cell(rs, r, c_name).value_or("");
       t.type = upper(cell(rs, r, c_type).value_or(""));
       const std::string qualified = t.database + "." + t.schema + "." + t.name;
-      if (t.database.empty() || !selected(qualified)) continue;
-      if (account_usage && kSystemDatabases.contains(t.database) && connection_.include.empty()) continue;
+      if (t.database.empty() || !selection_.includes(qualified)) continue;
+      if (account_usage && kSystemDatabases.contains(t.database) && selection_.include.empty()) continue;
       t.is_dynamic = c_dynamic >= 0 && upper(cell(rs, r, c_dynamic).value_or("")) == "YES";
       t.created = time_cell(rs, r, c_created);
       t.last_altered = time_cell(rs, r, c_altered);
@@ -304,7 +288,9 @@ class SnowflakeConnector final : public Connector {
       t.bytes = int_cell(rs, r, c_bytes);
 
       add_schema(out, t.database, t.schema);
-      const config::TableConfig* override = table_config(qualified);
+      const Selection::Table read = selection_.table(
+          qualified, options_.mode == SnowflakeOptions::Mode::kQuery ? ReadMode::kQuery
+                                                                     : ReadMode::kPerTable);
       model::Asset asset{.key = model::make_key(connection_.name, qualified),
                          .name = t.name,
                          .kind = t.is_view() ? model::AssetKind::kView : model::AssetKind::kTable,
@@ -315,25 +301,19 @@ class SnowflakeConnector final : public Connector {
                          .relation = catalog_relation(t.database, t.schema, t.name)};
       if (t.is_dynamic) asset.description = "dynamic table";
       else if (t.type != "BASE TABLE" && t.type != "VIEW") asset.description = to_lower(t.type);
-      std::string field = connection_.loaded_at_field, filter = connection_.filter;
-      if (override) {
-        if (!override->owner.empty()) asset.owner = override->owner;
-        for (const auto& tag : override->tags)
-          if (std::find(asset.tags.begin(), asset.tags.end(), tag) == asset.tags.end()) asset.tags.push_back(tag);
-        if (!override->loaded_at_field.empty()) field = override->loaded_at_field;
-        if (!override->filter.empty()) filter = override->filter;
-      }
+      selection_.apply_override(read, asset.owner, asset.tags);
+      const std::string& field = read.loaded_at_field;
       if (!seen_.insert(asset.key).second) continue;
       out.assets.push_back(std::move(asset));
       const std::size_t index = out.assets.size() - 1;
       const std::string& key = out.assets.back().key;
-      if (connection_.mode == "query" || !field.empty()) {
+      if (read.query) {
         if (field.empty()) {
           model::Observation o{.asset_key = key, .observed_at = now, .signal = "max(?)"};
           o.error = "query mode needs loaded_at_field for this table (set it on the connection or in its `tables:` entry)";
           out.observations.push_back(std::move(o));
         } else {
-          plans.push_back(Plan{index, t.database, t.schema, t.name, field, filter});
+          plans.push_back(Plan{index, t.database, t.schema, t.name, field, read.filter});
         }
         continue;
       }
@@ -368,17 +348,10 @@ class SnowflakeConnector final : public Connector {
     return out;
   }
 
-  const config::TableConfig* table_config(const std::string& qualified) const {
-    const std::string q = upper(qualified);
-    for (const auto& t : connection_.tables)
-      if (model::glob_match(upper(t.match), q)) return &t;
-    return nullptr;
-  }
-
   void run_queries(SqlApiClient& client, const CollectContext& context, const std::vector<Plan>& plans,
                    Collection& out, TimePoint now) {
     std::vector<std::optional<model::Observation>> results(plans.size());
-    run_parallel(plans.size(), connection_.concurrency, [&](std::size_t i) {
+    run_pool(plans.size(), selection_.concurrency, context.stop, [&](std::size_t i) {
       if (context.stop.stop_requested()) return;
       const Plan& p = plans[i];
       model::Observation o{.asset_key = out.assets[p.asset].key, .observed_at = now,
@@ -412,6 +385,8 @@ class SnowflakeConnector final : public Connector {
   }
 
   config::ConnectionConfig connection_;
+  SnowflakeOptions options_;
+  const Selection& selection_;  // options_.selection
   ClientOptions client_options_;
   const date::time_zone* naive_zone_;
   Sleeper sleeper_;
@@ -423,68 +398,206 @@ class SnowflakeConnector final : public Connector {
 }  // namespace
 
 Result<std::unique_ptr<Connector>> make_connector(const config::ConnectionConfig& c,
+                                                  const SnowflakeOptions& o,
                                                   ConnectorOptions options) {
   auto problem = [&](std::string message) {
     return fail(ErrorCode::kInvalidArgument, "connection '{}': {}", c.name, message);
   };
   ClientOptions client;
-  if (!c.host.empty()) {
-    std::string host = c.host;
+  if (!o.host.empty()) {
+    std::string host = o.host;
     client.base_url = host.starts_with("https://") ? host : "https://" + host;
     while (client.base_url.ends_with("/")) client.base_url.pop_back();
   }
-  if (!c.account.empty()) {
-    auto account = parse_account(c.account);
+  if (!o.account.empty()) {
+    auto account = parse_account(o.account);
     if (!account) return problem(account.error().message);
     client.jwt_account = account->jwt_account;
     if (client.base_url.empty()) client.base_url = "https://" + account->host;
   }
   if (client.base_url.empty()) return problem("a snowflake connection needs account (or host)");
-  if (c.user.empty()) return problem("a snowflake connection needs user");
-  client.user = c.user;
-  if (!c.private_key_file.empty()) {
-    if (c.account.empty())
+  if (o.user.empty()) return problem("a snowflake connection needs user");
+  client.user = o.user;
+  if (!o.private_key_file.empty()) {
+    if (o.account.empty())
       return problem("key-pair authentication needs account (the JWT names it), even with host");
-    auto key = load_private_key_file(c.private_key_file, c.private_key_passphrase);
+    auto key = load_private_key_file(o.private_key_file, o.private_key_passphrase);
     if (!key) return problem(key.error().message);
     client.auth = AuthKind::kKeyPair;
     client.key = *key;
-  } else if (!c.token.empty()) {
-    client.auth = c.token_type == "programmatic_access_token" ? AuthKind::kProgrammaticAccessToken
-                                                              : AuthKind::kOAuth;
-    client.token = c.token;
+  } else if (!o.token.empty()) {
+    client.auth = o.token_type;
+    client.token = o.token;
   } else {
     return problem("a snowflake connection needs private_key_file or token");
   }
-  client.role = c.role;
-  client.warehouse = c.warehouse;
-  client.ca_file = c.ca_file;
+  client.role = o.role;
+  client.warehouse = o.warehouse;
+  client.ca_file = o.ca_file;
   client.statement_timeout = std::max(std::chrono::seconds(1),
-                                      std::chrono::ceil<std::chrono::seconds>(c.statement_timeout));
+                                      std::chrono::ceil<std::chrono::seconds>(o.statement_timeout));
   client.max_retries = options.max_retries;
   client.retry_base = options.retry_base;
   client.retry_cap = options.retry_cap;
-  const std::string mode = c.mode.empty() ? "information_schema" : c.mode;
-  if (mode != "information_schema" && mode != "account_usage" && mode != "query")
-    return problem(fmt::format("mode '{}' is not information_schema, account_usage or query", mode));
-  auto zone = core::find_zone(c.naive_timezone.empty() ? "UTC" : c.naive_timezone);
+  auto zone = core::find_zone(o.selection.naive_timezone);
   if (!zone) return problem(zone.error().message);
-  config::ConnectionConfig copy = c;
-  copy.mode = mode;
-  return std::make_unique<SnowflakeConnector>(std::move(copy), std::move(client), *zone,
+  SnowflakeOptions options_copy = o;
+  options_copy.selection.ignore_case = true;  // Snowflake's names compare without regard to case
+  return std::make_unique<SnowflakeConnector>(c, std::move(options_copy), std::move(client), *zone,
                                               options.sleeper ? options.sleeper : real_sleeper());
 }
 
-Result<std::unique_ptr<Connector>> make_connector(const config::ConnectionConfig& connection) {
-  return make_connector(connection, ConnectorOptions{});
+
+namespace {
+
+SelectionKeys snowflake_selection() {
+  return {.modes = {"information_schema", "account_usage", "query"},
+          .replace = {
+              {"include", "list of globs", false, false, "everything",
+               "Tables to watch, as globs over `DATABASE.SCHEMA.TABLE` (any case)",
+               "[\"ANALYTICS.*\"]"},
+              {"exclude", "list of globs", false, false, "nothing",
+               "Tables to leave out, even when included", "[\"RAW.STRIPE.TMP_*\"]"},
+              {"mode", "`information_schema`, `account_usage` or `query`", false, false,
+               "`information_schema`",
+               "`information_schema`: one query per database against "
+               "`<DB>.INFORMATION_SCHEMA.TABLES` (current; uses the warehouse). `account_usage`: "
+               "one query against `SNOWFLAKE.ACCOUNT_USAGE.TABLES` for the whole account (no "
+               "per-database query, but up to 90 minutes behind). `query`: every table by "
+               "`max(loaded_at_field)`. In the first two, a table with a `loaded_at_field` is "
+               "read by query too",
+               "information_schema"},
+              {"loaded_at_field", "string", false, false, "none",
+               "Query mode: the column (or SQL expression) that holds each row's load time, "
+               "written as in SQL (`_loaded_at` means `_LOADED_AT`)",
+               "_loaded_at"},
+              {"concurrency", "whole number, 1 to 256", false, false, "`4`",
+               "Statements in flight at once (databases, then `max()` queries)", "4"},
+              {"naive_timezone", "time zone", false, false, "the top-level `naive_timezone`",
+               "How `TIMESTAMP_NTZ` and `DATE` values are read in query mode", "UTC"},
+          }};
 }
+
+
+std::vector<config::KeySpec> snowflake_keys() {
+  std::vector<config::KeySpec> keys = {
+      {"account", "string", false, false, "",
+       "The account identifier: `myorg-myaccount` (preferred), `myorg-myaccount.privatelink`, or "
+       "a legacy locator such as `xy12345` or `xy12345.us-east-2.aws`. Gives the host "
+       "`<account>.snowflakecomputing.com` and the account named in key-pair JWTs. Required "
+       "unless `host` is given with a token; key-pair authentication always needs it",
+       "myorg-myaccount"},
+      {"host", "string", false, false, "from `account`",
+       "`HOST[:PORT]` to connect to instead (private connectivity, a proxy, tests); HTTPS only",
+       "sf.internal:8443"},
+      {"ca_file", "path", false, false, "the system's",
+       "A PEM file of certificate authorities to trust instead of the system's, for `host` "
+       "behind a private CA",
+       "ca.pem"},
+      {"user", "string", true, false, "",
+       "The Snowflake user (upper-cased in JWTs, as Snowflake stores it)", "FRESHWATCH"},
+      {"private_key_file", "path", false, false, "",
+       "Key-pair authentication: the user's RSA private key, PKCS#8 PEM (`rsa_key.p8`), "
+       "encrypted or not",
+       "rsa_key.p8"},
+      {"private_key_passphrase", "string", false, true, "",
+       "The passphrase of an encrypted `private_key_file`; give it as `${ENV}` or `${file:...}`",
+       "${SNOWFLAKE_KEY_PASSPHRASE}"},
+      {"token", "string", false, true, "",
+       "Instead of a key: an OAuth access token or a programmatic access token; give it as "
+       "`${ENV}` or `${file:...}`",
+       "${SNOWFLAKE_TOKEN}"},
+      {"token_type", "`oauth` or `programmatic_access_token`", false, false, "`oauth`",
+       "What `token` is (sent as `X-Snowflake-Authorization-Token-Type`)", "oauth"},
+      {"role", "string", false, false, "the user's default role",
+       "Role the statements run as (case-sensitive, as stored: `FRESHWATCH`)", "FRESHWATCH"},
+      {"warehouse", "string", false, false, "the user's default warehouse",
+       "Warehouse for the `INFORMATION_SCHEMA` and `max()` queries (case-sensitive, as stored)",
+       "FRESHWATCH_WH"},
+      {"databases", "list of strings", false, false,
+       "every database the role sees, except `SNOWFLAKE` and `SNOWFLAKE_SAMPLE_DATA` (from `SHOW "
+       "TERSE DATABASES`, narrowed by `include`)",
+       "Databases to read, written as in SQL: `analytics` means `ANALYTICS`, `'\"Raw\"'` means "
+       "`Raw`",
+       "[analytics, raw]"},
+      {"statement_timeout", "duration, at most `7d`", false, false, "`10m`",
+       "Longest a statement may run; sent as the API's `timeout` and enforced by freshwatch too, "
+       "then the statement is cancelled",
+       "10m"},
+  };
+  for (auto& k : selection_keys(snowflake_selection())) keys.push_back(k);
+  return keys;
+}
+
+SnowflakeOptions parse_snowflake(config::Section& s) {
+  SnowflakeOptions o;
+  if (auto v = s.string("account")) o.account = *v;
+  if (auto v = s.string("host")) o.host = *v;
+  if (auto v = s.string("user")) o.user = *v;
+  if (auto v = s.path("private_key_file")) o.private_key_file = *v;
+  if (auto v = s.string("private_key_passphrase")) o.private_key_passphrase = *v;
+  if (auto v = s.string("token")) o.token = *v;
+  if (auto v = s.choice<AuthKind>("token_type",
+                                  {{"oauth", AuthKind::kOAuth},
+                                   {"programmatic_access_token",
+                                    AuthKind::kProgrammaticAccessToken}}))
+    o.token_type = *v;
+  if (auto v = s.string("role")) o.role = *v;
+  if (auto v = s.string("warehouse")) o.warehouse = *v;
+  if (auto v = s.strings("databases", "database names", "a database name", "[ANALYTICS, RAW]"))
+    o.databases = *v;
+  if (auto v = s.path("ca_file")) o.ca_file = *v;
+  if (auto d = s.duration("statement_timeout")) {
+    if (*d > std::chrono::days(7))
+      s.problem("statement_timeout", "statement_timeout: at most 7d",
+                "Snowflake's own limit is 604800 seconds");
+    else
+      o.statement_timeout = *d;
+  }
+  std::string mode;
+  o.selection = parse_selection(s, snowflake_selection(), &mode);
+  o.mode = mode == "account_usage" ? SnowflakeOptions::Mode::kAccountUsage
+           : mode == "query"       ? SnowflakeOptions::Mode::kQuery
+                                   : SnowflakeOptions::Mode::kInformationSchema;
+
+  // Keys that only make sense together.
+  const std::string& label = s.label();
+  if (!s.has("account") && !s.has("host") && !s.suggested("account"))
+    s.problem(fmt::format("{} needs account (or host)", label),
+              "account: myorg-myaccount, the account identifier from the Snowflake URL");
+  const bool key = s.has("private_key_file"), token = s.has("token");
+  if (!key && !token && !s.suggested("private_key_file") && !s.suggested("token"))
+    s.problem(fmt::format("{} needs private_key_file (key-pair) or token", label),
+              "private_key_file: rsa_key.p8; see docs/connectors/snowflake.md for making the key");
+  if (key && token)
+    s.problem("token", "token: give private_key_file or token, not both",
+              "key-pair authentication uses private_key_file; OAuth and programmatic access "
+              "tokens use token and token_type");
+  if (s.has("token_type") && !token)
+    s.problem("token_type", "token_type: only with token",
+              "remove it, or add token: ${SNOWFLAKE_TOKEN}");
+  if (s.has("private_key_passphrase") && !key)
+    s.problem("private_key_passphrase", "private_key_passphrase: only with private_key_file",
+              "remove it, or add private_key_file");
+  return o;
+}
+
+}  // namespace
 
 }  // namespace freshwatch::connectors::snowflake
 
 namespace freshwatch::connectors {
 
 void register_snowflake() {
-  register_type("snowflake", [](const config::ConnectionConfig& c) { return snowflake::make_connector(c); });
+  register_type<snowflake::SnowflakeOptions>(
+      {.name = "snowflake",
+       .title = "Snowflake",
+       .keys = snowflake::snowflake_keys(),
+       .required_hint = "user: FRESHWATCH, the Snowflake user whose key or token is configured"},
+      snowflake::parse_snowflake,
+      [](const config::ConnectionConfig& c, const snowflake::SnowflakeOptions& o) {
+        return snowflake::make_connector(c, o);
+      });
 }
 
 }  // namespace freshwatch::connectors

@@ -1,6 +1,6 @@
 // The Snowflake connector (type `snowflake`), over the SQL API v2 (sql_api.h).
 //
-// Configuration (config::ConnectionConfig, docs/connectors/snowflake.md): `account` (or `host`
+// Configuration (SnowflakeOptions, keys declared in snowflake_connector.cc; docs/connectors/snowflake.md): `account` (or `host`
 // with an optional `ca_file`), `user`, and either `private_key_file` (+ `private_key_passphrase`)
 // for key-pair JWTs or `token` + `token_type` (oauth | programmatic_access_token); `role`,
 // `warehouse`; `databases` (names as written in SQL: analytics means ANALYTICS); `include` /
@@ -42,12 +42,31 @@
 
 #include "config/config.h"
 #include "connectors/connector.h"
+#include "connectors/selection.h"
 #include "connectors/snowflake/sql_api.h"
 #include "core/result.h"
 
 namespace freshwatch::connectors {
 
 namespace snowflake {
+
+struct SnowflakeOptions {
+  enum class Mode { kInformationSchema, kAccountUsage, kQuery };
+  std::string account;  // myorg-myaccount, xy12345.us-east-2.aws
+  std::string host;     // instead of account's host: private connectivity, tests
+  std::string user;
+  std::string private_key_file;        // PKCS#8 PEM; key-pair authentication
+  std::string private_key_passphrase;  // for an encrypted key
+  std::string token;                   // OAuth or programmatic access token
+  AuthKind token_type = AuthKind::kOAuth;
+  std::string role;
+  std::string warehouse;
+  std::vector<std::string> databases;  // empty: every database the role can see
+  std::string ca_file;                 // PEM bundle to trust instead of the system's
+  core::Duration statement_timeout = std::chrono::minutes(10);
+  Mode mode = Mode::kInformationSchema;
+  Selection selection;  // globs over DATABASE.SCHEMA.TABLE, without regard to case
+};
 
 // What tests tune: waiting without sleeping, and the retry schedule.
 struct ConnectorOptions {
@@ -58,8 +77,8 @@ struct ConnectorOptions {
 };
 
 Result<std::unique_ptr<Connector>> make_connector(const config::ConnectionConfig& connection,
-                                                  ConnectorOptions options);
-Result<std::unique_ptr<Connector>> make_connector(const config::ConnectionConfig& connection);
+                                                  const SnowflakeOptions& options,
+                                                  ConnectorOptions tuning = {});
 
 }  // namespace snowflake
 

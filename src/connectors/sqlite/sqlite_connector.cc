@@ -78,17 +78,11 @@ struct TableInfo {
   bool view = false;
 };
 
-struct TableSettings {
-  std::string loaded_at_field;
-  std::string filter;
-  std::string owner;
-  std::vector<std::string> tags;
-};
-
 class SqliteConnector final : public Connector {
  public:
-  SqliteConnector(config::ConnectionConfig config, const date::time_zone* naive_zone)
-      : config_(std::move(config)), naive_zone_(naive_zone) {}
+  SqliteConnector(config::ConnectionConfig config, SqliteOptions options,
+                  const date::time_zone* naive_zone)
+      : config_(std::move(config)), options_(std::move(options)), naive_zone_(naive_zone) {}
 
   Result<Collection> collect(const CollectContext& context) override {
     auto db = open();
@@ -142,20 +136,20 @@ class SqliteConnector final : public Connector {
   };
 
   Result<Db> open() {
-    if (config_.path.empty())
+    if (options_.path.empty())
       return fail(ErrorCode::kInvalidArgument,
                   "connection '{}': set `path` to the SQLite database file", config_.name);
     std::error_code ec;
-    if (!std::filesystem::exists(config_.path, ec))
-      return fail(ErrorCode::kNotFound, "SQLite database '{}' does not exist", config_.path);
+    if (!std::filesystem::exists(options_.path, ec))
+      return fail(ErrorCode::kNotFound, "SQLite database '{}' does not exist", options_.path);
     sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(config_.path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+    const int rc = sqlite3_open_v2(options_.path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
     Db db(raw);
     if (rc != SQLITE_OK)
-      return fail(ErrorCode::kUnavailable, "cannot open SQLite database '{}': {}", config_.path,
+      return fail(ErrorCode::kUnavailable, "cannot open SQLite database '{}': {}", options_.path,
                   raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc));
     sqlite3_busy_timeout(db.get(), 5000);
-    for (const auto& [schema, file] : config_.attach) {
+    for (const auto& [schema, file] : options_.attach) {
       if (!std::filesystem::exists(file, ec))
         return fail(ErrorCode::kNotFound, "SQLite database '{}' (attached as '{}') does not exist",
                     file, schema);
@@ -175,7 +169,7 @@ class SqliteConnector final : public Connector {
         SQLITE_OK) {
       std::string text = message ? message : "unknown error";
       sqlite3_free(message);
-      return fail(ErrorCode::kUnavailable, "cannot read SQLite database '{}': {}", config_.path,
+      return fail(ErrorCode::kUnavailable, "cannot read SQLite database '{}': {}", options_.path,
                   text);
     }
     return db;
@@ -195,17 +189,6 @@ class SqliteConnector final : public Connector {
     return names;
   }
 
-  bool selected(std::string_view qualified) const {
-    const bool included =
-        config_.include.empty() ||
-        std::any_of(config_.include.begin(), config_.include.end(),
-                    [&](const std::string& g) { return model::glob_match(g, qualified); });
-    return included && std::none_of(config_.exclude.begin(), config_.exclude.end(),
-                                    [&](const std::string& g) {
-                                      return model::glob_match(g, qualified);
-                                    });
-  }
-
   // One query per schema lists every table and view.
   Result<std::vector<TableInfo>> list_tables(sqlite3* db, const std::string& schema) {
     auto p = prepare(db, fmt::format("SELECT name, type FROM {}.sqlite_master WHERE type IN "
@@ -218,26 +201,12 @@ class SqliteConnector final : public Connector {
     int rc;
     while ((rc = sqlite3_step(p.stmt.get())) == SQLITE_ROW) {
       TableInfo t{schema, column_text(p.stmt.get(), 0), column_text(p.stmt.get(), 1) == "view"};
-      if (selected(schema + "." + t.name)) tables.push_back(std::move(t));
+      if (options_.selection.includes(schema + "." + t.name)) tables.push_back(std::move(t));
     }
     if (rc != SQLITE_DONE)
       return fail(ErrorCode::kUnavailable, "cannot list tables of '{}': {}", schema,
                   sqlite3_errmsg(db));
     return tables;
-  }
-
-  TableSettings settings_for(std::string_view qualified) const {
-    TableSettings s{config_.loaded_at_field, config_.filter, config_.owner, config_.tags};
-    for (const auto& t : config_.tables) {
-      if (!model::glob_match(t.match, qualified)) continue;
-      if (!t.loaded_at_field.empty()) s.loaded_at_field = t.loaded_at_field;
-      if (!t.filter.empty()) s.filter = t.filter;
-      if (!t.owner.empty()) s.owner = t.owner;
-      for (const auto& tag : t.tags)
-        if (std::find(s.tags.begin(), s.tags.end(), tag) == s.tags.end()) s.tags.push_back(tag);
-      break;
-    }
-    return s;
   }
 
   // Column names of one table; an error for a broken view.
@@ -257,7 +226,8 @@ class SqliteConnector final : public Connector {
   void read_table(sqlite3* db, const TableInfo& table, const CollectContext& context,
                   Collection& out) {
     const std::string qualified = table.schema + "." + table.name;
-    const auto settings = settings_for(qualified);
+    // SQLite keeps no change times: every table is read by query.
+    const Selection::Table settings = options_.selection.table(qualified, ReadMode::kQuery);
 
     model::Asset asset;
     asset.key = model::make_key(config_.name, qualified);
@@ -265,8 +235,9 @@ class SqliteConnector final : public Connector {
     asset.kind = table.view ? model::AssetKind::kView : model::AssetKind::kTable;
     asset.parent = model::make_key(config_.name, table.schema);
     asset.connection = config_.name;
-    asset.owner = settings.owner;
-    asset.tags = settings.tags;
+    asset.owner = config_.owner;
+    asset.tags = config_.tags;
+    options_.selection.apply_override(settings, asset.owner, asset.tags);
     asset.relation = qualified;
     out.assets.push_back(asset);
 
@@ -323,6 +294,7 @@ class SqliteConnector final : public Connector {
   }
 
   config::ConnectionConfig config_;
+  SqliteOptions options_;
   const date::time_zone* naive_zone_;
 };
 
@@ -343,18 +315,65 @@ Result<core::TimePoint> parse_sqlite_timestamp(std::string_view text, bool numer
   return core::TimePoint(core::Duration(static_cast<core::Duration::rep>(std::llround(micros))));
 }
 
-Result<std::unique_ptr<Connector>> make_sqlite_connector(const config::ConnectionConfig& config) {
-  auto zone = core::find_zone(config.naive_timezone.empty() ? "UTC" : config.naive_timezone);
+Result<std::unique_ptr<Connector>> make_sqlite_connector(const config::ConnectionConfig& config,
+                                                         const SqliteOptions& options) {
+  auto zone = core::find_zone(options.selection.naive_timezone);
   if (!zone)
     return std::unexpected(zone.error().with_context(fmt::format("connection '{}'", config.name)));
-  if (config.mode == "metadata")
-    return fail(ErrorCode::kInvalidArgument,
-                "connection '{}': SQLite has no metadata mode (it keeps no change times); set "
-                "loaded_at_field instead",
-                config.name);
-  return std::unique_ptr<Connector>(std::make_unique<SqliteConnector>(config, *zone));
+  return std::unique_ptr<Connector>(std::make_unique<SqliteConnector>(config, options, *zone));
 }
 
-void register_sqlite() { register_type("sqlite", make_sqlite_connector); }
+namespace {
+
+std::vector<config::KeySpec> sqlite_keys() {
+  std::vector<config::KeySpec> keys = {
+      {"path", "path", true, false, "", "The database file (schema `main`), opened read-only",
+       "warehouse.db"},
+      {"attach", "mapping", false, false, "none",
+       "More database files attached read-only under a schema name: `{sales: sales.db}`; paths "
+       "are relative to the configuration file's folder",
+       "{sales: sales.db}"},
+  };
+  const SelectionKeys which{
+      .mode = false,
+      .concurrency = false,
+      .replace = {{"loaded_at_field", "string", false, false, "none",
+                   "The column that holds each row's load time", "_loaded_at"},
+                  {"filter", "string", false, false, "none",
+                   "An SQL condition added as `WHERE` to every table's query",
+                   "\"deleted_at IS NULL\""},
+                  {"naive_timezone", "time zone", false, false, "the top-level `naive_timezone`",
+                   "How timestamps without an offset are read", "UTC"}}};
+  for (auto& k : selection_keys(which)) keys.push_back(k);
+  return keys;
+}
+
+SqliteOptions parse_sqlite(config::Section& s) {
+  SqliteOptions o;
+  if (auto v = s.path("path")) o.path = *v;
+  if (auto attach = s.names("attach", "{sales: sales.db}, a schema name and its database file",
+                            true)) {
+    for (auto& [schema, file] : *attach) {
+      if (schema == "main" || schema == "temp")
+        s.problem("attach", fmt::format("attach: '{}' is reserved by SQLite", schema),
+                  "choose another schema name");
+      else
+        o.attach[schema] = file;
+    }
+  }
+  o.selection = parse_selection(s, {.mode = false, .concurrency = false});
+  return o;
+}
+
+}  // namespace
+
+void register_sqlite() {
+  register_type<SqliteOptions>(
+      {.name = "sqlite",
+       .title = "SQLite",
+       .keys = sqlite_keys(),
+       .required_hint = "path: warehouse.db, relative to the configuration file's folder"},
+      parse_sqlite, make_sqlite_connector);
+}
 
 }  // namespace freshwatch::connectors

@@ -32,12 +32,12 @@ class SqliteConnectorTest : public ::testing::Test {
   SqliteConnectorTest() : clock_(at("2024-05-02T12:00:00Z")) {
     config_.name = "wh";
     config_.type = "sqlite";
-    config_.path = (dir_ / "main.db").string();
-    config_.loaded_at_field = "_loaded_at";
+    options_.path = (dir_ / "main.db").string();
+    options_.selection.loaded_at_field = "_loaded_at";
   }
 
   Result<Collection> collect() {
-    auto connector = make_sqlite_connector(config_);
+    auto connector = make_sqlite_connector(config_, options_);
     if (!connector) return std::unexpected(connector.error());
     PreviousObservations previous;
     CollectContext context{clock_, previous, stop_.get_token()};
@@ -59,6 +59,7 @@ class SqliteConnectorTest : public ::testing::Test {
   core::FakeClock clock_;
   std::stop_source stop_;
   config::ConnectionConfig config_;
+  SqliteOptions options_;
 };
 
 TEST_F(SqliteConnectorTest, ReadsMaxLoadedAtAsTextAndEpoch) {
@@ -90,7 +91,7 @@ TEST_F(SqliteConnectorTest, ReadsMaxLoadedAtAsTextAndEpoch) {
 TEST_F(SqliteConnectorTest, BuildsHierarchyWithAttachedSchemas) {
   exec(dir_ / "main.db", "CREATE TABLE a(_loaded_at);");
   exec(dir_ / "sales.db", "CREATE TABLE orders(_loaded_at); CREATE VIEW recent AS SELECT * FROM orders;");
-  config_.attach["sales"] = (dir_ / "sales.db").string();
+  options_.attach["sales"] = (dir_ / "sales.db").string();
   config_.owner = "data-eng";
   auto c = collect();
   ASSERT_TRUE(c) << c.error().message;
@@ -121,9 +122,9 @@ TEST_F(SqliteConnectorTest, BuildsHierarchyWithAttachedSchemas) {
 TEST_F(SqliteConnectorTest, IncludeAndExcludeGlobsOverSchemaTable) {
   exec(dir_ / "main.db", "CREATE TABLE keep_me(_loaded_at); CREATE TABLE tmp_x(_loaded_at);");
   exec(dir_ / "ops.db", "CREATE TABLE jobs(_loaded_at);");
-  config_.attach["ops"] = (dir_ / "ops.db").string();
-  config_.include = {"main.*"};
-  config_.exclude = {"main.tmp_*"};
+  options_.attach["ops"] = (dir_ / "ops.db").string();
+  options_.selection.include = {"main.*"};
+  options_.selection.exclude = {"main.tmp_*"};
   auto c = collect();
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_NE(asset(*c, "wh:main.keep_me"), nullptr);
@@ -137,7 +138,7 @@ TEST_F(SqliteConnectorTest, PerTableOverridesAndFilter) {
        "CREATE TABLE a(updated_at, kind);"
        "INSERT INTO a VALUES ('2024-05-01T00:00:00Z', 'x'), ('2024-05-02T00:00:00Z', 'y');"
        "CREATE TABLE b(_loaded_at); INSERT INTO b VALUES ('2024-04-01T00:00:00Z');");
-  config_.tables.push_back({"main.a", "updated_at", "kind = 'x'", "finance", {"daily"}, {}});
+  options_.selection.tables.push_back({"main.a", "updated_at", "kind = 'x'", "finance", {"daily"}, {}});
   auto c = collect();
   ASSERT_TRUE(c) << c.error().message;
   const auto* a = find(*c, "wh:main.a");
@@ -153,7 +154,7 @@ TEST_F(SqliteConnectorTest, PerTableOverridesAndFilter) {
 
 TEST_F(SqliteConnectorTest, NaiveTimestampsReadInConfiguredZone) {
   exec(dir_ / "main.db", "CREATE TABLE a(_loaded_at); INSERT INTO a VALUES ('2024-05-01 08:00:00');");
-  config_.naive_timezone = "Europe/Berlin";
+  options_.selection.naive_timezone = "Europe/Berlin";
   auto c = collect();
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(find(*c, "wh:main.a")->changed_at, at("2024-05-01T06:00:00Z"));
@@ -179,7 +180,7 @@ TEST_F(SqliteConnectorTest, PerTableFailuresDoNotStopOthers) {
 
 TEST_F(SqliteConnectorTest, WithoutLoadedAtFieldEveryTableSaysWhatToSet) {
   exec(dir_ / "main.db", "CREATE TABLE a(x);");
-  config_.loaded_at_field.clear();
+  options_.selection.loaded_at_field.clear();
   auto c = collect();
   ASSERT_TRUE(c);
   EXPECT_NE(find(*c, "wh:main.a")->error.find("loaded_at_field"), std::string::npos);
