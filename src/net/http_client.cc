@@ -24,7 +24,8 @@ void init_curl() {
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
          });
 }
 
@@ -58,7 +59,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   if (line.starts_with("HTTP/")) {
     headers.clear();
   } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
-    headers.push_back({std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
+    headers.push_back(
+        {std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
   }
   return size * n;
 }
@@ -79,10 +81,8 @@ bool is_tls_failure(CURLcode rc) {
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
     case CURLE_SSL_INVALIDCERTSTATUS:
     case CURLE_SSL_ENGINE_INITFAILED:
-    case CURLE_USE_SSL_FAILED:
-      return true;
-    default:
-      return false;
+    case CURLE_USE_SSL_FAILED: return true;
+    default: return false;
   }
 }
 
@@ -114,7 +114,7 @@ struct HttpClient::Shared {
   CURLSH* share = nullptr;
   std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;
   std::mutex mutex;
-  std::vector<std::unique_ptr<Handle>> idle;  // guarded by mutex
+  std::vector<std::unique_ptr<Handle>> idle;       // guarded by mutex
   std::mt19937_64 random{std::random_device{}()};  // guarded by mutex
 
   static void lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
@@ -243,8 +243,10 @@ Result<Response> HttpClient::attempt(Handle& handle, const Request& request, boo
   curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::max<std::int64_t>(1, options_.connect_timeout.count())));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<std::int64_t>(1, timeout.count())));
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::max<std::int64_t>(1, options_.connect_timeout.count())));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                   static_cast<long>(std::max<std::int64_t>(1, timeout.count())));
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
   if (!options_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
@@ -263,7 +265,8 @@ Result<Response> HttpClient::attempt(Handle& handle, const Request& request, boo
   curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
 
   const std::string& method = request.method;
-  const bool has_body = !request.body.empty() || method == "POST" || method == "PUT" || method == "PATCH";
+  const bool has_body =
+      !request.body.empty() || method == "POST" || method == "PUT" || method == "PATCH";
   if (method == "HEAD") {
     curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
   } else if (method == "GET" && !has_body) {
@@ -272,7 +275,8 @@ Result<Response> HttpClient::attempt(Handle& handle, const Request& request, boo
     if (method != "POST") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
     if (has_body) {
       curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
     }
   }
 
@@ -315,20 +319,23 @@ Result<Response> HttpClient::attempt(Handle& handle, const Request& request, boo
   connections_ += connects;
 
   const std::string url = core::redact_secrets(request.url);
-  const auto elapsed =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
   if (stopped || rc == CURLE_ABORTED_BY_CALLBACK) {
     spdlog::debug("{}: {} {} stopped on request after {}", options_.service, method, url, elapsed);
-    return fail(ErrorCode::kCancelled, "stopped on request while calling {} ({})", options_.service, url);
+    return fail(ErrorCode::kCancelled, "stopped on request while calling {} ({})", options_.service,
+                url);
   }
   if (rc != CURLE_OK) {
-    const std::string detail = core::redact_secrets(handle.error[0] ? handle.error.data() : curl_easy_strerror(rc));
+    const std::string detail =
+        core::redact_secrets(handle.error[0] ? handle.error.data() : curl_easy_strerror(rc));
     spdlog::debug("{}: {} {} failed after {}: {}", options_.service, method, url, elapsed, detail);
     curl_off_t connected = 0;
     curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connected);
     if (rc == CURLE_OPERATION_TIMEDOUT && connected == 0)
-      return fail(ErrorCode::kTimeout, "cannot connect to {} within {} ms ({}: {})", options_.service,
-                  std::min(options_.connect_timeout, timeout).count(), url, detail);
+      return fail(ErrorCode::kTimeout, "cannot connect to {} within {} ms ({}: {})",
+                  options_.service, std::min(options_.connect_timeout, timeout).count(), url,
+                  detail);
     if (rc == CURLE_OPERATION_TIMEDOUT)
       return fail(ErrorCode::kTimeout, "{} did not answer within {} ms ({}: {})", options_.service,
                   timeout.count(), url, detail);
@@ -343,13 +350,16 @@ Result<Response> HttpClient::attempt(Handle& handle, const Request& request, boo
                   "TLS with {} failed ({}: {}); for a private certificate authority set ca_file",
                   options_.service, url, detail);
     if (rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL)
-      return fail(ErrorCode::kInvalidArgument, "cannot call {} at {}: {}", options_.service, url, detail);
+      return fail(ErrorCode::kInvalidArgument, "cannot call {} at {}: {}", options_.service, url,
+                  detail);
     if (rc == CURLE_OUT_OF_MEMORY || rc == CURLE_BAD_FUNCTION_ARGUMENT || rc == CURLE_FAILED_INIT)
       return fail(ErrorCode::kInternal, "cannot call {} at {}: {}", options_.service, url, detail);
-    return fail(ErrorCode::kUnavailable, "cannot reach {} at {}: {}", options_.service, url, detail);
+    return fail(ErrorCode::kUnavailable, "cannot reach {} at {}: {}", options_.service, url,
+                detail);
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
-  spdlog::debug("{}: {} {} -> HTTP {} in {}", options_.service, method, url, response.status, elapsed);
+  spdlog::debug("{}: {} {} -> HTTP {} in {}", options_.service, method, url, response.status,
+                elapsed);
   return response;
 }
 

@@ -32,8 +32,10 @@ std::optional<core::Duration> parse_retry_after(std::string_view value, core::Ti
     std::int64_t seconds = 0;
     auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
     // More digits than fit is "longer than anyone waits".
-    if (ec == std::errc::result_out_of_range) seconds = std::int64_t{1} << 40;
-    else if (ec != std::errc() || end != value.data() + value.size()) return std::nullopt;
+    if (ec == std::errc::result_out_of_range)
+      seconds = std::int64_t{1} << 40;
+    else if (ec != std::errc() || end != value.data() + value.size())
+      return std::nullopt;
     return std::chrono::duration_cast<core::Duration>(
         std::chrono::seconds(std::min<std::int64_t>(seconds, std::int64_t{1} << 40)));
   }
@@ -41,7 +43,8 @@ std::optional<core::Duration> parse_retry_after(std::string_view value, core::Ti
   const std::string text(value);
   const time_t at = curl_getdate(text.c_str(), nullptr);
   if (at == -1) return std::nullopt;
-  const auto when = std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::from_time_t(at));
+  const auto when =
+      std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::from_time_t(at));
   return std::max(core::Duration(0), when - now);
 }
 

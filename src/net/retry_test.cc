@@ -20,11 +20,12 @@ TEST(RetryAfter, SecondsAndTheThreeHttpDateForms) {
       {"120", 120s},
       {" 5 ", 5s},
       {"0", 0s},
-      {"Wed, 21 Oct 2015 07:28:00 GMT", 60s},       // IMF-fixdate
+      {"Wed, 21 Oct 2015 07:28:00 GMT", 60s},      // IMF-fixdate
       {"Wednesday, 21-Oct-15 07:28:00 GMT", 60s},  // RFC 850
       {"Wed Oct 21 07:28:00 2015", 60s},           // asctime
       {"Wed, 21 Oct 2015 07:00:00 GMT", 0s},       // in the past: now
-      {"99999999999999999999999", std::chrono::duration_cast<core::Duration>(std::chrono::seconds(std::int64_t{1} << 40))},
+      {"99999999999999999999999",
+       std::chrono::duration_cast<core::Duration>(std::chrono::seconds(std::int64_t{1} << 40))},
       {"", std::nullopt},
       {"soon", std::nullopt},
       {"-5", std::nullopt},
@@ -65,8 +66,10 @@ TEST(DecideRetry, Table) {
       {"Retry-After seconds plus jitter", 429, "3", 1, policy, 0.5, true, 3250ms},
       {"Retry-After without jitter", 503, "3", 1, policy, 0.0, true, 3s},
       {"Retry-After is honoured beyond the cap", 429, "40", 1, policy, 0.0, true, 40s},
-      {"Retry-After as an HTTP-date", 503, "Wed, 21 Oct 2015 07:27:10 GMT", 1, policy, 0.0, true, 10s},
-      {"Retry-After in the past", 503, "Wed, 21 Oct 2015 07:00:00 GMT", 1, policy, 0.5, true, 250ms},
+      {"Retry-After as an HTTP-date", 503, "Wed, 21 Oct 2015 07:27:10 GMT", 1, policy, 0.0, true,
+       10s},
+      {"Retry-After in the past", 503, "Wed, 21 Oct 2015 07:00:00 GMT", 1, policy, 0.5, true,
+       250ms},
       {"Retry-After longer than anyone waits", 429, "3600", 1, policy, 0.0, false, 0s},
       {"unreadable Retry-After: backoff", 429, "later", 2, policy, 0.5, true, 500ms},
       {"Retry-After does not add attempts", 429, "1", 4, policy, 0.5, false, 0s},

@@ -44,8 +44,8 @@ Result<UrlParts> parse_url(std::string_view text) {
   parts.host = lower(part(url.get(), CURLUPART_HOST));
   if (parts.host.size() >= 2 && parts.host.front() == '[' && parts.host.back() == ']')
     parts.host = parts.host.substr(1, parts.host.size() - 2);
-  parts.has_userinfo = !part(url.get(), CURLUPART_USER).empty() ||
-                       !part(url.get(), CURLUPART_PASSWORD).empty();
+  parts.has_userinfo =
+      !part(url.get(), CURLUPART_USER).empty() || !part(url.get(), CURLUPART_PASSWORD).empty();
   return parts;
 }
 

@@ -11,13 +11,25 @@ TEST(LoopbackHost, Table) {
     bool loopback;
   };
   const Case cases[] = {
-      {"127.0.0.1", true},     {"127.255.0.9", true},   {"localhost", true},
-      {"LOCALHOST", true},     {"localhost.", true},    {"::1", true},
-      {"[::1]", true},         {"::ffff:127.0.0.1", true},
-      {"128.0.0.1", false},    {"126.255.255.255", false}, {"10.0.0.1", false},
-      {"192.0.2.1", false},    {"0.0.0.0", false},      {"::", false},
-      {"::ffff:10.0.0.1", false}, {"localhost.example.com", false},
-      {"127.0.0.1.nip.io", false}, {"example.com", false}, {"", false},
+      {"127.0.0.1", true},
+      {"127.255.0.9", true},
+      {"localhost", true},
+      {"LOCALHOST", true},
+      {"localhost.", true},
+      {"::1", true},
+      {"[::1]", true},
+      {"::ffff:127.0.0.1", true},
+      {"128.0.0.1", false},
+      {"126.255.255.255", false},
+      {"10.0.0.1", false},
+      {"192.0.2.1", false},
+      {"0.0.0.0", false},
+      {"::", false},
+      {"::ffff:10.0.0.1", false},
+      {"localhost.example.com", false},
+      {"127.0.0.1.nip.io", false},
+      {"example.com", false},
+      {"", false},
   };
   for (const auto& c : cases) EXPECT_EQ(is_loopback_host(c.host), c.loopback) << c.host;
 }
@@ -35,7 +47,8 @@ TEST(ParseUrl, SchemeHostAndUserinfo) {
   ASSERT_TRUE(u);
   EXPECT_TRUE(u->has_userinfo);
 
-  for (std::string_view bad : {"ftp://host/file?token=SECRET", "file:///etc/passwd", "no scheme?token=SECRET", ""}) {
+  for (std::string_view bad :
+       {"ftp://host/file?token=SECRET", "file:///etc/passwd", "no scheme?token=SECRET", ""}) {
     auto r = parse_url(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);

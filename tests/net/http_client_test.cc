@@ -32,12 +32,16 @@ class ScopedEnv {
  public:
   ScopedEnv(const char* name, std::optional<std::string> value) : name_(name) {
     if (const char* old = std::getenv(name)) old_ = old;
-    if (value) setenv(name, value->c_str(), 1);
-    else unsetenv(name);
+    if (value)
+      setenv(name, value->c_str(), 1);
+    else
+      unsetenv(name);
   }
   ~ScopedEnv() {
-    if (old_) setenv(name_, old_->c_str(), 1);
-    else unsetenv(name_);
+    if (old_)
+      setenv(name_, old_->c_str(), 1);
+    else
+      unsetenv(name_);
   }
   ScopedEnv(const ScopedEnv&) = delete;
   ScopedEnv& operator=(const ScopedEnv&) = delete;
@@ -51,7 +55,8 @@ class HttpClientTest : public ::testing::Test {
  protected:
   // Loopback servers are reached directly whatever proxy the machine may have configured.
   void SetUp() override {
-    for (const char* name : {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"})
+    for (const char* name : {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
+                             "no_proxy", "NO_PROXY"})
       env_.push_back(std::make_unique<ScopedEnv>(name, std::nullopt));
   }
 
@@ -106,9 +111,10 @@ class Tls : public HttpClientTest {
 
 TEST_F(HttpClientTest, SendsMethodHeadersAndBodyAndReturnsTheResponse) {
   HttpTestServer server([](const ServerRequest& r) {
-    return ServerReply{.status = r.method == "PUT" ? 201 : 404,
-                       .headers = {{"X-Echo", r.header("x-custom")}, {"Content-Type", "text/plain"}},
-                       .body = r.method + " " + r.target + " " + r.body};
+    return ServerReply{
+        .status = r.method == "PUT" ? 201 : 404,
+        .headers = {{"X-Echo", r.header("x-custom")}, {"Content-Type", "text/plain"}},
+        .body = r.method + " " + r.target + " " + r.body};
   });
   HttpClient client(options());
   Request put = get(server.url("/things/1?a=b"));
@@ -154,7 +160,8 @@ TEST_F(HttpClientTest, ConcurrentCallsTakeAHandleEachAndKeepTheirConnections) {
   HttpTestServer server([&](const ServerRequest&) {
     const int now = ++in_flight;
     int seen = most.load();
-    while (now > seen && !most.compare_exchange_weak(seen, now)) {}
+    while (now > seen && !most.compare_exchange_weak(seen, now)) {
+    }
     std::this_thread::sleep_for(5ms);
     --in_flight;
     return ok();
@@ -181,7 +188,8 @@ TEST_F(HttpClientTest, ConcurrentCallsTakeAHandleEachAndKeepTheirConnections) {
 TEST_F(HttpClientTest, RetriesA429AfterItsRetryAfterSeconds) {
   std::atomic<int> calls{0};
   HttpTestServer server([&](const ServerRequest&) {
-    if (++calls == 1) return ServerReply{.status = 429, .headers = {{"Retry-After", "2"}}, .body = "slow down"};
+    if (++calls == 1)
+      return ServerReply{.status = 429, .headers = {{"Retry-After", "2"}}, .body = "slow down"};
     return ok("done");
   });
   HttpClient client(options());
@@ -201,7 +209,8 @@ TEST_F(HttpClientTest, RetryAfterAsAnHttpDate) {
   std::atomic<int> calls{0};
   HttpTestServer server([&](const ServerRequest&) {
     if (++calls == 1)
-      return ServerReply{.status = 503, .headers = {{"Retry-After", "Wed, 21 Oct 2015 07:27:07 GMT"}}};
+      return ServerReply{.status = 503,
+                         .headers = {{"Retry-After", "Wed, 21 Oct 2015 07:27:07 GMT"}}};
     return ok();
   });
   HttpClient client(options());
@@ -246,9 +255,8 @@ TEST_F(HttpClientTest, Exhausted503RetriesReturnTheLastResponse) {
 
 TEST_F(HttpClientTest, OnRetryChangesTheRequestBeforeEachNewAttempt) {
   std::atomic<int> calls{0};
-  HttpTestServer server([&](const ServerRequest&) {
-    return ++calls < 3 ? ServerReply{.status = 504} : ok();
-  });
+  HttpTestServer server(
+      [&](const ServerRequest&) { return ++calls < 3 ? ServerReply{.status = 504} : ok(); });
   HttpClient client(options());
   Request post = get(server.url("/api/v2/statements?requestId=r1"));
   post.method = "POST";
@@ -331,14 +339,16 @@ TEST_F(HttpClientTest, AStopRequestEndsTheWaitBeforeARetry) {
 }
 
 TEST_F(HttpClientTest, TimeoutsAreKTimeout) {
-  HttpTestServer server([](const ServerRequest&) { return ServerReply{.body = "late", .delay = 5s}; });
+  HttpTestServer server(
+      [](const ServerRequest&) { return ServerReply{.body = "late", .delay = 5s}; });
   HttpClient client(options());
   Request r = get(server.url("/slow?token=SECRET"));
   r.timeout = 200ms;
   auto late = client.send(r);
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().code, ErrorCode::kTimeout);
-  EXPECT_NE(late.error().message.find("the test server did not answer within 200 ms"), std::string::npos)
+  EXPECT_NE(late.error().message.find("the test server did not answer within 200 ms"),
+            std::string::npos)
       << late.error().message;
   EXPECT_EQ(late.error().message.find("SECRET"), std::string::npos) << late.error().message;
 }
@@ -346,14 +356,16 @@ TEST_F(HttpClientTest, TimeoutsAreKTimeout) {
 TEST_F(HttpClientTest, ConnectionFailuresAreUnavailableAndRedacted) {
   HttpClient client(options());
   const int port = testing::free_port();
-  Request r = get(fmt::format("http://user:SECRET@127.0.0.1:{}/x?token=SECRET&access_token=SECRET&page=2", port));
+  Request r = get(fmt::format(
+      "http://user:SECRET@127.0.0.1:{}/x?token=SECRET&access_token=SECRET&page=2", port));
   r.headers = {{"Authorization", "Bearer SECRET"}};
   auto refused = client.send(r);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable);
   EXPECT_NE(refused.error().message.find("cannot reach the test server at"), std::string::npos)
       << refused.error().message;
-  EXPECT_NE(refused.error().message.find("token=***"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("token=***"), std::string::npos)
+      << refused.error().message;
   EXPECT_NE(refused.error().message.find("page=2"), std::string::npos) << refused.error().message;
   EXPECT_EQ(refused.error().message.find("SECRET"), std::string::npos) << refused.error().message;
 
@@ -365,7 +377,8 @@ TEST_F(HttpClientTest, ConnectionFailuresAreUnavailableAndRedacted) {
 
 TEST_F(HttpClientTest, NoSecretInAnyLogLine) {
   std::ostringstream log;
-  auto logger = std::make_shared<spdlog::logger>("capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log));
+  auto logger = std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log));
   logger->set_level(spdlog::level::trace);
   auto previous = spdlog::default_logger();
   spdlog::set_default_logger(logger);
@@ -385,7 +398,8 @@ TEST_F(HttpClientTest, NoSecretInAnyLogLine) {
   auto sent = client.send(r);
   ASSERT_TRUE(sent) << sent.error().message;
   EXPECT_EQ(sent->status, 200);
-  auto failed = client.send(get(fmt::format("http://u:SECRET@127.0.0.1:{}/?token=SECRET", testing::free_port())));
+  auto failed = client.send(
+      get(fmt::format("http://u:SECRET@127.0.0.1:{}/?token=SECRET", testing::free_port())));
   ASSERT_FALSE(failed);
 
   logger->flush();
@@ -424,7 +438,8 @@ TEST_F(HttpClientTest, CredentialsAreNeverSentOverPlainHttpToANonLoopbackHost) {
   // A retry may not change that either.
   ScopedEnv no_proxy("no_proxy", "127.0.0.1");
   std::atomic<int> calls{0};
-  HttpTestServer local([&](const ServerRequest&) { return ++calls == 1 ? ServerReply{.status = 503} : ok(); });
+  HttpTestServer local(
+      [&](const ServerRequest&) { return ++calls == 1 ? ServerReply{.status = 503} : ok(); });
   Request moving = get(local.url("/"));
   moving.sends_credentials = true;
   moving.on_retry = [](Request& r, int) { r.url = "http://192.0.2.1/"; };
@@ -478,7 +493,8 @@ TEST_F(Tls, RefusesAServerItCannotVerify) {
   auto r = system_store.send(get(server.url("/?token=SECRET")));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
-  EXPECT_NE(r.error().message.find("TLS with the test server failed"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("TLS with the test server failed"), std::string::npos)
+      << r.error().message;
   EXPECT_NE(r.error().message.find("ca_file"), std::string::npos) << r.error().message;
   EXPECT_EQ(r.error().message.find("SECRET"), std::string::npos) << r.error().message;
   EXPECT_TRUE(server.requests().empty());
@@ -490,7 +506,8 @@ TEST_F(Tls, RefusesAServerItCannotVerify) {
   auto unreadable = missing.send(get(server.url("/")));
   ASSERT_FALSE(unreadable);
   EXPECT_EQ(unreadable.error().code, ErrorCode::kUnavailable);
-  EXPECT_NE(unreadable.error().message.find("ca_file"), std::string::npos) << unreadable.error().message;
+  EXPECT_NE(unreadable.error().message.find("ca_file"), std::string::npos)
+      << unreadable.error().message;
 }
 
 }  // namespace

@@ -25,7 +25,8 @@ using tcp = asio::ip::tcp;
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
          });
 }
 
@@ -46,8 +47,9 @@ TestCertificates make_test_certificates(const std::filesystem::path& dir) {
        d + "/ca.pem", "-days", "2", "-subj", "/CN=freshwatch test CA"},
       {"openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", d + "/server.key", "-out",
        d + "/server.csr", "-subj", "/CN=127.0.0.1"},
-      {"openssl", "x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.pem", "-CAkey", d + "/ca.key",
-       "-CAcreateserial", "-out", d + "/server.pem", "-days", "2", "-extfile", d + "/san.cnf"},
+      {"openssl", "x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.pem", "-CAkey",
+       d + "/ca.key", "-CAcreateserial", "-out", d + "/server.pem", "-days", "2", "-extfile",
+       d + "/san.cnf"},
   };
   for (const auto& step : steps) {
     auto r = run_command(step);
@@ -68,11 +70,11 @@ struct HttpTestServer::Impl {
 
   mutable std::mutex mutex;
   std::condition_variable stopped;
-  bool stopping = false;               // guarded by mutex
-  std::vector<int> open;               // native sockets of live connections; guarded by mutex
+  bool stopping = false;                // guarded by mutex
+  std::vector<int> open;                // native sockets of live connections; guarded by mutex
   std::vector<ServerRequest> requests;  // guarded by mutex
-  int connections = 0;                 // guarded by mutex
-  std::vector<std::thread> threads;    // guarded by mutex
+  int connections = 0;                  // guarded by mutex
+  std::vector<std::thread> threads;     // guarded by mutex
   std::thread accepting;
 
   // Waits `d`, or until the server stops; false when it stops.
@@ -96,7 +98,8 @@ struct HttpTestServer::Impl {
       ServerRequest r;
       r.method = std::string(request.method_string());
       r.target = std::string(request.target());
-      for (const auto& field : request) r.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+      for (const auto& field : request)
+        r.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
       r.body = request.body();
       r.connection = connection;
       {
@@ -106,8 +109,9 @@ struct HttpTestServer::Impl {
       ServerReply reply = handler(r);
       if (reply.delay.count() > 0 && !wait(reply.delay)) return;
       if (reply.stall_after) {
-        std::string head = "HTTP/1.1 " + std::to_string(reply.status) + " Stalling\r\nContent-Length: " +
-                           std::to_string(reply.body.size()) + "\r\n";
+        std::string head = "HTTP/1.1 " + std::to_string(reply.status) +
+                           " Stalling\r\nContent-Length: " + std::to_string(reply.body.size()) +
+                           "\r\n";
         for (const auto& [n, v] : reply.headers) head += n + ": " + v + "\r\n";
         head += "\r\n" + reply.body.substr(0, *reply.stall_after);
         asio::write(stream, asio::buffer(head), ec);
@@ -150,12 +154,14 @@ struct HttpTestServer::Impl {
       if (ec) continue;
       const int id = connections++;
       open.push_back(socket.native_handle());
-      threads.emplace_back([this, s = std::move(socket), id]() mutable { connection(std::move(s), id); });
+      threads.emplace_back(
+          [this, s = std::move(socket), id]() mutable { connection(std::move(s), id); });
     }
   }
 };
 
-HttpTestServer::HttpTestServer(Handler handler, const TestCertificates* tls) : impl_(std::make_unique<Impl>()) {
+HttpTestServer::HttpTestServer(Handler handler, const TestCertificates* tls)
+    : impl_(std::make_unique<Impl>()) {
   impl_->handler = std::move(handler);
   if (tls) {
     impl_->tls.emplace(asio::ssl::context::tls_server);
