@@ -568,6 +568,39 @@ policies:
   EXPECT_EQ(c.policies[3].policy.rule, model::Rule(model::CalendarRule{}));
 }
 
+TEST(Load, MariadbIsAnAliasOfMysql) {
+  auto r = load("connections:\n  - {name: m, type: mariadb, dsn: 'mariadb://fw@db/shop', "
+                "ssl_mode: verify_identity, ssl_ca: ca.pem}\n");
+  ASSERT_TRUE(r.ok()) << all_text(r);
+  EXPECT_EQ(r.config.connections[0].type, "mysql");
+  EXPECT_EQ(mysql_of(r.config.connections[0]).dsn, "mariadb://fw@db/shop");
+  EXPECT_EQ(mysql_of(r.config.connections[0]).ssl_mode, connectors::mysql::SslMode::kVerifyIdentity);
+  EXPECT_EQ(mysql_of(r.config.connections[0]).ssl_ca, "/srv/fw/ca.pem");
+  EXPECT_EQ(briefs(load("connections:\n  - {name: m, type: mariadb, dsn: 'mysql://h/db', "
+                        "ssl_mode: on}\n")),
+            std::vector<std::string>{"2:61: ssl_mode: 'on' is not one of preferred, disabled, "
+                                     "required, verify_ca, verify_identity"});
+}
+
+TEST(Load, WarehouseKeysBelongToWarehouses) {
+  EXPECT_EQ(briefs(load("connections:\n  - {name: d, type: dbt, artifacts: t, include: [x]}\n")),
+            std::vector<std::string>{
+                "2:40: unknown key 'include' in a dbt connection (include is a key of mysql, "
+                "postgres, snowflake or sqlite connections; dbt connections take artifacts)"});
+}
+
+TEST(Load, DbtCloudTokenNeverTravelsInPlainText) {
+  EXPECT_EQ(briefs(load("connections:\n  - {name: c, type: dbt_cloud, account_id: 1, job_id: 2, "
+                        "token: t, base_url: 'http://cloud.example.com'}\n")),
+            std::vector<std::string>{
+                "2:78: base_url: refusing to send credentials over plain http to "
+                "cloud.example.com; use https:// (plain http is allowed only to loopback "
+                "addresses) (the service token would cross the network unencrypted)"});
+  EXPECT_TRUE(load("connections:\n  - {name: c, type: dbt_cloud, account_id: 1, job_id: 2, "
+                   "token: t, base_url: 'http://127.0.0.1:8080'}\n")
+                  .ok());
+}
+
 TEST(Load, DbtCloudKeys) {
   auto r = load(R"(
 connections:

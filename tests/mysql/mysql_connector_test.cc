@@ -507,3 +507,56 @@ TEST(MysqlConnector, StopCancelsARunningQuery) {
 
 }  // namespace
 }  // namespace freshwatch
+
+namespace freshwatch {
+namespace {
+
+// TLS: by default (ssl_mode preferred) the connection is encrypted whenever the server offers
+// it, shown by an account that the server admits only over TLS; `required` refuses a server
+// without TLS, and `disabled` does not try.
+TEST(MysqlTls, PreferredEncryptsWhenTheServerOffersTls) {
+  testing::TempDir certs;
+  const std::string key = (certs.path() / "server-key.pem").string();
+  const std::string cert = (certs.path() / "server-cert.pem").string();
+  auto made = testing::run_command({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                                    "-days", "2", "-subj", "/CN=127.0.0.1", "-keyout", key,
+                                    "-out", cert});
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  auto server = testing::MariadbServer::start({"--ssl-cert=" + cert, "--ssl-key=" + key});
+  if (!server && server.error().code == ErrorCode::kNotFound)
+    GTEST_SKIP() << server.error().message;
+  ASSERT_TRUE(server) << server.error().message;
+  (*server)->execute(fmt::format(
+      "ALTER USER '{0}'@'127.0.0.1' REQUIRE SSL; CREATE DATABASE tls; CREATE TABLE tls.t (id INT);",
+      (*server)->user()));
+
+  Collector run;
+  auto config = connection(**server);
+  config.options.selection.include = {"tls.*"};
+  auto encrypted = run.collect(config);
+  ASSERT_TRUE(encrypted) << encrypted.error().message;
+  EXPECT_NE(find_asset(*encrypted, "shop:tls.t"), nullptr);
+
+  config.options.ssl_mode = connectors::mysql::SslMode::kRequired;
+  EXPECT_TRUE(run.collect(config)) << "required: the server offers TLS";
+
+  config.options.ssl_mode = connectors::mysql::SslMode::kDisabled;
+  auto plain = run.collect(config);
+  ASSERT_FALSE(plain) << "the account is admitted only over TLS";
+  EXPECT_THAT(plain.error().message, Not(HasSubstr((*server)->password())));
+}
+
+TEST(MysqlTls, RequiredRefusesAServerWithoutTls) {
+  FRESHWATCH_REQUIRE_MARIADB(server);  // started without certificates: it offers no TLS
+  Collector run;
+  auto config = connection(*server);
+  config.options.ssl_mode = connectors::mysql::SslMode::kRequired;
+  auto c = run.collect(config);
+  ASSERT_FALSE(c);
+  EXPECT_THAT(c.error().message, HasSubstr("does not offer TLS"));
+  config.options.ssl_mode.reset();  // preferred: carries on unencrypted
+  EXPECT_TRUE(run.collect(config));
+}
+
+}  // namespace
+}  // namespace freshwatch

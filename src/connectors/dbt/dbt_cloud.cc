@@ -1,36 +1,28 @@
 #include "connectors/dbt/dbt_cloud.h"
 
 #include <algorithm>
-#include <mutex>
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 #include <simdjson.h>
 
 #include "connectors/dbt/artifacts.h"
+#include "net/http_client.h"
+#include "net/url.h"
 
 namespace freshwatch::connectors::dbt {
 
 namespace {
 
-struct Response {
-  long status = 0;
-  std::string body;
-};
-
-struct Transfer {
-  std::string* body;
-  std::stop_token stop;
-};
-
-std::size_t on_data(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  t->body->append(data, size * count);
-  return size * count;
-}
-
-int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return static_cast<Transfer*>(user)->stop.stop_requested() ? 1 : 0;
+net::ClientOptions http_options(std::chrono::milliseconds timeout) {
+  net::ClientOptions o;
+  o.service = "dbt Cloud";
+  o.timeout = timeout;
+  o.connect_timeout = std::min<std::chrono::milliseconds>(timeout, std::chrono::seconds(10));
+  o.user_agent = "freshwatch";
+  o.sends_credentials = true;
+  o.follow_redirects = true;
+  o.max_redirects = 5;
+  return o;
 }
 
 class CloudSource final : public ArtifactSource {
@@ -40,9 +32,9 @@ class CloudSource final : public ArtifactSource {
         account_(o.account_id),
         job_(o.job_id),
         token_(o.token),
-        timeout_ms_(std::max<long>(1, static_cast<long>(c.timeout.count() / 1000))) {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+        http_(http_options(
+            std::max(std::chrono::milliseconds(1),
+                     std::chrono::duration_cast<std::chrono::milliseconds>(c.timeout)))) {
     while (base_.ends_with('/')) base_.pop_back();
   }
 
@@ -60,8 +52,8 @@ class CloudSource final : public ArtifactSource {
     auto run = parse_latest_run(r->body);
     if (!run) {
       if (run.error().code == ErrorCode::kNotFound)
-        return fail(ErrorCode::kNotFound,
-                    "dbt Cloud job {} has no successful run yet (account {})", job_, account_);
+        return fail(ErrorCode::kNotFound, "dbt Cloud job {} has no successful run yet (account {})",
+                    job_, account_);
       return std::unexpected(run.error());
     }
     run_id_ = run->first;
@@ -93,9 +85,9 @@ class CloudSource final : public ArtifactSource {
  private:
   // The artifact, or empty when the run does not have it (404).
   Result<std::optional<ArtifactText>> artifact(const char* path, std::stop_token stop) {
-    auto r = get(fmt::format("{}/api/v2/accounts/{}/runs/{}/artifacts/{}", base_, account_,
-                             run_id_, path),
-                 stop);
+    auto r = get(
+        fmt::format("{}/api/v2/accounts/{}/runs/{}/artifacts/{}", base_, account_, run_id_, path),
+        stop);
     if (!r) return std::unexpected(r.error());
     if (r->status == 404) return std::optional<ArtifactText>();
     if (auto bad = check(*r, fmt::format("fetching {} of run {}", path, run_id_)); !bad)
@@ -107,7 +99,7 @@ class CloudSource final : public ArtifactSource {
     return std::optional<ArtifactText>(std::move(text));
   }
 
-  Result<void> check(const Response& r, std::string_view what) const {
+  Result<void> check(const net::Response& r, std::string_view what) const {
     if (r.status == 401 || r.status == 403)
       return fail(ErrorCode::kPermissionDenied,
                   "the dbt Cloud token was refused (HTTP {} while {}); create a service token "
@@ -123,46 +115,15 @@ class CloudSource final : public ArtifactSource {
     return {};
   }
 
-  Result<Response> get(const std::string& url, std::stop_token stop) {
-    std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), &curl_easy_cleanup);
-    if (!curl) return fail(ErrorCode::kInternal, "cannot start an HTTP client (curl_easy_init)");
-    Response response;
-    Transfer transfer{&response.body, stop};
-    const std::string auth = "Authorization: Token " + token_;
-    curl_slist* headers = curl_slist_append(nullptr, auth.c_str());
-    headers = curl_slist_append(headers, "Accept: application/json");
-    std::unique_ptr<curl_slist, void (*)(curl_slist*)> header_list(headers, &curl_slist_free_all);
-    CURL* h = curl.get();
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
-    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(h, CURLOPT_XFERINFODATA, &transfer);
-    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms_);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, std::min(timeout_ms_, 10'000L));
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "freshwatch");
-    const CURLcode rc = curl_easy_perform(h);
-    // The URL carries no secret; the token is only in a header.
-    if (rc == CURLE_ABORTED_BY_CALLBACK)
-      return fail(ErrorCode::kCancelled, "stopped while requesting {}", url);
-    if (rc == CURLE_OPERATION_TIMEDOUT)
-      return fail(ErrorCode::kTimeout, "dbt Cloud did not answer within {} ms ({})", timeout_ms_,
-                  url);
-    if (rc != CURLE_OK)
-      return fail(ErrorCode::kUnavailable, "cannot reach dbt Cloud at {}: {}", base_,
-                  curl_easy_strerror(rc));
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
-    return response;
+  Result<net::Response> get(const std::string& url, std::stop_token stop) {
+    net::Request request;
+    request.url = url;
+    request.headers = {{"Authorization", "Token " + token_}, {"Accept", "application/json"}};
+    return http_.send(std::move(request), stop);
   }
 
   std::string base_, account_, job_, token_;
-  long timeout_ms_;
+  net::HttpClient http_;
   std::string run_id_;
 };
 
@@ -180,8 +141,10 @@ Result<std::pair<std::string, std::string>> parse_latest_run(std::string_view bo
     std::string id;
     std::int64_t n = 0;
     std::string_view s;
-    if (run["id"].get_int64().get(n) == simdjson::SUCCESS) id = std::to_string(n);
-    else if (run["id"].get_string().get(s) == simdjson::SUCCESS) id = std::string(s);
+    if (run["id"].get_int64().get(n) == simdjson::SUCCESS)
+      id = std::to_string(n);
+    else if (run["id"].get_string().get(s) == simdjson::SUCCESS)
+      id = std::string(s);
     if (id.empty()) return fail(ErrorCode::kParse, "a run in dbt Cloud's runs list has no 'id'");
     std::string finished;
     if (run["finished_at"].get_string().get(s) == simdjson::SUCCESS) finished = std::string(s);
@@ -217,9 +180,14 @@ DbtCloudOptions parse_dbt_cloud(config::Section& s) {
   }
   if (auto v = s.string("token")) o.token = *v;
   if (auto v = s.string("base_url")) {
+    auto url = net::parse_url(*v);
     if (!v->starts_with("https://") && !v->starts_with("http://"))
       s.problem("base_url", fmt::format("base_url: '{}' is not an http(s) URL", *v),
                 "write https://cloud.getdbt.com or your region's access URL");
+    else if (auto plain = url ? net::check_credentials_transport(*url, true) : Result<void>{};
+             !plain)
+      s.problem("base_url", fmt::format("base_url: {}", plain.error().message),
+                "the service token would cross the network unencrypted");
     while (v->ends_with('/')) v->pop_back();
     o.base_url = *v;
   }

@@ -6,14 +6,18 @@
 //       latest successful run (status 10 = success)
 //   GET {base_url}/api/v2/accounts/{account_id}/runs/{run_id}/artifacts/{path}
 //     → the artifact itself (manifest.json, run_results.json, sources.json)
-// Every request sends `Authorization: Token <token>` and `Accept: application/json`, and is
-// bounded by the connection's `timeout` (connecting by at most 10 s of it). Redirects are
-// followed; curl does not forward the token to another host.
+// Requests go through one net::HttpClient per source (net/http_client.h), so successive
+// requests reuse a connection. Every request sends `Authorization: Token <token>` and
+// `Accept: application/json`, and each attempt is bounded by the connection's `timeout`
+// (connecting by at most 10 s of it). Redirects are followed, to https only; the token is not
+// forwarded to another host. 429, 503 and 504 are retried (Retry-After honoured); the token is
+// refused over plain http except to a loopback address.
 //
 // Errors, in plain words: 401/403 → "the dbt Cloud token was refused" (kPermissionDenied);
 // 404 on the runs list → the account or job does not exist; a job without a successful run →
-// kNotFound; 5xx, timeouts and refused connections → kUnavailable. run_results.json and
-// sources.json may be absent (404) from a run; manifest.json may not.
+// kNotFound; 5xx (and 429 after the retries) and refused connections → kUnavailable; a timeout
+// → kTimeout ("did not answer within N ms"). run_results.json and sources.json may be absent
+// (404) from a run; manifest.json may not.
 //
 // Thread contract: one source per connection; not used by two threads at once.
 #pragma once

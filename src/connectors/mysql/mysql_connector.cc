@@ -146,6 +146,14 @@ class Session {
                             dsn.socket.empty() ? nullptr : dsn.socket.c_str(), 0)) {
       return std::unexpected(connect_error(s.mysql_, dsn, secs));
     }
+    // libmariadb may carry on in plain text when the server offers no TLS; the modes beyond
+    // preferred must not.
+    if (dsn.ssl_mode != SslMode::kPreferred && dsn.ssl_mode != SslMode::kDisabled &&
+        !mysql_get_ssl_cipher(s.mysql_))
+      return fail(ErrorCode::kUnavailable,
+                  "{} does not offer TLS, which ssl_mode requires; enable TLS on the server "
+                  "(ssl_cert and ssl_key) or set ssl_mode: preferred",
+                  dsn.describe());
     return s;
   }
 

@@ -82,7 +82,12 @@ class SnowflakeConnector final : public Connector {
         sleeper_(std::move(sleeper)) {}
 
   Result<Collection> collect(const CollectContext& context) override {
-    SqlApiClient client(client_options_, context.clock, sleeper_);
+    // One client for the connector's life, so its connections are reused from run to run.
+    if (!client_ || client_clock_ != &context.clock) {
+      client_ = std::make_unique<SqlApiClient>(client_options_, context.clock, sleeper_);
+      client_clock_ = &context.clock;
+    }
+    SqlApiClient& client = *client_;
     seen_.clear();
     const TimePoint now = context.clock.now();
     Collection out;
@@ -390,6 +395,8 @@ class SnowflakeConnector final : public Connector {
   ClientOptions client_options_;
   const date::time_zone* naive_zone_;
   Sleeper sleeper_;
+  std::unique_ptr<SqlApiClient> client_;
+  const core::Clock* client_clock_ = nullptr;  // the clock client_ was made with
   std::set<std::string> seen_;  // asset keys added during the current collect()
   mutable std::mutex mutex_;
   std::set<std::string, std::less<>> missing_columns_;  // guarded by mutex_

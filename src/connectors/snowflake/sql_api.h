@@ -1,4 +1,5 @@
-// A client of the Snowflake SQL API v2 over HTTPS (libcurl, OpenSSL):
+// A client of the Snowflake SQL API v2 over HTTPS, through net::HttpClient (net/http_client.h:
+// connection reuse, TLS, proxies from the environment, retries, cancellation, redaction):
 //   POST /api/v2/statements?requestId=UUID         submit; 200 with the first partition, or 202
 //                                                   (code 333334) with a statementHandle
 //   GET  /api/v2/statements/HANDLE[?partition=N]    poll a running statement / fetch partition N
@@ -12,18 +13,21 @@
 //    as the API's `timeout` and enforced here too, after a grace of min(1 min, the timeout))
 //    or a stop request;
 //    on the last two the statement is cancelled on the server.
-//  - 429, 503 and 504: retried up to `max_retries` times with full jitter (a random wait up to
+//  - 429, 503 and 504: retried by net::HttpClient up to `max_retries` times, after the wait a
+//    Retry-After header asks for (plus jitter), else with full jitter (a random wait up to
 //    min(cap, base * 2^attempt)); a resubmitted statement keeps its requestId and adds
-//    retry=true, so Snowflake runs it once.
+//    retry=true, so Snowflake runs it once. Still answered after the last retry: kUnavailable.
 //  - Partitions: every partition after the first is fetched and the rows joined in order.
 //  - 401/403 are credential errors (kPermissionDenied, is_connection_error() true); failures
-//    to connect or verify TLS are kUnavailable; 422 carries Snowflake's own message, error code
-//    and SQL state (kNotFound for "does not exist or not authorized", else kInvalidArgument);
-//    408 and the client-side deadline are kTimeout; a stop request is kCancelled.
+//    to connect or verify TLS are kUnavailable (with a hint about ca_file); 422 carries Snowflake's
+//    own message, error code and SQL state (kNotFound for "does not exist or not authorized", else
+//    kInvalidArgument); 408 and the client-side deadline are kTimeout; a stop request is
+//    kCancelled.
 // No token, key or passphrase appears in an error or a log line.
 //
-// Thread contract: execute() may be called from several threads at once; each call uses its
-// own curl handle. The sleeper and random source are called from those threads.
+// Thread contract: execute() may be called from several threads at once; they share one
+// net::HttpClient, whose handle pool keeps the connections between statements of this client.
+// The sleeper is called from those threads.
 #pragma once
 
 #include <functional>
@@ -38,6 +42,8 @@
 #include "connectors/snowflake/jwt.h"
 #include "core/clock.h"
 #include "core/result.h"
+#include "net/http_client.h"
+#include "net/sleeper.h"
 
 namespace freshwatch::connectors::snowflake {
 
@@ -47,10 +53,10 @@ struct ClientOptions {
   std::string base_url;  // "https://myorg-acct.snowflakecomputing.com" or "https://127.0.0.1:PORT"
   std::string ca_file;   // a PEM bundle to trust instead of the system's; empty: system
   AuthKind auth = AuthKind::kKeyPair;
-  PrivateKey key;             // key pair
-  std::string jwt_account;    // key pair
-  std::string user;           // key pair
-  std::string token;          // OAuth / programmatic access token
+  PrivateKey key;           // key pair
+  std::string jwt_account;  // key pair
+  std::string user;         // key pair
+  std::string token;        // OAuth / programmatic access token
   std::string role;
   std::string warehouse;
   std::chrono::seconds statement_timeout{std::chrono::minutes(10)};
@@ -63,10 +69,9 @@ struct ClientOptions {
   std::string user_agent = "freshwatch/0.1";
 };
 
-// Waits `d` unless `stop` is requested first; returns false when stopped. The default waits on
-// the stop token; tests pass one that advances a FakeClock instead of sleeping.
-using Sleeper = std::function<bool(core::Duration d, std::stop_token stop)>;
-Sleeper real_sleeper();
+// Waits between polls and retries (net/sleeper.h); tests pass one that advances a FakeClock.
+using Sleeper = net::Sleeper;
+using net::real_sleeper;
 
 // True for errors that concern the whole connection (the credentials) rather than one
 // statement.
@@ -86,19 +91,18 @@ class SqlApiClient {
   int retries() const;
 
  private:
-  struct Response;
-  class Call;
   Result<std::string> authorization() const;
-  Error error_from(const Response& response) const;
-  core::Duration jitter(core::Duration upper);
+  net::Request request(std::string_view method, std::string_view path, std::string body) const;
+  Result<net::Response> send(net::Request request, std::stop_token stop);
+  Error error_from(const net::Response& response) const;
   std::string new_request_id();
 
   ClientOptions options_;
   const core::Clock& clock_;
   Sleeper sleeper_;
-  mutable std::mutex mutex_;
+  net::HttpClient http_;
+  std::mutex mutex_;
   std::mt19937_64 random_;  // guarded by mutex_
-  int retries_ = 0;         // guarded by mutex_
 };
 
 }  // namespace freshwatch::connectors::snowflake
