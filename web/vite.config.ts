@@ -12,7 +12,7 @@ export default defineConfig({
   server: { proxy: { '/api': { target: api, changeOrigin: false } } },
   test: {
     environment: 'node',
-    include: ['src/**/*.test.{ts,tsx}'],
+    include: ['src/**/*.test.{ts,tsx}', 'e2e/**/*.test.ts'],
     setupFiles: ['src/test-setup.ts'],
   },
 });

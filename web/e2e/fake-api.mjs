@@ -196,13 +196,17 @@ createServer(async (req, res) => {
     sessions.delete(sessionOf(req));
     return send(res, 204, undefined, 'application/json', { 'Set-Cookie': 'fw_session=; Max-Age=0; Path=/' });
   }
-  if (p === '/api/v1/session') return send(res, 200, { user: 'demo' });
+  if (p === '/api/v1/session') return send(res, 200, { user: 'demo', role: 'admin', method: 'session' });
+  if (p === '/api/v1/openapi.yaml') {
+    res.writeHead(200, { 'Content-Type': 'application/yaml' });
+    return res.end(await readFile(new URL('../../docs/openapi.yaml', import.meta.url)));
+  }
   if (p === '/api/v1/summary') {
     const c = { fresh: 0, warn: 0, error: 0, unknown: 0, total: 0 };
     for (const a of leaves) (c[a.status]++, c.total++);
     const stale = c.warn + c.error;
     return send(res, 200, {
-      generated_at: iso(NOW - 90e3), version: '0.1.0-fake', timezone: 'Europe/Berlin',
+      generated_at: iso(NOW - 90e3), version: 1, timezone: 'Europe/Berlin',
       overall: c.error ? 'error' : c.warn ? 'warn' : c.unknown ? 'unknown' : 'fresh',
       message: stale ? `${stale} assets stale` : 'All data fresh', counts: c,
       impacted: leaves.filter((a) => a.impacted).length,

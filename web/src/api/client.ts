@@ -2,12 +2,15 @@
 // turned into ApiError, and a short-lived cache shared by every component (so hovering the same
 // 90-day bar twice, or going back to a page, does not ask the server again).
 
-import type { Problem } from './types';
+import type { Problem, Session } from './types';
+
+/** What is known of a failed request: a problem document, or what the client could make of the answer. */
+export type ErrorInfo = Partial<Problem>;
 
 export class ApiError extends Error {
   readonly status: number;
-  readonly problem: Problem;
-  constructor(status: number, problem: Problem) {
+  readonly problem: ErrorInfo;
+  constructor(status: number, problem: ErrorInfo) {
     super(problem.detail || problem.title || `HTTP ${status}`);
     this.status = status;
     this.problem = problem;
@@ -22,10 +25,10 @@ export function setUnauthorizedHandler(handler: UnauthorizedHandler): void {
   onUnauthorized = handler;
 }
 
-async function problemOf(res: Response): Promise<Problem> {
+async function problemOf(res: Response): Promise<ErrorInfo> {
   const text = await res.text().catch(() => '');
   try {
-    const body = JSON.parse(text) as Problem;
+    const body = JSON.parse(text) as ErrorInfo;
     if (body && typeof body === 'object') return body;
   } catch {
     /* not JSON: fall through */
@@ -83,7 +86,7 @@ export function clearCache(): void {
 export const api = {
   signIn: (username: string, password: string) => request<void>('POST', '/api/v1/session', { username, password }),
   signOut: () => request<void>('DELETE', '/api/v1/session'),
-  session: () => request<{ user: string }>('GET', '/api/v1/session'),
+  session: () => request<Session>('GET', '/api/v1/session'),
 };
 
 /** Builds "/api/v1/assets/<encoded key>" plus an optional suffix. */

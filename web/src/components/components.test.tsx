@@ -32,7 +32,7 @@ describe('Banner', () => {
   it('shows the overall message with its status', () => {
     const s: Summary = {
       generated_at: '2026-11-26T10:00:00Z',
-      version: '1',
+      version: 1,
       timezone: 'UTC',
       overall: 'warn',
       message: '3 assets need attention: 1 stale, 2 late',
@@ -150,6 +150,7 @@ describe('LineageGraph', () => {
     reason: null,
     error: null,
     impacted,
+    counts: { fresh: status === 'fresh' ? 1 : 0, warn: status === 'warn' ? 1 : 0, error: status === 'error' ? 1 : 0, unknown: status === 'unknown' ? 1 : 0, total: 1 },
     history: [],
   });
 

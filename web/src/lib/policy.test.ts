@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeRule, ruleLimits } from './policy';
 import { countsPhrase, severity, worst } from './status';
 import { findPath, leafGroups, locationOf } from './paths';
-import type { TreeNode } from '../api/types';
+import type { AssetKind, TreeNode } from '../api/types';
 
 describe('policies in words', () => {
   it('describes each rule type', () => {
@@ -16,7 +16,7 @@ describe('policies in words', () => {
   it('gives the chart its limits', () => {
     expect(ruleLimits({ type: 'threshold', warn_after_seconds: 60, error_after_seconds: null })).toEqual({ warn: 60, error: undefined });
     expect(ruleLimits({ type: 'calendar', warn_after_days: 1, error_after_days: 3 })).toEqual({ warn: 86400, error: 3 * 86400 });
-    expect(ruleLimits({ type: 'deadline', cron: '* * * * *', timezone: 'UTC', grace_seconds: null })).toEqual({});
+    expect(ruleLimits({ type: 'deadline', cron: '* * * * *', timezone: 'UTC', grace_seconds: 0 })).toEqual({});
   });
 });
 
@@ -35,7 +35,7 @@ describe('status helpers', () => {
   });
 });
 
-const node = (key: string, name: string, kind: string, children: TreeNode[] = []): TreeNode => ({
+const node = (key: string, name: string, kind: AssetKind, children: TreeNode[] = []): TreeNode => ({
   key,
   name,
   kind,

@@ -43,8 +43,7 @@ export function isStatus(s: string): s is Status {
 }
 
 /** "3 stale, 2 late, 1 unknown" — the counts that need attention, worst first; "all fresh" if none. */
-export function countsPhrase(c: Counts | undefined): string {
-  if (!c) return '';
+export function countsPhrase(c: Counts): string {
   const parts: string[] = [];
   if (c.error) parts.push(`${c.error} stale`);
   if (c.warn) parts.push(`${c.warn} late`);

@@ -3,11 +3,11 @@
 
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import type { Status } from '../api/types';
+import type { AssetSort, Status } from '../api/types';
 import { isStatus } from './status';
 
 /** `staleness`: oldest data first (the API's order); `-staleness` the reverse. */
-export type Sort = 'staleness' | '-staleness' | 'name' | '-name';
+export type Sort = AssetSort;
 export type ViewMode = 'all' | 'broken' | 'impacted';
 
 export interface ViewState {

@@ -42,7 +42,7 @@ export function AssetPage() {
     return <Navigate to={browseUrl(a.key)} replace />;
   }
   const decided = d.observations.find((o) => o.decided);
-  const limits = ruleLimits(d.policy?.rule);
+  const limits = ruleLimits(d.policy.rule);
   const days = history.data?.days;
 
   return (

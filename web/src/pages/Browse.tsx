@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useMemo } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { query } from '../api/client';
-import type { TreeNode } from '../api/types';
+import type { Tree, TreeNode } from '../api/types';
 import { useApi } from '../api/useApi';
 import { AssetRow } from '../components/AssetRow';
 import { Breadcrumbs } from '../components/Breadcrumbs';
@@ -25,7 +25,7 @@ type Row = { type: 'asset'; asset: AssetSummary } | { type: 'more' };
 export function Browse() {
   const { key: rawKey } = useParams();
   const key = rawKey ?? '';
-  const tree = useApi<{ nodes: TreeNode[] }>('/api/v1/tree');
+  const tree = useApi<Tree>('/api/v1/tree');
   const [view, update] = useViewState();
   const path = useMemo(() => (tree.data && key ? findPath(tree.data.nodes, key) : []), [tree.data, key]);
   const node = path.length ? path[path.length - 1] : undefined;

@@ -3,11 +3,11 @@ import { act, fireEvent, render, screen } from '@testing-library/react';
 import { MemoryRouter, useLocation } from 'react-router-dom';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clearCache } from '../api/client';
-import type { AssetSummary, Summary, TreeNode } from '../api/types';
+import type { AssetKind, AssetSummary, Summary, TreeNode } from '../api/types';
 import { Overview } from './Overview';
 
 const counts = (error = 0) => ({ fresh: 2 - error, warn: 0, error, unknown: 0, total: 2 });
-const node = (key: string, name: string, kind: string, status: TreeNode['status'], children: TreeNode[] = []): TreeNode => ({
+const node = (key: string, name: string, kind: AssetKind, status: TreeNode['status'], children: TreeNode[] = []): TreeNode => ({
   key,
   name,
   kind,
@@ -31,11 +31,12 @@ const asset = (key: string, name: string, status: AssetSummary['status']): Asset
   reason: null,
   error: null,
   impacted: false,
+  counts: counts(status === 'error' ? 1 : 0),
   history: Array(90).fill(status),
 });
 const summary: Summary = {
   generated_at: '2026-11-26T10:00:00Z',
-  version: '1',
+  version: 1,
   timezone: 'UTC',
   overall: 'error',
   message: '1 asset stale',

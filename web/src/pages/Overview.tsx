@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo } from 'react';
 import { Link } from 'react-router-dom';
 import { query } from '../api/client';
-import type { AssetSummary, Status, Summary, TreeNode } from '../api/types';
+import type { AssetSummary, Status, Summary, Tree, TreeNode } from '../api/types';
 import { useApi } from '../api/useApi';
 import { AssetRow } from '../components/AssetRow';
 import { Banner } from '../components/Banner';
@@ -38,7 +38,7 @@ export function flatQuery(v: ViewState): string | null {
 export function Overview() {
   const [view, update] = useViewState();
   const summary = useApi<Summary>('/api/v1/summary', 60_000);
-  const tree = useApi<{ nodes: TreeNode[] }>('/api/v1/tree', 60_000);
+  const tree = useApi<Tree>('/api/v1/tree', 60_000);
   const filtered = isFiltered(view);
   const keepImpacted = useMemo(() => (view.view === 'impacted' ? (a: AssetSummary) => a.impacted : undefined), [view.view]);
   const lists = usePagedLists(500, keepImpacted);
