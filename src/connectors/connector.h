@@ -13,7 +13,9 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <string_view>
@@ -41,17 +43,30 @@ class PreviousObservations {
   std::unordered_map<std::string, model::Observation> by_key_;  // asset_key '\n' signal
 };
 
-struct CollectContext {
-  const core::Clock& clock;
-  const PreviousObservations& previous;
-  std::stop_token stop;
-};
-
 struct Collection {
   std::vector<model::Asset> assets;  // containers (connection, database, schema) included
   std::vector<model::Edge> edges;
   std::vector<model::Observation> observations;
   std::vector<std::string> warnings;  // understood but worth telling (e.g. an unknown version)
+  // When set, replaces the connection's state (CollectContext::state) after a successful run.
+  std::optional<std::map<std::string, std::string, std::less<>>> state;
+};
+
+// Small values a connector keeps between runs, such as caches of what it looked up (a BI query
+// traced to its tables); the engine keeps them in the store with the connection. Keys and
+// values are the connector's own.
+using ConnectorState = std::map<std::string, std::string, std::less<>>;
+
+struct CollectContext {
+  const core::Clock& clock;
+  const PreviousObservations& previous;
+  std::stop_token stop;
+  // What the connection's last successful run reported (assets and edges), so a connector
+  // that cannot read one part of its source this time (a dashboard answering 500) keeps that
+  // part as it was rather than dropping it. Null before the first run.
+  const Collection* known = nullptr;
+  // The state the connection's last successful run returned; null when there is none.
+  const ConnectorState* state = nullptr;
 };
 
 class Connector {

@@ -6,7 +6,7 @@
 namespace freshwatch::model {
 namespace {
 
-constexpr std::array<std::pair<AssetKind, std::string_view>, 15> kKindNames = {{
+constexpr std::array<std::pair<AssetKind, std::string_view>, 16> kKindNames = {{
     {AssetKind::kConnection, "connection"},
     {AssetKind::kDatabase, "database"},
     {AssetKind::kSchema, "schema"},
@@ -22,6 +22,7 @@ constexpr std::array<std::pair<AssetKind, std::string_view>, 15> kKindNames = {{
     {AssetKind::kExposure, "exposure"},
     {AssetKind::kDashboard, "dashboard"},
     {AssetKind::kTile, "tile"},
+    {AssetKind::kLook, "look"},
 }};
 
 }  // namespace
@@ -46,6 +47,7 @@ bool is_container(AssetKind kind) {
     case AssetKind::kProject:
     case AssetKind::kPackage:
     case AssetKind::kFolder:
+    case AssetKind::kDashboard:
       return true;
     default:
       return false;

@@ -9,11 +9,13 @@
 // Thread contract: plain values.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/clock.h"
 #include "model/policy.h"
 
 namespace freshwatch::model {
@@ -32,8 +34,9 @@ enum class AssetKind {
   kSeed,      // dbt seed
   kSnapshot,  // dbt snapshot
   kExposure,  // dbt exposure
-  kDashboard,
-  kTile,
+  kDashboard,  // BI dashboard; groups its tiles
+  kTile,       // one element of a dashboard
+  kLook,       // a saved Looker query (a "Look"), in its folder
 };
 
 std::string_view to_string(AssetKind kind);
@@ -41,6 +44,16 @@ std::optional<AssetKind> parse_asset_kind(std::string_view text);
 
 // True for kinds that only group others (their status is the worst of their children).
 bool is_container(AssetKind kind);
+
+// When people last looked at a BI asset (a dashboard, a Look) and how often: usage, shown
+// beside freshness and never mixed into it.
+struct Usage {
+  std::optional<core::TimePoint> last_accessed_at;
+  std::optional<core::TimePoint> last_viewed_at;
+  std::optional<std::int64_t> view_count;
+
+  bool operator==(const Usage&) const = default;
+};
 
 struct Asset {
   std::string key;         // "warehouse:analytics.public.orders"
@@ -60,6 +73,8 @@ struct Asset {
   // used when no configured policy selects the asset (policy::PolicySet::for_asset's
   // `asset_own`). Empty for most assets.
   std::optional<Policy> policy;
+  // Dashboards and Looks: as the BI tool reports it. Empty for everything else.
+  std::optional<Usage> usage;
 
   bool operator==(const Asset&) const = default;
 };
@@ -74,6 +89,9 @@ std::string_view key_connection(std::string_view key);
 struct Edge {
   std::string upstream;
   std::string downstream;
+  // How the link is known, when the connector can say: "view orders" (a Looker view between a
+  // tile and its table), "explore-level" (every table of the tile's explore). Empty otherwise.
+  std::string via;
 
   bool operator==(const Edge&) const = default;
 };
