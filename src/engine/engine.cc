@@ -86,7 +86,8 @@ Result<void> Engine::load() {
     return std::unexpected(observations.error().with_context("reading observations"));
   auto runs = store_->latest_runs();
   if (!runs) return std::unexpected(runs.error().with_context("reading runs"));
-  auto sightings = store_->asset_sightings();  // optional: a store may not tell
+  auto sightings = store_->asset_sightings();
+  if (!sightings) return std::unexpected(sightings.error().with_context("reading asset sightings"));
 
   const auto now = clock_.now();
   std::unique_lock lock(mutex_);
@@ -104,13 +105,11 @@ Result<void> Engine::load() {
   }
   // Assets that the latest successful run of their connection no longer saw were dropped.
   std::set<std::string, std::less<>> dropped;
-  if (sightings) {
-    for (const auto& s : *sightings) {
-      auto it = by_name.find(model::key_connection(s.key));
-      if (it == by_name.end()) continue;
-      const auto& success = connections_[it->second].state.last_success;
-      if (success && s.last_seen < *success) dropped.insert(s.key);
-    }
+  for (const auto& s : *sightings) {
+    auto it = by_name.find(model::key_connection(s.key));
+    if (it == by_name.end()) continue;
+    const auto& success = connections_[it->second].state.last_success;
+    if (success && s.last_seen < *success) dropped.insert(s.key);
   }
   std::size_t loaded = 0;
   for (auto& a : *assets) {
