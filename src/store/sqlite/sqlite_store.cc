@@ -5,6 +5,7 @@
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
 
+#include "core/json.h"
 #include "core/time.h"
 #include "store/rollup.h"
 #include "store/sqlite/db.h"
@@ -178,18 +179,7 @@ std::string encode_tags(const std::vector<std::string>& tags) {
   std::string out = "[";
   for (std::size_t i = 0; i < tags.size(); ++i) {
     if (i > 0) out += ',';
-    out += '"';
-    for (unsigned char c : tags[i]) {
-      if (c == '"' || c == '\\') {
-        out += '\\';
-        out += static_cast<char>(c);
-      } else if (c < 0x20) {
-        out += fmt::format("\\u{:04x}", c);
-      } else {
-        out += static_cast<char>(c);
-      }
-    }
-    out += '"';
+    core::append_json_string(out, tags[i]);
   }
   out += ']';
   return out;

@@ -238,6 +238,22 @@ TEST_F(SqliteStoreTest, RunRoundTripsEveryField) {
   EXPECT_EQ((*sightings)[1].last_seen, failed.finished_at);
 }
 
+// Tags are kept as a JSON array; bytes that are not UTF-8 (a Latin-1 tag from a source system)
+// become U+FFFD rather than an array that no longer parses and loses every tag.
+TEST_F(SqliteStoreTest, TagsThatAreNotUtf8KeepTheirNeighbours) {
+  auto store = open();
+  model::Asset a = asset("warehouse:caf\xE9s");
+  a.tags = {"daily", "caf\xE9", "\xFF\xFE"};
+  RunRecord r = run("warehouse", at("2024-05-01T06:00:01Z"));
+  r.assets = {a};
+  ASSERT_TRUE(store->save_run(r));
+  auto assets = store->assets();
+  ASSERT_TRUE(assets);
+  ASSERT_EQ(assets->size(), 1u);
+  EXPECT_EQ((*assets)[0].key, a.key) << "keys are stored as given";
+  EXPECT_THAT((*assets)[0].tags, ElementsAre("daily", "caf\xEF\xBF\xBD", "\xEF\xBF\xBD\xEF\xBF\xBD"));
+}
+
 TEST_F(SqliteStoreTest, LatestRunsPerConnectionWithoutSuccess) {
   auto store = open();
   RunRecord a = run("a", at("2024-05-01T06:00:00Z"));
