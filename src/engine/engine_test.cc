@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include <deque>
+#include <future>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -453,6 +454,57 @@ TEST_F(EngineTest, RunLoopStartsRunsAndStopsCleanly) {
   }  // stop requested; run() cancels "slow" and waits for it
   EXPECT_GE(published, 1u);
   EXPECT_EQ(state("slow").error, "stopped");
+}
+
+// Runs finishing at once on worker threads publish concurrently; subscribers (alerts) must
+// still see the snapshots in order. The first run's subscriber call is held until two more runs
+// have published; then each call must hand over the newest snapshot, in increasing versions.
+TEST_F(EngineTest, SubscribersNeverSeeAnOlderSnapshotAfterANewerOne) {
+  for (const std::string name : {"a", "b", "c"})
+    add(name, [this, name](auto&) { return tables(name, {{"t", 1min}}, clock_.now()); });
+  auto& engine = make();
+  struct Delivery {
+    std::uint64_t version;  // handed to the subscriber
+    std::uint64_t newest;   // published when the call began
+  };
+  std::mutex mutex;
+  std::vector<Delivery> deliveries;
+  std::promise<void> entered, release;
+  std::shared_future<void> released = release.get_future().share();
+  engine.on_publish([&](const std::shared_ptr<const model::Snapshot>& snapshot) {
+    bool first;
+    {
+      std::lock_guard lock(mutex);
+      deliveries.push_back({snapshot->version, engine.snapshot()->version});
+      first = deliveries.size() == 1;
+    }
+    if (first) {
+      entered.set_value();
+      released.wait();
+    }
+  });
+  engine.tick();  // the three runs are due at start
+  ASSERT_EQ(tasks_.size(), 3u);
+  std::vector<std::function<void()>> runs(tasks_.begin(), tasks_.end());
+  tasks_.clear();
+  {
+    std::jthread first(runs[0]);
+    entered.get_future().wait();  // the first publication is with its subscriber
+    std::jthread second(runs[1]), third(runs[2]);
+    EXPECT_TRUE(engine.wait_for_publications(3, 30s));
+    release.set_value();
+  }
+  std::lock_guard lock(mutex);
+  ASSERT_FALSE(deliveries.empty());
+  for (std::size_t i = 0; i < deliveries.size(); ++i) {
+    EXPECT_EQ(deliveries[i].version, deliveries[i].newest)
+        << "call " << i << " handed over version " << deliveries[i].version << " while "
+        << deliveries[i].newest << " was out";
+    if (i == 0) continue;
+    EXPECT_GT(deliveries[i].version, deliveries[i - 1].version) << "call " << i;
+  }
+  EXPECT_EQ(deliveries.back().version, engine.snapshot()->version) << "the newest arrives";
+  EXPECT_EQ(engine.publications(), 3u);
 }
 
 TEST_F(EngineTest, RunLoopFollowsTheFakeClockWhenWoken) {
