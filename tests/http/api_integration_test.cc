@@ -9,6 +9,7 @@
 #include <chrono>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <thread>
 
 #include <boost/asio.hpp>
@@ -74,6 +75,17 @@ std::string percent_encode(std::string_view key) {
   return encoded;
 }
 
+// Waits (real time: the process is real) until the server on `port` has published its first
+// snapshot.
+bool wait_until_ready(int port) {
+  for (int i = 0; i < 1200; ++i) {
+    Client c(port);
+    if (c.send(bhttp::verb::get, "/readyz").result_int() == 200) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
 simdjson::dom::element parse(simdjson::dom::parser& p, const std::string& body) {
   auto r = p.parse(simdjson::padded_string(body));
   EXPECT_FALSE(r.error()) << body;
@@ -92,13 +104,7 @@ class DemoServer : public ::testing::Test {
                                  "--listen", "127.0.0.1:" + std::to_string(port_)},
         dir_ / "demo.log");
     ASSERT_TRUE(testing::wait_for_port(port_, 120'000)) << "freshwatch demo did not listen";
-    // Ready once the first snapshot is published.
-    for (int i = 0; i < 1200; ++i) {
-      Client c(port_);
-      if (c.send(bhttp::verb::get, "/readyz").result_int() == 200) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    FAIL() << "freshwatch demo never became ready";
+    ASSERT_TRUE(wait_until_ready(port_)) << "freshwatch demo never became ready";
 #endif
   }
 
@@ -219,10 +225,9 @@ TEST(ApiUtf8, BytesThatAreNotUtf8BecomeReplacementCharacters) {
   testing::ChildProcess serve({FRESHWATCH_BINARY, "serve", "--config", cfg.string()},
                               dir / "serve.log");
   ASSERT_TRUE(testing::wait_for_port(port, 120'000)) << "freshwatch serve did not listen";
+  ASSERT_TRUE(wait_until_ready(port)) << "freshwatch serve never became ready";
   Client c(port);
   c.set_authorization("Bearer " + token);
-  for (int i = 0; i < 1200 && c.send(bhttp::verb::get, "/readyz").result_int() != 200; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
 
   simdjson::dom::parser parser;
   auto get = [&](const std::string& target, int status = 200) {
@@ -259,6 +264,70 @@ TEST(ApiUtf8, BytesThatAreNotUtf8BecomeReplacementCharacters) {
       "/api/v1/assets/" + odd_key + "/history?days=3", "/api/v1/assets/" + odd_key + "/lineage"};
   for (const auto& target : targets) get(target);
   get("/api/v1/assets/wh%3Amain.nope%FF%C3", 404);
+  EXPECT_EQ(serve.stop(SIGTERM), 0);
+#endif
+}
+
+// The asset page shows the policy that judged the asset. Without the demo's policies nothing in
+// freshwatch.yml selects demo:sales.orders, so its dbt source's freshness (warn after 12 h,
+// error after 1 d) judges it, and the page must show those thresholds, not the default.
+TEST(ApiPolicy, TheAssetPageShowsTheDbtPolicyThatJudged) {
+#ifndef FRESHWATCH_BINARY
+  GTEST_SKIP() << "this build has no freshwatch binary (src/cli)";
+#else
+  testing::TempDir dir;
+  const auto demo = dir / "demo";
+  const auto made =
+      testing::run_command({FRESHWATCH_BINARY, "demo", "--dir", demo.string(), "--no-serve"});
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  const auto cfg = demo / "freshwatch.yml";
+  std::string config = (std::stringstream() << std::ifstream(cfg).rdbuf()).str();
+  ASSERT_NE(config.find("\npolicies:"), std::string::npos) << config;
+  config.erase(config.find("\npolicies:") + 1);
+  const int port = testing::free_port();
+  auto replace = [&](const std::string& from, const std::string& to) {
+    ASSERT_NE(config.find(from), std::string::npos) << from << " in\n" << config;
+    config.replace(config.find(from), from.size(), to);
+  };
+  replace("listen: \"127.0.0.1:8080\"", fmt::format("listen: \"127.0.0.1:{}\"", port));
+  // A store of its own: without stored runs, serve collects every connection at once.
+  replace("sqlite: freshwatch.db", "sqlite: " + (dir / "store.db").string());
+  std::ofstream(cfg) << config;
+  const auto created = testing::run_command(  // the token alone on stdout
+      {"/bin/sh", "-c",
+       std::string(FRESHWATCH_BINARY) + " tokens create -n test -c " + cfg.string() + " 2>/dev/null"});
+  ASSERT_EQ(created.exit_code, 0) << created.output;
+
+  testing::ChildProcess serve({FRESHWATCH_BINARY, "serve", "--config", cfg.string()},
+                              dir / "serve.log");
+  ASSERT_TRUE(testing::wait_for_port(port, 120'000)) << "freshwatch serve did not listen";
+  ASSERT_TRUE(wait_until_ready(port)) << "freshwatch serve never became ready";
+  Client c(port);
+  c.set_authorization("Bearer " + created.output.substr(0, created.output.find('\n')));
+
+  // Both connections have run once the table carries the dbt source's signal.
+  simdjson::dom::parser parser;
+  Res res;
+  simdjson::dom::element doc;
+  auto has_dbt_signal = [&] {
+    res = c.send(bhttp::verb::get, "/api/v1/assets/demo%3Asales.orders");
+    if (res.result_int() != 200) return false;
+    doc = parse(parser, res.body());
+    simdjson::dom::array observations = doc["observations"].get_array().value();
+    for (simdjson::dom::element o : observations)
+      if (std::string_view(o["signal"]) == "dbt_source_freshness") return true;
+    return false;
+  };
+  for (int i = 0; i < 600 && !has_dbt_signal(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_EQ(res.result_int(), 200) << res.body();
+  EXPECT_EQ(std::string_view(doc["asset"]["policy"]), "dbt freshness") << "the evaluation's";
+  auto policy = doc["policy"];
+  EXPECT_EQ(std::string_view(policy["name"]), "dbt freshness") << res.body();
+  EXPECT_TRUE(std::string_view(policy["origin"]).starts_with("dbt: ")) << res.body();
+  EXPECT_EQ(std::string_view(policy["rule"]["type"]), "threshold") << res.body();
+  EXPECT_EQ(int64_t(policy["rule"]["warn_after_seconds"]), 12 * 3600) << res.body();
+  EXPECT_EQ(int64_t(policy["rule"]["error_after_seconds"]), 24 * 3600) << res.body();
   EXPECT_EQ(serve.stop(SIGTERM), 0);
 #endif
 }
