@@ -424,6 +424,43 @@ TEST_F(EngineTest, ATableDroppedBeforeARestartStaysGone) {
   EXPECT_EQ(state("wh").last_success, clock_.now());
 }
 
+// A source's own policy (dbt's thresholds) judges its asset from the first snapshot after a
+// restart, before the connection runs again.
+TEST_F(EngineTest, AnAssetsOwnPolicyJudgesItAfterARestart) {
+  testing::TempDir dir;
+  const std::string path = (dir / "store.db").string();
+  const model::Policy own{"dbt freshness", model::ThresholdRule{1h, 2h}, "dbt: sources.yml"};
+  auto collect = [&](auto&) {
+    auto c = tables("wh", {{"a", 10min}}, clock_.now());
+    c.assets.back().policy = own;
+    return c;
+  };
+  // Names the policy it would use: the asset's own, else "test".
+  auto by_own_policy = [](const model::Asset& asset, std::span<const model::Observation> observations,
+                          core::TimePoint now) {
+    auto e = judge(asset, observations, now);
+    if (asset.policy) e.policy = asset.policy->name;
+    return e;
+  };
+  auto start = [&](store::Store* store) -> Engine& {
+    add("wh", collect);
+    engine_ = std::make_unique<Engine>(EngineOptions{}, std::move(setups_), store, by_own_policy,
+                                       clock_, [this](auto task) { tasks_.push_back(std::move(task)); });
+    return *engine_;
+  };
+  {
+    auto first = open_store(path);
+    ASSERT_TRUE(start(first.get()).collect_once());
+    EXPECT_EQ(engine_->snapshot()->find("wh:main.a")->evaluation.policy, "dbt freshness");
+    engine_.reset();
+  }
+  auto second = open_store(path);
+  auto& engine = start(second.get());
+  ASSERT_TRUE(engine.load());
+  EXPECT_EQ(engine.snapshot()->find("wh:main.a")->asset.policy, own);
+  EXPECT_EQ(engine.snapshot()->find("wh:main.a")->evaluation.policy, "dbt freshness");
+}
+
 TEST_F(EngineTest, EvaluateAtJudgesAsOfAnotherTime) {
   add("wh", [this](auto&) { return tables("wh", {{"a", 10min}}, clock_.now()); });
   auto& engine = make();

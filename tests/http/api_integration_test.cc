@@ -329,6 +329,22 @@ TEST(ApiPolicy, TheAssetPageShowsTheDbtPolicyThatJudged) {
   EXPECT_EQ(int64_t(policy["rule"]["warn_after_seconds"]), 12 * 3600) << res.body();
   EXPECT_EQ(int64_t(policy["rule"]["error_after_seconds"]), 24 * 3600) << res.body();
   EXPECT_EQ(serve.stop(SIGTERM), 0);
+
+  // Restarted on the same store, the first snapshot (from the store, before the dbt connection
+  // runs again) judges and shows the table by the same policy.
+  testing::ChildProcess again({FRESHWATCH_BINARY, "serve", "--config", cfg.string()},
+                              dir / "serve2.log");
+  ASSERT_TRUE(testing::wait_for_port(port, 120'000)) << "freshwatch serve did not listen";
+  ASSERT_TRUE(wait_until_ready(port)) << "freshwatch serve never became ready";
+  Client after(port);
+  after.set_authorization("Bearer " + created.output.substr(0, created.output.find('\n')));
+  res = after.send(bhttp::verb::get, "/api/v1/assets/demo%3Asales.orders");
+  ASSERT_EQ(res.result_int(), 200) << res.body();
+  doc = parse(parser, res.body());
+  EXPECT_EQ(std::string_view(doc["asset"]["policy"]), "dbt freshness") << res.body();
+  EXPECT_EQ(std::string_view(doc["policy"]["name"]), "dbt freshness") << res.body();
+  EXPECT_EQ(std::string_view(doc["policy"]["rule"]["type"]), "threshold") << res.body();
+  EXPECT_EQ(again.stop(SIGTERM), 0);
 #endif
 }
 
