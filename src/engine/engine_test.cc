@@ -383,7 +383,8 @@ TEST_F(EngineTest, LoadCarriesOnFromTheStore) {
 TEST_F(EngineTest, ATableDroppedBeforeARestartStaysGone) {
   testing::TempDir dir;
   const std::string path = (dir / "store.db").string();
-  std::vector<std::pair<std::string, core::Duration>> ages = {{"a", 10min}, {"b", 10min}, {"c", 3h}};
+  std::vector<std::pair<std::string, core::Duration>> ages = {
+      {"a", 10min}, {"b", 10min}, {"c", 3h}};
   auto collect = [&](auto&) { return tables("wh", ages, clock_.now()); };
   {
     auto first = open_store(path);
@@ -412,7 +413,8 @@ TEST_F(EngineTest, ATableDroppedBeforeARestartStaysGone) {
     const char* key;
     Status status;
   };
-  for (const auto& [key, status] : {Kept{"wh:main.a", Status::kFresh}, Kept{"wh:main.c", Status::kWarn}}) {
+  for (const auto& [key, status] :
+       {Kept{"wh:main.a", Status::kFresh}, Kept{"wh:main.c", Status::kWarn}}) {
     const auto* asset = snap->find(key);
     ASSERT_NE(asset, nullptr) << key;
     EXPECT_EQ(asset->evaluation.status, status) << key;
@@ -436,16 +438,17 @@ TEST_F(EngineTest, AnAssetsOwnPolicyJudgesItAfterARestart) {
     return c;
   };
   // Names the policy it would use: the asset's own, else "test".
-  auto by_own_policy = [](const model::Asset& asset, std::span<const model::Observation> observations,
-                          core::TimePoint now) {
+  auto by_own_policy = [](const model::Asset& asset,
+                          std::span<const model::Observation> observations, core::TimePoint now) {
     auto e = judge(asset, observations, now);
     if (asset.policy) e.policy = asset.policy->name;
     return e;
   };
   auto start = [&](store::Store* store) -> Engine& {
     add("wh", collect);
-    engine_ = std::make_unique<Engine>(EngineOptions{}, std::move(setups_), store, by_own_policy,
-                                       clock_, [this](auto task) { tasks_.push_back(std::move(task)); });
+    engine_ =
+        std::make_unique<Engine>(EngineOptions{}, std::move(setups_), store, by_own_policy, clock_,
+                                 [this](auto task) { tasks_.push_back(std::move(task)); });
     return *engine_;
   };
   {

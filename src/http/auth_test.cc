@@ -101,7 +101,8 @@ TEST(Auth, BearerTokensAuthenticateAndAreCached) {
   // Revoked in the store, the token still authenticates from the cache: the store is not read.
   ASSERT_TRUE(store.delete_token("ci").value());
   for (int i = 0; i < 10; ++i)
-    ASSERT_TRUE(auth.authenticate("", "Bearer " + *token)) << "repeated requests must not read the store";
+    ASSERT_TRUE(auth.authenticate("", "Bearer " + *token))
+        << "repeated requests must not read the store";
   clock.advance(31s);
   EXPECT_FALSE(auth.authenticate("", "Bearer " + *token)) << "the cache is short-lived";
   EXPECT_FALSE(auth.authenticate("", "Bearer fw_wrong"));

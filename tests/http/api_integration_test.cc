@@ -69,8 +69,10 @@ class Client {
 std::string percent_encode(std::string_view key) {
   std::string encoded;
   for (char ch : key) {
-    if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-') encoded += ch;
-    else encoded += fmt::format("%{:02X}", static_cast<unsigned char>(ch));
+    if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-')
+      encoded += ch;
+    else
+      encoded += fmt::format("%{:02X}", static_cast<unsigned char>(ch));
   }
   return encoded;
 }
@@ -85,6 +87,18 @@ bool wait_until_ready(int port) {
   }
   return false;
 }
+
+#ifdef FRESHWATCH_BINARY
+// `freshwatch tokens create` with the configuration `cfg`: the new API token, or empty.
+std::string create_token(const std::filesystem::path& cfg) {
+  const auto created = testing::run_command(  // the token alone on stdout
+      {"/bin/sh", "-c",
+       std::string(FRESHWATCH_BINARY) + " tokens create -n test -c " + cfg.string() +
+           " 2>/dev/null"});
+  EXPECT_EQ(created.exit_code, 0) << created.output;
+  return created.exit_code == 0 ? created.output.substr(0, created.output.find('\n')) : "";
+}
+#endif
 
 simdjson::dom::element parse(simdjson::dom::parser& p, const std::string& body) {
   auto r = p.parse(simdjson::padded_string(body));
@@ -216,11 +230,8 @@ TEST(ApiUtf8, BytesThatAreNotUtf8BecomeReplacementCharacters) {
       "store:\n  sqlite: {}\nserver:\n  listen: \"127.0.0.1:{}\"\nconnections:\n  - name: wh\n"
       "    type: sqlite\n    path: {}\n    loaded_at_field: _loaded_at\n",
       (dir / "store.db").string(), port, (dir / "warehouse.db").string());
-  const auto created = testing::run_command(  // the token alone on stdout
-      {"/bin/sh", "-c",
-       std::string(FRESHWATCH_BINARY) + " tokens create -n test -c " + cfg.string() + " 2>/dev/null"});
-  ASSERT_EQ(created.exit_code, 0) << created.output;
-  const std::string token = created.output.substr(0, created.output.find('\n'));
+  const std::string token = create_token(cfg);
+  ASSERT_FALSE(token.empty());
 
   testing::ChildProcess serve({FRESHWATCH_BINARY, "serve", "--config", cfg.string()},
                               dir / "serve.log");
@@ -258,10 +269,14 @@ TEST(ApiUtf8, BytesThatAreNotUtf8BecomeReplacementCharacters) {
   auto detail = get("/api/v1/assets/" + odd_key);
   ASSERT_EQ(detail.error(), simdjson::SUCCESS);
   EXPECT_EQ(std::string_view(detail["asset"]["name"].get_string().value()), "t" FFFD FFFD);
-  const std::vector<std::string> targets = {
-      "/api/v1/summary", "/api/v1/tree", "/api/v1/assets?q=t", "/api/v1/assets?parent=wh%3Amain",
-      "/api/v2/summary.json", "/api/v2/components.json",
-      "/api/v1/assets/" + odd_key + "/history?days=3", "/api/v1/assets/" + odd_key + "/lineage"};
+  const std::vector<std::string> targets = {"/api/v1/summary",
+                                            "/api/v1/tree",
+                                            "/api/v1/assets?q=t",
+                                            "/api/v1/assets?parent=wh%3Amain",
+                                            "/api/v2/summary.json",
+                                            "/api/v2/components.json",
+                                            "/api/v1/assets/" + odd_key + "/history?days=3",
+                                            "/api/v1/assets/" + odd_key + "/lineage"};
   for (const auto& target : targets) get(target);
   get("/api/v1/assets/wh%3Amain.nope%FF%C3", 404);
   EXPECT_EQ(serve.stop(SIGTERM), 0);
@@ -293,17 +308,15 @@ TEST(ApiPolicy, TheAssetPageShowsTheDbtPolicyThatJudged) {
   // A store of its own: without stored runs, serve collects every connection at once.
   replace("sqlite: freshwatch.db", "sqlite: " + (dir / "store.db").string());
   std::ofstream(cfg) << config;
-  const auto created = testing::run_command(  // the token alone on stdout
-      {"/bin/sh", "-c",
-       std::string(FRESHWATCH_BINARY) + " tokens create -n test -c " + cfg.string() + " 2>/dev/null"});
-  ASSERT_EQ(created.exit_code, 0) << created.output;
+  const std::string token = create_token(cfg);
+  ASSERT_FALSE(token.empty());
 
   testing::ChildProcess serve({FRESHWATCH_BINARY, "serve", "--config", cfg.string()},
                               dir / "serve.log");
   ASSERT_TRUE(testing::wait_for_port(port, 120'000)) << "freshwatch serve did not listen";
   ASSERT_TRUE(wait_until_ready(port)) << "freshwatch serve never became ready";
   Client c(port);
-  c.set_authorization("Bearer " + created.output.substr(0, created.output.find('\n')));
+  c.set_authorization("Bearer " + token);
 
   // Both connections have run once the table carries the dbt source's signal.
   simdjson::dom::parser parser;
@@ -337,7 +350,7 @@ TEST(ApiPolicy, TheAssetPageShowsTheDbtPolicyThatJudged) {
   ASSERT_TRUE(testing::wait_for_port(port, 120'000)) << "freshwatch serve did not listen";
   ASSERT_TRUE(wait_until_ready(port)) << "freshwatch serve never became ready";
   Client after(port);
-  after.set_authorization("Bearer " + created.output.substr(0, created.output.find('\n')));
+  after.set_authorization("Bearer " + token);
   res = after.send(bhttp::verb::get, "/api/v1/assets/demo%3Asales.orders");
   ASSERT_EQ(res.result_int(), 200) << res.body();
   doc = parse(parser, res.body());

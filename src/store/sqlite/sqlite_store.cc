@@ -259,7 +259,8 @@ std::optional<model::Policy> decode_policy(simdjson::dom::parser& parser, std::s
       deadline.cron = std::string_view(rule["cron"]);
       deadline.timezone = std::string_view(rule["timezone"]);
       deadline.grace = duration("grace_us").value_or(core::Duration{0});
-      deadline.missed = model::parse_status(std::string_view(rule["missed"])).value_or(model::Status::kError);
+      deadline.missed =
+          model::parse_status(std::string_view(rule["missed"])).value_or(model::Status::kError);
       policy.rule = std::move(deadline);
     } else {
       throw std::invalid_argument(fmt::format("unknown rule type '{}'", type));

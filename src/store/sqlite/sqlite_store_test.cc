@@ -251,7 +251,8 @@ TEST_F(SqliteStoreTest, TagsThatAreNotUtf8KeepTheirNeighbours) {
   ASSERT_TRUE(assets);
   ASSERT_EQ(assets->size(), 1u);
   EXPECT_EQ((*assets)[0].key, a.key) << "keys are stored as given";
-  EXPECT_THAT((*assets)[0].tags, ElementsAre("daily", "caf\xEF\xBF\xBD", "\xEF\xBF\xBD\xEF\xBF\xBD"));
+  EXPECT_THAT((*assets)[0].tags,
+              ElementsAre("daily", "caf\xEF\xBF\xBD", "\xEF\xBF\xBD\xEF\xBF\xBD"));
 }
 
 // An asset's own policy (dbt's freshness thresholds) is kept, so a restart judges by it before
