@@ -1,6 +1,6 @@
 // http_bench_server: serves a synthetic snapshot of N leaf assets with freshwatch's HTTP server
-// (in-memory store with one API token), for load tests. Prints the token on the first line of
-// stdout and "listening on PORT" on the second, then serves until SIGINT or SIGTERM.
+// (an in-memory SQLite store with one API token), for load tests. Prints the token on the first
+// line of stdout and "listening on PORT" on the second, then serves until SIGINT or SIGTERM.
 //
 //   http_bench_server --assets 10000 [--listen 127.0.0.1:0] [--threads 2] [--dump DIR]
 //
@@ -17,9 +17,9 @@
 #include "http/api.h"
 #include "http/auth.h"
 #include "http/encoding.h"
-#include "http/memory_store.h"
 #include "http/server.h"
 #include "http/synthetic.h"
+#include "store/sqlite/sqlite_store.h"
 
 using namespace freshwatch;
 
@@ -43,14 +43,15 @@ int main(int argc, char** argv) {
   core::SystemClock clock;
   auto snapshot =
       std::make_shared<const model::Snapshot>(http::synthetic_snapshot(assets, clock.now()));
-  http::MemoryStore store;
-  auto token = http::create_token(store, "bench", clock);
+  auto store = store::open_sqlite({.path = ":memory:"});
+  if (!store) return 1;
+  auto token = http::create_token(**store, "bench", clock);
   if (!token) return 1;
 
   http::ServerOptions options;
   options.listen = listen;
   options.threads = threads;
-  http::Server server(options, [&] { return snapshot; }, store, clock);
+  http::Server server(options, [&] { return snapshot; }, **store, clock);
 
   if (!dump.empty()) {
     std::filesystem::create_directories(dump);

@@ -9,8 +9,8 @@
 
 #include "http/api.h"
 #include "http/auth.h"
-#include "http/memory_store.h"
 #include "http/synthetic.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace freshwatch::http {
 namespace {
@@ -22,9 +22,9 @@ void BM_FirstSummaryAfterNewSnapshot(benchmark::State& state) {
       std::make_shared<const model::Snapshot>(synthetic_snapshot(n, clock.now(), 1)),
       std::make_shared<const model::Snapshot>(synthetic_snapshot(n, clock.now(), 2))};
   std::shared_ptr<const model::Snapshot> current = snaps[0];
-  MemoryStore store;
-  std::string auth = "Bearer " + *create_token(store, "bench", clock);
-  Api api({}, [&] { return current; }, store, clock);
+  auto store = store::open_sqlite({.path = ":memory:"}).value();
+  std::string auth = "Bearer " + *create_token(*store, "bench", clock);
+  Api api({}, [&] { return current; }, *store, clock);
   Request req;
   req.method = "GET";
   req.target = "/api/v1/summary";

@@ -75,9 +75,7 @@ engine::Evaluator make_evaluator(std::shared_ptr<const policy::PolicySet> polici
   return [policies = std::move(policies), tz](const model::Asset& asset,
                                               std::span<const model::Observation> observations,
                                               core::TimePoint now) {
-    // A source's own policy (dbt's freshness thresholds) applies unless one is configured.
-    return policy::evaluate(policies->for_asset(asset, asset.policy ? &*asset.policy : nullptr),
-                            observations, now, tz);
+    return policy::evaluate(policies->for_asset(asset), observations, now, tz);
   };
 }
 

@@ -58,6 +58,7 @@ int serve_until_signal(Runtime& runtime, const std::string& listen, const core::
   // The HTTP server reads only published snapshots (null until the first one: /readyz 503).
   auto options = http::ServerOptions::from_config(runtime.config.server);
   if (!listen.empty()) options.listen = listen;
+  // The asset page shows the policy the evaluator picked (make_evaluator: the same for_asset()).
   options.api.policy_for = [policies = runtime.policies](const model::Asset& asset) {
     return std::optional<model::Policy>(policies->for_asset(asset));
   };

@@ -86,7 +86,8 @@ Result<void> Engine::load() {
     return std::unexpected(observations.error().with_context("reading observations"));
   auto runs = store_->latest_runs();
   if (!runs) return std::unexpected(runs.error().with_context("reading runs"));
-  auto sightings = store_->asset_sightings();  // optional: a store may not tell
+  auto sightings = store_->asset_sightings();
+  if (!sightings) return std::unexpected(sightings.error().with_context("reading asset sightings"));
 
   const auto now = clock_.now();
   std::unique_lock lock(mutex_);
@@ -104,13 +105,11 @@ Result<void> Engine::load() {
   }
   // Assets that the latest successful run of their connection no longer saw were dropped.
   std::set<std::string, std::less<>> dropped;
-  if (sightings) {
-    for (const auto& s : *sightings) {
-      auto it = by_name.find(model::key_connection(s.key));
-      if (it == by_name.end()) continue;
-      const auto& success = connections_[it->second].state.last_success;
-      if (success && s.last_seen < *success) dropped.insert(s.key);
-    }
+  for (const auto& s : *sightings) {
+    auto it = by_name.find(model::key_connection(s.key));
+    if (it == by_name.end()) continue;
+    const auto& success = connections_[it->second].state.last_success;
+    if (success && s.last_seen < *success) dropped.insert(s.key);
   }
   std::size_t loaded = 0;
   for (auto& a : *assets) {
@@ -132,8 +131,9 @@ Result<void> Engine::load() {
   if (loaded == 0) return {};
   auto snap = std::make_shared<const model::Snapshot>(build_locked(now, ++version_));
   remember_today_locked(*snap);
+  publish_locked(std::move(snap));
   lock.unlock();
-  publish(std::move(snap));
+  notify_subscribers();
   return {};
 }
 
@@ -191,16 +191,20 @@ model::Snapshot Engine::build_locked(core::TimePoint now, std::uint64_t version)
   return build_snapshot(in);
 }
 
-void Engine::publish(std::shared_ptr<const model::Snapshot> snapshot) {
-  {
-    std::lock_guard lock(mutex_);
-    auto current = current_.load();
-    if (current && current->version > snapshot->version) return;  // a newer one is out
-    current_.store(snapshot);
-    publications_.fetch_add(1);
-    changed_.notify_all();
-  }
+void Engine::publish_locked(std::shared_ptr<const model::Snapshot> snapshot) {
+  // Versions are numbered under mutex_ and published in the same critical section, so the
+  // published version only grows.
+  current_.store(std::move(snapshot));
+  publications_.fetch_add(1);
+  changed_.notify_all();
+}
+
+void Engine::notify_subscribers() {
   std::lock_guard lock(publish_mutex_);
+  auto snapshot = current_.load();
+  // Older than what subscribers were handed already: a newer publication got here first.
+  if (!snapshot || snapshot->version <= notified_version_) return;
+  notified_version_ = snapshot->version;
   for (const auto& callback : callbacks_) callback(snapshot);
 }
 
@@ -260,7 +264,6 @@ void Engine::execute(std::size_t index) {
 
 void Engine::finish_run(std::size_t index, Result<connectors::Collection> result,
                         core::TimePoint started, core::TimePoint finished) {
-  std::shared_ptr<const model::Snapshot> snap;
   {
     std::lock_guard lock(mutex_);
     auto& c = connections_[index];
@@ -313,7 +316,7 @@ void Engine::finish_run(std::size_t index, Result<connectors::Collection> result
     }
     c.schedule.finish(finished, result.has_value());
     refresh_history_locked(finished);
-    snap = std::make_shared<const model::Snapshot>(build_locked(finished, ++version_));
+    auto snap = std::make_shared<const model::Snapshot>(build_locked(finished, ++version_));
     for (const auto& s : snap->assets)
       if (s.asset.connection == name)
         run.statuses.push_back({s.asset.key, s.evaluation.status, s.evaluation.reason});
@@ -327,8 +330,9 @@ void Engine::finish_run(std::size_t index, Result<connectors::Collection> result
     else
       spdlog::warn("{}", outcome);
     remember_today_locked(*snap);
+    publish_locked(std::move(snap));
   }
-  publish(snap);
+  notify_subscribers();
   std::lock_guard lock(mutex_);
   --in_flight_;
   changed_.notify_all();
@@ -343,19 +347,13 @@ void Engine::reevaluate_locked(core::TimePoint now) {
       spdlog::error("cannot record statuses: {}", saved.error().message);
   }
   remember_today_locked(*snap);
-  // Published without the lock by the caller's path: store then notify.
-  auto current = current_.load();
-  if (!current || current->version < snap->version) {
-    current_.store(snap);
-    publications_.fetch_add(1);
-    changed_.notify_all();
-  }
+  publish_locked(std::move(snap));
   next_reevaluation_ = now + options_.reevaluate_every;
 }
 
 void Engine::tick() {
   std::vector<std::size_t> start;
-  std::shared_ptr<const model::Snapshot> reevaluated;
+  bool reevaluated = false;
   {
     std::lock_guard lock(mutex_);
     const auto now = clock_.now();
@@ -373,15 +371,11 @@ void Engine::tick() {
       }
     }
     if (next_reevaluation_ && now >= *next_reevaluation_) {
-      const auto before = publications_.load();
       reevaluate_locked(now);
-      if (publications_.load() != before) reevaluated = current_.load();
+      reevaluated = true;
     }
   }
-  if (reevaluated) {
-    std::lock_guard lock(publish_mutex_);
-    for (const auto& callback : callbacks_) callback(reevaluated);
-  }
+  if (reevaluated) notify_subscribers();
   for (auto i : start) executor_([this, i] { execute(i); });
 }
 

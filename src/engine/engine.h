@@ -101,7 +101,13 @@ class Engine {
   std::shared_ptr<const model::Snapshot> snapshot() const { return current_.load(); }
   // How many snapshots have been published (readiness: > 0).
   std::uint64_t publications() const { return publications_.load(); }
-  // Called after each publication, on the publishing thread, without the engine's lock.
+  // Subscribes to publications. Callbacks run on a publishing thread (a collection worker, the
+  // loop, or the caller of load()), without the engine's lock, one call at a time across all
+  // subscribers, each handed the newest snapshot published when the call began: a subscriber
+  // sees strictly increasing versions, never an older snapshot after a newer one, and always
+  // the newest in the end. Publications made while subscribers are busy are delivered as the
+  // newest of them (the ones in between are skipped; each snapshot holds the whole state).
+  // A callback must be quick (hand slow work to another thread) and must not subscribe.
   void on_publish(std::function<void(const std::shared_ptr<const model::Snapshot>&)> callback);
   // Waits (real time) until at least `count` snapshots were published; false on timeout.
   bool wait_for_publications(std::uint64_t count, std::chrono::milliseconds timeout) const;
@@ -128,7 +134,11 @@ class Engine {
   void finish_run(std::size_t index, Result<connectors::Collection> result,
                   core::TimePoint started, core::TimePoint finished);
   model::Snapshot build_locked(core::TimePoint now, std::uint64_t version) const;
-  void publish(std::shared_ptr<const model::Snapshot> snapshot);
+  // Makes `snapshot` (numbered under mutex_ in the same critical section) the current one.
+  void publish_locked(std::shared_ptr<const model::Snapshot> snapshot);
+  // Hands the current snapshot to the subscribers unless they had it or a newer one; called
+  // after publish_locked(), without mutex_.
+  void notify_subscribers();
   void reevaluate_locked(core::TimePoint now);
   void refresh_history_locked(core::TimePoint now);
   void remember_today_locked(const model::Snapshot& snapshot);
@@ -153,8 +163,9 @@ class Engine {
   int in_flight_ = 0;
   bool woken_ = false;
 
-  std::mutex publish_mutex_;  // orders publications and callbacks
+  std::mutex publish_mutex_;  // serialises subscriber calls; taken without mutex_ held
   std::vector<std::function<void(const std::shared_ptr<const model::Snapshot>&)>> callbacks_;
+  std::uint64_t notified_version_ = 0;  // GUARDED_BY(publish_mutex_): the last one handed over
   std::atomic<std::shared_ptr<const model::Snapshot>> current_;
   std::atomic<std::uint64_t> publications_{0};
 };

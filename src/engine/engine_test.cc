@@ -1,11 +1,14 @@
 #include "engine/engine.h"
 
 #include <deque>
+#include <future>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include "core/time.h"
+#include "store/sqlite/sqlite_store.h"
+#include "support/process.h"
 
 namespace freshwatch::engine {
 namespace {
@@ -15,62 +18,16 @@ using model::Status;
 
 core::TimePoint at(std::string_view text) { return *core::parse_timestamp(text); }
 
-// An in-memory store that records what the engine writes and serves what a test preloads.
-class MemoryStore final : public store::Store {
- public:
-  std::vector<store::RunRecord> runs;
-  std::vector<std::pair<std::vector<store::StatusRecord>, core::TimePoint>> recorded;
-  std::vector<model::Asset> stored_assets;
-  std::vector<model::Observation> stored_observations;
-  std::vector<store::ConnectionRun> stored_runs;
-  std::vector<std::pair<std::string, model::DayCell>> stored_history;
+// The value of a store read; a failed read fails the test.
+template <typename T>
+T value(Result<T> result) {
+  if (!result) throw std::runtime_error(result.error().message);
+  return std::move(*result);
+}
 
-  Result<void> save_run(const store::RunRecord& run) override {
-    runs.push_back(run);
-    return {};
-  }
-  Result<void> record_statuses(std::span<const store::StatusRecord> statuses,
-                               core::TimePoint when) override {
-    recorded.push_back({{statuses.begin(), statuses.end()}, when});
-    return {};
-  }
-  Result<std::vector<model::Asset>> assets() override { return stored_assets; }
-  Result<std::vector<model::Edge>> edges() override { return std::vector<model::Edge>{}; }
-  Result<std::vector<model::Observation>> latest_observations() override {
-    return stored_observations;
-  }
-  Result<std::vector<model::Observation>> observations(std::string_view, std::size_t) override {
-    return std::vector<model::Observation>{};
-  }
-  Result<std::vector<model::StatusInterval>> intervals(std::string_view, core::TimePoint,
-                                                       core::TimePoint) override {
-    return std::vector<model::StatusInterval>{};
-  }
-  Result<std::vector<model::StatusInterval>> open_intervals() override {
-    return std::vector<model::StatusInterval>{};
-  }
-  Result<std::vector<std::pair<std::string, model::DayCell>>> history(date::sys_days,
-                                                                      date::sys_days) override {
-    return stored_history;
-  }
-  Result<std::vector<model::DayCell>> history(std::string_view, date::sys_days,
-                                              date::sys_days) override {
-    return std::vector<model::DayCell>{};
-  }
-  Result<std::vector<store::ConnectionRun>> latest_runs() override { return stored_runs; }
-  Result<std::size_t> prune_observations(core::TimePoint) override { return 0; }
-  Result<void> put_user(const store::User&) override { return {}; }
-  Result<std::optional<store::User>> find_user(std::string_view) override { return std::nullopt; }
-  Result<void> put_token(const store::ApiToken&) override { return {}; }
-  Result<std::optional<store::ApiToken>> find_token(std::string_view) override {
-    return std::nullopt;
-  }
-  Result<void> put_session(const store::Session&) override { return {}; }
-  Result<std::optional<store::Session>> find_session(std::string_view) override {
-    return std::nullopt;
-  }
-  Result<void> delete_session(std::string_view) override { return {}; }
-};
+std::unique_ptr<store::Store> open_store(const std::string& path) {
+  return value(store::open_sqlite({.path = path}));
+}
 
 // A connector whose behaviour the test sets; counts its calls.
 class FakeConnector final : public connectors::Connector {
@@ -139,10 +96,12 @@ class EngineTest : public ::testing::Test {
     return raw;
   }
 
-  Engine& make(bool manual = true, EngineOptions options = {}) {
+  // An engine over the connections added so far, on `store` (the fixture's when null).
+  Engine& make(bool manual = true, EngineOptions options = {}, store::Store* store = nullptr) {
     Executor executor;
     if (manual) executor = [this](std::function<void()> task) { tasks_.push_back(std::move(task)); };
-    engine_ = std::make_unique<Engine>(options, std::move(setups_), &store_, judge, clock_, executor);
+    engine_ = std::make_unique<Engine>(options, std::move(setups_), store ? store : store_.get(),
+                                       judge, clock_, executor);
     return *engine_;
   }
 
@@ -161,8 +120,28 @@ class EngineTest : public ::testing::Test {
     throw std::runtime_error("no connection " + name);
   }
 
+  store::ConnectionRun latest_run(const std::string& connection) {
+    for (auto& run : value(store_->latest_runs()))
+      if (run.connection == connection) return run;
+    throw std::runtime_error("no stored run of " + connection);
+  }
+
+  // The status the store holds for `key` now (its open interval).
+  model::StatusInterval open_interval(const std::string& key) {
+    for (auto& interval : value(store_->open_intervals()))
+      if (interval.asset_key == key) return interval;
+    throw std::runtime_error("no open interval of " + key);
+  }
+
+  // Minutes `key` spent in `status` today, as the store's daily rollup counts them.
+  int minutes_today(const std::string& key, Status status) {
+    const auto today = date::floor<date::days>(clock_.now());
+    const auto cells = value(store_->history(key, today, today));
+    return cells.empty() ? 0 : cells[0].minutes[static_cast<std::size_t>(status)];
+  }
+
   core::FakeClock clock_;
-  MemoryStore store_;
+  std::unique_ptr<store::Store> store_ = open_store(":memory:");
   std::vector<ConnectionSetup> setups_;
   std::deque<std::function<void()>> tasks_;
   std::unique_ptr<Engine> engine_;
@@ -182,13 +161,14 @@ TEST_F(EngineTest, CollectOncePersistsEvaluatesAndPublishes) {
   EXPECT_EQ(snap->find("wh:main.b")->evaluation.status, Status::kWarn);
   EXPECT_EQ(snap->find("wh:main.c")->evaluation.status, Status::kError);
   EXPECT_EQ(snap->find("wh")->evaluation.status, Status::kError);
-  ASSERT_EQ(store_.runs.size(), 1u);
-  const auto& run = store_.runs[0];
+  const auto runs = value(store_->latest_runs());
+  ASSERT_EQ(runs.size(), 1u);
+  const auto& run = runs[0];
   EXPECT_EQ(run.connection, "wh");
   EXPECT_TRUE(run.error.empty());
-  EXPECT_EQ(run.assets.size(), 5u);
-  EXPECT_EQ(run.observations.size(), 3u);
-  EXPECT_EQ(run.statuses.size(), 5u);  // leaves and containers
+  EXPECT_EQ(value(store_->assets()).size(), 5u);
+  EXPECT_EQ(value(store_->latest_observations()).size(), 3u);
+  EXPECT_EQ(value(store_->open_intervals()).size(), 5u);  // leaves and containers
   EXPECT_EQ(state("wh").last_success, clock_.now());
 }
 
@@ -221,14 +201,14 @@ TEST_F(EngineTest, AFailingConnectionDoesNotHideOthers) {
   EXPECT_EQ(state("wh").error, "connection refused");
   EXPECT_EQ(state("wh").last_success, clock_.now() - 15min);
   // The failed run is persisted with its error and the unknown statuses of known assets.
-  const auto& failed = *std::find_if(store_.runs.rbegin(), store_.runs.rend(),
-                                     [](auto& r) { return r.connection == "wh"; });
+  const auto failed = latest_run("wh");
   EXPECT_EQ(failed.error, "connection refused");
-  EXPECT_TRUE(failed.assets.empty());
-  bool has_a = false;
-  for (const auto& s : failed.statuses)
-    if (s.asset_key == "wh:main.a") has_a = s.status == Status::kUnknown;
-  EXPECT_TRUE(has_a);
+  // The failed run carried no assets: each was last seen by the run before.
+  for (const auto& s : value(store_->asset_sightings())) {
+    if (model::key_connection(s.key) != "wh") continue;
+    EXPECT_EQ(s.last_seen, clock_.now() - 15min) << s.key;
+  }
+  EXPECT_EQ(open_interval("wh:main.a").status, Status::kUnknown);
 }
 
 TEST_F(EngineTest, TheLatestRunsWarningsAreShownOnTheConnection) {
@@ -350,30 +330,36 @@ TEST_F(EngineTest, TimeAloneChangesStatusAndIsRecorded) {
   EXPECT_EQ(engine.snapshot()->find("wh:main.a")->evaluation.status, Status::kFresh);
   clock_.advance(30s);
   engine.tick();
-  EXPECT_TRUE(store_.recorded.empty());
+  // Nothing recorded since the run (a record would count these 30 s, rounded to a minute).
+  EXPECT_EQ(minutes_today("wh:main.a", Status::kFresh), 0);
   clock_.advance(30s);
   engine.tick();  // a minute after start: re-evaluated, still fresh
-  ASSERT_EQ(store_.recorded.size(), 1u);
+  ASSERT_EQ(minutes_today("wh:main.a", Status::kFresh), 1);
   clock_.advance(10min);
   engine.tick();
-  ASSERT_EQ(store_.recorded.size(), 2u);
+  ASSERT_EQ(minutes_today("wh:main.a", Status::kFresh), 11);
   EXPECT_EQ(engine.snapshot()->find("wh:main.a")->evaluation.status, Status::kWarn);
-  const auto& [statuses, when] = store_.recorded.back();
-  EXPECT_EQ(when, clock_.now());
-  bool warn = false;
-  for (const auto& s : statuses) warn |= s.asset_key == "wh:main.a" && s.status == Status::kWarn;
-  EXPECT_TRUE(warn);
+  const auto warn = open_interval("wh:main.a");
+  EXPECT_EQ(warn.from, clock_.now());
+  EXPECT_EQ(warn.status, Status::kWarn);
   EXPECT_EQ(engine.snapshot()->find("wh:main.a")->history.back().worst, Status::kWarn);
 }
 
 TEST_F(EngineTest, LoadCarriesOnFromTheStore) {
   auto* wh = add("wh", [this](auto&) { return tables("wh", {{"a", 1min}}, clock_.now()); });
+  // What an earlier process stored: yesterday's error, a run at 09:50, a connection since removed.
+  const store::StatusRecord yesterday[] = {{"wh:main.a", Status::kError, ""}};
+  ASSERT_TRUE(store_->record_statuses(yesterday, at("2024-05-09T12:00:00Z")));
   auto collection = tables("wh", {{"a", 2h}, {"gone", 1h}}, at("2024-05-10T09:50:00Z"));
-  store_.stored_assets = collection.assets;
-  store_.stored_assets.push_back({.key = "old:x", .name = "x", .connection = "old"});
-  store_.stored_observations = collection.observations;
-  store_.stored_runs = {{"wh", at("2024-05-10T09:45:00Z"), at("2024-05-10T09:50:00Z"), ""}};
-  store_.stored_history = {{"wh:main.a", {date::year{2024} / 5 / 9, true, Status::kError, {}}}};
+  ASSERT_TRUE(store_->save_run({.connection = "wh",
+                                .started_at = at("2024-05-10T09:45:00Z"),
+                                .finished_at = at("2024-05-10T09:50:00Z"),
+                                .assets = collection.assets,
+                                .observations = collection.observations}));
+  ASSERT_TRUE(store_->save_run({.connection = "old",
+                                .started_at = at("2024-05-10T09:45:00Z"),
+                                .finished_at = at("2024-05-10T09:50:00Z"),
+                                .assets = {{.key = "old:x", .name = "x", .connection = "old"}}}));
   auto& engine = make();
   ASSERT_TRUE(engine.load());
   auto snap = engine.snapshot();
@@ -392,6 +378,90 @@ TEST_F(EngineTest, LoadCarriesOnFromTheStore) {
   EXPECT_EQ(wh->calls, 1);
   // The new run no longer sees "gone": it disappears.
   EXPECT_EQ(engine.snapshot()->find("wh:main.gone"), nullptr);
+}
+
+TEST_F(EngineTest, ATableDroppedBeforeARestartStaysGone) {
+  testing::TempDir dir;
+  const std::string path = (dir / "store.db").string();
+  std::vector<std::pair<std::string, core::Duration>> ages = {
+      {"a", 10min}, {"b", 10min}, {"c", 3h}};
+  auto collect = [&](auto&) { return tables("wh", ages, clock_.now()); };
+  {
+    auto first = open_store(path);
+    add("wh", collect);
+    auto& engine = make(true, {}, first.get());
+    ASSERT_TRUE(engine.collect_once());
+    ASSERT_NE(engine.snapshot()->find("wh:main.b"), nullptr);
+    ages.erase(ages.begin() + 1);  // b is dropped: the next run no longer reports it
+    clock_.advance(15min);
+    ASSERT_TRUE(engine.collect_once());
+    EXPECT_EQ(engine.snapshot()->find("wh:main.b"), nullptr);
+    engine_.reset();
+  }
+  // The next process: a new engine on the same file.
+  auto second = open_store(path);
+  bool kept = false;
+  for (const auto& a : value(second->assets())) kept |= a.key == "wh:main.b";
+  EXPECT_TRUE(kept) << "the store keeps the asset; load() is what leaves it out";
+  add("wh", collect);
+  auto& engine = make(true, {}, second.get());
+  ASSERT_TRUE(engine.load());
+  auto snap = engine.snapshot();
+  ASSERT_NE(snap, nullptr);
+  EXPECT_EQ(snap->find("wh:main.b"), nullptr) << "a dropped table must not come back on restart";
+  struct Kept {
+    const char* key;
+    Status status;
+  };
+  for (const auto& [key, status] :
+       {Kept{"wh:main.a", Status::kFresh}, Kept{"wh:main.c", Status::kWarn}}) {
+    const auto* asset = snap->find(key);
+    ASSERT_NE(asset, nullptr) << key;
+    EXPECT_EQ(asset->evaluation.status, status) << key;
+    ASSERT_FALSE(asset->history.empty()) << key;
+    const auto& today = asset->history.back();
+    EXPECT_TRUE(today.has_data) << key;
+    EXPECT_EQ(today.minutes[static_cast<std::size_t>(status)], 15) << key << ": the stored rollup";
+  }
+  EXPECT_EQ(state("wh").last_success, clock_.now());
+}
+
+// A source's own policy (dbt's thresholds) judges its asset from the first snapshot after a
+// restart, before the connection runs again.
+TEST_F(EngineTest, AnAssetsOwnPolicyJudgesItAfterARestart) {
+  testing::TempDir dir;
+  const std::string path = (dir / "store.db").string();
+  const model::Policy own{"dbt freshness", model::ThresholdRule{1h, 2h}, "dbt: sources.yml"};
+  auto collect = [&](auto&) {
+    auto c = tables("wh", {{"a", 10min}}, clock_.now());
+    c.assets.back().policy = own;
+    return c;
+  };
+  // Names the policy it would use: the asset's own, else "test".
+  auto by_own_policy = [](const model::Asset& asset,
+                          std::span<const model::Observation> observations, core::TimePoint now) {
+    auto e = judge(asset, observations, now);
+    if (asset.policy) e.policy = asset.policy->name;
+    return e;
+  };
+  auto start = [&](store::Store* store) -> Engine& {
+    add("wh", collect);
+    engine_ =
+        std::make_unique<Engine>(EngineOptions{}, std::move(setups_), store, by_own_policy, clock_,
+                                 [this](auto task) { tasks_.push_back(std::move(task)); });
+    return *engine_;
+  };
+  {
+    auto first = open_store(path);
+    ASSERT_TRUE(start(first.get()).collect_once());
+    EXPECT_EQ(engine_->snapshot()->find("wh:main.a")->evaluation.policy, "dbt freshness");
+    engine_.reset();
+  }
+  auto second = open_store(path);
+  auto& engine = start(second.get());
+  ASSERT_TRUE(engine.load());
+  EXPECT_EQ(engine.snapshot()->find("wh:main.a")->asset.policy, own);
+  EXPECT_EQ(engine.snapshot()->find("wh:main.a")->evaluation.policy, "dbt freshness");
 }
 
 TEST_F(EngineTest, EvaluateAtJudgesAsOfAnotherTime) {
@@ -424,6 +494,57 @@ TEST_F(EngineTest, RunLoopStartsRunsAndStopsCleanly) {
   }  // stop requested; run() cancels "slow" and waits for it
   EXPECT_GE(published, 1u);
   EXPECT_EQ(state("slow").error, "stopped");
+}
+
+// Runs finishing at once on worker threads publish concurrently; subscribers (alerts) must
+// still see the snapshots in order. The first run's subscriber call is held until two more runs
+// have published; then each call must hand over the newest snapshot, in increasing versions.
+TEST_F(EngineTest, SubscribersNeverSeeAnOlderSnapshotAfterANewerOne) {
+  for (const std::string name : {"a", "b", "c"})
+    add(name, [this, name](auto&) { return tables(name, {{"t", 1min}}, clock_.now()); });
+  auto& engine = make();
+  struct Delivery {
+    std::uint64_t version;  // handed to the subscriber
+    std::uint64_t newest;   // published when the call began
+  };
+  std::mutex mutex;
+  std::vector<Delivery> deliveries;
+  std::promise<void> entered, release;
+  std::shared_future<void> released = release.get_future().share();
+  engine.on_publish([&](const std::shared_ptr<const model::Snapshot>& snapshot) {
+    bool first;
+    {
+      std::lock_guard lock(mutex);
+      deliveries.push_back({snapshot->version, engine.snapshot()->version});
+      first = deliveries.size() == 1;
+    }
+    if (first) {
+      entered.set_value();
+      released.wait();
+    }
+  });
+  engine.tick();  // the three runs are due at start
+  ASSERT_EQ(tasks_.size(), 3u);
+  std::vector<std::function<void()>> runs(tasks_.begin(), tasks_.end());
+  tasks_.clear();
+  {
+    std::jthread first(runs[0]);
+    entered.get_future().wait();  // the first publication is with its subscriber
+    std::jthread second(runs[1]), third(runs[2]);
+    EXPECT_TRUE(engine.wait_for_publications(3, 30s));
+    release.set_value();
+  }
+  std::lock_guard lock(mutex);
+  ASSERT_FALSE(deliveries.empty());
+  for (std::size_t i = 0; i < deliveries.size(); ++i) {
+    EXPECT_EQ(deliveries[i].version, deliveries[i].newest)
+        << "call " << i << " handed over version " << deliveries[i].version << " while "
+        << deliveries[i].newest << " was out";
+    if (i == 0) continue;
+    EXPECT_GT(deliveries[i].version, deliveries[i - 1].version) << "call " << i;
+  }
+  EXPECT_EQ(deliveries.back().version, engine.snapshot()->version) << "the newest arrives";
+  EXPECT_EQ(engine.publications(), 3u);
 }
 
 TEST_F(EngineTest, RunLoopFollowsTheFakeClockWhenWoken) {

@@ -33,7 +33,8 @@ namespace freshwatch::http {
 
 // Where handlers get the current snapshot; returns null until the first one is published.
 using SnapshotSource = std::function<std::shared_ptr<const model::Snapshot>()>;
-// The policy configured for an asset (for the asset page); may be empty.
+// The policy that judges an asset, for the asset page: the evaluation's own selection
+// (policy::PolicySet::for_asset), so the page shows what judged. May be empty.
 using PolicyLookup = std::function<std::optional<model::Policy>(const model::Asset&)>;
 
 struct Request {

@@ -8,11 +8,15 @@
 
 #include "http/auth.h"
 #include "http/encoding.h"
-#include "http/memory_store.h"
 #include "http/synthetic.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace freshwatch::http {
 namespace {
+
+std::unique_ptr<store::Store> sqlite_memory_store() {
+  return store::open_sqlite({.path = ":memory:"}).value();
+}
 
 using namespace std::chrono_literals;
 using model::AssetKind;
@@ -126,8 +130,8 @@ class ApiTest : public ::testing::Test {
       if (a.key != "wh:db.public.orders") return std::nullopt;
       return model::Policy{"orders-hourly", model::ThresholdRule{2h, 6h}, "freshwatch.yml:14:5"};
     };
-    api_ = std::make_unique<Api>(options_, [this] { return snapshot_; }, store_, clock_);
-    token_ = *create_token(store_, "test", clock_);
+    api_ = std::make_unique<Api>(options_, [this] { return snapshot_; }, *store_, clock_);
+    token_ = *create_token(*store_, "test", clock_);
     auth_ = "Bearer " + token_;
   }
 
@@ -144,7 +148,7 @@ class ApiTest : public ::testing::Test {
   }
 
   std::shared_ptr<const model::Snapshot> snapshot_ = fixed_snapshot();
-  MemoryStore store_;
+  std::unique_ptr<store::Store> store_ = sqlite_memory_store();
   core::FakeClock clock_;
   ApiOptions options_;
   std::unique_ptr<Api> api_;
@@ -385,8 +389,11 @@ TEST_F(ApiTest, ANewSnapshotReplacesCachedBodies) {
 TEST_F(ApiTest, AssetDetail) {
   Response res = get("/api/v1/assets/wh%3Adb.public.orders");
   ASSERT_EQ(res.status, 200) << res.body;
-  store_.add_interval({"wh:db.public.orders", Status::kWarn, kNow - 48h, kNow - 24h, "late"});
-  store_.add_interval({"wh:db.public.orders", Status::kFresh, kNow - 24h, std::nullopt, "ok"});
+  // warn from 48 h ago, fresh from 24 h ago on
+  const store::StatusRecord late[] = {{"wh:db.public.orders", Status::kWarn, "late"}};
+  const store::StatusRecord ok[] = {{"wh:db.public.orders", Status::kFresh, "ok"}};
+  ASSERT_TRUE(store_->record_statuses(late, kNow - 48h));
+  ASSERT_TRUE(store_->record_statuses(ok, kNow - 24h));
   auto doc = parse(parser_, get("/api/v1/assets/wh%3Adb.public.orders").body);
   EXPECT_EQ(std::string_view(doc["asset"]["description"]), "One row per order");
   EXPECT_TRUE(doc["asset"]["url"].is_null());
@@ -426,19 +433,25 @@ TEST_F(ApiTest, AssetDetail) {
 TEST_F(ApiTest, HistoryMarksDaysWithoutData) {
   const std::string key = "wh:db.public.orders";
   date::sys_days today = date::floor<date::days>(kNow);
-  model::DayCell yesterday{today - date::days(1), true, Status::kWarn, {1000, 440, 0, 0}};
-  model::DayCell now_cell{today, true, Status::kFresh, {628, 0, 0, 0}};
-  store_.add_day(key, yesterday);
-  store_.add_day(key, now_cell);
+  // Yesterday 1000 minutes fresh, then 440 warn; today fresh until now.
+  const store::StatusRecord fresh[] = {{key, Status::kFresh, ""}};
+  const store::StatusRecord warn[] = {{key, Status::kWarn, ""}};
+  const core::TimePoint midnight{today};
+  ASSERT_TRUE(store_->record_statuses(fresh, midnight - 24h));
+  ASSERT_TRUE(store_->record_statuses(warn, midnight - 24h + 1000min));
+  ASSERT_TRUE(store_->record_statuses(fresh, midnight));
+  ASSERT_TRUE(store_->record_statuses(fresh, kNow));
   model::Observation o;
   o.asset_key = key;
   o.signal = "max(_loaded_at)";
   o.observed_at = kNow - 30h;
   o.changed_at = kNow - 40h;
-  store_.add_observation(o);
+  store::RunRecord earlier{.connection = "wh", .finished_at = kNow - 30h, .observations = {o}};
   o.observed_at = kNow - 5min;
   o.changed_at = kNow - 1h;
-  store_.add_observation(o);
+  store::RunRecord latest{.connection = "wh", .finished_at = kNow - 5min, .observations = {o}};
+  ASSERT_TRUE(store_->save_run(earlier));
+  ASSERT_TRUE(store_->save_run(latest));
 
   auto doc = parse(parser_, get("/api/v1/assets/wh%3Adb.public.orders/history?days=3").body);
   EXPECT_EQ(std::string_view(doc["timezone"]), "UTC");
@@ -523,7 +536,7 @@ TEST_F(ApiTest, StatuspageV2) {
 }
 
 TEST(ApiSynthetic, StatuspageV2ListsGroupsAndAtMostAHundredStaleAssets) {
-  MemoryStore store;
+  auto store = sqlite_memory_store();
   core::FakeClock clock(kNow);
   auto snap = std::make_shared<const model::Snapshot>(synthetic_snapshot(1000, kNow));
   std::size_t schemas = 0, not_fresh = 0;
@@ -532,11 +545,11 @@ TEST(ApiSynthetic, StatuspageV2ListsGroupsAndAtMostAHundredStaleAssets) {
     not_fresh += !model::is_container(a.asset.kind) && a.evaluation.status != Status::kFresh;
   }
   ASSERT_GT(not_fresh, 100u);
-  Api api({}, [&] { return snap; }, store, clock);
+  Api api({}, [&] { return snap; }, *store, clock);
   Request r;
   r.method = "GET";
   r.target = "/api/v2/components.json";
-  std::string auth = "Bearer " + *create_token(store, "t", clock);
+  std::string auth = "Bearer " + *create_token(*store, "t", clock);
   r.authorization = auth;
   Response res = api.handle(r);
   ASSERT_EQ(res.status, 200);
@@ -571,7 +584,7 @@ TEST(ApiSynthetic, StatuspageV2ListsGroupsAndAtMostAHundredStaleAssets) {
 }
 
 TEST_F(ApiTest, SignInSessionAndSignOut) {
-  ASSERT_TRUE(add_user(store_, "demo", "demo", PasswordCost::kMinimal));
+  ASSERT_TRUE(add_user(*store_, "demo", "demo", PasswordCost::kMinimal));
   auto post = [&](std::string body) {
     targets_.push_back(std::move(body));
     Request r;
@@ -615,12 +628,13 @@ TEST_F(ApiTest, SignInSessionAndSignOut) {
   r.method = "GET";
   r.target = "/api/v1/summary";
   EXPECT_EQ(api_->handle(r).status, 401);
-  EXPECT_EQ(store_.session_count(), 0u);
+  EXPECT_EQ(store_->delete_expired_sessions(core::TimePoint::max()).value(), 0u)
+      << "no session is left in the store";
 }
 
 TEST_F(ApiTest, RepeatedFailedSignInsAreRefusedWith429UntilTheWindowEnds) {
-  ASSERT_TRUE(add_user(store_, "demo", "demo", PasswordCost::kMinimal));
-  ASSERT_TRUE(add_user(store_, "ops", "ops", PasswordCost::kMinimal));
+  ASSERT_TRUE(add_user(*store_, "demo", "demo", PasswordCost::kMinimal));
+  ASSERT_TRUE(add_user(*store_, "ops", "ops", PasswordCost::kMinimal));
   auto post = [&](std::string user, std::string password, std::string address) {
     targets_.push_back(fmt::format(R"({{"username":"{}","password":"{}"}})", user, password));
     targets_.push_back(std::move(address));
@@ -656,7 +670,7 @@ TEST_F(ApiTest, RepeatedFailedSignInsAreRefusedWith429UntilTheWindowEnds) {
   // Per address: twenty failures over many names, then every name from there waits.
   clock_.advance(15min);
   for (int i = 0; i < 20; ++i)  // known names: an unknown one costs a full-strength hash
-    ASSERT_TRUE(add_user(store_, fmt::format("user{}", i), "pw", PasswordCost::kMinimal));
+    ASSERT_TRUE(add_user(*store_, fmt::format("user{}", i), "pw", PasswordCost::kMinimal));
   for (int i = 0; i < 20; ++i)
     EXPECT_EQ(post(fmt::format("user{}", i), "guess", "192.0.2.7").status, 401) << i;
   EXPECT_EQ(post("ops", "ops", "192.0.2.7").status, 429);
@@ -670,11 +684,11 @@ TEST_F(ApiTest, OpenApiDocumentIsServed) {
 }
 
 TEST(ApiSynthetic, LargeSnapshotListsAndPagesStably) {
-  MemoryStore store;
+  auto store = sqlite_memory_store();
   core::FakeClock clock(kNow);
   auto snap = std::make_shared<const model::Snapshot>(synthetic_snapshot(2500, kNow));
-  Api api({}, [&] { return snap; }, store, clock);
-  std::string token = *create_token(store, "t", clock);
+  Api api({}, [&] { return snap; }, *store, clock);
+  std::string token = *create_token(*store, "t", clock);
   std::string auth = "Bearer " + token;
   simdjson::dom::parser parser;
   std::size_t seen = 0;

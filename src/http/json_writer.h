@@ -1,7 +1,6 @@
 // JsonWriter: a small, fast JSON writer appending to one std::string. Used for every response
-// body; values are written in order, commas are placed automatically, strings are escaped
-// (quotes, backslash, control characters) and invalid UTF-8 is replaced by U+FFFD so the
-// output is always valid JSON.
+// body; values are written in order, commas are placed automatically, and strings go through
+// core::append_json_string (core/json.h), so the output is valid JSON whatever the bytes.
 //
 // Thread contract: one writer per thread; it owns nothing but its output string.
 #pragma once
@@ -40,9 +39,6 @@ class JsonWriter {
 
   const std::string& str() const { return out_; }
   std::string take() { return std::move(out_); }
-
-  // Appends `value` as a quoted, escaped JSON string to `out`.
-  static void append_escaped(std::string& out, std::string_view value);
 
  private:
   void before_value();

@@ -11,9 +11,9 @@
 #include <boost/beast/http.hpp>
 
 #include "http/auth.h"
-#include "http/memory_store.h"
 #include "http/static_files.h"
 #include "http/synthetic.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace freshwatch::http {
 namespace {
@@ -23,6 +23,10 @@ namespace bhttp = boost::beast::http;
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
+
+std::unique_ptr<store::Store> sqlite_memory_store() {
+  return store::open_sqlite({.path = ":memory:"}).value();
+}
 
 const core::TimePoint kNow =
     std::chrono::time_point_cast<core::Duration>(date::sys_days(date::year(2026) / 11 / 26) + 10h);
@@ -65,7 +69,7 @@ class ServerTest : public ::testing::Test {
  protected:
   ServerTest() : clock_(kNow) {
     snapshot_ = std::make_shared<const model::Snapshot>(synthetic_snapshot(300, kNow));
-    token_ = "Bearer " + *create_token(store_, "t", clock_);
+    token_ = "Bearer " + *create_token(*store_, "t", clock_);
   }
 
   std::unique_ptr<Server> start(ServerOptions options = {}) {
@@ -81,14 +85,14 @@ class ServerTest : public ::testing::Test {
           }
           return snapshot_;
         },
-        store_, clock_);
+        *store_, clock_);
     auto port = server->start();
     EXPECT_TRUE(port) << port.error().message;
     port_ = *port;
     return server;
   }
 
-  MemoryStore store_;
+  std::unique_ptr<store::Store> store_ = sqlite_memory_store();
   core::FakeClock clock_;
   std::shared_ptr<const model::Snapshot> snapshot_;
   std::string token_;
@@ -155,11 +159,11 @@ TEST_F(ServerTest, RejectsOversizedHeadersAndBodies) {
 }
 
 TEST_F(ServerTest, BadListenAddressesAreErrors) {
-  MemoryStore store;
+  auto store = sqlite_memory_store();
   for (std::string listen : {"nonsense", "127.0.0.1:99999", "::1:80"}) {
     ServerOptions o;
     o.listen = listen;
-    Server server(o, [] { return nullptr; }, store, clock_);
+    Server server(o, [] { return nullptr; }, *store, clock_);
     auto r = server.start();
     ASSERT_FALSE(r) << listen;
     EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
@@ -167,7 +171,7 @@ TEST_F(ServerTest, BadListenAddressesAreErrors) {
   auto first = start();
   ServerOptions o;
   o.listen = "127.0.0.1:" + std::to_string(port_);
-  Server second(o, [] { return nullptr; }, store, clock_);
+  Server second(o, [] { return nullptr; }, *store, clock_);
   auto r = second.start();
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
@@ -274,7 +278,7 @@ TEST(ServerOptions, FromConfig) {
 }
 
 TEST_F(ServerTest, SecureCookieOptionMarksTheSessionCookie) {
-  ASSERT_TRUE(add_user(store_, "demo", "demo", PasswordCost::kMinimal));
+  ASSERT_TRUE(add_user(*store_, "demo", "demo", PasswordCost::kMinimal));
   config::ServerConfig c;
   c.cookie_secure = true;
   auto server = start(ServerOptions::from_config(c));

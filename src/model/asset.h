@@ -70,8 +70,8 @@ struct Asset {
   // and dbt) can be recognised as one. Empty when the asset is not a physical relation.
   std::string relation;
   // The policy the asset's own source declares (dbt's warn_after / error_after on a source),
-  // used when no configured policy selects the asset (policy::PolicySet::for_asset's
-  // `asset_own`). Empty for most assets.
+  // used when no configured policy selects the asset (policy::PolicySet::for_asset). Empty for
+  // most assets.
   std::optional<Policy> policy;
   // Dashboards and Looks: as the BI tool reports it. Empty for everything else.
   std::optional<Usage> usage;

@@ -22,14 +22,13 @@ PolicySet::PolicySet(std::vector<Entry> entries, model::Policy default_policy)
   });
 }
 
-const model::Policy& PolicySet::for_asset(const model::Asset& asset,
-                                          const model::Policy* asset_own) const {
+const model::Policy& PolicySet::for_asset(const model::Asset& asset) const {
   if (!exact_.empty()) {
     if (auto it = exact_.find(asset.key); it != exact_.end()) return entries_[it->second].policy;
   }
   for (std::size_t i : ordered_)
     if (model::matches(entries_[i].selector, asset)) return entries_[i].policy;
-  return asset_own ? *asset_own : default_;
+  return asset.policy ? *asset.policy : default_;
 }
 
 }  // namespace freshwatch::policy

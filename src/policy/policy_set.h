@@ -1,15 +1,17 @@
 // PolicySet: which policy judges which asset. Built once from the configured (selector, policy)
 // pairs, in declaration order, and a default policy.
 //
-// for_asset() picks the matching selector with the highest model::specificity() (an exact key,
-// then key globs with more literal characters, then tag, owner, kind, connection); ties go to
-// the one declared first. When no selector matches, the asset's own policy is used when the
-// caller passes one (for example thresholds taken over from dbt's source freshness), else the
-// default. Exact-key selectors are found through a hash map; the others are tried in
-// precedence order, so a lookup stops at the first match.
+// for_asset() is the one answer to "which policy judges this asset", for the evaluation and for
+// every place that shows the policy: the matching selector with the highest
+// model::specificity() (an exact key, then key globs with more literal characters, then tag,
+// owner, kind, connection), ties going to the one declared first; when no selector matches, the
+// asset's own policy (model::Asset::policy, for example thresholds taken over from dbt's source
+// freshness); else the default. Exact-key selectors are found through a hash map; the others
+// are tried in precedence order, so a lookup stops at the first match.
 //
 // Thread contract: immutable after construction; for_asset() may be called from any number of
-// threads. Returned references point into the set (or at `asset_own`) and live as long as it.
+// threads. Returned references point into the set, or into the asset when it is the asset's own
+// policy, and live as long as that.
 #pragma once
 
 #include <span>
@@ -33,8 +35,7 @@ class PolicySet {
   PolicySet();  // no selectors; the built-in calendar default
   PolicySet(std::vector<Entry> entries, model::Policy default_policy);
 
-  const model::Policy& for_asset(const model::Asset& asset,
-                                 const model::Policy* asset_own = nullptr) const;
+  const model::Policy& for_asset(const model::Asset& asset) const;
 
   const model::Policy& default_policy() const { return default_; }
   // In declaration order.

@@ -118,6 +118,8 @@ class Store {
   virtual Result<std::vector<model::DayCell>> history(std::string_view asset_key,
                                                       date::sys_days from, date::sys_days to) = 0;
   virtual Result<std::vector<ConnectionRun>> latest_runs() = 0;
+  // When each asset was first and last seen in a run, by key.
+  virtual Result<std::vector<AssetSighting>> asset_sightings() = 0;
 
   // Deletes raw observations older than `before`, keeping each (asset, signal)'s latest.
   virtual Result<std::size_t> prune_observations(core::TimePoint before) = 0;
@@ -125,37 +127,19 @@ class Store {
   // Users, API tokens and sessions (private status page).
   virtual Result<void> put_user(const User& user) = 0;
   virtual Result<std::optional<User>> find_user(std::string_view name) = 0;
+  virtual Result<std::vector<User>> list_users() = 0;
+  // Deletes the user with their sessions; false when there was no such user.
+  virtual Result<bool> delete_user(std::string_view name) = 0;
   virtual Result<void> put_token(const ApiToken& token) = 0;
   virtual Result<std::optional<ApiToken>> find_token(std::string_view token_hash) = 0;
+  virtual Result<std::vector<ApiToken>> list_tokens() = 0;
+  // Revokes the token(s) with this name; false when there was none.
+  virtual Result<bool> delete_token(std::string_view name) = 0;
   virtual Result<void> put_session(const Session& session) = 0;
   virtual Result<std::optional<Session>> find_session(std::string_view id_hash) = 0;
   virtual Result<void> delete_session(std::string_view id_hash) = 0;
-
-  // Added after the first cut of this interface. They have defaults that report "not
-  // supported", so existing implementations (test fakes) keep compiling; real stores override
-  // every one of them.
-  virtual Result<std::vector<AssetSighting>> asset_sightings() {
-    return unsupported("asset_sightings");
-  }
-  virtual Result<std::vector<User>> list_users() { return unsupported("list_users"); }
-  // Deletes the user with their sessions; false when there was no such user.
-  virtual Result<bool> delete_user(std::string_view /*name*/) {
-    return unsupported("delete_user");
-  }
-  virtual Result<std::vector<ApiToken>> list_tokens() { return unsupported("list_tokens"); }
-  // Revokes the token(s) with this name; false when there was none.
-  virtual Result<bool> delete_token(std::string_view /*name*/) {
-    return unsupported("delete_token");
-  }
   // Deletes sessions whose expires_at is at or before `now`; returns how many.
-  virtual Result<std::size_t> delete_expired_sessions(core::TimePoint /*now*/) {
-    return unsupported("delete_expired_sessions");
-  }
-
- protected:
-  static std::unexpected<Error> unsupported(std::string_view what) {
-    return fail(ErrorCode::kInternal, "this store does not support {}", what);
-  }
+  virtual Result<std::size_t> delete_expired_sessions(core::TimePoint now) = 0;
 };
 
 }  // namespace freshwatch::store

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -12,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "support/process.h"
+#include "support/sqlite_file.h"
 
 namespace freshwatch {
 namespace {
@@ -349,6 +351,46 @@ TEST(CliConnections, CheckShowsConnectionWarningsAndErrors) {
         << out;
     EXPECT_EQ(dbt["warnings"].get_array().value().size(), 0u) << out;
   }
+}
+
+#define FFFD "\xEF\xBF\xBD"
+
+// Table names, values and driver messages may hold bytes that are not UTF-8: `check --format
+// json` writes them as U+FFFD, keeps valid multi-byte UTF-8, and stays strict JSON.
+TEST(CliJson, BytesThatAreNotUtf8BecomeReplacementCharacters) {
+  testing::TempDir dir;
+  testing::sqlite_exec(dir / "warehouse.db",
+                       "CREATE TABLE \"t\xFF\xFE\" (_loaded_at TEXT);"
+                       "INSERT INTO \"t\xFF\xFE\" VALUES ('2026-01-01T00:00:00Z');"
+                       "CREATE TABLE \"gr\xC3\xBC\xC3\x9F\" (_loaded_at TEXT);"
+                       "INSERT INTO \"gr\xC3\xBC\xC3\x9F\" VALUES ('2026-01-01T00:00:00Z');"
+                       "CREATE TABLE \"s\xED\xA0\x80\" (_loaded_at TEXT);"
+                       "CREATE TABLE \"no_column\xFF\" (x INTEGER);"
+                       "CREATE TABLE odd (_loaded_at TEXT);"
+                       "INSERT INTO odd VALUES ('n/a \xFF\xFE');");
+  const auto cfg = dir / "freshwatch.yml";
+  std::ofstream(cfg) << "store:\n  sqlite: " << (dir / "store.db").string()
+                     << "\nconnections:\n  - name: wh\n    type: sqlite\n    path: "
+                     << (dir / "warehouse.db").string() << "\n    loaded_at_field: _loaded_at\n";
+  const auto r = fw_stdout("check --format json --config " + cfg.string());
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.output;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_EQ(parser.parse(r.output).get(doc), simdjson::SUCCESS) << r.output;
+  std::map<std::string, std::string> error_of;  // key -> error ("" when none)
+  simdjson::dom::array assets = doc["assets"].get_array().value();
+  for (simdjson::dom::element a : assets) {
+    std::string_view error;
+    if (!a["error"].is_null()) error = a["error"].get_string().value();
+    error_of[std::string(a["key"].get_string().value())] = error;
+  }
+  for (const char* key : {"wh:main.t" FFFD FFFD, "wh:main.gr\xC3\xBC\xC3\x9F",
+                          "wh:main.s" FFFD FFFD FFFD, "wh:main.no_column" FFFD, "wh:main.odd"})
+    EXPECT_TRUE(error_of.contains(key)) << key << "\n" << r.output;
+  EXPECT_NE(error_of["wh:main.no_column" FFFD].find("no column _loaded_at in main.no_column" FFFD),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(error_of["wh:main.odd"].find("'n/a " FFFD FFFD "'"), std::string::npos) << r.output;
 }
 
 }  // namespace

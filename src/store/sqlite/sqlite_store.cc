@@ -5,6 +5,7 @@
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
 
+#include "core/json.h"
 #include "core/time.h"
 #include "store/rollup.h"
 #include "store/sqlite/db.h"
@@ -25,12 +26,13 @@ constexpr auto kPruneEvery = std::chrono::hours{1};
 
 constexpr const char kUpsertAsset[] = R"sql(
 INSERT INTO assets (key, name, kind, parent, connection, owner, tags, description, url, relation,
-                    first_seen_us, last_seen_us)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)
+                    policy, first_seen_us, last_seen_us)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?12, ?11, ?11)
 ON CONFLICT (key) DO UPDATE SET
   name = excluded.name, kind = excluded.kind, parent = excluded.parent,
   connection = excluded.connection, owner = excluded.owner, tags = excluded.tags,
   description = excluded.description, url = excluded.url, relation = excluded.relation,
+  policy = excluded.policy,
   last_seen_us = max(assets.last_seen_us, excluded.last_seen_us))sql";
 
 constexpr const char kDeleteEdges[] = "DELETE FROM edges WHERE connection = ?1";
@@ -89,7 +91,7 @@ WHERE observed_at_us < ?1
                   WHERE l.observation_id = observations.id))sql";
 
 constexpr const char kSelectAssets[] = R"sql(
-SELECT key, name, kind, parent, connection, owner, tags, description, url, relation
+SELECT key, name, kind, parent, connection, owner, tags, description, url, relation, policy
 FROM assets ORDER BY key)sql";
 constexpr const char kSelectSightings[] =
     "SELECT key, first_seen_us, last_seen_us FROM assets ORDER BY key";
@@ -178,18 +180,7 @@ std::string encode_tags(const std::vector<std::string>& tags) {
   std::string out = "[";
   for (std::size_t i = 0; i < tags.size(); ++i) {
     if (i > 0) out += ',';
-    out += '"';
-    for (unsigned char c : tags[i]) {
-      if (c == '"' || c == '\\') {
-        out += '\\';
-        out += static_cast<char>(c);
-      } else if (c < 0x20) {
-        out += fmt::format("\\u{:04x}", c);
-      } else {
-        out += static_cast<char>(c);
-      }
-    }
-    out += '"';
+    core::append_json_string(out, tags[i]);
   }
   out += ']';
   return out;
@@ -206,6 +197,80 @@ std::vector<std::string> decode_tags(simdjson::dom::parser& parser, std::string_
     if (element.get_string().get(tag) == simdjson::SUCCESS) tags.emplace_back(tag);
   }
   return tags;
+}
+
+// assets.policy: JSON (see migrations/0002_asset_policy.sql), or empty for no policy.
+void append_duration(std::string& out, std::string_view key, std::optional<core::Duration> d) {
+  out += fmt::format(",\"{}\":", key);
+  out += d ? fmt::format("{}", d->count()) : "null";
+}
+
+std::string encode_policy(const std::optional<model::Policy>& policy) {
+  if (!policy) return {};
+  std::string out = "{\"name\":";
+  core::append_json_string(out, policy->name);
+  out += ",\"origin\":";
+  core::append_json_string(out, policy->origin);
+  out += ",\"rule\":{\"type\":";
+  if (const auto* calendar = std::get_if<model::CalendarRule>(&policy->rule)) {
+    out += fmt::format("\"calendar\",\"warn_after_days\":{},\"error_after_days\":{}",
+                       calendar->warn_after_days, calendar->error_after_days);
+  } else if (const auto* threshold = std::get_if<model::ThresholdRule>(&policy->rule)) {
+    out += "\"threshold\"";
+    append_duration(out, "warn_after_us", threshold->warn_after);
+    append_duration(out, "error_after_us", threshold->error_after);
+  } else if (const auto* deadline = std::get_if<model::DeadlineRule>(&policy->rule)) {
+    out += "\"deadline\",\"cron\":";
+    core::append_json_string(out, deadline->cron);
+    out += ",\"timezone\":";
+    core::append_json_string(out, deadline->timezone);
+    append_duration(out, "grace_us", deadline->grace);
+    out += ",\"missed\":";
+    core::append_json_string(out, model::to_string(deadline->missed));
+  }
+  out += "}}";
+  return out;
+}
+
+// The policy written by encode_policy(); empty when there is none or it cannot be read (the
+// asset is then judged by the configured or default policy until its connection runs again).
+std::optional<model::Policy> decode_policy(simdjson::dom::parser& parser, std::string_view key,
+                                           std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  try {
+    simdjson::dom::element doc = parser.parse(text.data(), text.size());
+    model::Policy policy;
+    policy.name = std::string_view(doc["name"]);
+    policy.origin = std::string_view(doc["origin"]);
+    simdjson::dom::element rule = doc["rule"];
+    auto duration = [&](const char* field) -> std::optional<core::Duration> {
+      simdjson::dom::element value = rule[field];
+      if (value.is_null()) return std::nullopt;
+      return core::Duration(std::int64_t(value));
+    };
+    const std::string_view type = rule["type"];
+    if (type == "calendar") {
+      policy.rule = model::CalendarRule{static_cast<int>(std::int64_t(rule["warn_after_days"])),
+                                        static_cast<int>(std::int64_t(rule["error_after_days"]))};
+    } else if (type == "threshold") {
+      policy.rule = model::ThresholdRule{duration("warn_after_us"), duration("error_after_us")};
+    } else if (type == "deadline") {
+      model::DeadlineRule deadline;
+      deadline.cron = std::string_view(rule["cron"]);
+      deadline.timezone = std::string_view(rule["timezone"]);
+      deadline.grace = duration("grace_us").value_or(core::Duration{0});
+      deadline.missed =
+          model::parse_status(std::string_view(rule["missed"])).value_or(model::Status::kError);
+      policy.rule = std::move(deadline);
+    } else {
+      throw std::invalid_argument(fmt::format("unknown rule type '{}'", type));
+    }
+    return policy;
+  } catch (const std::exception& e) {
+    spdlog::warn("the stored policy of asset '{}' cannot be read ({}); it is left out", key,
+                 e.what());
+    return std::nullopt;
+  }
 }
 
 model::Observation read_observation(const Statement& row) {
@@ -304,6 +369,7 @@ class SqliteStore final : public Store {
         a.description = row.text(7);
         a.url = row.text(8);
         a.relation = row.text(9);
+        a.policy = decode_policy(parser, a.key, row.text(10));
         out.push_back(std::move(a));
       }
       return out;
@@ -528,11 +594,12 @@ class SqliteStore final : public Store {
 
   Result<void> save_run_locked(const RunRecord& run) {
     FW_ASSIGN(tx, Transaction::begin(*writer_));
-    std::string tags;
+    std::string tags, policy;
     for (const model::Asset& asset : run.assets) {
       if (asset.key.empty())
         return fail(ErrorCode::kInvalidArgument, "an asset named '{}' has no key", asset.name);
       tags = encode_tags(asset.tags);
+      policy = encode_policy(asset.policy);
       FW_ASSIGN(upsert, writer_->prepare(kUpsertAsset));
       upsert.bind(1, asset.key)
           .bind(2, asset.name)
@@ -544,7 +611,8 @@ class SqliteStore final : public Store {
           .bind(8, asset.description)
           .bind(9, asset.url)
           .bind(10, asset.relation)
-          .bind(11, run.finished_at);
+          .bind(11, run.finished_at)
+          .bind(12, policy);
       FW_TRY(upsert.run());
     }
     {

@@ -238,6 +238,55 @@ TEST_F(SqliteStoreTest, RunRoundTripsEveryField) {
   EXPECT_EQ((*sightings)[1].last_seen, failed.finished_at);
 }
 
+// Tags are kept as a JSON array; bytes that are not UTF-8 (a Latin-1 tag from a source system)
+// become U+FFFD rather than an array that no longer parses and loses every tag.
+TEST_F(SqliteStoreTest, TagsThatAreNotUtf8KeepTheirNeighbours) {
+  auto store = open();
+  model::Asset a = asset("warehouse:caf\xE9s");
+  a.tags = {"daily", "caf\xE9", "\xFF\xFE"};
+  RunRecord r = run("warehouse", at("2024-05-01T06:00:01Z"));
+  r.assets = {a};
+  ASSERT_TRUE(store->save_run(r));
+  auto assets = store->assets();
+  ASSERT_TRUE(assets);
+  ASSERT_EQ(assets->size(), 1u);
+  EXPECT_EQ((*assets)[0].key, a.key) << "keys are stored as given";
+  EXPECT_THAT((*assets)[0].tags,
+              ElementsAre("daily", "caf\xEF\xBF\xBD", "\xEF\xBF\xBD\xEF\xBF\xBD"));
+}
+
+// An asset's own policy (dbt's freshness thresholds) is kept, so a restart judges by it before
+// the connection runs again; a later run without it clears it.
+TEST_F(SqliteStoreTest, AssetsKeepTheirOwnPolicy) {
+  auto store = open();
+  model::Asset calendar = asset("warehouse:a");
+  calendar.policy = model::Policy{"calendar \"q\"", model::CalendarRule{2, 30}, "x.yml:1:2"};
+  model::Asset threshold = asset("warehouse:b");
+  threshold.policy = model::Policy{"dbt freshness", model::ThresholdRule{std::nullopt, 24h},
+                                   "dbt: models/staging/sources.yml"};
+  model::Asset deadline = asset("warehouse:c");
+  deadline.policy = model::Policy{
+      "nightly", model::DeadlineRule{"0 6 * * 1-5", "Europe/Berlin", 30min, Status::kWarn}, ""};
+  model::Asset none = asset("warehouse:d");
+  RunRecord r = run("warehouse", at("2024-05-01T06:00:00Z"));
+  r.assets = {calendar, threshold, deadline, none};
+  ASSERT_TRUE(store->save_run(r));
+  store.reset();
+  store = open();  // read back from the file
+  auto assets = store->assets();
+  ASSERT_TRUE(assets);
+  EXPECT_THAT(*assets, ElementsAre(calendar, threshold, deadline, none));
+
+  threshold.policy.reset();
+  RunRecord later = run("warehouse", at("2024-05-01T07:00:00Z"));
+  later.assets = {threshold};
+  ASSERT_TRUE(store->save_run(later));
+  assets = store->assets();
+  ASSERT_TRUE(assets);
+  ASSERT_EQ(assets->size(), 4u);
+  EXPECT_EQ((*assets)[1].policy, std::nullopt);
+}
+
 TEST_F(SqliteStoreTest, LatestRunsPerConnectionWithoutSuccess) {
   auto store = open();
   RunRecord a = run("a", at("2024-05-01T06:00:00Z"));
