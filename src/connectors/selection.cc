@@ -99,6 +99,20 @@ std::vector<config::KeySpec> selection_keys(const SelectionKeys& which) {
   return keys;
 }
 
+std::string read_dsn(config::Section& s, std::string_view type,
+                     bool (*accepts)(std::string_view dsn), std::string_view hint) {
+  auto dsn = s.scalar("dsn");
+  if (!dsn) return {};
+  if (dsn->value.empty())
+    s.problem("dsn", "dsn: empty value",
+              dsn->shown.empty() ? "give a connection string"
+                                 : fmt::format("{} expanded to nothing", dsn->shown));
+  else if (!accepts(dsn->value))
+    s.problem("dsn", fmt::format("dsn: '{}' is not a {} connection string", dsn->shown, type),
+              std::string(hint));
+  return dsn->value;
+}
+
 Selection parse_selection(config::Section& s, const SelectionKeys& which, std::string* mode) {
   Selection out;
   out.naive_timezone = s.naive_timezone();

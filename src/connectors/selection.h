@@ -75,6 +75,10 @@ struct SelectionKeys {
 std::vector<config::KeySpec> selection_keys(const SelectionKeys& which);
 std::span<const config::KeySpec> table_keys();
 
+// Reads `dsn`, reporting an empty value and one that `accepts` refuses (with `hint`).
+std::string read_dsn(config::Section& section, std::string_view type,
+                     bool (*accepts)(std::string_view dsn), std::string_view hint);
+
 // Reads the shared keys; `mode` is returned as written (empty when absent) for the connector to
 // map onto its enum. Checks that mode and loaded_at_field agree.
 Selection parse_selection(config::Section& section, const SelectionKeys& which,

@@ -630,16 +630,8 @@ std::vector<config::KeySpec> mysql_keys() {
 
 MysqlOptions parse_mysql(config::Section& s) {
   MysqlOptions o;
-  if (auto dsn = s.scalar("dsn")) {
-    if (dsn->value.empty())
-      s.problem("dsn", "dsn: empty value",
-                dsn->shown.empty() ? "give a connection string"
-                                   : fmt::format("{} expanded to nothing", dsn->shown));
-    else if (!is_mysql_dsn(dsn->value))
-      s.problem("dsn", fmt::format("dsn: '{}' is not a mysql connection string", dsn->shown),
-                "write mysql://user:password@host:3306/db");
-    o.dsn = dsn->value;
-  }
+  o.dsn = read_dsn(s, "mysql", is_mysql_dsn,
+                   "write mysql://user:password@host:3306/db");
   o.ssl_mode = s.choice<SslMode>("ssl_mode", {{"preferred", SslMode::kPreferred},
                                                {"disabled", SslMode::kDisabled},
                                                {"required", SslMode::kRequired},

@@ -413,16 +413,8 @@ std::vector<config::KeySpec> postgres_keys() {
 
 PostgresOptions parse_postgres(config::Section& s) {
   PostgresOptions o;
-  if (auto dsn = s.scalar("dsn")) {
-    if (dsn->value.empty())
-      s.problem("dsn", "dsn: empty value",
-                dsn->shown.empty() ? "give a connection string"
-                                   : fmt::format("{} expanded to nothing", dsn->shown));
-    else if (!is_postgres_dsn(dsn->value))
-      s.problem("dsn", fmt::format("dsn: '{}' is not a postgres connection string", dsn->shown),
-                "write postgresql://user@host:5432/db or 'host=... dbname=... user=...'");
-    o.dsn = dsn->value;
-  }
+  o.dsn = read_dsn(s, "postgres", is_postgres_dsn,
+                   "write postgresql://user@host:5432/db or 'host=... dbname=... user=...'");
   std::string mode;
   o.selection = parse_selection(s, {}, &mode);
   o.mode = mode == "metadata" ? PostgresOptions::Mode::kMetadata
