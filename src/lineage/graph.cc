@@ -43,6 +43,7 @@ Graph::Graph(std::span<const std::string> asset_keys, std::span<const model::Edg
 
   std::vector<std::uint64_t> pairs;  // upstream << 32 | downstream
   pairs.reserve(edges.size());
+  std::unordered_map<std::uint64_t, std::string_view> labels;  // the first non-empty via
   std::vector<std::pair<NodeId, NodeId>> missing_refs;  // (missing node, node naming it)
   for (const auto& e : edges) {
     if (e.upstream.empty() || e.downstream.empty()) {
@@ -57,6 +58,7 @@ Graph::Graph(std::span<const std::string> asset_keys, std::span<const model::Edg
     const NodeId u = intern(e.upstream);
     const NodeId d = intern(e.downstream);
     pairs.push_back(std::uint64_t{u} << 32 | d);
+    if (!e.via.empty()) labels.emplace(pairs.back(), e.via);
     if (missing(u)) missing_refs.emplace_back(u, d);
     if (missing(d)) missing_refs.emplace_back(d, u);
   }
@@ -76,12 +78,16 @@ Graph::Graph(std::span<const std::string> asset_keys, std::span<const model::Edg
   }
   child_ids_.resize(pairs.size());
   parent_ids_.resize(pairs.size());
+  parent_via_.resize(labels.empty() ? 0 : pairs.size());
   {
     std::vector<std::uint32_t> parent_fill(parent_start_.begin(), parent_start_.end() - 1);
     for (std::size_t i = 0; i < pairs.size(); ++i) {
       const auto u = static_cast<NodeId>(pairs[i] >> 32);
       const auto d = static_cast<NodeId>(pairs[i] & 0xffffffffu);
       child_ids_[i] = d;  // pairs are sorted by (u, d): children land in order
+      if (!parent_via_.empty())
+        if (auto it = labels.find(pairs[i]); it != labels.end())
+          parent_via_[parent_fill[d]] = std::string(it->second);
       parent_ids_[parent_fill[d]++] = u;  // and each node's parents ascend
     }
   }
@@ -338,6 +344,14 @@ std::vector<std::string> Graph::path(std::string_view from, std::string_view to)
   return out;
 }
 
+std::string_view Graph::via(NodeId upstream, NodeId downstream) const {
+  if (parent_via_.empty() || downstream >= keys_.size()) return {};
+  const auto ps = parents(downstream);
+  const auto it = std::lower_bound(ps.begin(), ps.end(), upstream);
+  if (it == ps.end() || *it != upstream) return {};
+  return parent_via_[parent_start_[downstream] + static_cast<std::size_t>(it - ps.begin())];
+}
+
 std::vector<model::Edge> Graph::edges_among(std::span<const NodeId> nodes) const {
   std::vector<char> in(keys_.size(), 0);
   for (NodeId v : nodes) in[v] = 1;
@@ -345,7 +359,7 @@ std::vector<model::Edge> Graph::edges_among(std::span<const NodeId> nodes) const
   for (NodeId v = 0; v < keys_.size(); ++v) {
     if (!in[v]) continue;
     for (NodeId w : children(v))
-      if (in[w]) out.push_back({keys_[v], keys_[w]});
+      if (in[w]) out.push_back({keys_[v], keys_[w], std::string(via(v, w))});
   }
   return out;
 }

@@ -10,7 +10,7 @@
 //   - an edge with an empty key is dropped and reported;
 //   - cycles (including an asset feeding itself) are found in linear time and each is reported
 //     with the keys along one loop; every query still terminates.
-// Duplicate edges count once.
+// Duplicate edges count once; the first of them with a non-empty `via` gives the edge its label.
 //
 // Thread contract: immutable after construction; any number of threads may query one graph.
 #pragma once
@@ -61,6 +61,9 @@ class Graph {
   // Direct neighbours, sorted by NodeId.
   std::span<const NodeId> parents(NodeId node) const;
   std::span<const NodeId> children(NodeId node) const;
+  // How the edge upstream -> downstream is known (model::Edge::via); empty when it has no label
+  // or there is no such edge.
+  std::string_view via(NodeId upstream, NodeId downstream) const;
 
   // Breadth-first neighbourhoods, nearest first, without the start node; depth < 0 means
   // unlimited. An unknown key gives an empty list.
@@ -78,7 +81,7 @@ class Graph {
   // (for `freshwatch why KEY` and its root causes).
   std::vector<std::vector<NodeId>> paths(NodeId from, std::span<const NodeId> targets) const;
 
-  // The edges between nodes of `nodes` (for drawing a neighbourhood).
+  // The edges between nodes of `nodes` (for drawing a neighbourhood), with their `via`.
   std::vector<model::Edge> edges_among(std::span<const NodeId> nodes) const;
 
   const std::vector<Problem>& problems() const { return problems_; }
@@ -103,6 +106,7 @@ class Graph {
   NodeId known_ = 0;
   // Compressed adjacency: node v's parents are parent_ids_[parent_start_[v] .. parent_start_[v+1]).
   std::vector<std::uint32_t> parent_start_, parent_ids_;
+  std::vector<std::string> parent_via_;  // parallel to parent_ids_
   std::vector<std::uint32_t> child_start_, child_ids_;
   std::vector<std::uint32_t> component_of_;
   std::vector<std::uint32_t> component_start_;  // members of component c: component_nodes_[start[c]..start[c+1])

@@ -207,3 +207,28 @@ TEST(Graph, PathsToSeveralTargetsMatchSinglePaths) {
 
 }  // namespace
 }  // namespace freshwatch::lineage
+
+namespace freshwatch::lineage {
+namespace {
+
+TEST(Graph, EdgesKeepHowTheyAreKnown) {
+  const std::vector<std::string> keys = {"wh:orders", "lk:tile", "lk:other"};
+  const std::vector<model::Edge> edges = {{"wh:orders", "lk:tile", ""},
+                                          {"wh:orders", "lk:tile", "view orders"},
+                                          {"wh:orders", "lk:tile", "explore-level"},
+                                          {"wh:orders", "lk:other", ""}};
+  const Graph g(keys, edges);
+  const NodeId orders = *g.find("wh:orders"), tile = *g.find("lk:tile"), other = *g.find("lk:other");
+  EXPECT_EQ(g.edge_count(), 2u);
+  EXPECT_EQ(g.via(orders, tile), "view orders") << "the first labelled duplicate";
+  EXPECT_EQ(g.via(orders, other), "");
+  EXPECT_EQ(g.via(tile, orders), "") << "no such edge";
+  const std::vector<NodeId> all = {orders, tile, other};
+  EXPECT_EQ(g.edges_among(all), (std::vector<model::Edge>{{"wh:orders", "lk:tile", "view orders"},
+                                                          {"wh:orders", "lk:other", ""}}));
+  const Graph unlabelled(keys, std::vector<model::Edge>{{"wh:orders", "lk:tile"}});
+  EXPECT_EQ(unlabelled.via(orders, tile), "");
+}
+
+}  // namespace
+}  // namespace freshwatch::lineage

@@ -80,7 +80,7 @@ Identities merge_identities(std::span<const model::Asset> assets, std::span<cons
   for (const auto& e : edges) {
     const std::string_view up = out.resolve(e.upstream), down = out.resolve(e.downstream);
     if (up == down || !seen.emplace(up, down).second) continue;
-    out.edges.push_back({std::string(up), std::string(down)});
+    out.edges.push_back({std::string(up), std::string(down), e.via});
   }
   return out;
 }

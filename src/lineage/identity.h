@@ -13,8 +13,8 @@
 //   - The canonical asset keeps its key, parent and connection, and takes from its aliases what
 //     it lacks: owner, description, URL, its own policy (dbt's freshness thresholds); tags are
 //     the union.
-//   - Edges are rewritten to canonical keys; an edge that becomes a self-loop is dropped and
-//     duplicates count once.
+//   - Edges are rewritten to canonical keys, keeping their `via`; an edge that becomes a
+//     self-loop is dropped and duplicates count once (the first one's `via` is kept).
 //   - Each alias keeps its place in its own hierarchy: `placements` lists (alias's parent,
 //     canonical key), so a dbt folder still lists the table among its children.
 // Observations of an alias belong to the canonical asset (resolve() gives its key).

@@ -72,6 +72,17 @@ TEST(Identity, WithoutAWarehouseTheModelWinsOverSources) {
   EXPECT_EQ(ids.edges, (std::vector<model::Edge>{{"a:model.shop.orders", "b:model.other.z"}}));
 }
 
+TEST(Identity, EdgesKeepTheirVia) {
+  std::vector<model::Asset> assets = {
+      asset("wh:db.s.orders", AssetKind::kTable, "db.s.orders"),
+      asset("dbt:model.p.orders", AssetKind::kModel, "db.s.orders"),
+      asset("lk:tile.1", AssetKind::kTile, ""),
+  };
+  std::vector<model::Edge> edges = {{"dbt:model.p.orders", "lk:tile.1", "view orders"}};
+  auto ids = merge_identities(assets, edges);
+  EXPECT_EQ(ids.edges, (std::vector<model::Edge>{{"wh:db.s.orders", "lk:tile.1", "view orders"}}));
+}
+
 TEST(Identity, DifferentRelationsOrCaseStayApart) {
   std::vector<model::Asset> assets = {
       asset("wh:DB.S.ORDERS", AssetKind::kTable, "DB.S.ORDERS"),
