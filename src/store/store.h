@@ -10,6 +10,8 @@
 // writes internally. Reads never see a half-written run.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -36,6 +38,9 @@ struct StatusRecord {
   std::string reason;
 };
 
+// The small values a connector keeps between runs (connectors::ConnectorState), by key.
+using ConnectorState = std::map<std::string, std::string, std::less<>>;
+
 // One finished collection run of one connection.
 struct RunRecord {
   std::string connection;
@@ -46,6 +51,9 @@ struct RunRecord {
   std::vector<model::Edge> edges;    // the connection's lineage edges (replace the previous set)
   std::vector<model::Observation> observations;
   std::vector<StatusRecord> statuses;  // evaluated at finished_at
+  // When set (a successful run whose connector returned a state), replaces the connection's
+  // stored state; left alone otherwise.
+  std::optional<ConnectorState> state;
 };
 
 struct ConnectionRun {
@@ -87,7 +95,8 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // Persists a run in one transaction: assets, edges, observations, run outcome, statuses.
+  // Persists a run in one transaction: assets, edges, observations, run outcome, statuses, and
+  // the connector's state when the run carries one.
   virtual Result<void> save_run(const RunRecord& run) = 0;
 
   // Records the statuses all assets hold at `at` (a time-only re-evaluation, no collection):
@@ -120,6 +129,9 @@ class Store {
   virtual Result<std::vector<ConnectionRun>> latest_runs() = 0;
   // When each asset was first and last seen in a run, by key.
   virtual Result<std::vector<AssetSighting>> asset_sightings() = 0;
+  // Every connection's stored connector state, by connection name (connections without one are
+  // absent).
+  virtual Result<std::map<std::string, ConnectorState, std::less<>>> connector_states() = 0;
 
   // Deletes raw observations older than `before`, keeping each (asset, signal)'s latest.
   virtual Result<std::size_t> prune_observations(core::TimePoint before) = 0;

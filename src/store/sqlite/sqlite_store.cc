@@ -26,19 +26,25 @@ constexpr auto kPruneEvery = std::chrono::hours{1};
 
 constexpr const char kUpsertAsset[] = R"sql(
 INSERT INTO assets (key, name, kind, parent, connection, owner, tags, description, url, relation,
-                    policy, first_seen_us, last_seen_us)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?12, ?11, ?11)
+                    policy, usage, first_seen_us, last_seen_us)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?12, ?13, ?11, ?11)
 ON CONFLICT (key) DO UPDATE SET
   name = excluded.name, kind = excluded.kind, parent = excluded.parent,
   connection = excluded.connection, owner = excluded.owner, tags = excluded.tags,
   description = excluded.description, url = excluded.url, relation = excluded.relation,
-  policy = excluded.policy,
+  policy = excluded.policy, usage = excluded.usage,
   last_seen_us = max(assets.last_seen_us, excluded.last_seen_us))sql";
 
 constexpr const char kDeleteEdges[] = "DELETE FROM edges WHERE connection = ?1";
 constexpr const char kInsertEdge[] = R"sql(
-INSERT INTO edges (connection, upstream, downstream) VALUES (?1, ?2, ?3)
+INSERT INTO edges (connection, upstream, downstream, via) VALUES (?1, ?2, ?3, ?4)
 ON CONFLICT DO NOTHING)sql";
+
+constexpr const char kDeleteConnectorState[] = "DELETE FROM connector_state WHERE connection = ?1";
+constexpr const char kInsertConnectorState[] =
+    "INSERT INTO connector_state (connection, key, value) VALUES (?1, ?2, ?3)";
+constexpr const char kSelectConnectorStates[] =
+    "SELECT connection, key, value FROM connector_state ORDER BY connection, key";
 
 constexpr const char kInsertObservation[] = R"sql(
 INSERT INTO observations (asset_key, signal, observed_at_us, changed_at_us, evidence, row_count,
@@ -91,12 +97,12 @@ WHERE observed_at_us < ?1
                   WHERE l.observation_id = observations.id))sql";
 
 constexpr const char kSelectAssets[] = R"sql(
-SELECT key, name, kind, parent, connection, owner, tags, description, url, relation, policy
+SELECT key, name, kind, parent, connection, owner, tags, description, url, relation, policy, usage
 FROM assets ORDER BY key)sql";
 constexpr const char kSelectSightings[] =
     "SELECT key, first_seen_us, last_seen_us FROM assets ORDER BY key";
 constexpr const char kSelectEdges[] =
-    "SELECT DISTINCT upstream, downstream FROM edges ORDER BY upstream, downstream";
+    "SELECT DISTINCT upstream, downstream, via FROM edges ORDER BY upstream, downstream, via";
 
 constexpr const char kSelectLatestObservations[] = R"sql(
 SELECT asset_key, signal, observed_at_us, changed_at_us, evidence, row_count, marker, error
@@ -273,6 +279,42 @@ std::optional<model::Policy> decode_policy(simdjson::dom::parser& parser, std::s
   }
 }
 
+// assets.usage: JSON (see migrations/0003_usage_via_connector_state.sql), or empty for none.
+std::string encode_usage(const std::optional<model::Usage>& usage) {
+  if (!usage) return {};
+  auto time = [](const std::optional<core::TimePoint>& t) {
+    return t ? fmt::format("{}", t->time_since_epoch().count()) : std::string("null");
+  };
+  return fmt::format(R"({{"last_accessed_us":{},"last_viewed_us":{},"view_count":{}}})",
+                     time(usage->last_accessed_at), time(usage->last_viewed_at),
+                     usage->view_count ? fmt::format("{}", *usage->view_count) : "null");
+}
+
+// The usage written by encode_usage(); empty when there is none or it cannot be read (the
+// next run of the connection brings it again).
+std::optional<model::Usage> decode_usage(simdjson::dom::parser& parser, std::string_view key,
+                                         std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  try {
+    simdjson::dom::element doc = parser.parse(text.data(), text.size());
+    auto number = [&](const char* field) -> std::optional<std::int64_t> {
+      simdjson::dom::element value = doc[field];
+      if (value.is_null()) return std::nullopt;
+      return std::int64_t(value);
+    };
+    auto time = [&](const char* field) -> std::optional<core::TimePoint> {
+      auto us = number(field);
+      if (!us) return std::nullopt;
+      return core::TimePoint(core::Duration(*us));
+    };
+    return model::Usage{time("last_accessed_us"), time("last_viewed_us"), number("view_count")};
+  } catch (const std::exception& e) {
+    spdlog::warn("the stored usage of asset '{}' cannot be read ({}); it is left out", key,
+                 e.what());
+    return std::nullopt;
+  }
+}
+
 model::Observation read_observation(const Statement& row) {
   model::Observation o;
   o.asset_key = row.text(0);
@@ -370,6 +412,7 @@ class SqliteStore final : public Store {
         a.url = row.text(8);
         a.relation = row.text(9);
         a.policy = decode_policy(parser, a.key, row.text(10));
+        a.usage = decode_usage(parser, a.key, row.text(11));
         out.push_back(std::move(a));
       }
       return out;
@@ -389,8 +432,20 @@ class SqliteStore final : public Store {
     return read([](Db& db) -> Result<std::vector<model::Edge>> {
       FW_ASSIGN(row, db.prepare(kSelectEdges));
       return read_rows<model::Edge>(row, [](const Statement& row) -> model::Edge {
-        return {std::string(row.text(0)), std::string(row.text(1))};
+        return {std::string(row.text(0)), std::string(row.text(1)), std::string(row.text(2))};
       });
+    });
+  }
+
+  Result<std::map<std::string, ConnectorState, std::less<>>> connector_states() override {
+    return read([](Db& db) -> Result<std::map<std::string, ConnectorState, std::less<>>> {
+      FW_ASSIGN(row, db.prepare(kSelectConnectorStates));
+      std::map<std::string, ConnectorState, std::less<>> out;
+      for (;;) {
+        FW_ASSIGN(more, row.step());
+        if (!more) return out;
+        out[std::string(row.text(0))].emplace(row.text(1), row.text(2));
+      }
     });
   }
 
@@ -594,12 +649,13 @@ class SqliteStore final : public Store {
 
   Result<void> save_run_locked(const RunRecord& run) {
     FW_ASSIGN(tx, Transaction::begin(*writer_));
-    std::string tags, policy;
+    std::string tags, policy, usage;
     for (const model::Asset& asset : run.assets) {
       if (asset.key.empty())
         return fail(ErrorCode::kInvalidArgument, "an asset named '{}' has no key", asset.name);
       tags = encode_tags(asset.tags);
       policy = encode_policy(asset.policy);
+      usage = encode_usage(asset.usage);
       FW_ASSIGN(upsert, writer_->prepare(kUpsertAsset));
       upsert.bind(1, asset.key)
           .bind(2, asset.name)
@@ -612,7 +668,8 @@ class SqliteStore final : public Store {
           .bind(9, asset.url)
           .bind(10, asset.relation)
           .bind(11, run.finished_at)
-          .bind(12, policy);
+          .bind(12, policy)
+          .bind(13, usage);
       FW_TRY(upsert.run());
     }
     {
@@ -622,7 +679,10 @@ class SqliteStore final : public Store {
     }
     for (const model::Edge& edge : run.edges) {
       FW_ASSIGN(insert, writer_->prepare(kInsertEdge));
-      insert.bind(1, run.connection).bind(2, edge.upstream).bind(3, edge.downstream);
+      insert.bind(1, run.connection)
+          .bind(2, edge.upstream)
+          .bind(3, edge.downstream)
+          .bind(4, edge.via);
       FW_TRY(insert.run());
     }
     for (const model::Observation& o : run.observations) {
@@ -664,6 +724,19 @@ class SqliteStore final : public Store {
           .bind(3, run.finished_at)
           .bind(4, run.error);
       FW_TRY(insert.run());
+    }
+    if (run.state) {
+      if (!run.error.empty())
+        return fail(ErrorCode::kInvalidArgument,
+                    "a failed run carries a connector state; only a successful run replaces it");
+      FW_ASSIGN(clear, writer_->prepare(kDeleteConnectorState));
+      clear.bind(1, run.connection);
+      FW_TRY(clear.run());
+      for (const auto& [key, value] : *run.state) {
+        FW_ASSIGN(insert, writer_->prepare(kInsertConnectorState));
+        insert.bind(1, run.connection).bind(2, key).bind(3, value);
+        FW_TRY(insert.run());
+      }
     }
     FW_TRY(record_locked(run.statuses, run.finished_at));
     return tx.commit();

@@ -92,7 +92,7 @@ TEST_F(SqliteStoreTest, MigratesAnEmptyFileAndReopens) {
   EXPECT_EQ(raw_int(path(), "PRAGMA user_version"), sqlite_schema_version());
   for (const char* table : {"assets", "edges", "observations", "latest_observations",
                             "connection_runs", "status_intervals", "daily_rollup", "users",
-                            "api_tokens", "sessions"}) {
+                            "api_tokens", "sessions", "connector_state"}) {
     EXPECT_EQ(raw_int(path(), fmt::format("SELECT count(*) FROM sqlite_master WHERE type = "
                                           "'table' AND name = '{}'",
                                           table)),
@@ -285,6 +285,90 @@ TEST_F(SqliteStoreTest, AssetsKeepTheirOwnPolicy) {
   ASSERT_TRUE(assets);
   ASSERT_EQ(assets->size(), 4u);
   EXPECT_EQ((*assets)[1].policy, std::nullopt);
+}
+
+// A dashboard's usage and the via of its tiles' edges are kept, so a restart shows them before
+// the BI connection runs again.
+TEST_F(SqliteStoreTest, UsageAndEdgeViaSurviveARestart) {
+  auto store = open();
+  model::Asset dashboard = asset("looker:dashboard.12", "looker");
+  dashboard.kind = model::AssetKind::kDashboard;
+  dashboard.usage = model::Usage{at("2026-11-20T08:30:00.25Z"), std::nullopt, 1'234};
+  model::Asset never_opened = asset("looker:look.7", "looker");
+  never_opened.kind = model::AssetKind::kLook;
+  never_opened.usage = model::Usage{};
+  model::Asset table = asset("warehouse:orders");
+  RunRecord r = run("looker", at("2026-11-28T06:00:00Z"));
+  r.assets = {dashboard, never_opened, table};
+  r.edges = {{"warehouse:orders", "looker:dashboard.12.tile.1", "view orders"},
+             {"warehouse:orders", "looker:look.7", "explore-level"},
+             {"warehouse:items", "looker:look.7", ""}};
+  ASSERT_TRUE(store->save_run(r));
+  store.reset();
+  store = open();
+  auto assets = store->assets();
+  ASSERT_TRUE(assets);
+  EXPECT_THAT(*assets, ElementsAre(dashboard, never_opened, table));
+  EXPECT_EQ((*assets)[2].usage, std::nullopt);
+  auto edges = store->edges();
+  ASSERT_TRUE(edges);
+  EXPECT_THAT(*edges, ElementsAre(model::Edge{"warehouse:items", "looker:look.7", ""},
+                                  model::Edge{"warehouse:orders", "looker:dashboard.12.tile.1",
+                                              "view orders"},
+                                  model::Edge{"warehouse:orders", "looker:look.7", "explore-level"}));
+  // A later run without usage clears it; garbage in the column is left out, not fatal.
+  dashboard.usage.reset();
+  RunRecord later = run("looker", at("2026-11-28T07:00:00Z"));
+  later.assets = {dashboard};
+  ASSERT_TRUE(store->save_run(later));
+  raw_exec(path(), "UPDATE assets SET usage = '{\"last_accessed_us\": \"x' WHERE key = 'looker:look.7'");
+  assets = store->assets();
+  ASSERT_TRUE(assets);
+  EXPECT_EQ((*assets)[0].usage, std::nullopt);
+  EXPECT_EQ((*assets)[1].usage, std::nullopt);
+}
+
+// A connector's state is replaced by each successful run that returns one, kept by runs that
+// return none, and saved in the run's transaction.
+TEST_F(SqliteStoreTest, ConnectorStateIsReplacedBySuccessfulRuns) {
+  auto store = open();
+  RunRecord first = run("looker", at("2026-11-28T06:00:00Z"));
+  first.state = ConnectorState{{"query:1", "warehouse:orders"}, {"query:2", "warehouse:items"}};
+  RunRecord other = run("bi2", at("2026-11-28T06:00:00Z"));
+  other.state = ConnectorState{{"k", "v"}};
+  ASSERT_TRUE(store->save_run(first));
+  ASSERT_TRUE(store->save_run(other));
+  auto states = store->connector_states();
+  ASSERT_TRUE(states);
+  ASSERT_EQ(states->size(), 2u);
+  EXPECT_EQ(states->at("looker"), *first.state);
+
+  RunRecord without = run("looker", at("2026-11-28T07:00:00Z"));
+  ASSERT_TRUE(store->save_run(without));
+  EXPECT_EQ(store->connector_states()->at("looker"), *first.state) << "no state: kept";
+
+  RunRecord replaced = run("looker", at("2026-11-28T08:00:00Z"));
+  replaced.state = ConnectorState{{"query:3", "warehouse:payments"}};
+  ASSERT_TRUE(store->save_run(replaced));
+  store.reset();
+  store = open();
+  states = store->connector_states();
+  ASSERT_TRUE(states);
+  EXPECT_EQ(states->at("looker"), *replaced.state);
+  EXPECT_EQ(states->at("bi2"), *other.state);
+
+  RunRecord emptied = run("looker", at("2026-11-28T09:00:00Z"));
+  emptied.state = ConnectorState{};
+  ASSERT_TRUE(store->save_run(emptied));
+  EXPECT_FALSE(store->connector_states()->contains("looker"));
+
+  // A failed run never carries one; the whole run is refused, state and all.
+  RunRecord failed = run("bi2", at("2026-11-28T10:00:00Z"));
+  failed.error = "refused";
+  failed.state = ConnectorState{{"k", "other"}};
+  EXPECT_FALSE(store->save_run(failed));
+  EXPECT_EQ(store->connector_states()->at("bi2"), *other.state);
+  EXPECT_EQ(store->latest_runs()->front().finished_at, other.finished_at) << "bi2, first by name";
 }
 
 TEST_F(SqliteStoreTest, LatestRunsPerConnectionWithoutSuccess) {
