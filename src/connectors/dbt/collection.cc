@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "connectors/dbt/identifiers.h"
+#include "connectors/identifiers.h"
 #include "core/time.h"
 #include "lineage/graph.h"
 

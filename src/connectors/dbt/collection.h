@@ -11,8 +11,8 @@
 // Nodes are sources, models, seeds, snapshots and exposures (kinds source, model, seed,
 // snapshot, exposure), with description, tags, owner (an exposure's owner.name or owner.email,
 // otherwise meta.owner; the connection's owner when neither), an exposure's URL, and `relation`
-// = database.schema.identifier normalised by identifiers.h (empty for ephemeral models and
-// exposures), which lets lineage/identity.h merge a node with the warehouse's table.
+// = database.schema.identifier normalised by connectors/identifiers.h (empty for ephemeral
+// models and exposures), which lets lineage/identity.h merge a node with the warehouse's table.
 //
 // Edges: depends_on.nodes between tracked nodes (source → model → … → exposure).
 //
