@@ -40,4 +40,9 @@ struct SqlTables {
 
 SqlTables tables_in_sql(std::string_view sql, Dialect dialect);
 
+// The reading rules for an adapter name as connectors/identifiers.h names it (the result of
+// dialect_for_looker): postgres, redshift, snowflake, bigquery, mysql and mariadb have their
+// own; anything else is kOther ("x" and `x` both quote identifiers).
+Dialect dialect_of(std::string_view adapter);
+
 }  // namespace freshwatch::connectors::looker
