@@ -88,6 +88,8 @@ Result<void> Engine::load() {
   if (!runs) return std::unexpected(runs.error().with_context("reading runs"));
   auto sightings = store_->asset_sightings();
   if (!sightings) return std::unexpected(sightings.error().with_context("reading asset sightings"));
+  auto states = store_->connector_states();
+  if (!states) return std::unexpected(states.error().with_context("reading connector states"));
 
   const auto now = clock_.now();
   std::unique_lock lock(mutex_);
@@ -125,6 +127,10 @@ Result<void> Engine::load() {
     auto it = by_name.find(model::key_connection(e.downstream));
     if (it == by_name.end()) it = by_name.find(model::key_connection(e.upstream));
     if (it != by_name.end()) connections_[it->second].edges.push_back(std::move(e));
+  }
+  for (auto& c : connections_) {
+    if (auto it = states->find(c.setup.name); it != states->end())
+      c.connector_state = std::make_shared<const connectors::ConnectorState>(std::move(it->second));
   }
   refresh_history_locked(now);
   spdlog::info("loaded {} assets and {} signals from the store", loaded, observations->size());
@@ -230,12 +236,27 @@ void Engine::start_locked(std::size_t index, core::TimePoint now) {
   ++in_flight_;
 }
 
+connectors::Collection Engine::known_locked(const Connection& c) const {
+  // Keys are "<connection>" and "<connection>:..."; ';' follows ':', so the range holds exactly
+  // the connection's own keys.
+  connectors::Collection known;
+  const std::string& name = c.setup.name;
+  if (auto it = assets_.find(name); it != assets_.end()) known.assets.push_back(it->second);
+  for (auto it = assets_.lower_bound(name + ":"), end = assets_.lower_bound(name + ";"); it != end;
+       ++it)
+    known.assets.push_back(it->second);
+  known.edges = c.edges;
+  return known;
+}
+
 void Engine::execute(std::size_t index) {
   connectors::PreviousObservations previous;
   std::stop_token stop;
   core::TimePoint started;
   connectors::Connector* connector = nullptr;
   std::string name;
+  std::optional<connectors::Collection> known;
+  std::shared_ptr<const connectors::ConnectorState> state;
   {
     std::lock_guard lock(mutex_);
     auto& c = connections_[index];
@@ -247,11 +268,14 @@ void Engine::execute(std::size_t index) {
     started = c.started_at;
     connector = c.setup.connector.get();
     name = c.setup.name;
+    if (c.state.last_success) known = known_locked(c);
+    state = c.connector_state;
   }
   Result<connectors::Collection> result = fail(ErrorCode::kInternal, "no connector");
   if (connector) {
     try {
-      connectors::CollectContext context{clock_, previous, stop};
+      connectors::CollectContext context{clock_, previous, stop, known ? &*known : nullptr,
+                                         state.get()};
       result = connector->collect(context);
     } catch (const std::exception& e) {
       result = fail(ErrorCode::kInternal, "the connector failed unexpectedly: {}", e.what());
@@ -295,6 +319,10 @@ void Engine::finish_run(std::size_t index, Result<connectors::Collection> result
           *same = o;
       }
       c.edges = result->edges;
+      if (result->state) {
+        c.connector_state = std::make_shared<const connectors::ConnectorState>(*result->state);
+        run.state = std::move(result->state);
+      }
       c.state.error.clear();
       c.state.last_success = finished;
       run.assets = result->assets;

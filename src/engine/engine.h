@@ -12,7 +12,13 @@
 // status: a deadline passes, a calendar day ends) and records the statuses in the store.
 //
 // On start, load() reads the last state from the store (assets, edges, latest observations,
-// latest runs, recent history) and the schedules resume where the stored runs left off.
+// latest runs, recent history, connector states) and the schedules resume where the stored runs
+// left off.
+//
+// Every collect() is handed what its connection's last successful run reported
+// (CollectContext::known: assets and edges, as the engine holds them, from the store after a
+// restart) and the state its connector returned last (CollectContext::state). A successful run
+// that returns a state replaces it, in memory and in the run's store transaction.
 //
 // Threads: run() is the scheduler loop, on the caller's thread; it waits on a condition
 // variable until the next decision point computed from the injected clock (or until wake()),
@@ -124,6 +130,8 @@ class Engine {
     ConnectionSchedule schedule;
     model::ConnectionState state;
     std::vector<model::Edge> edges;
+    // The connector's state (null when it never returned one); handed to collect().
+    std::shared_ptr<const connectors::ConnectorState> connector_state;
     std::stop_source run_stop;
     bool timed_out = false;
     core::TimePoint started_at{};
@@ -141,6 +149,9 @@ class Engine {
   void notify_subscribers();
   void reevaluate_locked(core::TimePoint now);
   void refresh_history_locked(core::TimePoint now);
+  // What the connection's last successful run reported, from the engine's state (assets are
+  // replaced only by a successful run), for CollectContext::known.
+  connectors::Collection known_locked(const Connection& c) const;
   void remember_today_locked(const model::Snapshot& snapshot);
 
   const EngineOptions options_;

@@ -464,6 +464,109 @@ TEST_F(EngineTest, AnAssetsOwnPolicyJudgesItAfterARestart) {
   EXPECT_EQ(engine.snapshot()->find("wh:main.a")->evaluation.policy, "dbt freshness");
 }
 
+// Each collect() gets what its connection's last successful run reported and the state its
+// connector returned; a successful run that returns a state replaces it, and a restart keeps
+// both (with the dashboards' usage and the edges' via) before the connection runs again.
+TEST_F(EngineTest, ConnectorsGetWhatTheyKnewAndTheirStateAcrossARestart) {
+  testing::TempDir dir;
+  const std::string path = (dir / "store.db").string();
+  struct Seen {
+    std::optional<connectors::Collection> known;
+    std::optional<connectors::ConnectorState> state;
+  };
+  std::vector<Seen> seen;
+  std::optional<connectors::ConnectorState> returns = connectors::ConnectorState{{"q:1", "wh:main.a"}};
+  bool fails = false;
+  auto collect = [&](const connectors::CollectContext& context) -> Result<connectors::Collection> {
+    seen.push_back({context.known ? std::optional(*context.known) : std::nullopt,
+                    context.state ? std::optional(*context.state) : std::nullopt});
+    if (fails) return fail(ErrorCode::kUnavailable, "refused");
+    auto c = tables("bi", {{"a", 10min}}, clock_.now());
+    model::Asset dashboard{.key = "bi:dash", .name = "dash", .kind = model::AssetKind::kDashboard,
+                           .parent = "bi", .connection = "bi"};
+    dashboard.usage = model::Usage{at("2024-05-01T08:00:00Z"), std::nullopt, 42};
+    c.assets.push_back(dashboard);
+    c.assets.push_back({.key = "bi:dash.tile", .name = "tile", .kind = model::AssetKind::kTile,
+                        .parent = "bi:dash", .connection = "bi"});
+    c.edges = {{"bi:main.a", "bi:dash.tile", "view a"}};
+    c.state = returns;
+    return c;
+  };
+  const connectors::ConnectorState first_state{{"q:1", "wh:main.a"}};
+  {
+    auto store = open_store(path);
+    add("bi", collect);
+    auto& engine = make(true, {}, store.get());
+    ASSERT_TRUE(engine.load());
+    ASSERT_TRUE(engine.collect_once());
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_FALSE(seen[0].known) << "nothing known before the first run";
+    EXPECT_FALSE(seen[0].state);
+
+    returns.reset();  // the next run keeps the state it was given
+    clock_.advance(15min);
+    ASSERT_TRUE(engine.collect_once());
+    ASSERT_EQ(seen.size(), 2u);
+    ASSERT_TRUE(seen[1].known);
+    EXPECT_EQ(seen[1].known->assets.size(), 5u);
+    EXPECT_EQ(seen[1].known->edges, (std::vector<model::Edge>{{"bi:main.a", "bi:dash.tile", "view a"}}));
+    EXPECT_EQ(seen[1].state, first_state);
+
+    fails = true;  // a failed run changes neither
+    clock_.advance(15min);
+    EXPECT_FALSE(engine.collect_once());
+    fails = false;
+    clock_.advance(15min);
+    ASSERT_TRUE(engine.collect_once());
+    ASSERT_EQ(seen.size(), 4u);
+    ASSERT_TRUE(seen[3].known);
+    EXPECT_EQ(seen[3].known->assets.size(), 5u);
+    EXPECT_EQ(seen[3].state, first_state);
+    EXPECT_EQ(value(store->connector_states()).at("bi"), first_state);
+    engine_.reset();
+  }
+  auto store = open_store(path);
+  add("bi", collect);
+  auto& engine = make(true, {}, store.get());
+  ASSERT_TRUE(engine.load());
+  const auto snap = engine.snapshot();
+  ASSERT_NE(snap, nullptr);
+  ASSERT_NE(snap->find("bi:dash"), nullptr);
+  EXPECT_EQ(snap->find("bi:dash")->asset.usage,
+            (model::Usage{at("2024-05-01T08:00:00Z"), std::nullopt, 42}));
+  EXPECT_EQ(snap->edges, (std::vector<model::Edge>{{"bi:main.a", "bi:dash.tile", "view a"}}));
+
+  returns = connectors::ConnectorState{{"q:2", "wh:main.b"}};
+  clock_.advance(15min);
+  ASSERT_TRUE(engine.collect_once());
+  ASSERT_EQ(seen.size(), 5u);
+  ASSERT_TRUE(seen[4].known) << "from the store";
+  std::vector<std::string> keys;
+  for (const auto& a : seen[4].known->assets) keys.push_back(a.key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"bi", "bi:dash", "bi:dash.tile", "bi:main", "bi:main.a"}));
+  EXPECT_EQ(seen[4].known->edges, (std::vector<model::Edge>{{"bi:main.a", "bi:dash.tile", "view a"}}));
+  EXPECT_EQ(seen[4].state, first_state) << "from the store";
+  EXPECT_EQ(value(store->connector_states()).at("bi"), *returns) << "replaced";
+}
+
+// `check` (persist = false) hands a connector the state it returned earlier in the process,
+// but never writes it.
+TEST_F(EngineTest, WithoutPersistenceTheStateIsKeptInMemoryOnly) {
+  std::vector<std::optional<connectors::ConnectorState>> seen;
+  add("bi", [&](const connectors::CollectContext& context) -> Result<connectors::Collection> {
+    seen.push_back(context.state ? std::optional(*context.state) : std::nullopt);
+    auto c = tables("bi", {{"a", 10min}}, clock_.now());
+    c.state = connectors::ConnectorState{{"k", std::to_string(seen.size())}};
+    return c;
+  });
+  auto& engine = make(true, EngineOptions{.persist = false});
+  ASSERT_TRUE(engine.collect_once());
+  ASSERT_TRUE(engine.collect_once());
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1], (connectors::ConnectorState{{"k", "1"}}));
+  EXPECT_TRUE(value(store_->connector_states()).empty());
+}
+
 TEST_F(EngineTest, EvaluateAtJudgesAsOfAnotherTime) {
   add("wh", [this](auto&) { return tables("wh", {{"a", 10min}}, clock_.now()); });
   auto& engine = make();
