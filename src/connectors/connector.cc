@@ -51,32 +51,20 @@ void register_type(config::ConnectionType type, Factory factory) {
   auto& r = registry();
   {
     std::lock_guard lock(r.mutex);
-    r.factories[type.name] = factory;
-    for (const auto& alias : type.aliases) r.factories[alias] = factory;
+    r.factories[type.name] = std::move(factory);
   }
-  config::register_connection_type(std::move(type));
+  config::register_connection_type(std::move(type));  // which knows the aliases
 }
 
-bool has_type(std::string_view type) {
-  auto& r = registry();
-  std::lock_guard lock(r.mutex);
-  return r.factories.find(type) != r.factories.end();
-}
-
-std::vector<std::string> registered_types() {
-  auto& r = registry();
-  std::lock_guard lock(r.mutex);
-  std::vector<std::string> types;
-  for (const auto& [type, _] : r.factories) types.push_back(type);
-  return types;
-}
+bool has_type(std::string_view type) { return config::find_connection_type(type) != nullptr; }
 
 Result<std::unique_ptr<Connector>> create(const config::ConnectionConfig& connection) {
+  const config::ConnectionType* type = config::find_connection_type(connection.type);
   Factory factory;
   {
     auto& r = registry();
     std::lock_guard lock(r.mutex);
-    auto it = r.factories.find(connection.type);
+    auto it = type ? r.factories.find(type->name) : r.factories.end();
     if (it == r.factories.end())
       return fail(ErrorCode::kInvalidArgument, "connection '{}': unknown type '{}'",
                   connection.name, connection.type);

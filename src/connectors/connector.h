@@ -43,19 +43,19 @@ class PreviousObservations {
   std::unordered_map<std::string, model::Observation> by_key_;  // asset_key '\n' signal
 };
 
+// Small values a connector keeps between runs, such as caches of what it looked up (a BI query
+// traced to its tables); the engine keeps them in the store with the connection. Keys and
+// values are the connector's own.
+using ConnectorState = std::map<std::string, std::string, std::less<>>;
+
 struct Collection {
   std::vector<model::Asset> assets;  // containers (connection, database, schema) included
   std::vector<model::Edge> edges;
   std::vector<model::Observation> observations;
   std::vector<std::string> warnings;  // understood but worth telling (e.g. an unknown version)
   // When set, replaces the connection's state (CollectContext::state) after a successful run.
-  std::optional<std::map<std::string, std::string, std::less<>>> state;
+  std::optional<ConnectorState> state;
 };
-
-// Small values a connector keeps between runs, such as caches of what it looked up (a BI query
-// traced to its tables); the engine keeps them in the store with the connection. Keys and
-// values are the connector's own.
-using ConnectorState = std::map<std::string, std::string, std::less<>>;
 
 struct CollectContext {
   const core::Clock& clock;
@@ -110,8 +110,8 @@ void register_type(
                 });
 }
 
+// A type's name or alias (mariadb) is known.
 bool has_type(std::string_view type);
-std::vector<std::string> registered_types();
 Result<std::unique_ptr<Connector>> create(const config::ConnectionConfig& connection);
 
 // Registers every built-in type (postgres, mysql, sqlite, dbt, ...). Idempotent. Test binaries

@@ -22,7 +22,8 @@ void run_pool(std::size_t count, int concurrency, std::stop_token stop, const Wo
   std::vector<std::jthread> threads;
   for (std::size_t w = 1; w < workers; ++w)
     threads.emplace_back([&, w] {
-      std::shared_ptr<void> holder = start ? start(w) : std::make_shared<int>(0);
+      if (!start) return drain(w);
+      const std::shared_ptr<void> holder = start(w);  // released on this thread, after drain
       if (holder) drain(w);
     });
   drain(0);
