@@ -4,6 +4,8 @@
 #include <array>
 #include <cctype>
 #include <cstddef>
+#include <string>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -12,6 +14,7 @@ namespace freshwatch::connectors::looker {
 namespace {
 
 constexpr int kMaxDepth = 200;
+constexpr std::size_t kMaxProblems = 20;
 
 enum class Kind { kWord, kIdent, kString, kNumber, kPunct, kEnd };
 
@@ -200,7 +203,7 @@ class Tokenizer {
 
 // Words that end a table reference: never an alias without AS.
 bool reserved(std::string_view kw) {
-  static constexpr std::array<std::string_view, 62> kWords{
+  static constexpr std::array<std::string_view, 63> kWords{
       "SELECT", "FROM",     "WHERE",  "GROUP",    "HAVING",   "QUALIFY", "WINDOW",   "ORDER",
       "LIMIT",  "OFFSET",   "FETCH",  "UNION",    "INTERSECT", "EXCEPT", "MINUS",    "JOIN",
       "INNER",  "LEFT",     "RIGHT",  "FULL",     "OUTER",    "CROSS",   "NATURAL",  "ON",
@@ -208,8 +211,22 @@ bool reserved(std::string_view kw) {
       "RETURNING", "STRAIGHT_JOIN", "TABLESAMPLE", "SAMPLE", "AT", "BEFORE", "CHANGES", "PIVOT",
       "UNPIVOT", "MATCH_RECOGNIZE", "USE", "FORCE", "IGNORE", "PARTITION", "ASOF", "APPLY",
       "CONNECT", "START", "WHEN", "THEN", "ELSE", "END", "AND", "OR", "NOT", "IN", "IS",
-      "SEMI", "ANTI", "POSITIONAL"};
+      "SEMI", "ANTI", "POSITIONAL", "ORDINALITY"};
   return std::find(kWords.begin(), kWords.end(), kw) != kWords.end();
+}
+
+// Table functions that read no table: they generate rows or expand a column of a table that is
+// read (and listed) anyway.
+bool reads_no_table(std::string_view fn) {
+  static constexpr std::array<std::string_view, 28> kFunctions{
+      "UNNEST", "FLATTEN", "GENERATE_SERIES", "GENERATOR", "GENERATE_ARRAY",
+      "GENERATE_DATE_ARRAY", "GENERATE_TIMESTAMP_ARRAY", "SPLIT_TO_TABLE",
+      "STRTOK_SPLIT_TO_TABLE", "REGEXP_SPLIT_TO_TABLE", "JSON_TABLE", "JSON_EACH",
+      "JSON_EACH_TEXT", "JSONB_EACH", "JSONB_EACH_TEXT", "JSON_ARRAY_ELEMENTS",
+      "JSON_ARRAY_ELEMENTS_TEXT", "JSONB_ARRAY_ELEMENTS", "JSONB_ARRAY_ELEMENTS_TEXT",
+      "JSON_TO_RECORDSET", "JSONB_TO_RECORDSET", "JSON_POPULATE_RECORDSET", "EXPLODE",
+      "EXPLODE_OUTER", "POSEXPLODE", "INLINE", "RANGE", "SEQUENCE"};
+  return std::find(kFunctions.begin(), kFunctions.end(), fn) != kFunctions.end();
 }
 
 // Words after which a comma no longer joins tables.
@@ -265,8 +282,10 @@ class Reader {
     return i_ >= back ? t_[i_ - back] : kNone;
   }
   void problem(std::string p) {
-    if (std::find(out_.problems.begin(), out_.problems.end(), p) == out_.problems.end())
-      out_.problems.push_back(std::move(p));
+    if (out_.problems.size() > kMaxProblems || !problems_seen_.insert(p).second) return;
+    out_.problems.push_back(out_.problems.size() < kMaxProblems
+                                ? std::move(p)
+                                : std::string("more problems than these; the others are not listed"));
   }
 
   // Reads up to the ')' closing the level (not consumed) or the end.
@@ -345,7 +364,9 @@ class Reader {
 
   void with_clause(const std::string& outer_via) {
     next();  // WITH
-    bool recursive = d_ == Dialect::kSnowflake;  // Snowflake's RECURSIVE is optional
+    // Snowflake lets RECURSIVE be left out; a CTE is taken for recursive only when it says so,
+    // as losing a real table is worse than keeping a name that turns out to be the CTE's.
+    bool recursive = false;
     if (is_word(peek(), "RECURSIVE")) {
       recursive = true;
       next();
@@ -399,9 +420,6 @@ class Reader {
     const Token& t = peek();
     if (is_punct(t, '(')) {
       const bool query = is_word(peek(1), "SELECT") || is_word(peek(1), "WITH");
-      if (is_word(peek(1), "VALUES"))
-        problem(fmt::format("VALUES at character {} is a list of rows, not a table",
-                            peek(1).begin + 1));
       if (query || is_word(peek(1), "VALUES")) {
         parenthesised(via);
       } else {
@@ -413,8 +431,7 @@ class Reader {
       alias();
       return;
     }
-    if (is_word(t, "VALUES")) {
-      problem(fmt::format("VALUES at character {} is a list of rows, not a table", t.begin + 1));
+    if (is_word(t, "VALUES")) {  // rows written out: nothing is read
       next();
       while (is_punct(peek(), '(')) {
         parenthesised(via);
@@ -433,10 +450,7 @@ class Reader {
       add_parts(next(), ref);
     }
     if (is_punct(peek(), '(')) {
-      problem(fmt::format("{}(…) at character {} is a table function, not a table",
-                          fmt::join(ref.parts, "."), t.begin + 1));
-      parenthesised(via);
-      alias();
+      table_function(ref, t.begin, via);
       return;
     }
     ref.alias = alias();
@@ -446,11 +460,30 @@ class Reader {
       ref.parts.erase(ref.parts.begin(), ref.parts.end() - 3);
       ref.quoted.erase(ref.quoted.begin(), ref.quoted.end() - 3);
     }
+    if (std::any_of(ref.parts.begin(), ref.parts.end(), [](auto& p) { return p.empty(); })) {
+      problem(fmt::format("the name at character {} has an empty part", t.begin + 1));
+      return;
+    }
     if (ref.parts.size() == 1 && is_cte(ref.parts[0], ref.quoted[0])) return;
     ref.via = via;
-    const auto same = [&](const TableRef& r) { return r.parts == ref.parts && r.via == ref.via; };
-    if (std::none_of(out_.tables.begin(), out_.tables.end(), same))
-      out_.tables.push_back(std::move(ref));
+    std::string key = fmt::format("{}", fmt::join(ref.parts, std::string_view("\0", 1)));
+    key += '\1';
+    key += via;
+    if (tables_seen_.insert(std::move(key)).second) out_.tables.push_back(std::move(ref));
+  }
+
+  // At the '(' after a function's name. Its arguments are read for subqueries. TABLE(f(...))
+  // is judged by f.
+  void table_function(const TableRef& name, std::size_t at, const std::string& via) {
+    std::string fn = upper(name.parts.back());
+    if (fn == "TABLE" && name.parts.size() == 1 && is_name(peek(1)) && is_punct(peek(2), '('))
+      fn = upper(peek(1).text);
+    if (!reads_no_table(fn))
+      problem(fmt::format("{}(…) at character {} is a table function: the tables it reads, if "
+                          "any, are not known",
+                          fmt::join(name.parts, "."), at + 1));
+    parenthesised(via);
+    alias();
   }
 
   // One token of a dotted name: a BigQuery `project.dataset.table` is three parts; an unquoted
@@ -505,6 +538,8 @@ class Reader {
   std::size_t i_ = 0;
   int depth_ = 0;
   std::vector<Cte> scope_;
+  std::unordered_set<std::string> tables_seen_;  // parts and via
+  std::unordered_set<std::string> problems_seen_;
 };
 
 }  // namespace
@@ -521,7 +556,8 @@ Dialect dialect_of(std::string_view adapter) {
   if (a == "REDSHIFT") return Dialect::kRedshift;
   if (a == "SNOWFLAKE") return Dialect::kSnowflake;
   if (a == "BIGQUERY") return Dialect::kBigQuery;
-  if (a == "MYSQL" || a == "MARIADB") return Dialect::kMySql;
+  if (a == "MYSQL" || a == "MARIADB" || a == "DATABRICKS" || a == "SPARK" || a == "HIVE")
+    return Dialect::kMySql;
   return Dialect::kOther;
 }
 
