@@ -315,6 +315,8 @@ export interface paths {
                     leaves?: boolean;
                     /** @description true: only assets impacted by something late or stale upstream (`impacted` in AssetSummary); false: only assets that are not. Absent: both. */
                     impacted?: boolean;
+                    /** @description Only dashboards and Looks nobody opened in this many days (usage.last_accessed_at older, or never opened). */
+                    unused_days?: number;
                     sort?: "staleness" | "-staleness" | "name" | "-name";
                     limit?: number;
                     /** @description Opaque; the `next_cursor` of the previous page. */
@@ -781,7 +783,7 @@ export interface components {
         /** @enum {string} */
         Status: "fresh" | "warn" | "error" | "unknown";
         /** @enum {string} */
-        AssetKind: "connection" | "database" | "schema" | "table" | "view" | "project" | "package" | "folder" | "source" | "model" | "seed" | "snapshot" | "exposure" | "dashboard" | "tile";
+        AssetKind: "connection" | "database" | "schema" | "table" | "view" | "project" | "package" | "folder" | "source" | "model" | "seed" | "snapshot" | "exposure" | "dashboard" | "tile" | "look";
         /**
          * Format: date-time
          * @description An ISO 8601 UTC time.
@@ -848,6 +850,11 @@ export interface components {
                 warnings: string[];
             }[];
         };
+        Usage: {
+            last_accessed_at: components["schemas"]["Timestamp"];
+            last_viewed_at: components["schemas"]["Timestamp"];
+            view_count: number | null;
+        };
         AssetSummary: {
             /** @example warehouse:analytics.public.orders */
             key: string;
@@ -872,6 +879,12 @@ export interface components {
             error: string | null;
             /** @description Something upstream is at warn or error. */
             impacted: boolean;
+            /** @description How old the data it holds or shows is: the oldest data that flows into it through lineage (its own change time for an asset without inputs). A consumer (tile, Look, exposure) is judged on it; a table or model keeps its own status beside it. */
+            data_time: components["schemas"]["Timestamp"];
+            /** @description The key of the asset whose data sets `data_time` (itself when its own). */
+            data_time_from: string | null;
+            /** @description Dashboards and Looks, as the BI tool reports them; null for other kinds. */
+            usage: components["schemas"]["Usage"] | null;
             counts: components["schemas"]["Counts"];
             /** @description 90 entries, oldest first, ending today; null for a day without data. */
             history: (components["schemas"]["Status"] | null)[];
@@ -931,6 +944,18 @@ export interface components {
             }[];
             children: components["schemas"]["AssetSummary"][];
             root_causes: components["schemas"]["AssetSummary"][];
+            /** @description For each root cause, in the same order, the lineage path from this asset up to it (this asset first, the root last), as `freshwatch why` prints it. */
+            root_paths: {
+                root: string;
+                hops: {
+                    key: string;
+                    name: string;
+                    kind: components["schemas"]["AssetKind"];
+                    status: components["schemas"]["Status"];
+                    /** @description How the link to the next hop is known ("view orders", "explore-level"). */
+                    via: string | null;
+                }[];
+            }[];
             /** @description Direct lineage parents. */
             upstream: components["schemas"]["AssetSummary"][];
             /** @description Direct lineage children. */
@@ -966,6 +991,8 @@ export interface components {
             from: string;
             /** @description downstream key */
             to: string;
+            /** @description How the link is known: "view orders", "explore-level". */
+            via: string | null;
         };
         V2Page: {
             /** @example freshwatch */
