@@ -56,7 +56,20 @@ TEST(DemoDbt, LineageAndRootCauses) {
   const auto* dashboard = snap.find("dbt:exposure.shop.revenue_dashboard");
   ASSERT_NE(dashboard, nullptr);
   EXPECT_EQ(dashboard->asset.url, "https://bi.example.com/dashboards/revenue");
-  EXPECT_EQ(dashboard->evaluation.status, model::Status::kFresh);
+  // Judged on its data time, the oldest data flowing into it: its models ran within the hour,
+  // but from tables loaded days ago, so the dashboard is not fresh (it was "fresh, impacted"
+  // when judged on its models' runs alone).
+  EXPECT_EQ(dashboard->evaluation.status, model::Status::kWarn);
+  EXPECT_EQ(dashboard->evaluation.signal, "data_time");
+  EXPECT_EQ(dashboard->data_time_from, "demo:staging.stg_payments");
+  EXPECT_EQ(dashboard->data_time, *core::parse_timestamp("2024-05-02T06:20:45Z"));
+  EXPECT_EQ(dashboard->evaluation.reason,
+            "changed 8 d 5 h ago (8 calendar days ago); warn from 1 day, error from 101 days; "
+            "oldest data from demo:staging.stg_payments");
+  ASSERT_FALSE(dashboard->observations.empty());
+  EXPECT_EQ(dashboard->observations[0].evidence,
+            "oldest input: demo:staging.stg_payments, changed 2024-05-02T06:20:45Z");
+  EXPECT_EQ(dashboard->observations[1].signal, "dbt_upstream") << "its own signal, beside";
   EXPECT_TRUE(dashboard->impacted);
   EXPECT_EQ(dashboard->root_causes,
             (std::vector<std::string>{"demo:sales.invoices", "demo:staging.stg_customers",

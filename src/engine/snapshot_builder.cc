@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "core/time.h"
+#include "lineage/data_time.h"
 #include "lineage/graph.h"
 #include "lineage/identity.h"
 #include "lineage/propagate.h"
@@ -20,6 +22,81 @@ Status worst_of(const model::StatusCounts& counts) {
   if (counts[Status::kUnknown]) return Status::kUnknown;
   if (counts[Status::kFresh]) return Status::kFresh;
   return Status::kUnknown;
+}
+
+bool collection_failed(const model::ConnectionState* c) { return c && !c->error.empty(); }
+
+void mark_collection_failed(model::Evaluation& e, const model::ConnectionState& c) {
+  e.status = Status::kUnknown;
+  e.error = c.error;
+  e.reason = fmt::format("collection failed: {}", c.error);
+}
+
+// Data time over the lineage (lineage/data_time.h), for every asset; consumers with inputs are
+// then judged on it. Containers are left to the roll-up.
+void apply_data_time(
+    model::Snapshot& snap, const SnapshotInputs& in, std::span<const model::Edge> edges,
+    const std::unordered_map<std::string_view, const model::ConnectionState*>& connection_state) {
+  auto connection_of = [&](const model::Asset& a) -> const model::ConnectionState* {
+    auto c = connection_state.find(a.connection);
+    return c == connection_state.end() ? nullptr : c->second;
+  };
+  std::vector<std::string> keys;
+  keys.reserve(snap.assets.size());
+  for (const auto& s : snap.assets) keys.push_back(s.asset.key);
+  const lineage::Graph graph(keys, edges);
+  // An asset's own time is the change time its status is judged on today: none while its
+  // collection failed.
+  std::vector<std::optional<core::TimePoint>> own(snap.assets.size());
+  for (std::uint32_t i = 0; i < snap.assets.size(); ++i) {
+    const auto& s = snap.assets[i];
+    if (model::is_container(s.asset.kind) || collection_failed(connection_of(s.asset))) continue;
+    own[i] = s.evaluation.changed_at;
+  }
+  const auto data = lineage::propagate_data_time(graph, own);
+  // Known assets are the graph's first nodes, in snapshot order.
+  for (std::uint32_t i = 0; i < snap.assets.size(); ++i) {
+    auto& state = snap.assets[i];
+    if (model::is_container(state.asset.kind)) continue;
+    state.data_time = data[i].time;
+    state.data_time_from = data[i].from == lineage::kNoNode ? std::string() : graph.key(data[i].from);
+  }
+  if (!in.evaluate) return;
+  for (std::uint32_t i = 0; i < snap.assets.size(); ++i) {
+    auto& state = snap.assets[i];
+    if (!model::is_consumer(state.asset.kind) || graph.parents(i).empty()) continue;
+    const auto from = data[i].from;
+    if (from == i) continue;  // its own change is its oldest data: judged on it already
+    const auto& origin = graph.key(from);
+    if (state.data_time) {
+      model::Observation derived;
+      derived.asset_key = state.asset.key;
+      derived.observed_at = in.now;
+      derived.changed_at = state.data_time;
+      derived.signal = std::string(kDataTimeSignal);
+      derived.evidence = fmt::format("oldest input: {}, changed {}", origin,
+                                     core::format_timestamp(*state.data_time));
+      state.evaluation = in.evaluate(state.asset, std::span(&derived, 1), in.now);
+      if (state.evaluation.error.empty())
+        state.evaluation.reason += fmt::format("{}oldest data from {}",
+                                               state.evaluation.reason.empty() ? "" : "; ", origin);
+      state.observations.insert(state.observations.begin(), std::move(derived));
+    } else {
+      model::Evaluation unknown;
+      unknown.policy = state.evaluation.policy;
+      const model::AssetState* input = from < snap.assets.size() ? &snap.assets[from] : nullptr;
+      if (!input)
+        unknown.reason = fmt::format("data time unknown: input {} is not a known asset", origin);
+      else if (input->evaluation.reason.empty())
+        unknown.reason = fmt::format("data time unknown: input {} has no change time", origin);
+      else
+        unknown.reason = fmt::format("data time unknown: input {} has no change time ({})", origin,
+                                     input->evaluation.reason);
+      state.evaluation = std::move(unknown);
+    }
+    if (const auto* c = connection_of(state.asset); collection_failed(c))
+      mark_collection_failed(state.evaluation, *c);
+  }
 }
 
 }  // namespace
@@ -117,15 +194,13 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
     }
     if (in.evaluate) state.evaluation = in.evaluate(state.asset, state.observations, in.now);
     auto c = connection_state.find(state.asset.connection);
-    if (c != connection_state.end() && !c->second->error.empty()) {
-      state.evaluation.status = Status::kUnknown;
-      state.evaluation.error = c->second->error;
-      state.evaluation.reason = fmt::format("collection failed: {}", c->second->error);
-    }
+    if (c != connection_state.end() && collection_failed(c->second))
+      mark_collection_failed(state.evaluation, *c->second);
     const auto& signal = state.evaluation.signal;
     std::stable_partition(state.observations.begin(), state.observations.end(),
                           [&](const model::Observation& o) { return o.signal == signal; });
   }
+  apply_data_time(snap, in, ids.edges, connection_state);
 
   // Children before parents (post-order); a parent cycle is broken where it is found.
   std::vector<std::uint32_t> order;
@@ -160,6 +235,15 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
     for (auto c : state.children)
       if (done[c]) counts.add(snap.assets[c].counts);
     if (model::is_container(state.asset.kind)) {
+      // A container's data is as old as its oldest child's.
+      for (auto c : state.children) {
+        const auto& child = snap.assets[c];
+        if (!done[c] || !child.data_time) continue;
+        if (!state.data_time || *child.data_time < *state.data_time) {
+          state.data_time = child.data_time;
+          state.data_time_from = child.data_time_from;
+        }
+      }
       state.evaluation = model::Evaluation{};
       state.evaluation.status = worst_of(counts);
       state.evaluation.reason = container_reason(counts);

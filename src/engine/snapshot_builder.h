@@ -6,6 +6,16 @@
 // error, and every asset gets one history cell per day for the last `history_days` days in
 // the configured time zone (days without data are marked so, never shown as fresh).
 //
+// Data time (lineage/data_time.h) is propagated over the lineage: an asset's own time is the
+// change time its evaluation decided on (none while its collection failed). Consumers
+// (model::is_consumer: tiles, Looks, dbt exposures) with lineage inputs are judged on their
+// data time: the Evaluator is called with one derived observation of signal kDataTimeSignal
+// (changed_at = the data time, evidence naming the input it comes from), which is listed first
+// among their observations; when the data time is unknown they are unknown, naming the input
+// without one. Their own signal decides only when it is their oldest. Every other asset keeps
+// its own status beside its data time; containers take the oldest data time of their
+// children.
+//
 // Thread contract: pure; build_snapshot may run on any thread.
 #pragma once
 
@@ -26,6 +36,9 @@
 #include "model/snapshot.h"
 
 namespace freshwatch::engine {
+
+// The signal of the observation a consumer is judged on: its data time.
+inline constexpr std::string_view kDataTimeSignal = "data_time";
 
 // Judges one leaf asset from the latest observation of each of its signals, as of `now`.
 using Evaluator = std::function<model::Evaluation(

@@ -299,7 +299,16 @@ TEST(BuildSnapshot, IdentityMergingAndLineage) {
   // Edges use the table's key; impact and root causes follow them.
   EXPECT_EQ(snap.edges[0], (model::Edge{"wh:main.orders", "dbt:model.shop.stg_orders"}));
   const auto* revenue = snap.find("dbt:exposure.shop.revenue");
-  EXPECT_EQ(revenue->evaluation.status, Status::kWarn);
+  // The exposure is judged on its data time: its model ran 2 h ago, but from the table loaded
+  // 30 h ago. (Judged on its own 2 h old signal it was warn here, and the demo's dashboard was
+  // "fresh, impacted": the wrong answer for a consumer that shows 30 h old data.)
+  EXPECT_EQ(revenue->evaluation.status, Status::kError);
+  EXPECT_EQ(revenue->evaluation.signal, "data_time");
+  EXPECT_EQ(revenue->data_time, f.now - 30h);
+  EXPECT_EQ(revenue->data_time_from, "wh:main.orders");
+  EXPECT_EQ(snap.find("dbt:model.shop.stg_orders")->evaluation.status, Status::kWarn)
+      << "a model keeps its own status";
+  EXPECT_EQ(snap.find("dbt:model.shop.stg_orders")->data_time, f.now - 30h);
   EXPECT_TRUE(revenue->impacted);
   EXPECT_EQ(revenue->root_causes, std::vector<std::string>{"wh:main.orders"});
   EXPECT_FALSE(t->impacted);
@@ -341,6 +350,175 @@ TEST(BuildSnapshot, LineageMarksImpactAndRootCauses) {
   EXPECT_EQ(snap.find("lake:x.t")->root_causes, std::vector<std::string>{"wh:main.c_old"});
   EXPECT_FALSE(snap.find("wh:main.b_mid")->impacted);
   EXPECT_EQ(snap.edges.size(), 2u);
+}
+
+}  // namespace
+}  // namespace freshwatch::engine
+
+namespace freshwatch::engine {
+namespace {
+
+// A BI connection over the warehouse and dbt: folders, dashboards (containers) with tiles, a
+// Look, and a dbt exposure, linked by lineage to the tables they read.
+struct Bi {
+  Fixture f;
+  std::vector<model::Edge> edges;
+
+  Bi() {
+    f.assets = {asset("wh", AssetKind::kConnection, "", "wh"),
+                asset("wh:s", AssetKind::kSchema, "wh", "wh"),
+                asset("wh:s.raw", AssetKind::kTable, "wh:s", "wh"),
+                asset("wh:s.orders", AssetKind::kTable, "wh:s", "wh"),
+                asset("wh:s.fresh", AssetKind::kTable, "wh:s", "wh"),
+                asset("wh:s.empty", AssetKind::kTable, "wh:s", "wh"),
+                asset("lk", AssetKind::kConnection, "", "lk"),
+                asset("lk:f", AssetKind::kFolder, "lk", "lk"),
+                asset("lk:d", AssetKind::kDashboard, "lk:f", "lk"),
+                asset("lk:d.t1", AssetKind::kTile, "lk:d", "lk"),
+                asset("lk:d.t2", AssetKind::kTile, "lk:d", "lk"),
+                asset("lk:d.t3", AssetKind::kTile, "lk:d", "lk"),
+                asset("lk:d.t4", AssetKind::kTile, "lk:d", "lk"),
+                asset("lk:look", AssetKind::kLook, "lk:f", "lk"),
+                asset("lk:lonely", AssetKind::kLook, "lk:f", "lk")};
+    f.observations["wh:s.raw"] = {obs("wh:s.raw", "max(_loaded_at)", f.now - 96h)};
+    f.observations["wh:s.orders"] = {obs("wh:s.orders", "max(_loaded_at)", f.now - 30min)};
+    f.observations["wh:s.fresh"] = {obs("wh:s.fresh", "max(_loaded_at)", f.now - 10min)};
+    f.observations["wh:s.empty"] = {obs("wh:s.empty", "max(_loaded_at)", std::nullopt)};
+    f.observations["lk:lonely"] = {obs("lk:lonely", "own", f.now - 2h)};
+    f.connections = {{.name = "wh", .type = "sqlite"}, {.name = "lk", .type = "looker"}};
+    edges = {{"wh:s.raw", "wh:s.orders"},  // orders is rebuilt from raw
+             {"wh:s.orders", "lk:d.t1", "view orders"},
+             {"wh:s.fresh", "lk:d.t2", "view fresh"},
+             {"wh:s.empty", "lk:d.t3", "explore-level"},
+             {"wh:s.fresh", "lk:d.t3", "explore-level"},
+             {"wh:s.gone", "lk:d.t4"},
+             {"wh:s.fresh", "lk:look"}};
+  }
+
+  model::Snapshot build() {
+    SnapshotInputs in;
+    in.now = f.now;
+    in.assets = f.assets;
+    in.observations = &f.observations;
+    in.connections = f.connections;
+    in.edges = edges;
+    in.evaluate = judge;
+    return build_snapshot(in);
+  }
+};
+
+TEST(BuildSnapshotDataTime, ConsumersAreJudgedOnTheOldestDataFlowingIntoThem) {
+  Bi bi;
+  const auto snap = bi.build();
+  struct Row {
+    const char* key;
+    Status status;
+    std::optional<core::Duration> data_age;  // now - data_time
+    const char* from;
+    const char* signal;
+  };
+  using std::nullopt;
+  const Row rows[] = {
+      // Tables keep their own status beside their data time.
+      {"wh:s.raw", Status::kError, 96h, "wh:s.raw", "max(_loaded_at)"},
+      {"wh:s.orders", Status::kFresh, 96h, "wh:s.raw", "max(_loaded_at)"},
+      {"wh:s.fresh", Status::kFresh, 10min, "wh:s.fresh", "max(_loaded_at)"},
+      {"wh:s.empty", Status::kUnknown, nullopt, "wh:s.empty", ""},
+      // A tile over a table rebuilt half an hour ago from four-day-old data is error.
+      {"lk:d.t1", Status::kError, 96h, "wh:s.raw", "data_time"},
+      {"lk:d.t2", Status::kFresh, 10min, "wh:s.fresh", "data_time"},
+      // An input without a data time: unknown, naming it.
+      {"lk:d.t3", Status::kUnknown, nullopt, "wh:s.empty", ""},
+      {"lk:d.t4", Status::kUnknown, nullopt, "wh:s.gone", ""},
+      {"lk:look", Status::kFresh, 10min, "wh:s.fresh", "data_time"},
+      // A consumer without inputs is judged on its own signal.
+      {"lk:lonely", Status::kWarn, 2h, "lk:lonely", "own"},
+      // Containers roll up their children: worst status, oldest data time.
+      {"lk:d", Status::kError, 96h, "wh:s.raw", ""},
+      {"lk:f", Status::kError, 96h, "wh:s.raw", ""},
+      {"wh:s", Status::kError, 96h, "wh:s.raw", ""},
+  };
+  for (const auto& r : rows) {
+    const auto* s = snap.find(r.key);
+    ASSERT_NE(s, nullptr) << r.key;
+    EXPECT_EQ(s->evaluation.status, r.status) << r.key << ": " << s->evaluation.reason;
+    EXPECT_EQ(s->data_time, r.data_age ? std::optional(bi.f.now - *r.data_age) : nullopt) << r.key;
+    EXPECT_EQ(s->data_time_from, r.from) << r.key;
+    EXPECT_EQ(s->evaluation.signal, r.signal) << r.key;
+  }
+  const auto* t1 = snap.find("lk:d.t1");
+  ASSERT_FALSE(t1->observations.empty());
+  EXPECT_EQ(t1->observations[0].signal, "data_time");
+  EXPECT_EQ(t1->observations[0].evidence, "oldest input: wh:s.raw, changed 2024-05-06T12:00:00Z");
+  EXPECT_EQ(t1->evaluation.changed_at, bi.f.now - 96h);
+  EXPECT_EQ(t1->evaluation.reason, "oldest data from wh:s.raw");
+  EXPECT_EQ(snap.find("lk:d.t3")->evaluation.reason,
+            "data time unknown: input wh:s.empty has no change time");
+  EXPECT_EQ(snap.find("lk:d.t4")->evaluation.reason,
+            "data time unknown: input wh:s.gone is not a known asset");
+  EXPECT_EQ(snap.find("lk:d.t3")->evaluation.policy, "test");
+  const auto* dashboard = snap.find("lk:d");
+  EXPECT_EQ(dashboard->counts[Status::kError], 1u);
+  EXPECT_EQ(dashboard->counts[Status::kFresh], 1u);
+  EXPECT_EQ(dashboard->counts[Status::kUnknown], 2u);
+  EXPECT_EQ(dashboard->evaluation.reason, "1 error, 2 unknown of 4");
+  // Root causes stay where they are: the stale table at the root.
+  EXPECT_EQ(t1->root_causes, std::vector<std::string>{"wh:s.raw"});
+  EXPECT_TRUE(snap.find("wh:s.orders")->impacted);
+  // Edges keep how they are known.
+  bool labelled = false;
+  for (const auto& e : snap.edges) labelled |= e.downstream == "lk:d.t1" && e.via == "view orders";
+  EXPECT_TRUE(labelled);
+}
+
+TEST(BuildSnapshotDataTime, AFailedCollectionLeavesItsConsumersWithoutADataTime) {
+  Bi bi;
+  bi.f.connections[0].error = "connection refused";
+  auto snap = bi.build();
+  const auto* t2 = snap.find("lk:d.t2");
+  EXPECT_EQ(t2->evaluation.status, Status::kUnknown);
+  EXPECT_EQ(t2->data_time, std::nullopt);
+  EXPECT_EQ(t2->evaluation.reason,
+            "data time unknown: input wh:s.fresh has no change time (collection failed: "
+            "connection refused)");
+  EXPECT_EQ(snap.find("wh:s.fresh")->evaluation.status, Status::kUnknown);
+  EXPECT_EQ(snap.find("wh:s.fresh")->data_time, std::nullopt);
+
+  // The BI connection's own failure makes its consumers unknown with its error, data time kept.
+  Bi down;
+  down.f.connections[1].error = "401 Unauthorized";
+  snap = down.build();
+  t2 = snap.find("lk:d.t2");
+  EXPECT_EQ(t2->evaluation.status, Status::kUnknown);
+  EXPECT_EQ(t2->evaluation.error, "401 Unauthorized");
+  EXPECT_EQ(t2->evaluation.reason, "collection failed: 401 Unauthorized");
+  EXPECT_EQ(t2->data_time, down.f.now - 10min);
+}
+
+TEST(BuildSnapshotDataTime, AConsumersOwnSignalDecidesWhenItIsTheOldest) {
+  Bi bi;
+  bi.f.observations["lk:look"] = {obs("lk:look", "own", bi.f.now - 3h)};
+  const auto snap = bi.build();
+  const auto* look = snap.find("lk:look");
+  EXPECT_EQ(look->data_time, bi.f.now - 3h);
+  EXPECT_EQ(look->data_time_from, "lk:look");
+  EXPECT_EQ(look->evaluation.signal, "own");
+  EXPECT_EQ(look->evaluation.status, Status::kWarn);
+}
+
+TEST(BuildSnapshotDataTime, CyclesTakeTheOldestOverTheComponentAndTerminate) {
+  Bi bi;
+  bi.edges = {{"wh:s.orders", "wh:s.fresh"}, {"wh:s.fresh", "wh:s.orders"},
+              {"wh:s.raw", "wh:s.orders"}, {"wh:s.fresh", "lk:look"}};
+  const auto snap = bi.build();
+  EXPECT_EQ(snap.find("wh:s.fresh")->data_time, bi.f.now - 96h);
+  EXPECT_EQ(snap.find("wh:s.fresh")->data_time_from, "wh:s.raw");
+  EXPECT_EQ(snap.find("lk:look")->evaluation.status, Status::kError);
+  bi.edges = {{"wh:s.orders", "wh:s.fresh"}, {"wh:s.fresh", "wh:s.orders"},
+              {"wh:s.fresh", "lk:look"}};
+  const auto alone = bi.build();
+  EXPECT_EQ(alone.find("lk:look")->data_time, bi.f.now - 30min);
+  EXPECT_EQ(alone.find("lk:look")->data_time_from, "wh:s.orders");
 }
 
 }  // namespace

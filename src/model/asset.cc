@@ -54,6 +54,10 @@ bool is_container(AssetKind kind) {
   }
 }
 
+bool is_consumer(AssetKind kind) {
+  return kind == AssetKind::kTile || kind == AssetKind::kLook || kind == AssetKind::kExposure;
+}
+
 std::string make_key(std::string_view connection, std::string_view qualified) {
   if (qualified.empty()) return std::string(connection);
   std::string key;

@@ -45,6 +45,10 @@ std::optional<AssetKind> parse_asset_kind(std::string_view text);
 // True for kinds that only group others (their status is the worst of their children).
 bool is_container(AssetKind kind);
 
+// True for kinds that show data rather than hold it (a BI tile, a Look, a dbt exposure): they
+// are judged on how old the data flowing into them is, their data time.
+bool is_consumer(AssetKind kind);
+
 // When people last looked at a BI asset (a dashboard, a Look) and how often: usage, shown
 // beside freshness and never mixed into it.
 struct Usage {

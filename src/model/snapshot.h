@@ -40,6 +40,14 @@ struct AssetState {
   // and the nearest stale upstream assets to blame.
   bool impacted = false;
   std::vector<std::string> root_causes;
+  // How old the data it holds or shows is (lineage/data_time.h): the oldest of its own change
+  // time and its lineage inputs' data times; empty when unknown. A container's is the oldest of
+  // its children's. Consumers (is_consumer) are judged on it.
+  std::optional<core::TimePoint> data_time;
+  // The key of the asset whose data sets data_time (its own key when its own). When data_time
+  // is unknown: the asset without one that makes it so. Empty for a container none of whose
+  // children has a data time.
+  std::string data_time_from;
 };
 
 struct ConnectionState {

@@ -33,5 +33,15 @@ TEST(AssetKind, RoundTripsItsName) {
   EXPECT_FALSE(is_container(AssetKind::kTable));
 }
 
+TEST(AssetKind, ConsumersAreTilesLooksAndExposures) {
+  for (auto kind : {AssetKind::kTile, AssetKind::kLook, AssetKind::kExposure}) {
+    EXPECT_TRUE(is_consumer(kind)) << to_string(kind);
+    EXPECT_FALSE(is_container(kind)) << to_string(kind);
+  }
+  for (auto kind : {AssetKind::kTable, AssetKind::kView, AssetKind::kSource, AssetKind::kModel,
+                    AssetKind::kDashboard, AssetKind::kFolder})
+    EXPECT_FALSE(is_consumer(kind)) << to_string(kind);
+}
+
 }  // namespace
 }  // namespace freshwatch::model
