@@ -10,6 +10,7 @@
 #include "lineage/graph.h"
 #include "lineage/identity.h"
 #include "lineage/propagate.h"
+#include "lineage/root_paths.h"
 
 namespace freshwatch::engine {
 namespace {
@@ -35,16 +36,13 @@ void mark_collection_failed(model::Evaluation& e, const model::ConnectionState& 
 // Data time over the lineage (lineage/data_time.h), for every asset; consumers with inputs are
 // then judged on it. Containers are left to the roll-up.
 void apply_data_time(
-    model::Snapshot& snap, const SnapshotInputs& in, std::span<const model::Edge> edges,
+    model::Snapshot& snap, const SnapshotInputs& in,
     const std::unordered_map<std::string_view, const model::ConnectionState*>& connection_state) {
   auto connection_of = [&](const model::Asset& a) -> const model::ConnectionState* {
     auto c = connection_state.find(a.connection);
     return c == connection_state.end() ? nullptr : c->second;
   };
-  std::vector<std::string> keys;
-  keys.reserve(snap.assets.size());
-  for (const auto& s : snap.assets) keys.push_back(s.asset.key);
-  const lineage::Graph graph(keys, edges);
+  const lineage::Graph graph = lineage::snapshot_graph(snap);
   // An asset's own time is the change time its status is judged on today: none while its
   // collection failed.
   std::vector<std::optional<core::TimePoint>> own(snap.assets.size());
@@ -200,7 +198,8 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
     std::stable_partition(state.observations.begin(), state.observations.end(),
                           [&](const model::Observation& o) { return o.signal == signal; });
   }
-  apply_data_time(snap, in, ids.edges, connection_state);
+  snap.edges = ids.edges;
+  apply_data_time(snap, in, connection_state);
 
   // Children before parents (post-order); a parent cycle is broken where it is found.
   std::vector<std::uint32_t> order;
@@ -310,7 +309,6 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
   for (const auto& state : snap.assets)
     if (!model::is_container(state.asset.kind)) ++leaves_per_connection[state.asset.connection];
   for (auto& c : snap.connections) c.asset_count = leaves_per_connection[c.name];
-  snap.edges = ids.edges;
   if (in.lineage)
     in.lineage(snap);
   else
@@ -320,10 +318,7 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
 
 void apply_lineage(model::Snapshot& snap) {
   if (snap.edges.empty()) return;
-  std::vector<std::string> keys;
-  keys.reserve(snap.assets.size());
-  for (const auto& s : snap.assets) keys.push_back(s.asset.key);
-  const lineage::Graph graph(keys, snap.edges);
+  const lineage::Graph graph = lineage::snapshot_graph(snap);
   std::vector<Status> statuses;
   statuses.reserve(snap.assets.size());
   for (const auto& s : snap.assets) statuses.push_back(s.evaluation.status);
