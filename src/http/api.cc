@@ -18,6 +18,7 @@
 #include "http/encoding.h"
 #include "http/json_writer.h"
 #include "http/static_files.h"
+#include "lineage/root_paths.h"
 
 namespace freshwatch::http {
 namespace {
@@ -30,6 +31,7 @@ constexpr std::uint32_t kNone = UINT32_MAX;
 constexpr std::size_t kHistoryDays = 90;
 constexpr std::size_t kDefaultLimit = 100;
 constexpr std::size_t kMaxLimit = 1000;
+constexpr std::size_t kMaxUnusedDays = 3650;
 
 constexpr std::string_view kJson = "application/json";
 constexpr std::string_view kProblemJson = "application/problem+json";
@@ -219,6 +221,13 @@ struct View {
   Adjacency upstream, downstream;
   std::uint32_t impacted = 0;
 
+  // The snapshot's lineage graph, built on first use (root paths, edge labels): its first nodes
+  // are the snapshot's assets, in snapshot order.
+  const lineage::Graph& graph() const {
+    std::call_once(graph_once_, [this] { graph_ = lineage::snapshot_graph(*snap); });
+    return graph_;
+  }
+
   std::mutex cache_mutex;
   std::unordered_map<std::string, std::shared_ptr<const CachedBody>> cache;  // GUARDED_BY(cache_mutex)
 
@@ -232,6 +241,10 @@ struct View {
   std::string_view haystack(std::uint32_t i) const {
     return std::string_view(haystack_text).substr(haystack_at[i], haystack_at[i + 1] - haystack_at[i]);
   }
+
+ private:
+  mutable std::once_flag graph_once_;
+  mutable lineage::Graph graph_;
 };
 
 bool unknown_for_staleness(const Snapshot& snap, const AssetState& s) {
@@ -372,6 +385,28 @@ void write_history(JsonWriter& w, const AssetState& s) {
   w.end_array();
 }
 
+bool has_usage(model::AssetKind kind) {
+  return kind == model::AssetKind::kDashboard || kind == model::AssetKind::kLook;
+}
+
+// Usage, for dashboards and Looks (every field null when the BI tool said nothing); null for
+// other kinds.
+void write_usage(JsonWriter& w, const model::Asset& a) {
+  if (!has_usage(a.kind)) {
+    w.null();
+    return;
+  }
+  const model::Usage usage = a.usage.value_or(model::Usage{});
+  w.begin_object();
+  w.key("last_accessed_at");
+  write_time(w, usage.last_accessed_at);
+  w.key("last_viewed_at");
+  write_time(w, usage.last_viewed_at);
+  w.key("view_count");
+  if (usage.view_count) w.number(*usage.view_count); else w.null();
+  w.end_object();
+}
+
 // The fields of AssetSummary, inside an object the caller opened.
 void write_summary_fields(JsonWriter& w, const View& v, std::uint32_t i) {
   const Snapshot& snap = *v.snap;
@@ -401,6 +436,11 @@ void write_summary_fields(JsonWriter& w, const View& v, std::uint32_t i) {
   w.key("reason").string_or_null(e.reason);
   w.key("error").string_or_null(e.error);
   w.key("impacted").boolean(s.impacted);
+  w.key("data_time");
+  write_time(w, s.data_time);
+  w.key("data_time_from").string_or_null(s.data_time_from);
+  w.key("usage");
+  write_usage(w, a);
   w.key("counts");
   write_counts(w, s.counts);
   w.key("history");
@@ -729,6 +769,7 @@ struct ListQuery {
   std::string parent, under;
   bool leaves = false;
   std::optional<bool> impacted;  // only assets with (true) or without (false) stale upstream
+  std::optional<int> unused_days;  // only dashboards and Looks nobody opened in that many days
   SortOrder sort = SortOrder::kName;
   std::size_t limit = kDefaultLimit;
   std::size_t offset = 0;
@@ -749,6 +790,7 @@ struct ListQuery {
            "\x1ft=" + sorted(tags) + "\x1fk=" + sorted(kd) + "\x1fq=" + q + "\x1fp=" + parent +
            "\x1fu=" + under + "\x1fl=" + (leaves ? "1" : "0") +
            "\x1fi=" + (impacted ? (*impacted ? "1" : "0") : "") +
+           "\x1fud=" + (unused_days ? std::to_string(*unused_days) : "") +
            "\x1fsort=" + std::to_string(static_cast<int>(sort)) +
            "\x1fn=" + std::to_string(limit) + "\x1f@=" + std::to_string(offset);
     return key;
@@ -824,6 +866,12 @@ std::optional<Response> parse_list_query(std::string_view query, ListQuery& out)
       } else if (!v.empty()) {
         return problem(400, fmt::format("'impacted' must be true or false, not '{}'", v));
       }
+    } else if (k == "unused_days") {
+      std::size_t n = 0;
+      if (!parse_size(v, n) || n < 1 || n > kMaxUnusedDays)
+        return problem(400, fmt::format("'unused_days' must be a whole number of days from 1 to "
+                                        "{}, not '{}'", kMaxUnusedDays, v));
+      out.unused_days = static_cast<int>(n);
     } else if (k == "sort") {
       if (v == "name") out.sort = SortOrder::kName;
       else if (v == "-name") out.sort = SortOrder::kNameDesc;
@@ -856,6 +904,11 @@ bool matches(const View& v, const ListQuery& q, std::uint32_t i, std::uint32_t u
   const auto& a = s.asset;
   if (q.leaves && model::is_container(a.kind)) return false;
   if (q.impacted && s.impacted != *q.impacted) return false;
+  if (q.unused_days) {
+    if (!has_usage(a.kind)) return false;
+    const auto& opened = a.usage ? a.usage->last_accessed_at : std::nullopt;
+    if (opened && *opened >= v.snap->generated_at - std::chrono::days(*q.unused_days)) return false;
+  }
   if (!q.statuses.empty() &&
       std::find(q.statuses.begin(), q.statuses.end(), s.evaluation.status) == q.statuses.end())
     return false;
@@ -1434,6 +1487,26 @@ Response Api::Impl::asset_detail(View& v, std::uint32_t i) {
   for (const auto& key : st.root_causes)
     if (std::uint32_t k = v.find(key); k != kNone) causes.push_back(k);
   write_list("root_causes", causes);
+  // The path up to each of those root causes, in the same order.
+  w.key("root_paths").begin_array();
+  for (const auto& path : lineage::root_paths(s, v.graph(), st)) {
+    if (v.find(path.root) == kNone) continue;
+    w.begin_object().key("root").string(path.root).key("hops").begin_array();
+    for (const auto& hop : path.hops) {
+      w.begin_object().key("key").string(hop.key);
+      if (hop.state) {
+        w.key("name").string(hop.state->asset.name)
+            .key("kind").string(model::to_string(hop.state->asset.kind))
+            .key("status").string(model::to_string(hop.state->evaluation.status));
+      } else {  // a key only an edge names
+        w.key("name").string(hop.key).key("kind").string("table").key("status").string("unknown");
+      }
+      w.key("via").string_or_null(hop.via);
+      w.end_object();
+    }
+    w.end_array().end_object();
+  }
+  w.end_array();
   write_list("upstream", v.upstream[i]);
   write_list("downstream", v.downstream[i]);
   w.end_object();
@@ -1542,7 +1615,8 @@ Response Api::Impl::asset_lineage(View& v, std::uint32_t i, std::string_view que
     for (std::uint32_t m : v.downstream[n])
       if (seen.count(m))
         w.begin_object().key("from").string(v.snap->assets[n].asset.key)
-            .key("to").string(v.snap->assets[m].asset.key).end_object();
+            .key("to").string(v.snap->assets[m].asset.key)
+            .key("via").string_or_null(v.graph().via(n, m)).end_object();
   w.end_array().key("root_causes").begin_array();
   for (const auto& k : v.snap->assets[i].root_causes) w.string(k);
   w.end_array().end_object();

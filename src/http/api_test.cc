@@ -71,6 +71,8 @@ std::shared_ptr<const model::Snapshot> fixed_snapshot(std::uint64_t version = 7)
   o.signal = "pg_stat_user_tables";
   o.row_count.reset();
   orders.observations.push_back(o);
+  orders.data_time = kNow - 3h;
+  orders.data_time_from = "wh:db.public.raw_orders";
   for (int d = 0; d < 90; ++d) {
     model::DayCell c;
     c.day = s.today - date::days(89 - d);
@@ -99,7 +101,7 @@ std::shared_ptr<const model::Snapshot> fixed_snapshot(std::uint64_t version = 7)
   auto quoted = asset("wh:db.public.\"Odd\"/name", "\"Odd\"/name", AssetKind::kTable,
                       "wh:db.public", Status::kFresh, 30min);
   s.assets.push_back(quoted);
-  s.edges.push_back({"wh:db.public.customers", "wh:db.public.revenue"});
+  s.edges.push_back({"wh:db.public.customers", "wh:db.public.revenue", "join on customer_id"});
   s.edges.push_back({"wh:db.public.orders", "wh:db.public.revenue"});
   model::ConnectionState cs;
   cs.name = "wh";
@@ -246,6 +248,9 @@ TEST_F(ApiTest, AssetSummaryShape) {
   EXPECT_EQ(std::string_view(a["changed_at"]), "2026-11-26T09:28:45Z");
   EXPECT_EQ(std::string_view(a["signal"]), "max(_loaded_at)");
   EXPECT_TRUE(a["error"].is_null());
+  EXPECT_EQ(std::string_view(a["data_time"]), "2026-11-26T07:28:45Z");
+  EXPECT_EQ(std::string_view(a["data_time_from"]), "wh:db.public.raw_orders");
+  EXPECT_TRUE(a["usage"].is_null()) << "only dashboards and Looks have usage";
   EXPECT_EQ(int64_t(a["counts"]["fresh"]), 1);
   auto history = a["history"].get_array();
   ASSERT_EQ(history.size(), 90u);
@@ -282,6 +287,68 @@ TEST_F(ApiTest, Filters) {
   EXPECT_EQ(int64_t(all["total"]), 9);
   auto leaves = parse(parser_, get("/api/v1/assets?leaves=true&parent=wh%3Adb.public").body);
   EXPECT_EQ(int64_t(leaves["total"]), 6);
+}
+
+// A BI connection: dashboards and Looks with their usage, tiles, a folder.
+std::shared_ptr<const model::Snapshot> bi_snapshot() {
+  model::Snapshot s;
+  s.version = 3;
+  s.generated_at = kNow;
+  s.today = date::floor<date::days>(kNow);
+  s.assets.push_back(asset("lk", "lk", AssetKind::kConnection, ""));
+  s.assets.push_back(asset("lk:f", "Sales", AssetKind::kFolder, "lk"));
+  auto dashboard = [&](std::string key, std::string name, std::optional<model::Usage> usage,
+                       core::Duration age) {
+    auto d = asset(key, std::move(name), AssetKind::kDashboard, "lk:f");
+    d.asset.usage = std::move(usage);
+    s.assets.push_back(std::move(d));
+    s.assets.push_back(asset(key + ".t", "tile", AssetKind::kTile, key, Status::kFresh, age));
+  };
+  dashboard("lk:d.daily", "Daily", model::Usage{kNow - 2 * 24h, kNow - 2 * 24h, 310}, 1h);
+  dashboard("lk:d.old", "Old", model::Usage{kNow - 40 * 24h, std::nullopt, 3}, 3h);
+  dashboard("lk:d.never", "Never opened", model::Usage{}, 2h);
+  dashboard("lk:d.quiet", "No usage reported", std::nullopt, 30min);
+  auto look = asset("lk:look.7", "Orders by day", AssetKind::kLook, "lk:f", Status::kFresh, 5h);
+  look.asset.usage = model::Usage{kNow - 8 * 24h, kNow - 9 * 24h, 12};
+  s.assets.push_back(look);
+  finish_snapshot(s);
+  return std::make_shared<const model::Snapshot>(std::move(s));
+}
+
+TEST_F(ApiTest, DashboardsAndLooksCarryUsage) {
+  snapshot_ = bi_snapshot();
+  auto doc = parse(parser_, get("/api/v1/assets/lk%3Ad.old").body);
+  auto usage = doc["asset"]["usage"];
+  EXPECT_EQ(std::string_view(usage["last_accessed_at"]), "2026-10-17T10:28:45Z");
+  EXPECT_TRUE(usage["last_viewed_at"].is_null());
+  EXPECT_EQ(int64_t(usage["view_count"]), 3);
+  auto quiet = parse(parser_, get("/api/v1/assets/lk%3Ad.quiet").body)["asset"]["usage"];
+  EXPECT_TRUE(quiet["last_accessed_at"].is_null()) << "a dashboard always has the object";
+  EXPECT_TRUE(quiet["view_count"].is_null());
+  auto look = parse(parser_, get("/api/v1/assets/lk%3Alook.7").body)["asset"]["usage"];
+  EXPECT_EQ(int64_t(look["view_count"]), 12);
+  EXPECT_TRUE(parse(parser_, get("/api/v1/assets/lk%3Ad.old.t").body)["asset"]["usage"].is_null());
+}
+
+TEST_F(ApiTest, UnusedDaysListsDashboardsAndLooksNobodyOpened) {
+  snapshot_ = bi_snapshot();
+  auto keys = [&](std::string target) {
+    return keys_of(parse(parser_, get(std::move(target)).body)["items"]);
+  };
+  using V = std::vector<std::string>;
+  // Sorted by name as any list; never opened (null) counts as unused.
+  EXPECT_EQ(keys("/api/v1/assets?unused_days=30"),
+            (V{"lk:d.never", "lk:d.quiet", "lk:d.old"}));
+  EXPECT_EQ(keys("/api/v1/assets?unused_days=7"),
+            (V{"lk:d.never", "lk:d.quiet", "lk:d.old", "lk:look.7"}));
+  EXPECT_EQ(keys("/api/v1/assets?unused_days=1"),
+            (V{"lk:d.daily", "lk:d.never", "lk:d.quiet", "lk:d.old", "lk:look.7"}));
+  EXPECT_EQ(keys("/api/v1/assets?unused_days=41"), (V{"lk:d.never", "lk:d.quiet"}));
+  // The list's sort and other filters still apply.
+  EXPECT_EQ(keys("/api/v1/assets?unused_days=7&sort=-name"),
+            (V{"lk:look.7", "lk:d.old", "lk:d.quiet", "lk:d.never"}));
+  EXPECT_EQ(keys("/api/v1/assets?unused_days=7&kind=look"), (V{"lk:look.7"}));
+  EXPECT_EQ(int64_t(parse(parser_, get("/api/v1/assets?unused_days=30").body)["total"]), 3);
 }
 
 TEST_F(ApiTest, SortByStalenessPutsUnknownLast) {
@@ -322,6 +389,8 @@ TEST_F(ApiTest, BadParametersAreProblems) {
        {"/api/v1/assets?status=stale", "/api/v1/assets?limit=0", "/api/v1/assets?limit=1001",
         "/api/v1/assets?limit=ten", "/api/v1/assets?sort=age", "/api/v1/assets?cursor=%%%",
         "/api/v1/assets?kind=spreadsheet", "/api/v1/assets?impacted=maybe",
+        "/api/v1/assets?unused_days=0", "/api/v1/assets?unused_days=3651",
+        "/api/v1/assets?unused_days=week",
         "/api/v1/assets/wh%3Adb.public.orders/history?days=0",
         "/api/v1/assets/wh%3Adb.public.orders/history?days=366",
         "/api/v1/assets/wh%3Adb.public.orders/lineage?depth=x"}) {
@@ -416,8 +485,24 @@ TEST_F(ApiTest, AssetDetail) {
   EXPECT_EQ(std::string_view(ancestors.at(0)["key"]), "wh") << "root first";
   EXPECT_EQ(keys_of(doc["downstream"]), std::vector<std::string>{"wh:db.public.revenue"});
 
+  EXPECT_EQ(doc["root_paths"].get_array().size(), 0u);
+  EXPECT_TRUE(doc["asset"]["data_time_from"].is_string());
+
   auto revenue = parse(parser_, get("/api/v1/assets/wh%3Adb.public.revenue").body);
   EXPECT_EQ(keys_of(revenue["root_causes"]), std::vector<std::string>{"wh:db.public.customers"});
+  // The path up to each root cause: this asset first, each hop with the via of its link up.
+  auto paths = revenue["root_paths"].get_array();
+  ASSERT_EQ(paths.size(), 1u);
+  EXPECT_EQ(std::string_view(paths.at(0)["root"]), "wh:db.public.customers");
+  auto hops = paths.at(0)["hops"].get_array();
+  ASSERT_EQ(hops.size(), 2u);
+  EXPECT_EQ(std::string_view(hops.at(0)["key"]), "wh:db.public.revenue");
+  EXPECT_EQ(std::string_view(hops.at(0)["kind"]), "view");
+  EXPECT_EQ(std::string_view(hops.at(0)["status"]), "fresh");
+  EXPECT_EQ(std::string_view(hops.at(0)["via"]), "join on customer_id");
+  EXPECT_EQ(std::string_view(hops.at(1)["name"]), "customers");
+  EXPECT_EQ(std::string_view(hops.at(1)["status"]), "warn");
+  EXPECT_TRUE(hops.at(1)["via"].is_null());
   EXPECT_EQ(keys_of(revenue["upstream"]).size(), 2u);
   EXPECT_TRUE(revenue["policy"]["rule"].is_null());
 
@@ -487,6 +572,10 @@ TEST_F(ApiTest, Lineage) {
   auto doc = parse(parser_, get("/api/v1/assets/wh%3Adb.public.revenue/lineage?depth=1").body);
   EXPECT_EQ(doc["nodes"].get_array().size(), 3u);
   EXPECT_EQ(doc["edges"].get_array().size(), 2u);
+  std::map<std::string, simdjson::dom::element> via;
+  for (auto e : doc["edges"].get_array()) via[std::string(std::string_view(e["from"]))] = e["via"];
+  EXPECT_EQ(std::string_view(via.at("wh:db.public.customers")), "join on customer_id");
+  EXPECT_TRUE(via.at("wh:db.public.orders").is_null());
   EXPECT_EQ(std::string_view(doc["root_causes"].at(0)), "wh:db.public.customers");
 }
 
