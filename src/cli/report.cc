@@ -54,7 +54,7 @@ std::vector<const model::AssetState*> select_leaves(const model::Snapshot& snaps
                                                     const std::optional<model::Selector>& select) {
   std::vector<const model::AssetState*> rows;
   for (const auto& s : snapshot.assets) {
-    if (model::is_container(s.asset.kind)) continue;
+    if (model::is_container(s.asset.kind) && s.asset.kind != model::AssetKind::kDashboard) continue;
     if (select && !model::matches(*select, s.asset)) continue;
     rows.push_back(&s);
   }
@@ -148,7 +148,7 @@ std::string render_json(const model::Snapshot& snapshot,
     out += fmt::format(
         R"({{"key": {}, "name": {}, "kind": {}, "connection": {}, "status": {}, "changed_at": {}, )"
         R"("age_seconds": {}, "signal": {}, "policy": {}, "reason": {}, "error": {}, )"
-        R"("observed_at": {}, "row_count": {}}})",
+        R"("observed_at": {}, "row_count": {}, "data_time": {}, "data_time_from": {})",
         json_string(s->asset.key), json_string(s->asset.name),
         json_string(model::to_string(s->asset.kind)), json_string(s->asset.connection),
         json_string(model::to_string(e.status)), time_or_null(e.changed_at),
@@ -157,7 +157,16 @@ std::string render_json(const model::Snapshot& snapshot,
         e.signal.empty() ? "null" : json_string(e.signal), json_string(e.policy),
         json_string(e.reason), e.error.empty() ? "null" : json_string(e.error),
         deciding ? time_or_null(deciding->observed_at) : "null",
-        deciding && deciding->row_count ? fmt::format("{}", *deciding->row_count) : "null");
+        deciding && deciding->row_count ? fmt::format("{}", *deciding->row_count) : "null",
+        time_or_null(s->data_time),
+        s->data_time_from.empty() ? "null" : json_string(s->data_time_from));
+    if (s->asset.kind == model::AssetKind::kDashboard || s->asset.kind == model::AssetKind::kLook) {
+      const model::Usage usage = s->asset.usage.value_or(model::Usage{});
+      out += fmt::format(R"(, "last_accessed_at": {}, "last_viewed_at": {}, "view_count": {})",
+                         time_or_null(usage.last_accessed_at), time_or_null(usage.last_viewed_at),
+                         usage.view_count ? fmt::format("{}", *usage.view_count) : "null");
+    }
+    out += "}";
   }
   out += first ? "]\n}\n" : "\n  ]\n}\n";
   return out;

@@ -16,8 +16,8 @@
 
 namespace freshwatch::cli {
 
-// Leaf assets (tables, views, models, ...) matching `select` (all when empty), worst first,
-// then by key.
+// The assets `check` reports: leaves (tables, views, models, tiles, Looks, ...) and dashboards
+// (the containers people open), matching `select` (all when empty), worst first, then by key.
 std::vector<const model::AssetState*> select_leaves(const model::Snapshot& snapshot,
                                                     const std::optional<model::Selector>& select);
 

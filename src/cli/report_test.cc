@@ -104,6 +104,50 @@ TEST(Report, ConnectionWarningsInJsonAndTable) {
       << table;
 }
 
+// Every asset says how old its data is and where that comes from; dashboards (which `check`
+// lists beside the leaves) and Looks carry their usage.
+TEST(Report, JsonCarriesDataTimeAndUsage) {
+  auto snap = sample();
+  snap.assets[1].data_time = *core::parse_timestamp("2024-05-06T12:00:00Z");
+  snap.assets[1].data_time_from = "wh:raw.a";
+  model::AssetState dashboard;
+  dashboard.asset.key = "lk:dashboard.1";
+  dashboard.asset.name = "Sales";
+  dashboard.asset.kind = model::AssetKind::kDashboard;
+  dashboard.asset.connection = "lk";
+  dashboard.asset.usage = model::Usage{*core::parse_timestamp("2024-05-01T08:00:00Z"), std::nullopt, 7};
+  dashboard.evaluation.status = Status::kError;
+  dashboard.evaluation.reason = "1 error of 1";
+  snap.assets.push_back(dashboard);
+  model::AssetState look = leaf("lk:look.3", Status::kFresh);
+  look.asset.kind = model::AssetKind::kLook;
+  snap.assets.push_back(look);
+  model::AssetState folder;
+  folder.asset.key = "lk:folder.1";
+  folder.asset.kind = model::AssetKind::kFolder;
+  snap.assets.push_back(folder);
+
+  const auto rows = select_leaves(snap, std::nullopt);
+  ASSERT_EQ(rows.size(), 6u) << "leaves and the dashboard; no other container";
+  EXPECT_EQ(rows[0]->asset.key, "lk:dashboard.1");
+  EXPECT_EQ(select_leaves(snap, *model::parse_selector("kind:dashboard")).size(), 1u);
+  const auto json = render_json(snap, rows, Status::kError, true);
+  EXPECT_NE(json.find(R"("row_count": null, "data_time": "2024-05-06T12:00:00Z", "data_time_from": "wh:raw.a"})"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find(R"("data_time": null, "data_time_from": null})"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("kind": "dashboard")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("data_time_from": null, "last_accessed_at": "2024-05-01T08:00:00Z", )"
+                      R"("last_viewed_at": null, "view_count": 7})"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find(R"("last_accessed_at": null, "last_viewed_at": null, "view_count": null})"),
+            std::string::npos)
+      << "a Look without usage reported: every field null";
+  EXPECT_EQ(json.find("lk:folder.1"), std::string::npos);
+  EXPECT_NE(render_table(snap, rows, false).find("lk:dashboard.1"), std::string::npos);
+}
+
 TEST(Report, JsonStringEscapes) {
   EXPECT_EQ(json_string("a\"b\\c\n\x01"), "\"a\\\"b\\\\c\\n\\u0001\"");
 }

@@ -6,6 +6,7 @@
 
 #include "core/time.h"
 #include "lineage/graph.h"
+#include "lineage/root_paths.h"
 
 namespace freshwatch::cli {
 
@@ -34,6 +35,19 @@ std::string line(const model::AssetState& a, bool color) {
   return out + fmt::format(" [{}]", model::to_string(a.asset.kind));
 }
 
+// "data time: 2024-05-02T06:20:45Z, from demo:staging.stg_payments", or why it is unknown.
+std::string data_time_line(const model::AssetState& a) {
+  if (a.data_time_from.empty()) return {};
+  if (!a.data_time)
+    return a.data_time_from == a.asset.key
+               ? "data time: unknown\n"
+               : fmt::format("data time: unknown, {} has none\n", a.data_time_from);
+  const auto when = core::format_timestamp(*a.data_time);
+  return a.data_time_from == a.asset.key ? fmt::format("data time: {}, its own change\n", when)
+                                         : fmt::format("data time: {}, from {}\n", when,
+                                                       a.data_time_from);
+}
+
 }  // namespace
 
 Result<std::string> render_why(const model::Snapshot& snap, std::string_view key, bool color) {
@@ -41,7 +55,7 @@ Result<std::string> render_why(const model::Snapshot& snap, std::string_view key
   if (!asset)
     return fail(ErrorCode::kNotFound,
                 "no asset '{}'; `freshwatch check` lists the assets and their keys", key);
-  std::string out = line(*asset, color) + "\n";
+  std::string out = line(*asset, color) + "\n" + data_time_line(*asset);
   if (asset->root_causes.empty()) {
     const bool stale = asset->evaluation.status == model::Status::kWarn ||
                        asset->evaluation.status == model::Status::kError;
@@ -49,29 +63,30 @@ Result<std::string> render_why(const model::Snapshot& snap, std::string_view key
                  : "nothing upstream is stale\n";
     return out;
   }
-  std::vector<std::string> keys;
-  keys.reserve(snap.assets.size());
-  for (const auto& a : snap.assets) keys.push_back(a.asset.key);
-  const lineage::Graph graph(keys, snap.edges);
-  const auto from = graph.find(asset->asset.key);
-  std::vector<lineage::NodeId> targets;
-  for (const auto& k : asset->root_causes)
-    if (auto t = graph.find(k)) targets.push_back(*t);
-  out += fmt::format("impacted: {} root cause{} upstream\n", targets.size(),
-                     targets.size() == 1 ? "" : "s");
-  if (!from) return out;
-  const auto paths = graph.paths(*from, targets);
+  const lineage::Graph graph = lineage::snapshot_graph(snap);
+  const auto paths = lineage::root_paths(snap, graph, *asset);
+  std::string roots;
+  for (const auto& p : paths) roots += fmt::format("{}{}", roots.empty() ? "" : ", ", p.root);
+  out += fmt::format("impacted: {} root cause{} upstream{}{}\n", paths.size(),
+                     paths.size() == 1 ? "" : "s", roots.empty() ? "" : ": ", roots);
   for (std::size_t i = 0; i < paths.size(); ++i) {
-    const auto* cause = snap.find(graph.key(targets[i]));
-    out += fmt::format("\nroot cause {}: {}\n", i + 1, cause ? line(*cause, color) : graph.key(targets[i]));
+    const auto* cause = snap.find(paths[i].root);
+    out += fmt::format("\nroot cause {}: {}\n", i + 1,
+                       cause ? line(*cause, color) : std::string(paths[i].root));
+    const auto& hops = paths[i].hops;
     std::size_t width = 0;
-    for (auto n : paths[i]) width = std::max(width, graph.key(n).size());
-    for (std::size_t h = 0; h < paths[i].size(); ++h) {
-      const auto& k = graph.key(paths[i][h]);
-      const auto* s = snap.find(k);
-      out += fmt::format("  {} {:<{}}  {:<7}  {}\n", h == 0 ? " " : "\u2190", k, width,
-                         s ? paint(s->evaluation.status, color) : std::string("missing"),
-                         s ? age(*s) : std::string("-"));
+    for (const auto& h : hops) width = std::max(width, h.key.size());
+    // Each line after the first is the input of the one above it, through the link named at
+    // its end.
+    for (std::size_t h = 0; h < hops.size(); ++h) {
+      const auto* s = hops[h].state;
+      std::string text = fmt::format(
+          "  {} {:<{}}  {:<7}  {:<8}  {}", h == 0 ? " " : "\u2190", hops[h].key, width,
+          s ? paint(s->evaluation.status, color) : std::string("missing"),
+          s ? age(*s) : std::string("-"), s ? model::to_string(s->asset.kind) : "");
+      if (h > 0 && !hops[h - 1].via.empty()) text += fmt::format("  via {}", hops[h - 1].via);
+      while (!text.empty() && text.back() == ' ') text.pop_back();
+      out += text + "\n";
     }
   }
   return out;

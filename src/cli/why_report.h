@@ -1,5 +1,6 @@
-// `freshwatch why KEY`: the path from an asset up to each of its root causes, with each hop's
-// status and age, as text. Pure over a snapshot, so it is tested without a warehouse.
+// `freshwatch why KEY`: an asset's verdict and data time, then the path from it up to each of its
+// root causes (lineage::root_paths), with each hop's status, age and kind and how each link is
+// known (model::Edge::via), as text. Pure over a snapshot, so it is tested without a warehouse.
 //
 // Thread contract: pure function.
 #pragma once
