@@ -35,6 +35,7 @@ components:
         key: {type: string}
         at: {type: [string, "null"], format: date-time}
         meta: {type: object}
+    Stamp: {type: [string, "null"], format: date-time}
     Detail:
       type: object
       required: [item]
@@ -46,6 +47,9 @@ components:
               required: [url]
               properties:
                 url: {type: [string, "null"]}
+                seen:
+                  allOf: [{$ref: "#/components/schemas/Stamp"}]
+                  description: a reference with its own description
         list: {type: array, items: {$ref: "#/components/schemas/Item"}}
 `;
 
@@ -82,6 +86,13 @@ describe('contract', () => {
     ]);
     expect(contract.check('GET', '/thing', 404, 'application/problem+json', { status: 404 })).toEqual([]);
     expect(contract.check('GET', '/other', 200, 'application/json', {})).toEqual(['GET /other is not in the document']);
+  });
+
+  it('checks an allOf around a schema that is not an object as that schema', () => {
+    expect(contract.check('GET', '/thing', 200, 'application/json', { item: { ...ok.item, seen: null } })).toEqual([]);
+    expect(contract.check('GET', '/thing', 200, 'application/json', { item: { ...ok.item, seen: '2026-11-26T10:00:00Z' } })).toEqual([]);
+    const lines = contract.check('GET', '/thing', 200, 'application/json', { item: { ...ok.item, seen: 'soon' } });
+    expect(lines.some((l) => l.startsWith('/item/seen: must match format "date-time"'))).toBe(true);
   });
 
   it('lists JSON GET routes and the ones with an ETag', () => {

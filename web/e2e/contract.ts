@@ -48,9 +48,13 @@ export function closed(schema: Json, components: Schema): Json {
     return { ...schema, $ref: `${COMPONENTS_ID}#/$defs/${schema.$ref.slice(LOCAL_REF.length)}` };
   }
   let s: Schema = { ...schema };
-  if (Array.isArray(s.allOf)) {
+  const resolve = (part: Json) => (isObject(part) && typeof part.$ref === 'string' ? components[part.$ref.slice(LOCAL_REF.length)] : part);
+  // An allOf of schemas that are not objects (a $ref given its own description) constrains
+  // nothing a closed object could refuse: it stays an allOf of closed parts.
+  const plainAllOf = Array.isArray(s.allOf) && s.allOf.every((part) => isObject(resolve(part)) && !isObjectSchema(resolve(part) as Schema));
+  if (Array.isArray(s.allOf) && !plainAllOf) {
     const parts = s.allOf.map((part) => {
-      const resolved = isObject(part) && typeof part.$ref === 'string' ? components[part.$ref.slice(LOCAL_REF.length)] : part;
+      const resolved = resolve(part);
       if (!isObject(resolved) || !isObjectSchema(resolved) || 'allOf' in resolved)
         throw new Error(`allOf of something other than plain object schemas: ${JSON.stringify(part)}`);
       return resolved;
@@ -69,7 +73,7 @@ export function closed(schema: Json, components: Schema): Json {
       out[k] = Object.fromEntries(Object.entries(v as Schema).map(([name, sub]) => [name, closed(sub, components)]));
     } else if (['items', 'additionalProperties', 'unevaluatedProperties', 'not', 'contains', 'if', 'then', 'else'].includes(k)) {
       out[k] = closed(v, components);
-    } else if (['oneOf', 'anyOf', 'prefixItems'].includes(k)) {
+    } else if (['oneOf', 'anyOf', 'allOf', 'prefixItems'].includes(k)) {
       out[k] = (v as Json[]).map((sub) => closed(sub, components));
     } else {
       out[k] = v;

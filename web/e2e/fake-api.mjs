@@ -27,13 +27,14 @@ const edges = [];
 function add(a) {
   const x = {
     parent: null, owner: null, tags: [], signal: null, policy: null, reason: null, error: null, impacted: false,
-    changed_at: null, age_seconds: null, history: [], description: null, url: null, ...a,
+    changed_at: null, age_seconds: null, history: [], description: null, url: null,
+    data_time: null, data_time_from: null, usage: null, ...a,
   };
   assets.set(x.key, x);
   return x;
 }
 function leaf(connection, parent, name, kind, status, opts = {}) {
-  const ageS = { fresh: 3600 * (1 + rnd() * 5), warn: 3600 * 30, error: 3600 * 80, unknown: null }[status];
+  const ageS = opts.ageS ?? { fresh: 3600 * (1 + rnd() * 5), warn: 3600 * 30, error: 3600 * 80, unknown: null }[status];
   const history = Array.from({ length: 90 }, (_, i) => {
     if (i < (opts.since ?? 0)) return null;
     if (i === 89) return status;
@@ -47,7 +48,7 @@ function leaf(connection, parent, name, kind, status, opts = {}) {
     signal: status === 'unknown' ? null : 'pg_stat_user_tables', policy: 'hourly-loads',
     reason: { fresh: 'changed within 6 h', warn: 'last change 30 h ago; late after 24 h', error: 'last change 3 d 8 h ago; stale after 48 h', unknown: 'no change time seen' }[status],
     error: status === 'unknown' ? 'permission denied for table' : null,
-    history, impacted: opts.impacted ?? false, description: opts.description ?? null,
+    history, impacted: opts.impacted ?? false, description: opts.description ?? null, usage: opts.usage ?? null, url: opts.url ?? null,
   });
 }
 function container(connection, parent, name, kind) {
@@ -71,13 +72,34 @@ leaf('warehouse', marts.key, 'daily_revenue', 'table', 'fresh', { impacted: true
 leaf('warehouse', marts.key, 'customer_ltv', 'table', 'unknown');
 leaf('warehouse', marts.key, 'funnel', 'table', 'fresh');
 edges.push(
-  { from: 'warehouse:analytics.raw.orders', to: 'warehouse:analytics.staging.stg_orders' },
-  { from: 'warehouse:analytics.raw.customers', to: 'warehouse:analytics.staging.stg_customers' },
-  { from: 'warehouse:analytics.staging.stg_orders', to: 'warehouse:analytics.marts.daily_revenue' },
-  { from: 'warehouse:analytics.raw.payments', to: 'warehouse:analytics.marts.daily_revenue' },
-  { from: 'warehouse:analytics.staging.stg_customers', to: 'warehouse:analytics.marts.customer_ltv' },
-  { from: 'warehouse:analytics.staging.stg_orders', to: 'warehouse:analytics.marts.customer_ltv' },
-  { from: 'warehouse:analytics.raw.events', to: 'warehouse:analytics.marts.funnel' },
+  { from: 'warehouse:analytics.raw.orders', to: 'warehouse:analytics.staging.stg_orders', via: 'dbt ref' },
+  { from: 'warehouse:analytics.raw.customers', to: 'warehouse:analytics.staging.stg_customers', via: 'dbt ref' },
+  { from: 'warehouse:analytics.staging.stg_orders', to: 'warehouse:analytics.marts.daily_revenue', via: 'dbt ref' },
+  { from: 'warehouse:analytics.raw.payments', to: 'warehouse:analytics.marts.daily_revenue', via: 'dbt ref' },
+  { from: 'warehouse:analytics.staging.stg_customers', to: 'warehouse:analytics.marts.customer_ltv', via: 'dbt ref' },
+  { from: 'warehouse:analytics.staging.stg_orders', to: 'warehouse:analytics.marts.customer_ltv', via: null },
+  { from: 'warehouse:analytics.raw.events', to: 'warehouse:analytics.marts.funnel', via: null },
+);
+// A BI tool: a dashboard with tiles over the marts, a Look, and a dashboard nobody opens.
+const bi = container('looker', null, 'looker', 'connection');
+const finance = container('looker', bi.key, 'finance', 'folder');
+const usage = (accessedDaysAgo, views) => ({
+  last_accessed_at: accessedDaysAgo == null ? null : iso(NOW - accessedDaysAgo * DAY),
+  last_viewed_at: accessedDaysAgo == null ? null : iso(NOW - (accessedDaysAgo + 0.5) * DAY),
+  view_count: views,
+});
+const revenue = leaf('looker', finance.key, 'revenue', 'dashboard', 'error', { ageS: 7200, owner: 'ana', impacted: true, usage: usage(0.2, 1284),
+  description: 'Daily revenue for the finance team.', url: 'https://looker.example/dashboards/12' });
+leaf('looker', revenue.key, 'revenue_by_day', 'tile', 'error', { ageS: 7200, impacted: true });
+leaf('looker', revenue.key, 'top_customers', 'tile', 'fresh', { ageS: 7200 });
+leaf('looker', finance.key, 'orders_by_day', 'look', 'error', { ageS: 7200, impacted: true, usage: usage(3, 57) });
+leaf('looker', finance.key, 'old_funnel', 'dashboard', 'fresh', { ageS: 7200, usage: usage(120, 9) });
+leaf('looker', finance.key, 'draft_kpis', 'look', 'fresh', { ageS: 7200, usage: usage(null, 0) });
+edges.push(
+  { from: 'warehouse:analytics.marts.daily_revenue', to: 'looker:finance.revenue.revenue_by_day', via: 'view daily_revenue' },
+  { from: 'warehouse:analytics.marts.customer_ltv', to: 'looker:finance.revenue.top_customers', via: 'explore-level' },
+  { from: 'warehouse:analytics.staging.stg_orders', to: 'looker:finance.orders_by_day', via: 'view orders' },
+  { from: 'warehouse:analytics.marts.funnel', to: 'looker:finance.old_funnel', via: 'view funnel' },
 );
 const bulk = container('lake', null, 'lake', 'connection');
 const groups = Array.from({ length: 10 }, (_, i) => container('lake', bulk.key, `zone_${i}`, 'schema'));
@@ -110,6 +132,45 @@ for (const a of assets.values()) {
   a.history = Array(90).fill(null);
 }
 const leaves = [...assets.values()].filter((a) => !CONTAINER.has(a.kind));
+// Data time: the oldest change time that flows in through lineage (a tile's through its dashboard's tiles).
+const upstreamOf = (key) => edges.filter((e) => e.to === key);
+for (const a of leaves) {
+  let best = a.changed_at ? a : null;
+  const seen = new Set([a.key]);
+  const walk = (k) => {
+    for (const e of upstreamOf(k)) {
+      if (seen.has(e.from)) continue;
+      seen.add(e.from);
+      const u = assets.get(e.from);
+      if (u.changed_at && (!best || Date.parse(u.changed_at) < Date.parse(best.changed_at))) best = u;
+      walk(e.from);
+    }
+  };
+  walk(a.key);
+  if (a.kind === 'dashboard') for (const t of children.get(a.key) ?? []) walk(t.key);
+  a.data_time = best ? best.changed_at : null;
+  a.data_time_from = best ? best.key : null;
+}
+/** The lineage path from `key` up to `root` (both included), each hop saying how it links to the next. */
+function rootPath(key, root) {
+  const prev = new Map([[key, null]]);
+  const queue = [key];
+  while (queue.length && !prev.has(root)) {
+    const k = queue.shift();
+    const ups = [...upstreamOf(k), ...(assets.get(k).kind === 'dashboard' ? (children.get(k) ?? []).map((t) => ({ from: t.key, to: k, via: 'tile' })) : [])];
+    for (const e of ups) if (!prev.has(e.from)) (prev.set(e.from, { next: k, via: e.via }), queue.push(e.from));
+  }
+  const hops = [];
+  for (let k = root, via = null; k; ) {
+    const a = assets.get(k);
+    hops.unshift({ key: a.key, name: a.name, kind: a.kind, status: a.status, via });
+    const p = prev.get(k);
+    if (!p) break;
+    via = p.via;
+    k = p.next;
+  }
+  return { root, hops };
+}
 const summaryOf = (a) => {
   const { description, url, ...s } = a;
   return { ...s, counts: a.counts ?? counts(a) };
@@ -167,7 +228,7 @@ function send(res, status, body, type = 'application/json', headers = {}) {
 const sessionOf = (req) => /(?:^|;\s*)fw_session=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
 const readBody = (req) => new Promise((r) => { let b = ''; req.on('data', (c) => (b += c)); req.on('end', () => r(b)); });
 
-createServer(async (req, res) => {
+const server = createServer(async (req, res) => {
   const url = new URL(req.url, 'http://x');
   const p = url.pathname;
   if (!p.startsWith('/api/')) {
@@ -227,6 +288,10 @@ createServer(async (req, res) => {
     if (q.get('owner')) list = list.filter((a) => a.owner === q.get('owner'));
     if (q.get('tag')) list = list.filter((a) => a.tags.includes(q.get('tag')));
     if (q.get('impacted') === 'true') list = list.filter((a) => a.impacted);
+    if (q.get('unused_days')) {
+      const before = NOW - Number(q.get('unused_days')) * DAY;
+      list = list.filter((a) => a.usage && (!a.usage.last_accessed_at || Date.parse(a.usage.last_accessed_at) < before));
+    }
     if (q.get('q')) list = list.filter((a) => a.key.toLowerCase().includes(q.get('q').toLowerCase()));
     const sort = q.get('sort') ?? 'name';
     const age = (a) => a.age_seconds ?? -1;
@@ -261,9 +326,11 @@ createServer(async (req, res) => {
       ancestors,
       children: (children.get(key) ?? []).map(summaryOf),
       root_causes: lin.root_causes.map((k) => summaryOf(assets.get(k))),
+      root_paths: lin.root_causes.map((k) => rootPath(key, k)),
       upstream: edges.filter((e) => e.to === key).map((e) => summaryOf(assets.get(e.from))),
       downstream: edges.filter((e) => e.from === key).map((e) => summaryOf(assets.get(e.to))),
     });
   }
   return problem(res, 404, 'Not Found', `no route ${p}`);
-}).listen(PORT, '127.0.0.1', () => console.log(`fake freshwatch API on http://127.0.0.1:${PORT} (${leaves.length} assets)`));
+});
+server.listen(PORT, '127.0.0.1', () => console.log(`fake freshwatch API on http://127.0.0.1:${server.address().port} (${leaves.length} assets)`));

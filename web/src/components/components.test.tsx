@@ -150,6 +150,9 @@ describe('LineageGraph', () => {
     reason: null,
     error: null,
     impacted,
+    data_time: null,
+    data_time_from: null,
+    usage: null,
     counts: { fresh: status === 'fresh' ? 1 : 0, warn: status === 'warn' ? 1 : 0, error: status === 'error' ? 1 : 0, unknown: status === 'unknown' ? 1 : 0, total: 1 },
     history: [],
   });
@@ -158,8 +161,8 @@ describe('LineageGraph', () => {
     const lineage: Lineage = {
       nodes: [a('w:raw.orders', 'error'), a('w:stg.orders', 'fresh', true), a('w:mart.revenue', 'fresh', true)],
       edges: [
-        { from: 'w:raw.orders', to: 'w:stg.orders' },
-        { from: 'w:stg.orders', to: 'w:mart.revenue' },
+        { from: 'w:raw.orders', to: 'w:stg.orders', via: null },
+        { from: 'w:stg.orders', to: 'w:mart.revenue', via: 'view revenue' },
       ],
       root_causes: ['w:raw.orders'],
     };

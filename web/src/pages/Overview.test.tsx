@@ -31,6 +31,9 @@ const asset = (key: string, name: string, status: AssetSummary['status']): Asset
   reason: null,
   error: null,
   impacted: false,
+  data_time: '2026-11-26T08:00:00Z',
+  data_time_from: key,
+  usage: null,
   counts: counts(status === 'error' ? 1 : 0),
   history: Array(90).fill(status),
 });

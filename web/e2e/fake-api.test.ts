@@ -1,0 +1,74 @@
+// The fake API (e2e/fake-api.mjs) answers as the document says: every JSON GET route it serves,
+// checked with the same closed schemas as the real server, plus the BI shapes the UI draws.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadContract } from './contract';
+
+let child: ChildProcess;
+let base = '';
+let cookie = '';
+const contract = loadContract();
+
+beforeAll(async () => {
+  child = spawn(process.execPath, [fileURLToPath(new URL('./fake-api.mjs', import.meta.url)), '--port', '0', '--assets', '20'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  base = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`fake API exited with ${code}`)));
+    child.stdout!.on('data', (b: Buffer) => {
+      const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(b.toString());
+      if (m) resolve(`http://127.0.0.1:${m[1]}`);
+    });
+  });
+  const res = await fetch(`${base}/api/v1/session`, { method: 'POST', body: JSON.stringify({ username: 'demo', password: 'demo' }) });
+  cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
+});
+afterAll(() => {
+  child?.kill();
+});
+
+async function checked(template: string, path: string): Promise<unknown> {
+  const res = await fetch(`${base}${path}`, { headers: { cookie } });
+  const body = await res.json();
+  expect(contract.check('GET', template, res.status, res.headers.get('content-type') ?? '', body), path).toEqual([]);
+  return body;
+}
+const asset = (key: string, suffix = '') => `/api/v1/assets/${encodeURIComponent(key)}${suffix}`;
+
+describe('fake API', () => {
+  it('follows the document on every route the UI reads', async () => {
+    await checked('/api/v1/summary', '/api/v1/summary');
+    await checked('/api/v1/tree', '/api/v1/tree');
+    await checked('/api/v1/assets', '/api/v1/assets?leaves=true&limit=1000');
+    for (const key of ['warehouse:analytics.raw.orders', 'looker:finance.revenue', 'looker:finance.revenue.revenue_by_day', 'looker:finance.orders_by_day']) {
+      await checked('/api/v1/assets/{key}', asset(key));
+      await checked('/api/v1/assets/{key}/lineage', asset(key, '/lineage?depth=3'));
+      await checked('/api/v1/assets/{key}/history', asset(key, '/history?days=90'));
+    }
+  });
+
+  it('gives a tile its data time, a root path through the lineage, and usage to dashboards', async () => {
+    const tile = (await checked('/api/v1/assets/{key}', asset('looker:finance.revenue.revenue_by_day'))) as {
+      asset: { data_time_from: string | null; usage: unknown };
+      root_paths: { root: string; hops: { key: string; via: string | null }[] }[];
+    };
+    expect(tile.asset.data_time_from).toBe('warehouse:analytics.raw.orders');
+    expect(tile.asset.usage).toBeNull();
+    expect(tile.root_paths).toHaveLength(1);
+    expect(tile.root_paths[0].hops.map((h) => [h.key, h.via])).toEqual([
+      ['looker:finance.revenue.revenue_by_day', 'view daily_revenue'],
+      ['warehouse:analytics.marts.daily_revenue', 'dbt ref'],
+      ['warehouse:analytics.staging.stg_orders', 'dbt ref'],
+      ['warehouse:analytics.raw.orders', null],
+    ]);
+    const dash = (await checked('/api/v1/assets/{key}', asset('looker:finance.revenue'))) as { asset: { usage: { view_count: number } }; children: unknown[] };
+    expect(dash.asset.usage.view_count).toBe(1284);
+    expect(dash.children).toHaveLength(2);
+  });
+
+  it('lists dashboards and Looks nobody opened in N days', async () => {
+    const list = (await checked('/api/v1/assets', '/api/v1/assets?unused_days=30')) as { items: { key: string }[] };
+    expect(list.items.map((x) => x.key).sort()).toEqual(['looker:finance.draft_kpis', 'looker:finance.old_funnel']);
+  });
+});
