@@ -30,6 +30,7 @@ export type History = Ok<'/api/v1/assets/{key}/history'>;
 export type TreeNode = Schemas['TreeNode'];
 export type Tree = Ok<'/api/v1/tree'>;
 export type Lineage = Ok<'/api/v1/assets/{key}/lineage'>;
+export type Edge = Lineage['edges'][number];
 export type Session = Ok<'/api/v1/session'>;
 
 export type Problem = Schemas['Problem'];

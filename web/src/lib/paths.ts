@@ -44,3 +44,9 @@ export function leafGroups(connection: TreeNode): Group[] {
   walk(connection, '');
   return out;
 }
+
+/** A key as people name it in a sentence: "raw.orders" for "warehouse:analytics.raw.orders". */
+export function shortName(key: string): string {
+  const inner = key.slice(key.indexOf(':') + 1);
+  return inner.split('.').slice(-2).join('.') || key;
+}
