@@ -9,6 +9,7 @@ import { SessionContext, TimezoneContext } from './lib/context';
 import { AssetPage } from './pages/AssetPage';
 import { Browse } from './pages/Browse';
 import { Overview } from './pages/Overview';
+import { Unused } from './pages/Unused';
 import { AfterSignIn, SignIn } from './pages/SignIn';
 
 type Auth = { state: 'checking' } | { state: 'in'; user: string } | { state: 'out' } | { state: 'error'; error: ApiError };
@@ -84,6 +85,7 @@ function SignedIn() {
           <Route path="/browse" element={<Browse />} />
           <Route path="/browse/:key" element={<Browse />} />
           <Route path="/assets/:key" element={<AssetPage />} />
+          <Route path="/unused" element={<Unused />} />
           <Route path="/signin" element={<AfterSignIn />} />
           <Route path="*" element={<NotFound />} />
         </Routes>

@@ -4,6 +4,7 @@ import type { AssetSummary } from '../api/types';
 import { assetUrl, locationOf } from '../lib/paths';
 import { STATUS_LABEL } from '../lib/status';
 import { HistoryBar } from './HistoryBar';
+import { UsageLine } from './Provenance';
 import { StatusBadge } from './StatusIcon';
 import { Ago } from './Time';
 
@@ -21,7 +22,15 @@ export const AssetRow = memo(function AssetRow({ asset, showLocation }: { asset:
             impacted upstream
           </span>
         )}
-        <div className="asset-sub muted">{sub}</div>
+        <div className="asset-sub muted">
+          {sub}
+          {asset.usage && (
+            <>
+              {sub ? ' · ' : ''}
+              <UsageLine usage={asset.usage} />
+            </>
+          )}
+        </div>
       </div>
       <div className="asset-state">
         <StatusBadge status={asset.status} size="sm" />

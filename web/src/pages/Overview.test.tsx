@@ -85,6 +85,7 @@ describe('Overview', () => {
       );
     });
     expect(await screen.findByRole('heading', { level: 1, name: '1 asset stale' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Unused dashboards and Looks' }).getAttribute('href')).toBe('/unused');
     const wh = await screen.findByRole('button', { name: /^wh/ });
     expect(wh.getAttribute('aria-expanded')).toBe('true');
     const raw = await screen.findByRole('button', { name: /^raw/ });

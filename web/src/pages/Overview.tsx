@@ -222,6 +222,9 @@ function Attention({ summary, update }: { summary: Summary; update: (p: Partial<
         <span className="stat-value">{c.total}</span>
         <span className="stat-label">assets watched</span>
       </div>
+      <p className="attention-links">
+        <Link to="/unused">Unused dashboards and Looks</Link> <span className="muted">(nobody opened them in 30 days)</span>
+      </p>
       {failing.length > 0 && (
         <ul className="connection-errors" aria-label="Connections with errors">
           {failing.map((x) => (
