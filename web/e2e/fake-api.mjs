@@ -66,9 +66,9 @@ leaf('warehouse', raw.key, 'orders', 'table', 'error', { owner: 'ana', tags: ['f
 leaf('warehouse', raw.key, 'customers', 'table', 'fresh', { owner: 'ana', tags: ['crm'] });
 leaf('warehouse', raw.key, 'payments', 'table', 'fresh', { owner: 'ben', tags: ['finance'] });
 leaf('warehouse', raw.key, 'events', 'table', 'warn', { owner: 'ben', since: 40 });
-leaf('warehouse', staging.key, 'stg_orders', 'view', 'fresh', { impacted: true });
+leaf('warehouse', staging.key, 'stg_orders', 'view', 'fresh', {});
 leaf('warehouse', staging.key, 'stg_customers', 'view', 'fresh');
-leaf('warehouse', marts.key, 'daily_revenue', 'table', 'fresh', { impacted: true, tags: ['finance'] });
+leaf('warehouse', marts.key, 'daily_revenue', 'table', 'fresh', { tags: ['finance'] });
 leaf('warehouse', marts.key, 'customer_ltv', 'table', 'unknown');
 leaf('warehouse', marts.key, 'funnel', 'table', 'fresh');
 edges.push(
@@ -80,26 +80,42 @@ edges.push(
   { from: 'warehouse:analytics.staging.stg_orders', to: 'warehouse:analytics.marts.customer_ltv', via: null },
   { from: 'warehouse:analytics.raw.events', to: 'warehouse:analytics.marts.funnel', via: null },
 );
-// A BI tool: a dashboard with tiles over the marts, a Look, and a dashboard nobody opens.
+// A Looker instance: nested folders, dashboards (containers of tiles) and Looks. Tiles read the
+// warehouse through Looker views; one only at explore level. One dashboard and one Look nobody opens.
 const bi = container('looker', null, 'looker', 'connection');
-const finance = container('looker', bi.key, 'finance', 'folder');
 const usage = (accessedDaysAgo, views) => ({
   last_accessed_at: accessedDaysAgo == null ? null : iso(NOW - accessedDaysAgo * DAY),
-  last_viewed_at: accessedDaysAgo == null ? null : iso(NOW - (accessedDaysAgo + 0.5) * DAY),
+  last_viewed_at: accessedDaysAgo == null ? null : iso(NOW - (accessedDaysAgo + 0.2) * DAY),
   view_count: views,
 });
-const revenue = leaf('looker', finance.key, 'revenue', 'dashboard', 'error', { ageS: 7200, owner: 'ana', impacted: true, usage: usage(0.2, 1284),
+/** A Looker asset under `parent` ("looker:shared.finance" + "revenue"), judged later on its data time. */
+function looker(parent, id, name, kind, opts = {}) {
+  const key = parent === bi.key ? `looker:${id}` : `${parent}.${id}`;
+  return add({ key, name, kind, parent, connection: 'looker', owner: opts.owner ?? null, usage: opts.usage ?? null,
+    description: opts.description ?? null, url: opts.url ?? null, signal: kind === 'tile' || kind === 'look' ? 'lineage' : null,
+    policy: kind === 'tile' || kind === 'look' ? 'hourly-loads' : null, history: Array(90).fill(null) });
+}
+const shared = looker(bi.key, 'shared', 'Shared', 'folder');
+const finance = looker(shared.key, 'finance', 'Finance', 'folder');
+const marketing = looker(shared.key, 'marketing', 'Marketing', 'folder');
+const revenue = looker(finance.key, 'revenue', 'Revenue', 'dashboard', { owner: 'ana', usage: usage(0.1, 1284),
   description: 'Daily revenue for the finance team.', url: 'https://looker.example/dashboards/12' });
-leaf('looker', revenue.key, 'revenue_by_day', 'tile', 'error', { ageS: 7200, impacted: true });
-leaf('looker', revenue.key, 'top_customers', 'tile', 'fresh', { ageS: 7200 });
-leaf('looker', finance.key, 'orders_by_day', 'look', 'error', { ageS: 7200, impacted: true, usage: usage(3, 57) });
-leaf('looker', finance.key, 'old_funnel', 'dashboard', 'fresh', { ageS: 7200, usage: usage(120, 9) });
-leaf('looker', finance.key, 'draft_kpis', 'look', 'fresh', { ageS: 7200, usage: usage(null, 0) });
+looker(revenue.key, 'revenue_by_day', 'Revenue by day', 'tile');
+looker(revenue.key, 'orders_today', 'Orders today', 'tile');
+looker(revenue.key, 'top_customers', 'Top customers', 'tile');
+looker(revenue.key, 'payments', 'Payments', 'tile');
+looker(finance.key, 'weekly_orders', 'Weekly orders', 'look', { owner: 'ben', usage: usage(3, 57), url: 'https://looker.example/looks/4' });
+const funnel = looker(marketing.key, 'funnel', 'Funnel', 'dashboard', { owner: 'ben', usage: usage(45, 9) });
+looker(funnel.key, 'conversion', 'Conversion', 'tile');
+looker(marketing.key, 'draft_kpis', 'Draft KPIs', 'look', { usage: usage(null, 0) });
 edges.push(
-  { from: 'warehouse:analytics.marts.daily_revenue', to: 'looker:finance.revenue.revenue_by_day', via: 'view daily_revenue' },
-  { from: 'warehouse:analytics.marts.customer_ltv', to: 'looker:finance.revenue.top_customers', via: 'explore-level' },
-  { from: 'warehouse:analytics.staging.stg_orders', to: 'looker:finance.orders_by_day', via: 'view orders' },
-  { from: 'warehouse:analytics.marts.funnel', to: 'looker:finance.old_funnel', via: 'view funnel' },
+  { from: 'warehouse:analytics.marts.daily_revenue', to: 'looker:shared.finance.revenue.revenue_by_day', via: 'view daily_revenue' },
+  { from: 'warehouse:analytics.raw.orders', to: 'looker:shared.finance.revenue.orders_today', via: 'view orders' },
+  { from: 'warehouse:analytics.staging.stg_customers', to: 'looker:shared.finance.revenue.top_customers', via: 'explore-level' },
+  { from: 'warehouse:analytics.raw.payments', to: 'looker:shared.finance.revenue.payments', via: 'view payments' },
+  { from: 'warehouse:analytics.staging.stg_orders', to: 'looker:shared.finance.weekly_orders', via: 'view orders' },
+  { from: 'warehouse:analytics.marts.funnel', to: 'looker:shared.marketing.funnel.conversion', via: 'view funnel' },
+  { from: 'warehouse:analytics.raw.customers', to: 'looker:shared.marketing.draft_kpis', via: 'view customers' },
 );
 const bulk = container('lake', null, 'lake', 'connection');
 const groups = Array.from({ length: 10 }, (_, i) => container('lake', bulk.key, `zone_${i}`, 'schema'));
@@ -109,10 +125,38 @@ for (let i = 0; i < BULK; i++) {
   leaf('lake', groups[i % groups.length].key, `table_${String(i).padStart(5, '0')}`, 'table', st, { owner: i % 3 ? 'ops' : 'ana' });
 }
 
-const CONTAINER = new Set(['connection', 'database', 'schema', 'project', 'package', 'folder']);
-const SEV = { fresh: 0, unknown: 1, warn: 2, error: 3 };
+const CONTAINER = new Set(['connection', 'database', 'schema', 'project', 'package', 'folder', 'dashboard']);
+const CONSUMER = new Set(['tile', 'look', 'exposure']);
+const BAD = new Set(['warn', 'error']);
 const children = new Map();
 for (const a of assets.values()) if (a.parent) (children.get(a.parent) ?? children.set(a.parent, []).get(a.parent)).push(a);
+const leaves = [...assets.values()].filter((a) => !CONTAINER.has(a.kind));
+const upstreamOf = (key) => edges.filter((e) => e.to === key);
+/** Every asset upstream of `key` through lineage. */
+function upstreamAll(key) {
+  const seen = new Set([key]);
+  const queue = [key];
+  while (queue.length) for (const e of upstreamOf(queue.shift())) if (!seen.has(e.from)) (seen.add(e.from), queue.push(e.from));
+  seen.delete(key);
+  return [...seen].map((k) => assets.get(k));
+}
+// Data time: the oldest change time that flows in through lineage (its own for an asset without inputs).
+for (const a of leaves) {
+  let best = a.changed_at ? a : null;
+  for (const u of upstreamAll(a.key)) if (u.changed_at && (!best || Date.parse(u.changed_at) < Date.parse(best.changed_at))) best = u;
+  a.data_time = best ? best.changed_at : null;
+  a.data_time_from = best ? best.key : null;
+}
+// A consumer (tile, Look) is judged on its data time: late after 24 h, stale after 48 h.
+for (const a of leaves) {
+  if (!CONSUMER.has(a.kind)) continue;
+  const age = a.data_time ? Math.round((NOW - Date.parse(a.data_time)) / 1000) : null;
+  a.age_seconds = age;
+  a.status = age == null ? 'unknown' : age < 86400 ? 'fresh' : age < 172800 ? 'warn' : 'error';
+  a.reason = age == null ? 'no data time: no input has a change time' : `data from ${Math.round(age / 3600)} h ago; late after 24 h, stale after 48 h`;
+  a.history = a.history.map((_, i) => (i === 89 ? a.status : i < 60 ? null : 'fresh'));
+}
+for (const a of leaves) a.impacted = upstreamAll(a.key).some((u) => BAD.has(u.status));
 function counts(a) {
   const c = { fresh: 0, warn: 0, error: 0, unknown: 0, total: 0 };
   const walk = (x) => {
@@ -130,35 +174,22 @@ for (const a of assets.values()) {
   a.counts = counts(a);
   a.status = a.counts.error ? 'error' : a.counts.warn ? 'warn' : a.counts.unknown ? 'unknown' : 'fresh';
   a.history = Array(90).fill(null);
+  if (a.kind === 'dashboard') {
+    // A dashboard shows the oldest data of its tiles.
+    const oldest = (children.get(a.key) ?? []).filter((t) => t.data_time).sort((x, y) => Date.parse(x.data_time) - Date.parse(y.data_time))[0];
+    a.data_time = oldest?.data_time ?? null;
+    a.data_time_from = oldest?.data_time_from ?? null;
+  }
 }
-const leaves = [...assets.values()].filter((a) => !CONTAINER.has(a.kind));
-// Data time: the oldest change time that flows in through lineage (a tile's through its dashboard's tiles).
-const upstreamOf = (key) => edges.filter((e) => e.to === key);
-for (const a of leaves) {
-  let best = a.changed_at ? a : null;
-  const seen = new Set([a.key]);
-  const walk = (k) => {
-    for (const e of upstreamOf(k)) {
-      if (seen.has(e.from)) continue;
-      seen.add(e.from);
-      const u = assets.get(e.from);
-      if (u.changed_at && (!best || Date.parse(u.changed_at) < Date.parse(best.changed_at))) best = u;
-      walk(e.from);
-    }
-  };
-  walk(a.key);
-  if (a.kind === 'dashboard') for (const t of children.get(a.key) ?? []) walk(t.key);
-  a.data_time = best ? best.changed_at : null;
-  a.data_time_from = best ? best.key : null;
-}
+/** The nearest late or stale assets upstream whose own inputs are fine: where the trouble starts. */
+const rootCauses = (key) => (assets.get(key).impacted ? upstreamAll(key).filter((u) => BAD.has(u.status) && !u.impacted).map((u) => u.key) : []);
 /** The lineage path from `key` up to `root` (both included), each hop saying how it links to the next. */
 function rootPath(key, root) {
   const prev = new Map([[key, null]]);
   const queue = [key];
   while (queue.length && !prev.has(root)) {
     const k = queue.shift();
-    const ups = [...upstreamOf(k), ...(assets.get(k).kind === 'dashboard' ? (children.get(k) ?? []).map((t) => ({ from: t.key, to: k, via: 'tile' })) : [])];
-    for (const e of ups) if (!prev.has(e.from)) (prev.set(e.from, { next: k, via: e.via }), queue.push(e.from));
+    for (const e of upstreamOf(k)) if (!prev.has(e.from)) (prev.set(e.from, { next: k, via: e.via }), queue.push(e.from));
   }
   const hops = [];
   for (let k = root, via = null; k; ) {
@@ -215,8 +246,7 @@ function lineage(key, depth) {
   walk(key, depth, 1);
   walk(key, depth, -1);
   const es = edges.filter((e) => keep.has(e.from) && keep.has(e.to));
-  const roots = [...keep].filter((k) => k !== key && ['warn', 'error'].includes(assets.get(k).status) && !assets.get(k).impacted && edges.some((e) => e.from === k));
-  return { nodes: [...keep].map((k) => summaryOf(assets.get(k))), edges: es, root_causes: assets.get(key).impacted ? roots : [] };
+  return { nodes: [...keep].map((k) => summaryOf(assets.get(k))), edges: es, root_causes: rootCauses(key) };
 }
 
 const sessions = new Set();
@@ -272,8 +302,10 @@ const server = createServer(async (req, res) => {
       message: stale ? `${stale} assets stale` : 'All data fresh', counts: c,
       impacted: leaves.filter((a) => a.impacted).length,
       connections: [
-        { name: 'warehouse', type: 'postgres', last_run: iso(NOW - 60e3), last_success: iso(NOW - 60e3), next_run: iso(NOW + 240e3), error: null, asset_count: 9,
+        { name: 'warehouse', type: 'postgres', last_run: iso(NOW - 60e3), last_success: iso(NOW - 60e3), next_run: iso(NOW + 240e3), error: null, asset_count: leaves.filter((a) => a.connection === 'warehouse').length,
           warnings: [`stale artifacts: manifest.json is not valid JSON (TAPE_ERROR: The JSON document has an improper structure); serving the state read at ${iso(NOW - 7200e3)}`] },
+        { name: 'looker', type: 'looker', last_run: iso(NOW - 120e3), last_success: iso(NOW - 120e3), next_run: iso(NOW + 780e3), error: null,
+          asset_count: leaves.filter((a) => a.connection === 'looker').length, warnings: [] },
         { name: 'lake', type: 'sqlite', last_run: iso(NOW - 60e3), last_success: iso(NOW - 3600e3), next_run: iso(NOW + 240e3), error: 'database is locked', asset_count: BULK, warnings: [] },
       ],
     });
@@ -282,7 +314,9 @@ const server = createServer(async (req, res) => {
   if (p === '/api/v1/assets') {
     const q = url.searchParams;
     let list = q.get('parent') ? children.get(q.get('parent')) ?? [] : [...assets.values()];
-    if (q.get('leaves') === 'true' || q.get('parent')) list = list.filter((a) => !CONTAINER.has(a.kind));
+    if (q.get('leaves') === 'true') list = list.filter((a) => !CONTAINER.has(a.kind));
+    if (q.get('kind')) list = list.filter((a) => q.get('kind').split(',').includes(a.kind));
+    if (q.get('connection')) list = list.filter((a) => q.get('connection').split(',').includes(a.connection));
     if (q.get('under')) list = list.filter((a) => under(a, q.get('under')));
     if (q.get('status')) list = list.filter((a) => q.get('status').split(',').includes(a.status));
     if (q.get('owner')) list = list.filter((a) => a.owner === q.get('owner'));
@@ -311,7 +345,6 @@ const server = createServer(async (req, res) => {
     if (m[2] === '/lineage') return send(res, 200, lineage(key, Number(url.searchParams.get('depth') ?? 3)));
     const ancestors = [];
     for (let x = assets.get(a.parent); x; x = assets.get(x.parent)) ancestors.unshift({ key: x.key, name: x.name, kind: x.kind });
-    const lin = lineage(key, 3);
     return send(res, 200, {
       asset: { ...summaryOf(a), description: a.description, url: a.url },
       policy: { name: 'hourly-loads', origin: 'freshwatch.yml:12', rule: { type: 'threshold', warn_after_seconds: 86400, error_after_seconds: 172800 } },
@@ -325,8 +358,8 @@ const server = createServer(async (req, res) => {
       ],
       ancestors,
       children: (children.get(key) ?? []).map(summaryOf),
-      root_causes: lin.root_causes.map((k) => summaryOf(assets.get(k))),
-      root_paths: lin.root_causes.map((k) => rootPath(key, k)),
+      root_causes: rootCauses(key).map((k) => summaryOf(assets.get(k))),
+      root_paths: rootCauses(key).map((k) => rootPath(key, k)),
       upstream: edges.filter((e) => e.to === key).map((e) => summaryOf(assets.get(e.from))),
       downstream: edges.filter((e) => e.from === key).map((e) => summaryOf(assets.get(e.to))),
     });

@@ -41,7 +41,8 @@ describe('fake API', () => {
     await checked('/api/v1/summary', '/api/v1/summary');
     await checked('/api/v1/tree', '/api/v1/tree');
     await checked('/api/v1/assets', '/api/v1/assets?leaves=true&limit=1000');
-    for (const key of ['warehouse:analytics.raw.orders', 'looker:finance.revenue', 'looker:finance.revenue.revenue_by_day', 'looker:finance.orders_by_day']) {
+    await checked('/api/v1/assets', '/api/v1/assets?parent=looker%3Ashared.finance&kind=dashboard');
+    for (const key of ['warehouse:analytics.raw.orders', 'looker:shared.finance.revenue', 'looker:shared.finance.revenue.revenue_by_day', 'looker:shared.finance.weekly_orders']) {
       await checked('/api/v1/assets/{key}', asset(key));
       await checked('/api/v1/assets/{key}/lineage', asset(key, '/lineage?depth=3'));
       await checked('/api/v1/assets/{key}/history', asset(key, '/history?days=90'));
@@ -49,7 +50,7 @@ describe('fake API', () => {
   });
 
   it('gives a tile its data time, a root path through the lineage, and usage to dashboards', async () => {
-    const tile = (await checked('/api/v1/assets/{key}', asset('looker:finance.revenue.revenue_by_day'))) as {
+    const tile = (await checked('/api/v1/assets/{key}', asset('looker:shared.finance.revenue.revenue_by_day'))) as {
       asset: { data_time_from: string | null; usage: unknown };
       root_paths: { root: string; hops: { key: string; via: string | null }[] }[];
     };
@@ -57,18 +58,34 @@ describe('fake API', () => {
     expect(tile.asset.usage).toBeNull();
     expect(tile.root_paths).toHaveLength(1);
     expect(tile.root_paths[0].hops.map((h) => [h.key, h.via])).toEqual([
-      ['looker:finance.revenue.revenue_by_day', 'view daily_revenue'],
+      ['looker:shared.finance.revenue.revenue_by_day', 'view daily_revenue'],
       ['warehouse:analytics.marts.daily_revenue', 'dbt ref'],
       ['warehouse:analytics.staging.stg_orders', 'dbt ref'],
       ['warehouse:analytics.raw.orders', null],
     ]);
-    const dash = (await checked('/api/v1/assets/{key}', asset('looker:finance.revenue'))) as { asset: { usage: { view_count: number } }; children: unknown[] };
+    const dash = (await checked('/api/v1/assets/{key}', asset('looker:shared.finance.revenue'))) as { asset: { usage: { view_count: number } }; children: unknown[] };
     expect(dash.asset.usage.view_count).toBe(1284);
-    expect(dash.children).toHaveLength(2);
+    expect(dash.children).toHaveLength(4);
+  });
+
+  it('has Looker folders hold dashboards, which group their tiles as the server does', async () => {
+    type Node = { key: string; kind: string; status: string; counts: { total: number; error: number }; children: Node[] };
+    const tree = (await checked('/api/v1/tree', '/api/v1/tree')) as { nodes: Node[] };
+    const lookerRoot = tree.nodes.find((n) => n.key === 'looker')!;
+    const finance = lookerRoot.children[0].children.find((n) => n.key === 'looker:shared.finance')!;
+    expect(finance.kind).toBe('folder');
+    const dash = finance.children.find((n) => n.kind === 'dashboard')!;
+    expect(dash).toMatchObject({ key: 'looker:shared.finance.revenue', status: 'error', counts: { total: 4, error: 2 }, children: [] });
+    const looks = (await checked('/api/v1/assets', '/api/v1/assets?parent=looker%3Ashared.finance&leaves=true')) as { items: { kind: string }[] };
+    expect(looks.items.map((x) => x.kind)).toEqual(['look']);
+    for (const a of ((await checked('/api/v1/assets', '/api/v1/assets?connection=looker&limit=1000')) as { items: { key: string }[] }).items) {
+      await checked('/api/v1/assets/{key}', asset(a.key));
+      await checked('/api/v1/assets/{key}/lineage', asset(a.key, '/lineage?depth=1'));
+    }
   });
 
   it('lists dashboards and Looks nobody opened in N days', async () => {
     const list = (await checked('/api/v1/assets', '/api/v1/assets?unused_days=30')) as { items: { key: string }[] };
-    expect(list.items.map((x) => x.key).sort()).toEqual(['looker:finance.draft_kpis', 'looker:finance.old_funnel']);
+    expect(list.items.map((x) => x.key).sort()).toEqual(['looker:shared.marketing.draft_kpis', 'looker:shared.marketing.funnel']);
   });
 });
