@@ -1,14 +1,17 @@
 import { memo } from 'react';
 import { Link } from 'react-router-dom';
 import type { AssetSummary } from '../api/types';
-import { assetUrl, locationOf } from '../lib/paths';
+import { assetUrl, isConsumer, locationOf } from '../lib/paths';
 import { STATUS_LABEL } from '../lib/status';
 import { HistoryBar } from './HistoryBar';
 import { UsageLine } from './Provenance';
 import { StatusBadge } from './StatusIcon';
 import { Ago } from './Time';
 
-/** One asset: status in icon and words, when its data changed, and its last 90 days. */
+/**
+ * One asset: status in icon and words, when its data changed (for a tile or Look: how old the data
+ * it shows is), its last 90 days, and for dashboards and Looks, apart, their usage.
+ */
 export const AssetRow = memo(function AssetRow({ asset, showLocation }: { asset: AssetSummary; showLocation?: boolean }) {
   const sub = [showLocation ? locationOf(asset) : asset.kind, asset.owner].filter(Boolean).join(' · ');
   return (
@@ -35,7 +38,7 @@ export const AssetRow = memo(function AssetRow({ asset, showLocation }: { asset:
       <div className="asset-state">
         <StatusBadge status={asset.status} size="sm" />
         <span className="asset-changed muted">
-          <Ago iso={asset.changed_at} prefix="changed" />
+          {isConsumer(asset.kind) && asset.data_time ? <Ago iso={asset.data_time} prefix="data from" /> : <Ago iso={asset.changed_at} prefix="changed" />}
         </span>
       </div>
       <HistoryBar assetKey={asset.key} name={asset.name} history={asset.history} />

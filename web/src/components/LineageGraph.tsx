@@ -1,6 +1,7 @@
 // Lineage around one asset: upstream on the left, downstream on the right, one column per step.
 // Nodes are coloured by status (with the status word written in each), root causes are marked,
-// and every node links to its asset page.
+// and every node links to its asset page. An edge says how the link is known (hover: "via view
+// orders"); one known only at explore level is dashed.
 
 import { useMemo } from 'react';
 import { Link } from 'react-router-dom';
@@ -20,6 +21,8 @@ function clip(s: string, n: number) {
 export function LineageGraph({ lineage, focus }: { lineage: Lineage; focus: string }) {
   const layout = useMemo(() => layoutLineage<AssetSummary>(lineage.nodes, lineage.edges, focus), [lineage, focus]);
   const roots = useMemo(() => new Set(lineage.root_causes), [lineage.root_causes]);
+  const via = useMemo(() => new Map(lineage.edges.map((e) => [`${e.from}>${e.to}`, e.via])), [lineage.edges]);
+  const names = useMemo(() => new Map(lineage.nodes.map((n) => [n.key, n.name])), [lineage.nodes]);
   if (!layout.nodes.length || lineage.nodes.length < 2) {
     return <p className="muted">No lineage is known for this asset yet. Lineage comes from dbt and BI connections.</p>;
   }
@@ -37,9 +40,20 @@ export function LineageGraph({ lineage, focus }: { lineage: Lineage; focus: stri
             </marker>
           </defs>
           <g transform={`translate(${PAD},${PAD + 14})`}>
-            {layout.edges.map((e) => (
-              <path key={`${e.from}>${e.to}`} d={e.path} className="lineage-edge" markerEnd="url(#arrow)" />
-            ))}
+            {layout.edges.map((e) => {
+              const how = via.get(`${e.from}>${e.to}`);
+              return (
+                <path
+                  key={`${e.from}>${e.to}`}
+                  d={e.path}
+                  className={`lineage-edge${how === 'explore-level' ? ' lineage-edge-loose' : ''}`}
+                  markerEnd="url(#arrow)"
+                  data-via={how ?? undefined}
+                >
+                  <title>{`${names.get(e.from)} → ${names.get(e.to)}${how ? ` (via ${how})` : ''}`}</title>
+                </path>
+              );
+            })}
             {layout.nodes.map((n) => {
               const a = n.data;
               const isFocus = n.key === focus;
@@ -73,6 +87,7 @@ export function LineageGraph({ lineage, focus }: { lineage: Lineage; focus: stri
       </div>
       <figcaption className="muted">
         Data flows left to right. <span className="lineage-key-root">◆ root cause</span>: the nearest late or stale source upstream.
+        {lineage.edges.some((e) => e.via === 'explore-level') && ' Dashed: linked only at explore level (every table of the explore).'}
       </figcaption>
     </figure>
   );

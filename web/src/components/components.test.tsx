@@ -178,6 +178,23 @@ describe('LineageGraph', () => {
     expect(links[1].getAttribute('aria-label')).toContain('(this asset)');
     expect(graph.querySelectorAll('.lineage-root')).toHaveLength(1);
     expect(graph.querySelectorAll('.lineage-edge')).toHaveLength(2);
+    expect([...graph.querySelectorAll('.lineage-edge title')].map((t) => t.textContent)).toEqual(['orders → orders', 'orders → revenue (via view revenue)']);
+    expect(graph.querySelectorAll('.lineage-edge-loose')).toHaveLength(0);
+  });
+
+  it('draws a link known only at explore level dashed, and says what dashed means', () => {
+    const lineage: Lineage = {
+      nodes: [a('w:mart.ltv', 'fresh'), a('lk:dash.top', 'fresh')],
+      edges: [{ from: 'w:mart.ltv', to: 'lk:dash.top', via: 'explore-level' }],
+      root_causes: [],
+    };
+    render(
+      <MemoryRouter>
+        <LineageGraph lineage={lineage} focus="lk:dash.top" />
+      </MemoryRouter>,
+    );
+    expect(document.querySelectorAll('.lineage-edge-loose')).toHaveLength(1);
+    expect(screen.getByText(/Dashed: linked only at explore level/)).toBeTruthy();
   });
 
   it('says so when no lineage is known', () => {

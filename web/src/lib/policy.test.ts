@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeRule, ruleLimits } from './policy';
-import { countsPhrase, severity, worst } from './status';
-import { findPath, leafGroups, locationOf } from './paths';
+import { countsPhrase, severity, tilesPhrase, worst } from './status';
+import { directCount, findPath, groupUrl, isConsumer, leafGroups, locationOf } from './paths';
 import type { AssetKind, TreeNode } from '../api/types';
 
 describe('policies in words', () => {
@@ -32,6 +32,10 @@ describe('status helpers', () => {
     expect(countsPhrase({ fresh: 5, warn: 2, error: 1, unknown: 0, total: 8 })).toBe('1 stale, 2 late of 8');
     expect(countsPhrase({ fresh: 5, warn: 0, error: 0, unknown: 0, total: 5 })).toBe('all 5 fresh');
     expect(countsPhrase({ fresh: 0, warn: 0, error: 0, unknown: 0, total: 0 })).toBe('empty');
+    expect(tilesPhrase({ fresh: 5, warn: 2, error: 1, unknown: 0, total: 8 })).toBe('1 stale, 2 late of 8 tiles');
+    expect(tilesPhrase({ fresh: 1, warn: 0, error: 0, unknown: 0, total: 1 })).toBe('1 tile, fresh');
+    expect(tilesPhrase({ fresh: 4, warn: 0, error: 0, unknown: 0, total: 4 })).toBe('all 4 tiles fresh');
+    expect(tilesPhrase({ fresh: 0, warn: 0, error: 0, unknown: 0, total: 0 })).toBe('no tiles');
   });
 });
 
@@ -56,6 +60,24 @@ describe('hierarchy paths', () => {
   it("lists a connection's innermost groups with their relative names", () => {
     expect(leafGroups(tree[0]).map((g) => g.label)).toEqual(['db.raw', 'db.marts']);
     expect(leafGroups(tree[1])).toEqual([]);
+  });
+  it('lists a Looker folder that holds Looks beside its dashboards, before them, and names BI levels with slashes', () => {
+    const c = (total: number) => ({ fresh: total, warn: 0, error: 0, unknown: 0, total });
+    const dash = { ...node('lk:s.f.rev', 'Revenue', 'dashboard'), counts: c(4) };
+    const empty = { ...node('lk:s.f.old', 'Old', 'dashboard'), counts: c(0) };
+    const finance = { ...node('lk:s.f', 'Finance', 'folder', [dash, empty]), counts: c(6) };
+    const onlyDashboards = { ...node('lk:s.m', 'Marketing', 'folder', [{ ...dash, key: 'lk:s.m.f' }]), counts: c(4) };
+    const lk = node('lk', 'lk', 'connection', [{ ...node('lk:s', 'Shared', 'folder', [finance, onlyDashboards]), counts: c(10) }]);
+    expect(directCount(finance)).toBe(2);
+    expect(leafGroups(lk).map((g) => [g.label, g.mixed])).toEqual([
+      ['Shared / Finance', true],
+      ['Shared / Finance / Revenue', false],
+      ['Shared / Finance / Old', false],
+      ['Shared / Marketing / Revenue', false],
+    ]);
+    expect(groupUrl(dash)).toBe('/assets/lk%3As.f.rev');
+    expect(groupUrl(finance)).toBe('/browse/lk%3As.f');
+    expect(['tile', 'look', 'dashboard', 'exposure', 'table', 'model'].map(isConsumer)).toEqual([true, true, true, true, false, false]);
   });
   it('names where an asset lives', () => {
     expect(locationOf({ connection: 'wh', parent: 'wh:db.raw' })).toBe('wh › db.raw');

@@ -51,3 +51,12 @@ export function countsPhrase(c: Counts): string {
   if (!parts.length) return c.total ? `all ${c.total} fresh` : 'empty';
   return `${parts.join(', ')} of ${c.total}`;
 }
+
+/** A dashboard's counts: "2 stale of 8 tiles", "all 4 tiles fresh", "1 tile, fresh", "no tiles". */
+export function tilesPhrase(c: Counts): string {
+  const noun = c.total === 1 ? 'tile' : 'tiles';
+  if (!c.total) return 'no tiles';
+  const p = countsPhrase(c);
+  if (p.startsWith('all ')) return c.total === 1 ? '1 tile, fresh' : `all ${c.total} tiles fresh`;
+  return `${p} ${noun}`;
+}

@@ -3,60 +3,8 @@ import { act, render, screen, within } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clearCache } from '../api/client';
-import type { AssetDetail, AssetSummary, Lineage } from '../api/types';
+import { ago, detail, HOUR, noHistory, serve, summary } from '../test-fixtures';
 import { AssetPage } from './AssetPage';
-
-const HOUR = 3600e3;
-const ago = (ms: number) => new Date(Date.now() - ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-const summary = (key: string, over: Partial<AssetSummary> = {}): AssetSummary => ({
-  key,
-  name: key.split('.').pop()!,
-  kind: 'table',
-  parent: null,
-  connection: key.split(':')[0],
-  owner: null,
-  tags: [],
-  status: 'fresh',
-  changed_at: ago(HOUR),
-  age_seconds: 3600,
-  signal: null,
-  policy: null,
-  reason: null,
-  error: null,
-  impacted: false,
-  data_time: ago(HOUR),
-  data_time_from: key,
-  usage: null,
-  counts: { fresh: 1, warn: 0, error: 0, unknown: 0, total: 1 },
-  history: [],
-  ...over,
-});
-const detail = (asset: AssetSummary, over: Partial<AssetDetail> = {}): AssetDetail => ({
-  asset: { ...asset, description: null, url: null },
-  policy: { name: null, origin: null, rule: { type: 'threshold', warn_after_seconds: 86400, error_after_seconds: 172800 } },
-  observations: [],
-  intervals: [],
-  ancestors: [],
-  children: [],
-  root_causes: [],
-  root_paths: [],
-  upstream: [],
-  downstream: [],
-  ...over,
-} as AssetDetail);
-
-function serve(routes: Record<string, unknown>) {
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (url: string) => {
-      const path = decodeURIComponent(url.split('?')[0]);
-      const body = routes[path];
-      if (body === undefined) return new Response(JSON.stringify({ title: 'Not Found', status: 404 }), { status: 404 });
-      return new Response(JSON.stringify(body), { status: 200 });
-    }),
-  );
-}
-const noHistory = (key: string) => ({ key, timezone: 'UTC', days: [] });
 
 async function open(key: string) {
   await act(async () => {
@@ -106,8 +54,11 @@ describe('AssetPage', () => {
       [`/api/v1/assets/${t}/history`]: noHistory(t),
     });
     await open(t);
+    // A tile is judged on the data it shows: that is the headline, its own change comes after.
+    expect(document.querySelector('.changed-line')!.textContent).toBe('changed 1 h ago · data from 4 d ago (raw.orders)');
     const changed = screen.getByRole('region', { name: 'Data last changed' });
-    expect(changed.textContent).toContain('It shows data from 4 d ago, from raw.orders');
+    expect(changed.querySelector('.big')!.textContent).toBe('4 d ago');
+    expect(changed.textContent).toContain('It shows data from raw.orders, its oldest input; the tile itself changed 1 h ago.');
     expect(within(changed).getByRole('link', { name: 'raw.orders' }).getAttribute('href')).toBe('/assets/wh%3Aanalytics.raw.orders');
 
     const chain = screen.getByRole('list', { name: 'Path from this asset to orders' });
@@ -122,42 +73,20 @@ describe('AssetPage', () => {
     expect(up.textContent).toMatch(/changed 1 h ago · data from 4 d ago \(raw\.orders\)/);
   });
 
+  it('gives a table its own change time first and the older data it holds beside it', async () => {
+    serve({ [`/api/v1/assets/${revenueTable.key}`]: detail(revenueTable), [`/api/v1/assets/${revenueTable.key}/history`]: noHistory(revenueTable.key) });
+    await open(revenueTable.key);
+    expect(document.querySelector('.changed-line')!.textContent).toBe('changed 1 h ago · data from 4 d ago (raw.orders)');
+    const changed = screen.getByRole('region', { name: 'Data last changed' });
+    expect(changed.querySelector('.big')!.textContent).toBe('1 h ago');
+    expect(changed.textContent).toMatch(/It holds data from 4 d ago, from raw\.orders \(.+\)\./);
+  });
+
   it('says nothing of a data time that is its own', async () => {
     serve({ [`/api/v1/assets/${orders.key}`]: detail(orders), [`/api/v1/assets/${orders.key}/history`]: noHistory(orders.key) });
     await open(orders.key);
-    expect(screen.queryByText(/shows data from/)).toBeNull();
+    expect(screen.queryByText(/(shows|holds) data from/)).toBeNull();
+    expect(document.querySelector('.changed-line')).toBeNull();
     expect(screen.getByText('The data is 4 d old.')).toBeTruthy();
-  });
-
-  it('shows a dashboard with its usage and each tile with status, data time and sources', async () => {
-    const dash = summary('bi:finance.revenue', {
-      kind: 'dashboard',
-      status: 'error',
-      usage: { last_accessed_at: ago(2 * HOUR), last_viewed_at: ago(5 * HOUR), view_count: 1284 },
-    });
-    const other = summary('bi:finance.revenue.top', { kind: 'tile' });
-    const lineage: Lineage = {
-      nodes: [tile, revenueTable],
-      edges: [{ from: revenueTable.key, to: tile.key, via: 'view daily_revenue' }],
-      root_causes: [],
-    };
-    serve({
-      [`/api/v1/assets/${dash.key}`]: detail(dash, { children: [tile, other] }),
-      [`/api/v1/assets/${dash.key}/history`]: noHistory(dash.key),
-      [`/api/v1/assets/${tile.key}/lineage`]: lineage,
-      [`/api/v1/assets/${other.key}/lineage`]: { nodes: [other], edges: [], root_causes: [] },
-    });
-    await open(dash.key);
-    const usage = screen.getByRole('region', { name: 'Usage' });
-    expect(usage.textContent).toBe('UsageLast accessed2 h agoLast viewed5 h agoViews1,284');
-    const tiles = screen.getByRole('region', { name: 'Tiles' });
-    const first = within(tiles).getByRole('listitem', { name: 'by_day' });
-    expect(within(first).getByText('Stale')).toBeTruthy();
-    expect(first.textContent).toContain('data from 4 d ago (raw.orders)');
-    const sources = within(first).getByRole('list', { name: 'Sources of by_day' });
-    expect(sources.textContent).toBe('Fresh daily_revenue table · changed 1 h ago · via view daily_revenue');
-    const second = within(tiles).getByRole('listitem', { name: 'top' });
-    expect(second.textContent).toContain('No source tables known.');
-    expect(screen.queryByRole('region', { name: 'Contains' })).toBeNull();
   });
 });

@@ -4,7 +4,7 @@
 
 import { Link, Navigate, useParams } from 'react-router-dom';
 import { assetPath } from '../api/client';
-import type { AssetDetail, AssetSummary, Edge, History, Lineage } from '../api/types';
+import type { AssetDetail, AssetSummary, History, Lineage } from '../api/types';
 import { useApi } from '../api/useApi';
 import { AgeChart } from '../components/AgeChart';
 import { Breadcrumbs } from '../components/Breadcrumbs';
@@ -12,11 +12,12 @@ import { HistoryBar } from '../components/HistoryBar';
 import { LineageGraph } from '../components/LineageGraph';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusIcon';
-import { ChangedAndDataTime, hasOwnDataTime, RootPaths, UsageLine } from '../components/Provenance';
+import { ChangedAndDataTime, hasOwnDataTime, RootPaths, UsageCard, UsageLine } from '../components/Provenance';
+import { DashboardPage } from './DashboardPage';
 import { Ago } from '../components/Time';
 import { useTimezone } from '../lib/context';
 import { freshShare } from '../lib/history';
-import { assetUrl, browseUrl, isContainer, shortName } from '../lib/paths';
+import { assetUrl, browseUrl, isConsumer, isContainer, shortName } from '../lib/paths';
 import { describeRule, ruleLimits } from '../lib/policy';
 import { STATUS_DESCRIPTION } from '../lib/status';
 import { formatDuration, formatExact } from '../lib/time';
@@ -39,6 +40,7 @@ export function AssetPage() {
   if (!detail.data) return <Loading label="Loading asset…" />;
   const d = detail.data;
   const a = d.asset;
+  if (a.kind === 'dashboard') return <DashboardPage detail={d} days={history.data?.days} />;
   if (isContainer(a.kind)) {
     return <Navigate to={browseUrl(a.key)} replace />;
   }
@@ -59,6 +61,11 @@ export function AssetPage() {
           <p className="asset-key">
             <code>{a.key}</code>
           </p>
+          {hasOwnDataTime(a) && (
+            <p className="changed-line muted">
+              <ChangedAndDataTime asset={a} />
+            </p>
+          )}
           {a.tags.length > 0 && (
             <ul className="tags" aria-label="Tags">
               {a.tags.map((t) => (
@@ -122,49 +129,42 @@ export function AssetPage() {
         </section>
         <section className="card" aria-labelledby="changed-title">
           <h2 id="changed-title">Data last changed</h2>
-          <p className="big">
-            <Ago iso={a.changed_at} />
-          </p>
-          <p className="muted">{a.changed_at ? formatExact(a.changed_at, tz) : 'No change time seen yet.'}</p>
-          {a.age_seconds != null && !hasOwnDataTime(a) && <p>The data is {formatDuration(a.age_seconds)} old.</p>}
-          {hasOwnDataTime(a) && (
-            <p className="data-time-note">
-              It shows data from <Ago iso={a.data_time} />, from{' '}
-              <Link to={assetUrl(a.data_time_from!)}>{shortName(a.data_time_from!)}</Link>
-              <span className="muted"> ({formatExact(a.data_time, tz)})</span>.
-            </p>
+          {isConsumer(a.kind) && hasOwnDataTime(a) ? (
+            <>
+              <p className="big">
+                <Ago iso={a.data_time} />
+              </p>
+              <p className="muted">{formatExact(a.data_time, tz)}</p>
+              <p className="data-time-note">
+                It shows data from <Link to={assetUrl(a.data_time_from!)}>{shortName(a.data_time_from!)}</Link>, its oldest input
+                {a.changed_at ? (
+                  <>
+                    ; the {a.kind} itself changed <Ago iso={a.changed_at} />
+                  </>
+                ) : null}
+                .
+              </p>
+            </>
+          ) : (
+            <>
+              <p className="big">
+                <Ago iso={a.changed_at} />
+              </p>
+              <p className="muted">{a.changed_at ? formatExact(a.changed_at, tz) : 'No change time seen yet.'}</p>
+              {a.age_seconds != null && !hasOwnDataTime(a) && <p>The data is {formatDuration(a.age_seconds)} old.</p>}
+              {hasOwnDataTime(a) && (
+                <p className="data-time-note">
+                  It holds data from <Ago iso={a.data_time} />, from{' '}
+                  <Link to={assetUrl(a.data_time_from!)}>{shortName(a.data_time_from!)}</Link>
+                  <span className="muted"> ({formatExact(a.data_time, tz)})</span>.
+                </p>
+              )}
+            </>
           )}
         </section>
       </div>
 
-      {a.usage && (
-        <section className="card card-usage" aria-labelledby="usage-title">
-          <h2 id="usage-title">Usage</h2>
-          <dl className="facts">
-            <dt>Last accessed</dt>
-            <dd>{a.usage.last_accessed_at ? <Ago iso={a.usage.last_accessed_at} /> : 'never'}</dd>
-            <dt>Last viewed</dt>
-            <dd>{a.usage.last_viewed_at ? <Ago iso={a.usage.last_viewed_at} /> : 'never'}</dd>
-            <dt>Views</dt>
-            <dd>{a.usage.view_count != null ? a.usage.view_count.toLocaleString('en') : <span className="muted">not reported</span>}</dd>
-          </dl>
-        </section>
-      )}
-
-      {a.kind === 'dashboard' && (
-        <section className="section" aria-labelledby="tiles-title">
-          <h2 id="tiles-title">Tiles</h2>
-          {d.children.length === 0 ? (
-            <p className="muted">This dashboard has no tiles.</p>
-          ) : (
-            <ul className="tiles">
-              {d.children.map((t) => (
-                <TileItem key={t.key} tile={t} />
-              ))}
-            </ul>
-          )}
-        </section>
-      )}
+      {a.usage && <UsageCard usage={a.usage} />}
 
       {d.root_causes.length > 0 && (
         <section className="card card-root" aria-labelledby="roots-title">
@@ -281,7 +281,7 @@ export function AssetPage() {
         )}
       </section>
 
-      {(d.upstream.length > 0 || d.downstream.length > 0 || (d.children.length > 0 && a.kind !== 'dashboard')) && (
+      {(d.upstream.length > 0 || d.downstream.length > 0 || d.children.length > 0) && (
         <div className="cards">
           {d.upstream.length > 0 && (
             <section className="card" aria-labelledby="up-title">
@@ -295,7 +295,7 @@ export function AssetPage() {
               <RefList items={d.downstream} />
             </section>
           )}
-          {d.children.length > 0 && a.kind !== 'dashboard' && (
+          {d.children.length > 0 && (
             <section className="card" aria-labelledby="children-title">
               <h2 id="children-title">Contains</h2>
               <RefList items={d.children} />
@@ -331,50 +331,5 @@ function RefList({ items }: { items: AssetSummary[] }) {
       ))}
       {items.length > 50 && <li className="muted">and {items.length - 50} more</li>}
     </ul>
-  );
-}
-
-/** One tile of a dashboard: its status and data time, and the tables it reads, each with how the link is known. */
-function TileItem({ tile }: { tile: AssetSummary }) {
-  const lineage = useApi<Lineage>(assetPath(tile.key, '/lineage?depth=1'));
-  const sources = (lineage.data?.edges ?? [])
-    .filter((e: Edge) => e.to === tile.key)
-    .map((e) => ({ edge: e, node: lineage.data!.nodes.find((n) => n.key === e.from) }))
-    .filter((x): x is { edge: Edge; node: AssetSummary } => !!x.node);
-  return (
-    <li className="tile card" aria-labelledby={`tile-${tile.key}`}>
-      <div className="tile-head">
-        <StatusBadge status={tile.status} size="sm" />{' '}
-        <Link to={assetUrl(tile.key)} id={`tile-${tile.key}`} className="tile-name">
-          {tile.name}
-        </Link>
-      </div>
-      <p className="muted tile-time">
-        <ChangedAndDataTime asset={tile} />
-      </p>
-      {lineage.error ? (
-        lineage.error.status === 404 ? (
-          <p className="muted">No source tables known.</p>
-        ) : (
-          <ErrorState error={lineage.error} onRetry={lineage.reload} what="the tile's sources" />
-        )
-      ) : !lineage.data ? (
-        <Loading label="Loading sources…" />
-      ) : sources.length === 0 ? (
-        <p className="muted">No source tables known.</p>
-      ) : (
-        <ul className="ref-list" aria-label={`Sources of ${tile.name}`}>
-          {sources.map(({ edge, node }) => (
-            <li key={node.key}>
-              <StatusBadge status={node.status} size="sm" /> <Link to={assetUrl(node.key)}>{node.name}</Link>{' '}
-              <span className="muted">
-                {node.kind} · <Ago iso={node.changed_at} prefix="changed" />
-                {edge.via && <> · via {edge.via}</>}
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
-    </li>
   );
 }

@@ -3,7 +3,7 @@
 // child groups, then its own assets (virtualized).
 
 import { useCallback, useEffect, useMemo } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link, Navigate, useParams } from 'react-router-dom';
 import { query } from '../api/client';
 import type { Tree, TreeNode } from '../api/types';
 import { useApi } from '../api/useApi';
@@ -14,11 +14,12 @@ import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusIcon';
 import { VirtualRows } from '../components/VirtualRows';
 import { usePagedLists } from '../lib/pages';
-import { browseUrl, findPath } from '../lib/paths';
-import { countsPhrase } from '../lib/status';
+import { assetUrl, findPath, groupUrl } from '../lib/paths';
+import { countsPhrase, tilesPhrase } from '../lib/status';
 import { useViewState } from '../lib/urlState';
-import type { AssetSummary, Summary } from '../api/types';
+import type { AssetList, AssetSummary, Summary } from '../api/types';
 import { Ago } from '../components/Time';
+import { UsageLine } from '../components/Provenance';
 
 type Row = { type: 'asset'; asset: AssetSummary } | { type: 'more' };
 
@@ -50,6 +51,9 @@ export function Browse() {
     [rows, lists, base],
   );
 
+  const groups = node ? node.children.filter((c) => c.kind !== 'dashboard') : [];
+  const dashboards = node ? node.children.filter((c) => c.kind === 'dashboard') : [];
+
   if (tree.error) return <ErrorState error={tree.error} onRetry={tree.reload} what="the hierarchy" />;
   if (!tree.data) return <Loading />;
 
@@ -66,6 +70,7 @@ export function Browse() {
       </div>
     );
   }
+  if (node?.kind === 'dashboard') return <Navigate to={assetUrl(node.key)} replace />;
   if (!node) {
     return (
       <div className="browse">
@@ -93,10 +98,16 @@ export function Browse() {
       </header>
       <CountsBar node={node} />
       {node.kind === 'connection' && <ConnectionInfo name={node.name} />}
-      {node.children.length > 0 && (
+      {groups.length > 0 && (
         <section aria-labelledby="groups-title">
           <h2 id="groups-title">Groups</h2>
-          <GroupList nodes={node.children} />
+          <GroupList nodes={groups} />
+        </section>
+      )}
+      {dashboards.length > 0 && (
+        <section aria-labelledby="dashboards-title">
+          <h2 id="dashboards-title">Dashboards</h2>
+          <DashboardList parent={node.key} nodes={dashboards} />
         </section>
       )}
       {page?.started && !page.loading && !page.error && page.items.length === 0 && node.children.length > 0 ? null : (
@@ -183,8 +194,8 @@ function GroupList({ nodes }: { nodes: TreeNode[] }) {
   return (
     <ul className="group-list">
       {nodes.map((n) => (
-        <li key={n.key} className="group-card" data-key={n.key}>
-          <Link to={browseUrl(n.key)} className="group-card-link">
+        <li key={n.key} className="group-card" data-key={n.key} data-kind={n.kind}>
+          <Link to={groupUrl(n)} className="group-card-link">
             <span className="group-card-name">{n.name}</span>
             <span className="group-kind muted">{n.kind}</span>
           </Link>
@@ -192,6 +203,37 @@ function GroupList({ nodes }: { nodes: TreeNode[] }) {
           <StatusBadge status={n.status} size="sm" />
         </li>
       ))}
+    </ul>
+  );
+}
+
+/**
+ * A folder's dashboards: worst status of their tiles with the counts, and beside it, apart, when
+ * people last opened each one (one list request for the folder's dashboards).
+ */
+function DashboardList({ parent, nodes }: { parent: string; nodes: TreeNode[] }) {
+  const list = useApi<AssetList>(`/api/v1/assets${query({ parent, kind: 'dashboard', limit: 1000 })}`);
+  const byKey = new Map((list.data?.items ?? []).map((a) => [a.key, a]));
+  return (
+    <ul className="group-list">
+      {nodes.map((n) => {
+        const a = byKey.get(n.key);
+        return (
+          <li key={n.key} className="group-card dashboard-card" data-key={n.key} data-kind={n.kind}>
+            <Link to={assetUrl(n.key)} className="group-card-link">
+              <span className="group-card-name">{n.name}</span>
+              <span className="group-kind muted">dashboard</span>
+            </Link>
+            <span className="muted group-counts">{tilesPhrase(n.counts)}</span>
+            {a?.usage && (
+              <span className="muted dashboard-usage">
+                <UsageLine usage={a.usage} />
+              </span>
+            )}
+            <StatusBadge status={n.status} size="sm" />
+          </li>
+        );
+      })}
     </ul>
   );
 }

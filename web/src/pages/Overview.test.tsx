@@ -85,7 +85,7 @@ describe('Overview', () => {
       );
     });
     expect(await screen.findByRole('heading', { level: 1, name: '1 asset stale' })).toBeTruthy();
-    expect(screen.getByRole('link', { name: 'Unused dashboards and Looks' }).getAttribute('href')).toBe('/unused');
+    expect(screen.queryByRole('link', { name: 'Unused dashboards and Looks' })).toBeNull();
     const wh = await screen.findByRole('button', { name: /^wh/ });
     expect(wh.getAttribute('aria-expanded')).toBe('true');
     const raw = await screen.findByRole('button', { name: /^raw/ });
@@ -98,5 +98,50 @@ describe('Overview', () => {
     expect(screen.getByTestId('where').textContent).toBe('?open=wh&open=wh%3Araw');
     expect(await screen.findByRole('link', { name: 'orders, Stale' })).toBeTruthy();
     expect(calls).toContain('/api/v1/assets?parent=wh%3Araw&sort=staleness&limit=500');
+  });
+
+  it('shows Looker folders and dashboards as groups, a folder listing only its Looks, and leads to the unused ones', async () => {
+    const calls: string[] = [];
+    const c = (total: number, error = 0) => ({ fresh: total - error, warn: 0, error, unknown: 0, total });
+    const dash: TreeNode = { ...node('lk:shared.finance.revenue', 'Revenue', 'dashboard', 'error'), counts: c(4, 2) };
+    const finance: TreeNode = { ...node('lk:shared.finance', 'Finance', 'folder', 'error', [dash]), counts: c(5, 2) };
+    const shared: TreeNode = { ...node('lk:shared', 'Shared', 'folder', 'error', [finance]), counts: c(5, 2) };
+    const look = { ...asset('lk:shared.finance.weekly', 'Weekly orders', 'fresh'), kind: 'look' as const, usage: { last_accessed_at: null, last_viewed_at: null, view_count: 0 } };
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        calls.push(url);
+        const body = url.startsWith('/api/v1/summary')
+          ? { ...summary, connections: [{ name: 'lk', type: 'looker', last_run: null, last_success: null, next_run: null, error: null, asset_count: 5, warnings: [] }] }
+          : url.startsWith('/api/v1/tree')
+            ? { nodes: [{ ...node('lk', 'lk', 'connection', 'error', [shared]), counts: c(5, 2) }] }
+            : url.includes('unused_days=30')
+              ? { items: [look], next_cursor: 'x', total: 3 }
+              : { items: [look], next_cursor: null, total: 1 };
+        return new Response(JSON.stringify(body), { status: 200 });
+      }),
+    );
+    await act(async () => {
+      render(
+        <MemoryRouter initialEntries={['/']}>
+          <Overview />
+          <Where />
+        </MemoryRouter>,
+      );
+    });
+    const unused = await screen.findByRole('link', { name: 'Unused dashboards and Looks' });
+    expect(unused.getAttribute('href')).toBe('/unused');
+    expect(await screen.findByText('3 nobody opened in 30 days')).toBeTruthy();
+    const folder = await screen.findByRole('button', { name: /^Shared \/ Finance ?folder$/ });
+    const group = await screen.findByRole('button', { name: /^Shared \/ Finance \/ Revenue ?dashboard$/ });
+    expect(group.getAttribute('aria-expanded')).toBe('false');
+    expect(screen.getByRole('link', { name: 'Open Shared / Finance / Revenue' }).getAttribute('href')).toBe('/assets/lk%3Ashared.finance.revenue');
+    expect(screen.getByRole('link', { name: 'Open Shared / Finance' }).getAttribute('href')).toBe('/browse/lk%3Ashared.finance');
+    await act(async () => {
+      fireEvent.click(folder);
+    });
+    expect(calls).toContain('/api/v1/assets?parent=lk%3Ashared.finance&leaves=true&sort=staleness&limit=500');
+    expect(await screen.findByRole('link', { name: 'Weekly orders, Fresh' })).toBeTruthy();
+    expect(screen.getByText(/never opened · 0 views/)).toBeTruthy();
   });
 });

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo } from 'react';
 import { Link } from 'react-router-dom';
 import { query } from '../api/client';
-import type { AssetSummary, Status, Summary, Tree, TreeNode } from '../api/types';
+import type { AssetList, AssetSummary, Status, Summary, Tree, TreeNode } from '../api/types';
 import { useApi } from '../api/useApi';
 import { AssetRow } from '../components/AssetRow';
 import { Banner } from '../components/Banner';
@@ -12,9 +12,10 @@ import { Ago } from '../components/Time';
 import { Toolbar } from '../components/Toolbar';
 import { VirtualRows } from '../components/VirtualRows';
 import { usePagedLists } from '../lib/pages';
-import { browseUrl, leafGroups } from '../lib/paths';
+import { groupUrl, leafGroups } from '../lib/paths';
 import { countsPhrase } from '../lib/status';
 import { isFiltered, useViewState, type ViewState } from '../lib/urlState';
+import { DEFAULT_UNUSED_DAYS } from './Unused';
 
 type Row =
   | { type: 'group'; node: TreeNode; label: string; level: 0 | 1; open: boolean }
@@ -80,7 +81,8 @@ export function Overview() {
       for (const g of groups) {
         const gOpen = open.has(g.node.key);
         out.push({ type: 'group', node: g.node, label: g.label, level: 1, open: gOpen });
-        if (gOpen) leaves(`/api/v1/assets${query({ parent: g.node.key, sort: view.sort })}`, false);
+        // A folder that also holds dashboards lists only its own leaves (Looks); its dashboards are groups.
+        if (gOpen) leaves(`/api/v1/assets${query({ parent: g.node.key, leaves: g.mixed, sort: view.sort })}`, false);
       }
     }
     return out;
@@ -109,7 +111,7 @@ export function Overview() {
       ) : summary.data ? (
         <>
           <Banner summary={summary.data} />
-          <Attention summary={summary.data} update={update} />
+          <Attention summary={summary.data} update={update} bi={hasBi(summary.data, nodes)} />
         </>
       ) : (
         <div className="banner banner-loading" aria-busy="true">
@@ -176,7 +178,7 @@ function GroupRow({ row, onToggle }: { row: Extract<Row, { type: 'group' }>; onT
       </button>
       <span className="group-counts muted">{countsPhrase(n.counts)}</span>
       <StatusBadge status={n.status} size="sm" />
-      <Link to={browseUrl(n.key)} className="group-open" aria-label={`Open ${row.label}`}>
+      <Link to={groupUrl(n)} className="group-open" aria-label={`Open ${row.label}`}>
         Open
       </Link>
     </div>
@@ -199,7 +201,27 @@ function MoreRow({ base, lists }: { base: string; lists: ReturnType<typeof usePa
   );
 }
 
-function Attention({ summary, update }: { summary: Summary; update: (p: Partial<ViewState>) => void }) {
+/** Whether any connection reports BI content (dashboards, Looks), whose usage has a view of its own. */
+export function hasBi(summary: Summary, nodes: readonly TreeNode[] | undefined): boolean {
+  const dashboards = (ns: readonly TreeNode[]): boolean => ns.some((n) => n.kind === 'dashboard' || dashboards(n.children));
+  return summary.connections.some((c) => c.type === 'looker') || dashboards(nodes ?? []);
+}
+
+/** How many dashboards and Looks nobody opened lately, leading to the Unused view. Usage, apart from freshness. */
+function UnusedLink() {
+  const list = useApi<AssetList>(`/api/v1/assets${query({ unused_days: DEFAULT_UNUSED_DAYS, limit: 1 })}`);
+  const n = list.data?.total;
+  return (
+    <p className="attention-links">
+      <Link to="/unused">Unused dashboards and Looks</Link>{' '}
+      <span className="muted">
+        {n === undefined ? '' : `${n} `}nobody opened in {DEFAULT_UNUSED_DAYS} days
+      </span>
+    </p>
+  );
+}
+
+function Attention({ summary, update, bi }: { summary: Summary; update: (p: Partial<ViewState>) => void; bi: boolean }) {
   const c = summary.counts;
   const broken = c.warn + c.error;
   const failing = summary.connections.filter((x) => x.error);
@@ -222,9 +244,7 @@ function Attention({ summary, update }: { summary: Summary; update: (p: Partial<
         <span className="stat-value">{c.total}</span>
         <span className="stat-label">assets watched</span>
       </div>
-      <p className="attention-links">
-        <Link to="/unused">Unused dashboards and Looks</Link> <span className="muted">(nobody opened them in 30 days)</span>
-      </p>
+      {bi && <UnusedLink />}
       {failing.length > 0 && (
         <ul className="connection-errors" aria-label="Connections with errors">
           {failing.map((x) => (

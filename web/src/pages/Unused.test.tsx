@@ -74,12 +74,13 @@ describe('Unused', () => {
     });
     expect(calls).toEqual(['/api/v1/assets?unused_days=30&sort=name&limit=1000']);
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Unused dashboards and Looks');
+    // Never opened first, then the longest unopened.
     const rows = screen.getAllByRole('listitem');
     expect(rows.map((r) => r.textContent)).toEqual([
-      'old_funnel look · bi › finance · anaopened 120 d ago · 9 views',
       'draft look · bi › finance · ananever opened · 0 views',
+      'old_funnel look · bi › finance · anaopened 120 d ago · 9 views',
     ]);
-    expect(within(rows[0]).getByRole('link', { name: 'old_funnel' }).getAttribute('href')).toBe('/assets/bi%3Afinance.old_funnel');
+    expect(within(rows[1]).getByRole('link', { name: 'old_funnel' }).getAttribute('href')).toBe('/assets/bi%3Afinance.old_funnel');
     // Usage only: no freshness words in this list.
     expect(screen.queryByText(/Fresh|Stale|Late/)).toBeNull();
 
@@ -89,6 +90,13 @@ describe('Unused', () => {
     });
     expect(screen.getByTestId('where').textContent).toBe('?days=90');
     expect(calls[calls.length - 1]).toBe('/api/v1/assets?unused_days=90&sort=name&limit=1000');
+    expect(screen.getByRole('link', { name: '90 days' }).getAttribute('aria-current')).toBe('true');
+    await act(async () => {
+      fireEvent.click(screen.getByRole('link', { name: '1 year' }));
+    });
+    expect(screen.getByTestId('where').textContent).toBe('?days=365');
+    expect(calls[calls.length - 1]).toBe('/api/v1/assets?unused_days=365&sort=name&limit=1000');
+    expect((screen.getByLabelText(/Not opened in/) as HTMLInputElement).value).toBe('365');
   });
 });
 

@@ -1,10 +1,10 @@
 // Dashboards and Looks nobody opened in N days (default 30): candidates to retire. Usage only;
 // their freshness is on their own pages.
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { query } from '../api/client';
-import type { AssetList } from '../api/types';
+import type { AssetList, AssetSummary } from '../api/types';
 import { useApi } from '../api/useApi';
 import { UsageLine } from '../components/Provenance';
 import { Empty, ErrorState, Loading } from '../components/States';
@@ -18,12 +18,21 @@ export function unusedDays(raw: string | null): number {
   return Number.isFinite(n) && n >= 1 ? Math.min(n, 3650) : DEFAULT_UNUSED_DAYS;
 }
 
+const PRESETS = [7, 30, 90, 365];
+
+/** Never opened first, then the longest unopened, then by name: what to retire first comes first. */
+export function leastOpenedFirst(items: readonly AssetSummary[]): AssetSummary[] {
+  const at = (a: AssetSummary) => (a.usage?.last_accessed_at ? Date.parse(a.usage.last_accessed_at) : -Infinity);
+  return [...items].sort((a, b) => at(a) - at(b) || a.name.localeCompare(b.name) || a.key.localeCompare(b.key));
+}
+
 export function Unused() {
   const [params, setParams] = useSearchParams();
   const days = unusedDays(params.get('days'));
   const [draft, setDraft] = useState(String(days));
+  useEffect(() => setDraft(String(days)), [days]);
   const list = useApi<AssetList>(`/api/v1/assets${query({ unused_days: days, sort: 'name', limit: 1000 })}`);
-  const items = list.data?.items ?? [];
+  const items = leastOpenedFirst(list.data?.items ?? []);
 
   return (
     <div className="unused-page">
@@ -54,6 +63,13 @@ export function Unused() {
         <button type="submit" className="button">
           Show
         </button>
+        <span className="presets" role="group" aria-label="Common periods">
+          {PRESETS.map((n) => (
+            <Link key={n} to={n === DEFAULT_UNUSED_DAYS ? '/unused' : `/unused?days=${n}`} className="chip" aria-current={n === days ? 'true' : undefined}>
+              {n === 365 ? '1 year' : `${n} days`}
+            </Link>
+          ))}
+        </span>
         {list.data && (
           <span className="muted" aria-live="polite">
             {list.data.total} {list.data.total === 1 ? 'item' : 'items'}
