@@ -91,7 +91,7 @@ test.describe('responses match the document', () => {
     const tag = all.find((a) => a.tags.length)?.tags[0];
     const filters = [
       'status=warn,error', 'status=unknown', 'leaves=true&sort=staleness', 'sort=-staleness', 'sort=-name',
-      'kind=table,view', 'impacted=true', 'impacted=false', `q=${encodeURIComponent(leaf.name)}`,
+      'kind=table,view', 'kind=dashboard,look,tile', 'unused_days=30', 'unused_days=3650', 'impacted=true', 'impacted=false', `q=${encodeURIComponent(leaf.name)}`,
       `connection=${encodeURIComponent(leaf.connection)}`, `parent=${encodeURIComponent(root.key)}`,
       `under=${encodeURIComponent(root.key)}&leaves=true&limit=1000`,
       ...(owner ? [`owner=${encodeURIComponent(owner)}`] : []), ...(tag ? [`tag=${encodeURIComponent(tag)}`] : []),

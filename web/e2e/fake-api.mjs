@@ -1,6 +1,7 @@
 // A small stand-in for `freshwatch serve` that follows the API contract with generated data, for
 // working on the UI without the C++ build:  node e2e/fake-api.mjs [--port 8080] [--assets 10000]
-// It serves web/dist for every other path (index.html for client routes). Not used by `npm run e2e`.
+// It serves web/dist for every other path (index.html for client routes). `npm run e2e` uses it in
+// place of the binary with FRESHWATCH_E2E_FAKE=1 (e2e/looker.spec.ts: the BI pages).
 
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -261,6 +262,7 @@ const readBody = (req) => new Promise((r) => { let b = ''; req.on('data', (c) =>
 const server = createServer(async (req, res) => {
   const url = new URL(req.url, 'http://x');
   const p = url.pathname;
+  if (p === '/healthz' || p === '/readyz') return send(res, 200, { status: 'ok' });
   if (!p.startsWith('/api/')) {
     const file = normalize(join(DIST, p === '/' ? 'index.html' : p));
     try {

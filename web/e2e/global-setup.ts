@@ -1,7 +1,8 @@
 // Starts `freshwatch demo` for the end-to-end tests and stops it afterwards.
 // The binary is ../build/release/freshwatch (FRESHWATCH_BIN overrides it). When it is missing the
 // tests are skipped with a message saying how to build it. FRESHWATCH_E2E_BASE_URL points the tests
-// at a server that is already running instead (for example `node e2e/fake-api.mjs`).
+// at a server that is already running instead; FRESHWATCH_E2E_FAKE=1 starts e2e/fake-api.mjs (which
+// serves web/dist: build it first) in place of the binary, for the pages the demo cannot show yet.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, openSync, closeSync } from 'node:fs';
@@ -41,20 +42,30 @@ async function waitReady(base: string, child: ChildProcess, logFile: string, tim
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (process.env.FRESHWATCH_E2E_BASE_URL) return async () => {};
 
-  const bin = resolve(process.env.FRESHWATCH_BIN ?? fileURLToPath(new URL('../../build/release/freshwatch', import.meta.url)));
-  if (!existsSync(bin)) {
-    const why = `end-to-end tests skipped: ${bin} is missing; build it first with \`make build\` (from the repository root)`;
-    console.warn(why);
-    process.env.FRESHWATCH_E2E_SKIP = why;
-    return async () => {};
-  }
-
   const dir = mkdtempSync(join(tmpdir(), 'freshwatch-e2e-'));
   const port = await freePort();
+  let command: string;
+  let args: string[];
+  if (process.env.FRESHWATCH_E2E_FAKE) {
+    command = process.execPath;
+    args = [fileURLToPath(new URL('./fake-api.mjs', import.meta.url)), '--port', String(port)];
+  } else {
+    const bin = resolve(process.env.FRESHWATCH_BIN ?? fileURLToPath(new URL('../../build/release/freshwatch', import.meta.url)));
+    if (!existsSync(bin)) {
+      const why = `end-to-end tests skipped: ${bin} is missing; build it first with \`make build\` (from the repository root)`;
+      console.warn(why);
+      process.env.FRESHWATCH_E2E_SKIP = why;
+      rmSync(dir, { recursive: true, force: true });
+      return async () => {};
+    }
+    command = bin;
+    args = ['demo', '--dir', join(dir, 'demo'), '--listen', `127.0.0.1:${port}`];
+  }
+
   const base = `http://127.0.0.1:${port}`;
   const logFile = join(dir, 'freshwatch.log');
   const log = openSync(logFile, 'a');
-  const child = spawn(bin, ['demo', '--dir', join(dir, 'demo'), '--listen', `127.0.0.1:${port}`], {
+  const child = spawn(command, args, {
     stdio: ['ignore', log, log],
     env: { ...process.env },
   });

@@ -1,4 +1,5 @@
-// Screenshots of the main pages in light and dark mode and at phone width, for looking at the
+// Screenshots of the main pages in light and dark mode and at phone width (with a BI connection
+// also a dashboard, one of its tiles, its folder and the Unused view), for looking at the
 // design:  node e2e/screenshots.mjs http://127.0.0.1:8080 /tmp/shots
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
@@ -44,6 +45,30 @@ for (const [name, viewport, scheme] of [
   await page.waitForSelector('h1');
   await page.waitForTimeout(700);
   await page.screenshot({ path: `${out}/${name}-asset.png`, fullPage: true });
+  // With a BI connection: the first dashboard (worst first), one of its tiles, and the Unused view.
+  const dashboards = await (await page.request.get(`${base}/api/v1/assets?kind=dashboard&sort=staleness&limit=1`)).json();
+  const dash = dashboards.items?.[0];
+  if (dash) {
+    await page.goto(`${base}/assets/${encodeURIComponent(dash.key)}`);
+    await page.waitForSelector('.tile');
+    await page.waitForTimeout(700);
+    await page.screenshot({ path: `${out}/${name}-dashboard.png`, fullPage: true });
+    const tile = page.locator('.tile-name').first();
+    await tile.click();
+    await page.waitForSelector('h1');
+    await page.waitForTimeout(700);
+    await page.screenshot({ path: `${out}/${name}-tile.png`, fullPage: true });
+    await page.goto(`${base}/unused`);
+    await page.waitForSelector('h1');
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: `${out}/${name}-unused.png`, fullPage: true });
+    if (dash.parent) {
+      await page.goto(`${base}/browse/${encodeURIComponent(dash.parent)}`);
+      await page.waitForSelector('h1');
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: `${out}/${name}-folder.png`, fullPage: true });
+    }
+  }
   await page.goto(`${base}/browse`);
   await page.waitForTimeout(500);
   const first = page.locator('.group-card-link').first();

@@ -52,7 +52,7 @@ export function RootPaths({ paths }: { paths: RootPath[] }) {
                 <li key={h.key} className="hop">
                   {i > 0 && (
                     <span className="hop-link" aria-hidden="true">
-                      →{p.hops[i - 1].via ? <span className="hop-via"> {p.hops[i - 1].via}</span> : null}
+                      {p.hops[i - 1].via ? <span className="hop-via">{p.hops[i - 1].via}</span> : null}
                     </span>
                   )}
                   <span className="visually-hidden">{i > 0 ? `reads from${p.hops[i - 1].via ? ` (${p.hops[i - 1].via})` : ''} ` : ''}</span>
@@ -70,8 +70,8 @@ export function RootPaths({ paths }: { paths: RootPath[] }) {
               ))}
             </ol>
             {root && p.hops.length > 1 && (
-              <Link to={assetUrl(root.key)} className="button button-quiet root-go">
-                Go to the root: {root.name}
+              <Link to={assetUrl(root.key)} className={`blame-link blame-${root.status}`} aria-label={`To blame: ${shortName(root.key)}`}>
+                <span aria-hidden="true">◆</span> To blame: {shortName(root.key)} →
               </Link>
             )}
           </li>

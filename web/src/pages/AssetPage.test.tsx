@@ -64,10 +64,10 @@ describe('AssetPage', () => {
     const chain = screen.getByRole('list', { name: 'Path from this asset to orders' });
     expect(within(chain).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
       'by_day tile Stale',
-      '→ view daily_revenuereads from (view daily_revenue) daily_revenue model Fresh',
-      '→ dbt refreads from (dbt ref) orders source Stale',
+      'view daily_revenuereads from (view daily_revenue) daily_revenue model Fresh',
+      'dbt refreads from (dbt ref) orders source Stale',
     ]);
-    expect(screen.getByRole('link', { name: 'Go to the root: orders' }).getAttribute('href')).toBe('/assets/wh%3Aanalytics.raw.orders');
+    expect(screen.getByRole('link', { name: 'To blame: raw.orders' }).getAttribute('href')).toBe('/assets/wh%3Aanalytics.raw.orders');
 
     const up = screen.getByRole('region', { name: 'Upstream' });
     expect(up.textContent).toMatch(/changed 1 h ago · data from 4 d ago \(raw\.orders\)/);

@@ -77,8 +77,9 @@ describe('DashboardPage', () => {
     const blame = within(first).getByRole('link', { name: 'To blame: raw.orders' });
     expect(blame.getAttribute('href')).toBe('/assets/wh%3Aanalytics.raw.orders');
     // A source that is itself the root cause says so; an explore-level link looks less certain.
-    expect(within(second).getByRole('link', { name: 'To blame: events' }).getAttribute('href')).toBe('/assets/wh%3Aanalytics.raw.events');
+    expect(within(second).getByRole('link', { name: 'To blame: raw.events' }).getAttribute('href')).toBe('/assets/wh%3Aanalytics.raw.events');
     expect(within(second).getByText('root cause')).toBeTruthy();
+    expect(within(second).getByRole('link', { name: 'To blame: raw.events' }).className).toContain('blame-warn');
     expect(within(second).getByText('via explore-level').className).toContain('chip-explore');
     expect(within(third).queryByRole('link', { name: /To blame/ })).toBeNull();
 

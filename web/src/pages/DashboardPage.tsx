@@ -134,8 +134,8 @@ function TileItem({ tile, withSources }: { tile: AssetSummary; withSources: bool
       </p>
       {bad && roots.length > 0 && (
         <p className="tile-blame">
-          <Link to={assetUrl(roots[0])} className="blame-link" aria-label={`To blame: ${nodes.get(roots[0])?.name ?? shortName(roots[0])}`}>
-            <span aria-hidden="true">◆</span> To blame: {nodes.get(roots[0])?.name ?? shortName(roots[0])} →
+          <Link to={assetUrl(roots[0])} className={`blame-link blame-${nodes.get(roots[0])?.status ?? tile.status}`} aria-label={`To blame: ${shortName(roots[0])}`}>
+            <span aria-hidden="true">◆</span> To blame: {shortName(roots[0])} →
           </Link>
           {roots.length > 1 && (
             <Link to={assetUrl(tile.key)} className="muted">

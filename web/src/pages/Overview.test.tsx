@@ -131,7 +131,7 @@ describe('Overview', () => {
     });
     const unused = await screen.findByRole('link', { name: 'Unused dashboards and Looks' });
     expect(unused.getAttribute('href')).toBe('/unused');
-    expect(await screen.findByText('3 nobody opened in 30 days')).toBeTruthy();
+    expect(await screen.findByText(': 3 not opened in 30 days')).toBeTruthy();
     const folder = await screen.findByRole('button', { name: /^Shared \/ Finance ?folder$/ });
     const group = await screen.findByRole('button', { name: /^Shared \/ Finance \/ Revenue ?dashboard$/ });
     expect(group.getAttribute('aria-expanded')).toBe('false');

@@ -215,7 +215,7 @@ function UnusedLink() {
     <p className="attention-links">
       <Link to="/unused">Unused dashboards and Looks</Link>{' '}
       <span className="muted">
-        {n === undefined ? '' : `${n} `}nobody opened in {DEFAULT_UNUSED_DAYS} days
+        {n === undefined ? `(not opened in ${DEFAULT_UNUSED_DAYS} days)` : `: ${n} not opened in ${DEFAULT_UNUSED_DAYS} days`}
       </span>
     </p>
   );
