@@ -82,6 +82,15 @@ describe('AssetPage', () => {
     expect(changed.textContent).toMatch(/It holds data from 4 d ago, from raw\.orders \(.+\)\./);
   });
 
+  it('lists the root causes when a server sends no root paths', async () => {
+    const old = detail(tile, { root_causes: [orders] }) as Partial<ReturnType<typeof detail>>;
+    delete old.root_paths;
+    serve({ [`/api/v1/assets/${tile.key}`]: old, [`/api/v1/assets/${tile.key}/history`]: noHistory(tile.key) });
+    await open(tile.key);
+    const roots = screen.getByRole('region', { name: 'Root cause upstream' });
+    expect(within(roots).getByRole('link', { name: 'orders' }).getAttribute('href')).toBe('/assets/wh%3Aanalytics.raw.orders');
+  });
+
   it('says nothing of a data time that is its own', async () => {
     serve({ [`/api/v1/assets/${orders.key}`]: detail(orders), [`/api/v1/assets/${orders.key}/history`]: noHistory(orders.key) });
     await open(orders.key);

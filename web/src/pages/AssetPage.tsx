@@ -169,7 +169,8 @@ export function AssetPage() {
       {d.root_causes.length > 0 && (
         <section className="card card-root" aria-labelledby="roots-title">
           <h2 id="roots-title">Root {d.root_causes.length === 1 ? 'cause' : 'causes'} upstream</h2>
-          {d.root_paths.length > 0 ? <RootPaths paths={d.root_paths} /> : <RefList items={d.root_causes} />}
+          {/* A server from before root paths sends none: the root causes alone still lead there. */}
+          {d.root_paths?.length ? <RootPaths paths={d.root_paths} /> : <RefList items={d.root_causes} />}
         </section>
       )}
 
