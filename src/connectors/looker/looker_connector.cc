@@ -244,11 +244,11 @@ class Run {
   // The model and explore of every query, from the dashboard, an earlier trace or the API.
   void read_query_defs() {
     std::vector<std::string> todo;
+    for (const auto& [key, s] : sources_)
+      if (s.def && !s.def->model.empty()) defs_.try_emplace(s.query_id, *s.def);
     for (const auto& [key, s] : sources_) {
       if (defs_.contains(s.query_id)) continue;
-      if (s.def && !s.def->model.empty()) {
-        defs_.emplace(s.query_id, *s.def);
-      } else if (auto c = decode_trace(cached("query:" + s.query_id))) {
+      if (auto c = decode_trace(cached("query:" + s.query_id))) {
         defs_.emplace(s.query_id, QueryDef{.id = s.query_id, .model = c->model, .explore = c->explore});
       } else {
         defs_.emplace(s.query_id, fail(ErrorCode::kInternal, "not read"));
