@@ -82,7 +82,6 @@ class Run {
 
     BuildOptions build_options{connection_, options_.base_url, options_.warehouses,
                                options_.include_personal};
-    PreviousObservations none;
     Collection out = build(content_, build_options, now_, context_.known, context_.previous);
     out.warnings = std::move(warnings_);
     // Keep what a failed part of this run could not refresh; otherwise drop what is unused.
