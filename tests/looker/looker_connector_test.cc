@@ -382,6 +382,15 @@ TEST_F(LookerTest, ATokenRevokedMidRunIsRenewedOnceWithoutFailingTheRun) {
   EXPECT_EQ(env->count("\"type\":\"login\""), 2u);
 }
 
+TEST_F(LookerTest, ATokenRefusedAgainAfterLoggingInFailsTheConnection) {
+  env->set_state(R"("reject_tokens": true)");
+  auto result = collect();
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::kPermissionDenied);
+  EXPECT_THAT(result.error().message, HasSubstr("even after logging in again"));
+  EXPECT_EQ(env->count("\"type\":\"login\""), 2u) << "one renewal, not a loop";
+}
+
 TEST_F(LookerTest, ThrottledRequestsWaitAsToldAndSucceed) {
   env->set_state(R"("throttle": [{"path": "^/api/4.0/dashboards/7$", "count": 2, "retry_after": 3}])");
   auto result = collect();

@@ -8,7 +8,7 @@
 // filters and sorts, required_joins and the joins needed to reach them), derived tables as
 // common table expressions, persistent derived tables as LR$ tables in the scratch schema.
 // Without see_sql, run/sql answers 403. Injected failures: 429 with Retry-After, any status,
-// or no answer at all, per path.
+// or no answer at all, per path; tokens that are issued and then refused (a disabled user).
 //
 // Time: the server counts the seconds it told clients to wait (Retry-After) as time passed, so
 // a token with a short expires_in expires while a client waits, without the test sleeping.
@@ -215,6 +215,7 @@ function authorize(req, st, res, path) {
   const m = /^token (.+)$/.exec(auth);
   let reason = null;
   if (!m) reason = 'no token';
+  else if (st.reject_tokens) reason = 'the user was disabled';
   else if (!tokens.has(m[1])) reason = 'unknown or revoked token';
   else if (virtualNow - tokens.get(m[1]) >= (st.token_ttl || 3600)) reason = 'expired token';
   if (reason) {

@@ -47,7 +47,12 @@ Api::Api(ApiOptions options, const core::Clock& clock)
 
 Error Api::status_error(const net::Response& r, std::string_view what) {
   const std::string message = error_message(r.body);
-  if (r.status == 401 || r.status == 403)
+  if (r.status == 401)
+    return {ErrorCode::kPermissionDenied,
+            fmt::format("Looker refused the access token even after logging in again (HTTP 401 "
+                        "while {}); check that the API user still exists and is enabled",
+                        what)};
+  if (r.status == 403)
     return {ErrorCode::kPermissionDenied,
             fmt::format("Looker refused the request (HTTP {}: {}) while {}; the API user's role "
                         "lacks a permission (see docs/connectors/looker.md)",

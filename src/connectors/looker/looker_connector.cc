@@ -106,8 +106,8 @@ class Run {
     if (stop_.stop_requested()) return cancelled();
     if (api_.refusals() > refusals_at_start_)
       return fail_run({ErrorCode::kPermissionDenied,
-                       "Looker refused the API credentials' access token even after logging in "
-                       "again (HTTP 401); check that the API user still exists and is enabled"});
+                       "Looker refused the access token even after logging in again (HTTP 401); "
+                       "check that the API user still exists and is enabled"});
     return {};
   }
 
