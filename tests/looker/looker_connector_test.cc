@@ -23,8 +23,8 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
-using ::testing::UnorderedElementsAre;
 using testing::run_command;
+using ::testing::UnorderedElementsAre;
 
 [[maybe_unused]] const bool kRegistered = (register_all(), true);
 
@@ -78,8 +78,8 @@ class Env {
         !run({"openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", d + "/server.key",
               "-out", d + "/server.csr", "-subj", "/CN=127.0.0.1"}) ||
         !run({"openssl", "x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.pem", "-CAkey",
-              d + "/ca.key", "-CAcreateserial", "-out", d + "/server.pem", "-days", "2",
-              "-extfile", d + "/san.cnf"}))
+              d + "/ca.key", "-CAcreateserial", "-out", d + "/server.pem", "-days", "2", "-extfile",
+              d + "/san.cnf"}))
       return;
     port = testing::free_port();
     std::ofstream(path("server.json"))
@@ -89,9 +89,9 @@ class Env {
         << "\"gzr\":\"" << gzr_export().string() << "\"}";
     set_state("");
     server = std::make_unique<testing::ChildProcess>(
-        std::vector<std::string>{"node",
-                                 std::string(FRESHWATCH_SOURCE_DIR) + "/tests/looker/looker_server.js",
-                                 path("server.json").string()},
+        std::vector<std::string>{
+            "node", std::string(FRESHWATCH_SOURCE_DIR) + "/tests/looker/looker_server.js",
+            path("server.json").string()},
         path("server.log"));
     ok = testing::wait_for_port(port, 20'000);
     if (!ok) ADD_FAILURE() << "the test server did not start: " << read_file(path("server.log"));
@@ -206,9 +206,9 @@ class LookerTest : public ::testing::Test {
     for (const auto& e : c.edges) {
       if (e.downstream != key) continue;
       const auto* up = asset(c, e.upstream);
-      out.push_back(fmt::format("{} | {}", up ? (up->relation.empty() ? up->key : up->relation)
-                                              : "missing " + e.upstream,
-                                e.via));
+      out.push_back(fmt::format(
+          "{} | {}", up ? (up->relation.empty() ? up->key : up->relation) : "missing " + e.upstream,
+          e.via));
     }
     return out;
   }
@@ -304,7 +304,8 @@ TEST_F(LookerTest, ReadsFoldersDashboardsTilesAndLooksPagedWithOnlyTheFieldsItNe
   EXPECT_EQ(env->count("\"path\":\"/api/4.0/lookml_models/ecommerce/explores/orders\""), 1u);
   EXPECT_EQ(env->count("\"path\":\"/api/4.0/connections/snow\""), 1u);
   EXPECT_EQ(env->count("\"path\":\"/api/4.0/queries/201/run/sql\""), 1u);
-  EXPECT_EQ(env->count("\"path\":\"/api/4.0/queries/202/run/sql\""), 1u) << "tile 72, tile 74, Look 31";
+  EXPECT_EQ(env->count("\"path\":\"/api/4.0/queries/202/run/sql\""), 1u)
+      << "tile 72, tile 74, Look 31";
   EXPECT_EQ(env->count("\"path\":\"/api/4.0/merge_queries/9001\""), 1u);
   // Look 31's query is known from the Look-based tile, merged results' from the tiles; only
   // Look 34's query is asked for.
@@ -353,7 +354,8 @@ TEST_F(LookerTest, BadCredentialsFailTheConnectionInPlainWords) {
   auto result = collect(o);
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, ErrorCode::kPermissionDenied);
-  EXPECT_THAT(result.error().message, HasSubstr("Looker refused the API credentials of client_id 'fw-client'"));
+  EXPECT_THAT(result.error().message,
+              HasSubstr("Looker refused the API credentials of client_id 'fw-client'"));
   EXPECT_THAT(result.error().message, HasSubstr("HTTP 404"));
   EXPECT_EQ(result.error().message.find("wrong-secret"), std::string::npos);
   EXPECT_EQ(env->count("\"type\":\"login_refused\""), 1u);
@@ -361,7 +363,8 @@ TEST_F(LookerTest, BadCredentialsFailTheConnectionInPlainWords) {
 
 TEST_F(LookerTest, AShortLivedTokenIsRenewedBeforeItExpires) {
   // The token lives 30 s; the folders request is told to come back in 40 s.
-  env->set_state(R"("token_ttl": 30, "throttle": [{"path": "^/api/4.0/folders$", "count": 1, "retry_after": 40}])");
+  env->set_state(
+      R"("token_ttl": 30, "throttle": [{"path": "^/api/4.0/folders$", "count": 1, "retry_after": 40}])");
   auto result = collect();
   ASSERT_TRUE(result) << result.error().message << "\n" << env->events();
   EXPECT_TRUE(asset(*result, "looker:dashboard/7"));
@@ -392,7 +395,8 @@ TEST_F(LookerTest, ATokenRefusedAgainAfterLoggingInFailsTheConnection) {
 }
 
 TEST_F(LookerTest, ThrottledRequestsWaitAsToldAndSucceed) {
-  env->set_state(R"("throttle": [{"path": "^/api/4.0/dashboards/7$", "count": 2, "retry_after": 3}])");
+  env->set_state(
+      R"("throttle": [{"path": "^/api/4.0/dashboards/7$", "count": 2, "retry_after": 3}])");
   auto result = collect();
   ASSERT_TRUE(result) << result.error().message;
   EXPECT_TRUE(asset(*result, "looker:dashboard/7/tile/72"));
@@ -445,9 +449,10 @@ TEST_P(LookerFaultTest, AFailingDashboardIsUnknownAndKeepsItsLastKnownTiles) {
 
 INSTANTIATE_TEST_SUITE_P(
     Faults, LookerFaultTest,
-    ::testing::Values(R"("fail": {"/api/4.0/dashboards/8": 500})",
-                      R"("throttle": [{"path": "^/api/4.0/dashboards/8$", "count": 100, "retry_after": 1}])",
-                      R"("fail": {"/api/4.0/dashboards/8": "hang"})"));
+    ::testing::Values(
+        R"("fail": {"/api/4.0/dashboards/8": 500})",
+        R"("throttle": [{"path": "^/api/4.0/dashboards/8$", "count": 100, "retry_after": 1}])",
+        R"("fail": {"/api/4.0/dashboards/8": "hang"})"));
 
 TEST_F(LookerTest, ADashboardFailingOnTheFirstRunIsStillThere) {
   env->set_state(R"("fail": {"/api/4.0/dashboards/7": 500})");
@@ -485,10 +490,12 @@ TEST_F(LookerTest, ASecondRunOverTheSameContentAsksForNoSql) {
 
   // An explore that changed (a join's condition): only its queries are traced again.
   std::string changed = Env::instance();
-  const std::string join = R"({"name": "calendar", "sql_on": "${orders.created_date} = ${calendar.day}"})";
+  const std::string join =
+      R"({"name": "calendar", "sql_on": "${orders.created_date} = ${calendar.day}"})";
   const auto at = changed.find(join);
   ASSERT_NE(at, std::string::npos);
-  changed.replace(at, join.size(), R"({"name": "calendar", "sql_on": "${orders.created_at} = ${calendar.day}"})");
+  changed.replace(at, join.size(),
+                  R"({"name": "calendar", "sql_on": "${orders.created_at} = ${calendar.day}"})");
   env->set_state("", changed);
   auto third = collect();
   ASSERT_TRUE(third) << third.error().message;
@@ -527,8 +534,9 @@ TEST_F(LookerTest, TilesLinkToExactlyTheTablesTheirSqlReads) {
   // A second use of a table under another alias (a join `from` the same view) is one link.
   EXPECT_THAT(inputs(c, "looker:dashboard/7/tile/78"), UnorderedElementsAre(orders));
   // A PDT is linked by its view, never as a warehouse table.
-  EXPECT_THAT(inputs(c, "looker:dashboard/7/tile/77"),
-              UnorderedElementsAre(orders, customers, "looker:pdt/snow/user_facts | pdt user_facts"));
+  EXPECT_THAT(
+      inputs(c, "looker:dashboard/7/tile/77"),
+      UnorderedElementsAre(orders, customers, "looker:pdt/snow/user_facts | pdt user_facts"));
   for (const auto& a : c.assets) EXPECT_EQ(a.relation.find("LR$"), std::string::npos) << a.key;
   const auto* pdt = observation(c, "looker:dashboard/7/tile/77");
   ASSERT_TRUE(pdt);

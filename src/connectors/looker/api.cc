@@ -14,7 +14,8 @@ net::ClientOptions http_options(const ApiOptions& o, const core::Clock& clock) {
   h.service = "Looker";
   h.ca_file = o.ca_file;
   h.timeout = o.request_timeout;
-  h.connect_timeout = std::min<std::chrono::milliseconds>(o.request_timeout, std::chrono::seconds(10));
+  h.connect_timeout =
+      std::min<std::chrono::milliseconds>(o.request_timeout, std::chrono::seconds(10));
   h.user_agent = "freshwatch";
   h.sends_credentials = true;
   h.unresolved_hint = "check `base_url`";
@@ -71,7 +72,8 @@ Result<void> Api::login_locked(std::stop_token stop) {
   net::Request r;
   r.method = "POST";
   r.url = api_ + "/login";
-  r.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
+  r.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+               {"Accept", "application/json"}};
   r.body = fmt::format("client_id={}&client_secret={}", percent_encode(options_.client_id),
                        percent_encode(options_.client_secret));
   r.sends_credentials = true;
@@ -93,9 +95,8 @@ Result<void> Api::login_locked(std::stop_token stop) {
   token_ = token->access_token;
   ++generation_;
   // Renew a tenth of the token's life early, at most a minute.
-  const core::Duration life = token->expires_in.count() > 0
-                                  ? core::Duration(token->expires_in)
-                                  : core::Duration(std::chrono::hours(1));
+  const core::Duration life = token->expires_in.count() > 0 ? core::Duration(token->expires_in)
+                                                            : core::Duration(std::chrono::hours(1));
   renew_at_ = asked + life - std::min<core::Duration>(life / 10, std::chrono::minutes(1));
   return {};
 }

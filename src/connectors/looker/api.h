@@ -60,10 +60,9 @@ class Api {
 
   // Every page of a search endpoint: `path` with `&limit=N&offset=M` appended until a page
   // holds fewer than N items; `count` returns a page's item count (or its decoding error).
-  Result<std::vector<std::string>> pages(const std::string& path, std::string_view what,
-                                         int page_size,
-                                         const std::function<Result<std::size_t>(std::string_view)>& count,
-                                         std::stop_token stop);
+  Result<std::vector<std::string>> pages(
+      const std::string& path, std::string_view what, int page_size,
+      const std::function<Result<std::size_t>(std::string_view)>& count, std::stop_token stop);
 
   // The Error for a non-2xx answer.
   static Error status_error(const net::Response& response, std::string_view what);

@@ -112,12 +112,12 @@ class Builder {
     emit(std::move(a));
 
     if (detail == content_.details.end() || !detail->second) {
-      const std::string why = detail == content_.details.end()
-                                  ? std::string("it was not read")
-                                  : detail->second.error().message;
-      observe(key, fmt::format("could not read dashboard {} from Looker: {}; its tiles and their "
-                               "lineage are kept as last read",
-                               summary.id, why),
+      const std::string why = detail == content_.details.end() ? std::string("it was not read")
+                                                               : detail->second.error().message;
+      observe(key,
+              fmt::format("could not read dashboard {} from Looker: {}; its tiles and their "
+                          "lineage are kept as last read",
+                          summary.id, why),
               {});
       keep_known_children(key);
       return;
@@ -183,14 +183,17 @@ class Builder {
             list.push_back(table.relation);
         }
       }
-      for (const auto& pdt : t.pdts) add_edge({pdt_asset(t.connection, pdt), consumer, "pdt " + pdt.view});
+      for (const auto& pdt : t.pdts)
+        add_edge({pdt_asset(t.connection, pdt), consumer, "pdt " + pdt.view});
     }
     for (const auto& [looker_connection, tables] : unmonitored)
-      notes.push_back(fmt::format("reads tables no configured connection monitors: {} (Looker "
-                                  "connection '{}' is not in `warehouses:`)",
-                                  fmt::join(tables, ", "), looker_connection));
+      notes.push_back(
+          fmt::format("reads tables no configured connection monitors: {} (Looker "
+                      "connection '{}' is not in `warehouses:`)",
+                      fmt::join(tables, ", "), looker_connection));
     if (!errors.empty()) keep_known_edges(consumer);
-    observe(consumer, fmt::format("{}", fmt::join(errors, "; ")), fmt::format("{}", fmt::join(notes, "; ")));
+    observe(consumer, fmt::format("{}", fmt::join(errors, "; ")),
+            fmt::format("{}", fmt::join(notes, "; ")));
   }
 
   void add_edge(model::Edge e) {
@@ -205,12 +208,14 @@ class Builder {
       auto w = options_.warehouses.find(looker_connection);
       a.description =
           w == options_.warehouses.end()
-              ? fmt::format("The tables Looker reads through its connection '{}'; no freshwatch "
-                            "connection is mapped to it in `warehouses:`",
-                            looker_connection)
-              : fmt::format("The tables Looker reads through its connection '{}', monitored by "
-                            "the freshwatch connection '{}'",
-                            looker_connection, w->second);
+              ? fmt::format(
+                    "The tables Looker reads through its connection '{}'; no freshwatch "
+                    "connection is mapped to it in `warehouses:`",
+                    looker_connection)
+              : fmt::format(
+                    "The tables Looker reads through its connection '{}', monitored by "
+                    "the freshwatch connection '{}'",
+                    looker_connection, w->second);
       emit(std::move(a));
     }
     return key;
@@ -315,7 +320,8 @@ Sources element_sources(const Dashboard& dashboard, const Element& e,
     } else {
       for (const auto& id : m->second->query_ids) out.sources.push_back(query_source(id, {}, {}));
       if (m->second->query_ids.empty())
-        out.notes.push_back(fmt::format("merged results {} list no source query", e.merge_result_id));
+        out.notes.push_back(
+            fmt::format("merged results {} list no source query", e.merge_result_id));
     }
     return out;
   }

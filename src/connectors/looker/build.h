@@ -51,7 +51,7 @@ struct Source {
   // defaults it listens to, "query:<id>;filters:<fingerprint>".
   std::string key;
   std::string query_id;
-  std::optional<QueryDef> def;  // when the dashboard sent it
+  std::optional<QueryDef> def;                               // when the dashboard sent it
   std::vector<std::pair<std::string, std::string>> filters;  // field -> default value
 };
 
@@ -90,7 +90,7 @@ struct Content {
 
 struct BuildOptions {
   config::ConnectionConfig connection;
-  std::string base_url;  // links: <base_url>/dashboards/7
+  std::string base_url;                           // links: <base_url>/dashboards/7
   std::map<std::string, std::string> warehouses;  // Looker connection -> freshwatch connection
   bool include_personal = false;
 };

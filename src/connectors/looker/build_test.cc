@@ -52,17 +52,18 @@ struct Fixture {
                        {"3", "Ada", "2", true, false},
                        {"4", "Sales", "1", false, false},
                        {"5", "Below Ada", "3", false, false}};
-    content.dashboards = {{.id = "7", .title = "Sales", .folder_id = "4",
-                           .usage = {.view_count = 3}},
-                          {.id = "8", .title = "Ada's", .folder_id = "5"}};
+    content.dashboards = {
+        {.id = "7", .title = "Sales", .folder_id = "4", .usage = {.view_count = 3}},
+        {.id = "8", .title = "Ada's", .folder_id = "5"}};
     Dashboard d{.id = "7", .title = "Sales", .folder_id = "4"};
     d.elements = {query_tile("71", "201", "Orders"), query_tile("72", "202", "")};
     d.elements.push_back(Element{.id = "73", .title = "Read me", .type = "text"});
     content.details.emplace("7", d);
     content.looks = {{.id = "31", .title = "Customers", .folder_id = "4", .query_id = "202"}};
     content.lineage["query:201"] = {trace({{"ANALYTICS.PUBLIC.ORDERS", "view orders"}}), {}};
-    content.lineage["query:202"] = {
-        trace({{"ANALYTICS.PUBLIC.ORDERS", "view orders"}, {"ANALYTICS.RAW.Customers", "view customers"}}), {}};
+    content.lineage["query:202"] = {trace({{"ANALYTICS.PUBLIC.ORDERS", "view orders"},
+                                           {"ANALYTICS.RAW.Customers", "view customers"}}),
+                                    {}};
   }
 
   Collection run(const Collection* known = nullptr, const PreviousObservations& previous = {}) {
@@ -84,18 +85,19 @@ std::vector<std::string> keys(const Collection& c) {
 
 std::vector<std::string> edges(const Collection& c) {
   std::vector<std::string> out;
-  for (const auto& e : c.edges) out.push_back(e.upstream + " -> " + e.downstream + " (" + e.via + ")");
+  for (const auto& e : c.edges)
+    out.push_back(e.upstream + " -> " + e.downstream + " (" + e.via + ")");
   return out;
 }
 
 TEST(LookerBuild, KeysHierarchyAndLineage) {
   Fixture f;
   Collection c = f.run();
-  EXPECT_THAT(keys(c), UnorderedElementsAre(
-                           "lk", "lk:folder/1", "lk:folder/4", "lk:dashboard/7",
-                           "lk:dashboard/7/tile/71", "lk:dashboard/7/tile/72", "lk:look/31",
-                           "lk:connection/snow", "lk:table/snow/ANALYTICS.PUBLIC.ORDERS",
-                           "lk:table/snow/ANALYTICS.RAW.Customers"));
+  EXPECT_THAT(keys(c),
+              UnorderedElementsAre("lk", "lk:folder/1", "lk:folder/4", "lk:dashboard/7",
+                                   "lk:dashboard/7/tile/71", "lk:dashboard/7/tile/72", "lk:look/31",
+                                   "lk:connection/snow", "lk:table/snow/ANALYTICS.PUBLIC.ORDERS",
+                                   "lk:table/snow/ANALYTICS.RAW.Customers"));
   EXPECT_EQ(find(c, "lk")->url, "https://acme.looker.com");
   EXPECT_EQ(find(c, "lk:folder/4")->parent, "lk:folder/1");
   EXPECT_EQ(find(c, "lk:folder/1")->parent, "lk");
@@ -111,13 +113,14 @@ TEST(LookerBuild, KeysHierarchyAndLineage) {
   EXPECT_EQ(t->name, "Customers");
   EXPECT_EQ(t->parent, "lk:connection/snow");
   EXPECT_EQ(find(c, "lk:connection/snow")->kind, model::AssetKind::kDatabase);
-  EXPECT_THAT(edges(c),
-              UnorderedElementsAre(
-                  "lk:table/snow/ANALYTICS.PUBLIC.ORDERS -> lk:dashboard/7/tile/71 (view orders)",
-                  "lk:table/snow/ANALYTICS.PUBLIC.ORDERS -> lk:dashboard/7/tile/72 (view orders)",
-                  "lk:table/snow/ANALYTICS.RAW.Customers -> lk:dashboard/7/tile/72 (view customers)",
-                  "lk:table/snow/ANALYTICS.PUBLIC.ORDERS -> lk:look/31 (view orders)",
-                  "lk:table/snow/ANALYTICS.RAW.Customers -> lk:look/31 (view customers)"));
+  EXPECT_THAT(
+      edges(c),
+      UnorderedElementsAre(
+          "lk:table/snow/ANALYTICS.PUBLIC.ORDERS -> lk:dashboard/7/tile/71 (view orders)",
+          "lk:table/snow/ANALYTICS.PUBLIC.ORDERS -> lk:dashboard/7/tile/72 (view orders)",
+          "lk:table/snow/ANALYTICS.RAW.Customers -> lk:dashboard/7/tile/72 (view customers)",
+          "lk:table/snow/ANALYTICS.PUBLIC.ORDERS -> lk:look/31 (view orders)",
+          "lk:table/snow/ANALYTICS.RAW.Customers -> lk:look/31 (view customers)"));
   EXPECT_THAT(c.observations, IsEmpty()) << "exact lineage and no errors: nothing to say";
 }
 
@@ -139,7 +142,8 @@ TEST(LookerBuild, ElementSources) {
   e.listens = {{"Region", "customers.region"}, {"Empty", "orders.status"}, {"Other", "x.y"}};
   Sources s = element_sources(d, e, {});
   ASSERT_EQ(s.sources.size(), 1u);
-  EXPECT_THAT(s.sources[0].filters, ElementsAre(std::pair<std::string, std::string>("customers.region", "EMEA")));
+  EXPECT_THAT(s.sources[0].filters,
+              ElementsAre(std::pair<std::string, std::string>("customers.region", "EMEA")));
   EXPECT_THAT(s.sources[0].key, HasSubstr("query:201;filters:"));
   e.listens.clear();
   EXPECT_EQ(element_sources(d, e, {}).sources[0].key, "query:201");
@@ -217,7 +221,8 @@ TEST(LookerBuild, NotesOnLineageThatIsNotExact) {
   ASSERT_TRUE(p);
   EXPECT_EQ(p->kind, model::AssetKind::kView);
   EXPECT_TRUE(p->relation.empty());
-  EXPECT_THAT(edges(c), ::testing::Contains("lk:pdt/snow/user_facts -> lk:dashboard/7/tile/71 (pdt user_facts)"));
+  EXPECT_THAT(edges(c), ::testing::Contains(
+                            "lk:pdt/snow/user_facts -> lk:dashboard/7/tile/71 (pdt user_facts)"));
   EXPECT_THAT(find(c, "lk:connection/legacy")->description, HasSubstr("no freshwatch connection"));
   std::map<std::string, std::string> evidence;
   for (const auto& o : c.observations) {
@@ -235,11 +240,14 @@ TEST(LookerBuild, SoftDeletedAndMissingFoldersAndMergeErrors) {
   Fixture f;
   f.content.dashboards.push_back({.id = "9", .title = "Gone", .folder_id = "4", .deleted = true});
   f.content.dashboards.push_back({.id = "11", .title = "Orphan", .folder_id = "999"});
-  f.content.details.emplace("11", Dashboard{.id = "11", .title = "Orphan", .folder_id = "999",
-                                            .elements = {Element{.id = "111", .title = "M",
-                                                                 .merge_result_id = "9002"}}});
+  f.content.details.emplace(
+      "11", Dashboard{.id = "11",
+                      .title = "Orphan",
+                      .folder_id = "999",
+                      .elements = {Element{.id = "111", .title = "M", .merge_result_id = "9002"}}});
   f.content.merges.emplace("9002", fail(ErrorCode::kUnavailable, "HTTP 500"));
-  f.content.looks.push_back({.id = "32", .title = "Gone", .folder_id = "4", .query_id = "201", .deleted = true});
+  f.content.looks.push_back(
+      {.id = "32", .title = "Gone", .folder_id = "4", .query_id = "201", .deleted = true});
   Collection c = f.run();
   EXPECT_FALSE(find(c, "lk:dashboard/9"));
   EXPECT_FALSE(find(c, "lk:look/32"));
@@ -247,7 +255,8 @@ TEST(LookerBuild, SoftDeletedAndMissingFoldersAndMergeErrors) {
   bool merge_error = false;
   for (const auto& o : c.observations)
     if (o.asset_key == "lk:dashboard/11/tile/111")
-      merge_error = o.error.find("could not read merged results 9002: HTTP 500") != std::string::npos;
+      merge_error =
+          o.error.find("could not read merged results 9002: HTTP 500") != std::string::npos;
   EXPECT_TRUE(merge_error);
 }
 

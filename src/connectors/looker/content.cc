@@ -177,7 +177,8 @@ Result<AccessToken> parse_access_token(std::string_view json) {
     AccessToken t;
     t.access_token = text(root, "access_token");
     std::int64_t s = 0;
-    if (root.at_key("expires_in").get_int64().get(s) == SUCCESS) t.expires_in = std::chrono::seconds(s);
+    if (root.at_key("expires_in").get_int64().get(s) == SUCCESS)
+      t.expires_in = std::chrono::seconds(s);
     return t;
   });
   if (token && token->access_token.empty())

@@ -55,8 +55,8 @@ struct Listen {
 // A dashboard element (tile).
 struct Element {
   std::string id;
-  std::string title;  // title, else title_text
-  std::string type;   // vis, text, button, ...
+  std::string title;              // title, else title_text
+  std::string type;               // vis, text, button, ...
   std::optional<QueryDef> query;  // query, else result_maker.query
   std::string query_id;
   std::string look_id;

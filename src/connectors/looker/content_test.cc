@@ -110,5 +110,50 @@ TEST(LookerContent, GzrDashboardExport) {
   EXPECT_EQ(d->elements[4].title, "");
 }
 
+TEST(LookerContent, QueriesMergesExploresConnections) {
+  auto q = parse_query(R"({"id":"209","model":"legacy","view":"events"})");
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->explore, "events");
+  EXPECT_FALSE(parse_query(R"({"id":"209"})"));
+
+  auto m = parse_merge_query(
+      R"({"id":"9001","source_queries":[{"name":"a","query_id":"201"},{"name":"b","query_id":"207"}]})");
+  ASSERT_TRUE(m);
+  ASSERT_EQ(m->query_ids.size(), 2u);
+  EXPECT_EQ(m->query_ids[1], "207");
+
+  const std::string body = R"({"name":"orders","model_name":"ecommerce","connection_name":"snow",
+    "dialect_name":"snowflake","view_name":"orders","sql_table_name":"PUBLIC.ORDERS AS orders",
+    "joins":[{"name":"returned_orders","from":"orders","sql_table_name":null},
+             {"name":"shipments","from":null,"sql_table_name":"LOGISTICS.SHIPMENTS"}]})";
+  auto x = parse_explore(body);
+  ASSERT_TRUE(x);
+  EXPECT_EQ(x->connection_name, "snow");
+  EXPECT_EQ(x->sql_table_name, "PUBLIC.ORDERS AS orders");
+  ASSERT_EQ(x->joins.size(), 2u);
+  EXPECT_EQ(x->joins[0].from, "orders");
+  EXPECT_EQ(x->joins[1].sql_table_name, "LOGISTICS.SHIPMENTS");
+  EXPECT_EQ(x->fingerprint, fingerprint(body));
+  EXPECT_NE(parse_explore(body + " ")->fingerprint, x->fingerprint) << "any change to the answer";
+  EXPECT_FALSE(parse_explore(R"({"name":"orders"})")) << "no connection_name";
+
+  auto c = parse_connection(R"({"name":"snow","dialect":{"name":"snowflake"},"database":"ANALYTICS",
+    "schema":"PUBLIC","tmp_db_name":"LOOKER_SCRATCH"})");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->dialect_name, "snowflake") << "from the dialect object when dialect_name is absent";
+  EXPECT_EQ(c->tmp_db_name, "LOOKER_SCRATCH");
+}
+
+TEST(LookerContent, InlineQueryBodyAddsTheFilterDefaults) {
+  QueryDef q{.id = "201",
+             .model = "ecommerce",
+             .explore = "orders",
+             .fields = {"orders.status", "orders.count"},
+             .filters = {{"orders.status", "-NULL"}}};
+  EXPECT_EQ(inline_query_body(q, {{"customers.region", "EMEA"}, {"orders.status", "open"}}),
+            R"({"model":"ecommerce","view":"orders","fields":["orders.status","orders.count"],)"
+            R"("filters":{"orders.status":"open","customers.region":"EMEA"}})");
+}
+
 }  // namespace
 }  // namespace freshwatch::connectors::looker

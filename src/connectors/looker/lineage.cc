@@ -70,8 +70,8 @@ DialectRules dialect_rules(std::string_view d) {
     return {Dialect::kPostgres, "postgres"};
   if (d == "redshift") return {Dialect::kRedshift, "redshift"};
   if (d.starts_with("bigquery")) return {Dialect::kBigQuery, "bigquery"};
-  if (d.starts_with("mysql") || d.starts_with("mariadb") || d == "aurora_mysql" ||
-      d == "memsql" || d == "singlestore")
+  if (d.starts_with("mysql") || d.starts_with("mariadb") || d == "aurora_mysql" || d == "memsql" ||
+      d == "singlestore")
     return {Dialect::kMySql, "mysql", false};
   if (d.starts_with("databricks") || d.starts_with("spark")) return {Dialect::kOther, "databricks"};
   if (d.starts_with("trino") || d.starts_with("presto")) return {Dialect::kOther, "trino"};
@@ -144,18 +144,19 @@ Trace resolve(const SqlTables& read, const LookerConnection& connection,
                            "without a database or schema are linked without them",
                            connection.name, connection_problem));
     else if (defaulted && ((rules.has_database && database.empty()) || schema.empty()))
-      add_note(trace.notes,
-               fmt::format("{} is named without {} and the Looker connection '{}' sets none; it "
-                           "is linked as written",
-                           written(t), schema.empty() ? "a schema" : "a database", connection.name));
+      add_note(
+          trace.notes,
+          fmt::format("{} is named without {} and the Looker connection '{}' sets none; it "
+                      "is linked as written",
+                      written(t), schema.empty() ? "a schema" : "a database", connection.name));
     std::string via;
     if (!t.via.empty())
       via = "view " + t.via;
     else if (!t.alias.empty())
       via = "view " + t.alias;
-    add_table(trace, {dbt::normalize_relation(rules.adapter, database, schema, t.parts[n - 1],
-                                              quoting),
-                      std::move(via)});
+    add_table(trace,
+              {dbt::normalize_relation(rules.adapter, database, schema, t.parts[n - 1], quoting),
+               std::move(via)});
   }
   for (const auto& problem : read.problems)
     add_note(trace.notes, fmt::format("part of its SQL could not be read, so tables there are "
@@ -184,18 +185,20 @@ Trace explore_level(const Explore& explore, const LookerConnection& connection,
   auto read = [&](const std::string& sql_table_name, const std::string& owner) {
     SqlTables found = reader("SELECT * FROM " + sql_table_name, rules.dialect);
     if (found.tables.empty())
-      notes.push_back(fmt::format("the sql_table_name of {} ('{}') could not be read, so it is "
-                                  "not linked",
-                                  owner, sql_table_name));
+      notes.push_back(
+          fmt::format("the sql_table_name of {} ('{}') could not be read, so it is "
+                      "not linked",
+                      owner, sql_table_name));
     for (auto& t : found.tables) all.tables.push_back(std::move(t));
   };
   const std::string label = fmt::format("{}/{}", explore.model, explore.name);
   if (!explore.sql_table_name.empty())
     read(explore.sql_table_name, "view " + explore.view_name);
   else
-    notes.push_back(fmt::format("the base view {} of explore {} names no sql_table_name (a "
-                                "derived table?), so its tables are not known without see_sql",
-                                explore.view_name, label));
+    notes.push_back(
+        fmt::format("the base view {} of explore {} names no sql_table_name (a "
+                    "derived table?), so its tables are not known without see_sql",
+                    explore.view_name, label));
   for (const auto& j : explore.joins) {
     if (!j.sql_table_name.empty())
       read(j.sql_table_name, "join " + j.name);
@@ -213,13 +216,15 @@ Trace explore_level(const Explore& explore, const LookerConnection& connection,
     if (std::find(distinct.begin(), distinct.end(), t) == distinct.end()) distinct.push_back(t);
   trace.tables = std::move(distinct);
   std::vector<std::string> out;
-  out.push_back(fmt::format("lineage is explore-level ({}): the tables explore {} names are "
-                            "linked whether or not the tile uses them",
-                            why, label));
+  out.push_back(
+      fmt::format("lineage is explore-level ({}): the tables explore {} names are "
+                  "linked whether or not the tile uses them",
+                  why, label));
   if (!unknown_joins.empty())
-    out.push_back(fmt::format("the tables of joins {} are not known without see_sql (they name "
-                              "no sql_table_name of their own)",
-                              fmt::join(unknown_joins, ", ")));
+    out.push_back(
+        fmt::format("the tables of joins {} are not known without see_sql (they name "
+                    "no sql_table_name of their own)",
+                    fmt::join(unknown_joins, ", ")));
   for (auto& n : notes) out.push_back(std::move(n));
   for (auto& n : trace.notes) out.push_back(std::move(n));
   trace.notes = std::move(out);
@@ -261,17 +266,18 @@ std::vector<std::string> get_list(dom::element e, std::string_view key) {
 }  // namespace
 
 std::string encode(const CachedTrace& t) {
-  std::string out = fmt::format(
-      "{{\"model\":{},\"explore\":{},\"fp\":{},\"at\":{},\"level\":{}", core::json_string(t.model),
-      core::json_string(t.explore), core::json_string(t.fingerprint),
-      core::json_string(core::format_timestamp(t.traced_at)),
-      t.explore_level ? "\"explore\"" : "\"sql\"");
+  std::string out = fmt::format("{{\"model\":{},\"explore\":{},\"fp\":{},\"at\":{},\"level\":{}",
+                                core::json_string(t.model), core::json_string(t.explore),
+                                core::json_string(t.fingerprint),
+                                core::json_string(core::format_timestamp(t.traced_at)),
+                                t.explore_level ? "\"explore\"" : "\"sql\"");
   if (!t.refused.empty()) out += fmt::format(",\"refused\":{}", core::json_string(t.refused));
   out += ",\"tables\":[";
   for (std::size_t i = 0; i < t.read.tables.size(); ++i) {
     const TableRef& r = t.read.tables[i];
     std::string quoted = "[";
-    for (std::size_t j = 0; j < r.quoted.size(); ++j) quoted += j ? (r.quoted[j] ? ",1" : ",0") : (r.quoted[j] ? "1" : "0");
+    for (std::size_t j = 0; j < r.quoted.size(); ++j)
+      quoted += j ? (r.quoted[j] ? ",1" : ",0") : (r.quoted[j] ? "1" : "0");
     quoted += ']';
     out += fmt::format("{}{{\"p\":{},\"q\":{}", i ? "," : "", list(r.parts), quoted);
     if (!r.alias.empty()) out += fmt::format(",\"a\":{}", core::json_string(r.alias));

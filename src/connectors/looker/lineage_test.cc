@@ -20,8 +20,11 @@ TableRef ref(std::vector<std::string> parts, std::vector<bool> quoted = {}, std:
   return {std::move(parts), std::move(quoted), std::move(alias), std::move(via)};
 }
 
-const LookerConnection kSnow{.name = "snow", .dialect_name = "snowflake", .database = "analytics",
-                             .schema = "public", .tmp_db_name = "LOOKER_SCRATCH"};
+const LookerConnection kSnow{.name = "snow",
+                             .dialect_name = "snowflake",
+                             .database = "analytics",
+                             .schema = "public",
+                             .tmp_db_name = "LOOKER_SCRATCH"};
 
 TEST(LookerLineage, DialectRules) {
   EXPECT_EQ(dialect_rules("snowflake").dialect, Dialect::kSnowflake);
@@ -35,9 +38,9 @@ TEST(LookerLineage, DialectRules) {
 
 TEST(LookerLineage, SnowflakeNamesFoldUnlessQuotedAndTakeTheConnectionsDefaults) {
   SqlTables read;
-  read.tables = {ref({"orders"}, {}, "orders"), ref({"RAW", "Customers"}, {true, true}, "customers"),
-                 ref({"raw", "order_lines"}, {}, "", "order_facts"),
-                 ref({"other_db", "s", "t"})};
+  read.tables = {ref({"orders"}, {}, "orders"),
+                 ref({"RAW", "Customers"}, {true, true}, "customers"),
+                 ref({"raw", "order_lines"}, {}, "", "order_facts"), ref({"other_db", "s", "t"})};
   Trace t = resolve(read, kSnow);
   EXPECT_EQ(t.connection, "snow");
   EXPECT_THAT(t.tables, ElementsAre(TracedTable{"ANALYTICS.PUBLIC.ORDERS", "view orders"},
@@ -51,24 +54,26 @@ TEST(LookerLineage, SnowflakeNamesFoldUnlessQuotedAndTakeTheConnectionsDefaults)
 TEST(LookerLineage, PostgresMySqlAndBigQuery) {
   SqlTables read;
   read.tables = {ref({"Flights"}), ref({"public", "aircraft"}, {false, false}, "aircraft")};
-  LookerConnection pg{.name = "faa", .dialect_name = "postgres", .database = "faa", .schema = "public"};
+  LookerConnection pg{
+      .name = "faa", .dialect_name = "postgres", .database = "faa", .schema = "public"};
   EXPECT_THAT(resolve(read, pg).tables,
               ElementsAre(TracedTable{"faa.public.flights", ""},
                           TracedTable{"faa.public.aircraft", "view aircraft"}));
 
   LookerConnection my{.name = "legacy", .dialect_name = "mysql", .database = "legacy_db"};
   read.tables = {ref({"events"}), ref({"other", "Users"})};
-  EXPECT_THAT(resolve(read, my).tables, ElementsAre(TracedTable{"legacy_db.events", ""},
-                                                    TracedTable{"other.Users", ""}));
+  EXPECT_THAT(resolve(read, my).tables,
+              ElementsAre(TracedTable{"legacy_db.events", ""}, TracedTable{"other.Users", ""}));
 
   // BigQuery: the project is the connection's host, the dataset its database; a backquoted
   // `project.dataset.table` is one identifier holding three parts.
-  LookerConnection bq{.name = "bq", .dialect_name = "bigquery_standard_sql", .database = "sales",
+  LookerConnection bq{.name = "bq",
+                      .dialect_name = "bigquery_standard_sql",
+                      .database = "sales",
                       .host = "my-project"};
   read.tables = {ref({"orders"}), ref({"other-project.raw.Events"}, {true})};
-  EXPECT_THAT(resolve(read, bq).tables,
-              ElementsAre(TracedTable{"my-project.sales.orders", ""},
-                          TracedTable{"other-project.raw.Events", ""}));
+  EXPECT_THAT(resolve(read, bq).tables, ElementsAre(TracedTable{"my-project.sales.orders", ""},
+                                                    TracedTable{"other-project.raw.Events", ""}));
 }
 
 TEST(LookerLineage, PersistentDerivedTablesAreLinkedByTheirView) {
@@ -77,7 +82,8 @@ TEST(LookerLineage, PersistentDerivedTablesAreLinkedByTheirView) {
                  ref({"looker_scratch", "lr$9z_order_facts"}),
                  ref({"PUBLIC", "LR$NOT_A_PDT"})};  // not in the scratch schema
   Trace t = resolve(read, kSnow);
-  EXPECT_THAT(t.pdts, ElementsAre(TracedPdt{"user_facts", "LOOKER_SCRATCH.LR$5PYSF1586211411658_user_facts"},
+  EXPECT_THAT(t.pdts, ElementsAre(TracedPdt{"user_facts",
+                                            "LOOKER_SCRATCH.LR$5PYSF1586211411658_user_facts"},
                                   TracedPdt{"order_facts", "looker_scratch.lr$9z_order_facts"}));
   EXPECT_THAT(t.tables, ElementsAre(TracedTable{"ANALYTICS.PUBLIC.LR$NOT_A_PDT", ""}));
   ASSERT_EQ(t.notes.size(), 1u);
@@ -120,16 +126,21 @@ SqlTables fake_reader(std::string_view sql, Dialect) {
     if (dot == std::string::npos) break;
     start = dot + 1;
   }
-  if (auto as = rest.find(" AS "); as != std::string_view::npos) r.alias = std::string(rest.substr(as + 4));
+  if (auto as = rest.find(" AS "); as != std::string_view::npos)
+    r.alias = std::string(rest.substr(as + 4));
   out.tables.push_back(r);
   return out;
 }
 
 TEST(LookerLineage, ExploreLevelNamesTheBaseViewAndJoinsWithTheirOwnTable) {
-  Explore x{.model = "ecommerce", .name = "orders", .connection_name = "snow",
-            .dialect_name = "snowflake", .view_name = "orders",
+  Explore x{.model = "ecommerce",
+            .name = "orders",
+            .connection_name = "snow",
+            .dialect_name = "snowflake",
+            .view_name = "orders",
             .sql_table_name = "PUBLIC.ORDERS AS orders",
-            .joins = {{"customers", "", ""}, {"returned_orders", "orders", ""},
+            .joins = {{"customers", "", ""},
+                      {"returned_orders", "orders", ""},
                       {"shipments", "", "LOGISTICS.SHIPMENTS"}}};
   Trace t = explore_level(x, kSnow, fake_reader, "HTTP 403 on run/sql: no see_sql");
   EXPECT_TRUE(t.explore_level);
@@ -149,7 +160,8 @@ TEST(LookerLineage, ExploreLevelNamesTheBaseViewAndJoinsWithTheirOwnTable) {
 
   // What the reader cannot read is said.
   x.sql_table_name = "{{ _user_attributes['schema'] }}.orders";
-  Trace u = explore_level(x, kSnow, [](std::string_view, Dialect) { return SqlTables{}; }, "no see_sql");
+  Trace u = explore_level(
+      x, kSnow, [](std::string_view, Dialect) { return SqlTables{}; }, "no see_sql");
   EXPECT_THAT(u.tables, IsEmpty());
   EXPECT_THAT(u.notes[1], HasSubstr("could not be read"));
 }

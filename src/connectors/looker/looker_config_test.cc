@@ -53,8 +53,9 @@ connections:
 }
 
 TEST(LookerConfig, Defaults) {
-  auto r = load("connections:\n  - {name: l, type: looker, base_url: 'https://a.looker.com', "
-                "client_id: a, client_secret: b}\n");
+  auto r = load(
+      "connections:\n  - {name: l, type: looker, base_url: 'https://a.looker.com', "
+      "client_id: a, client_secret: b}\n");
   ASSERT_TRUE(r.ok());
   const auto* o = r.config.connections[0].options_as<LookerOptions>();
   EXPECT_FALSE(o->include_personal);
@@ -66,29 +67,33 @@ TEST(LookerConfig, Defaults) {
 TEST(LookerConfig, ProblemsAreReported) {
   EXPECT_THAT(problems("connections:\n  - {name: l, type: looker, client_id: a}\n"),
               ElementsAre(HasSubstr("needs base_url"), HasSubstr("needs client_secret")));
-  EXPECT_THAT(problems("connections:\n  - {name: l, type: looker, base_url: 'http://looker.acme.com', "
-                       "client_id: a, client_secret: b}\n"),
-              ElementsAre(HasSubstr("refusing to send credentials over plain http")));
+  EXPECT_THAT(
+      problems("connections:\n  - {name: l, type: looker, base_url: 'http://looker.acme.com', "
+               "client_id: a, client_secret: b}\n"),
+      ElementsAre(HasSubstr("refusing to send credentials over plain http")));
   // Plain http is fine to a loopback address (a local stand-in).
-  EXPECT_TRUE(problems("connections:\n  - {name: l, type: looker, base_url: 'http://127.0.0.1:9999', "
-                       "client_id: a, client_secret: b}\n")
-                  .empty());
-  EXPECT_THAT(problems("connections:\n  - {name: l, type: looker, base_url: 'looker.acme.com', "
-                       "client_id: a, client_secret: b, concurrency: 0, include_personal: maybe, "
-                       "warehouses: [a]}\n"),
-              ElementsAre(HasSubstr("not an http(s) URL"), HasSubstr("concurrency: 0 is out of range"),
-                          HasSubstr("include_personal: expected true or false"),
-                          HasSubstr("warehouses: expected a mapping")));
+  EXPECT_TRUE(
+      problems("connections:\n  - {name: l, type: looker, base_url: 'http://127.0.0.1:9999', "
+               "client_id: a, client_secret: b}\n")
+          .empty());
+  EXPECT_THAT(
+      problems("connections:\n  - {name: l, type: looker, base_url: 'looker.acme.com', "
+               "client_id: a, client_secret: b, concurrency: 0, include_personal: maybe, "
+               "warehouses: [a]}\n"),
+      ElementsAre(HasSubstr("not an http(s) URL"), HasSubstr("concurrency: 0 is out of range"),
+                  HasSubstr("include_personal: expected true or false"),
+                  HasSubstr("warehouses: expected a mapping")));
   EXPECT_THAT(problems("connections:\n  - {name: l, type: looker, base_url: 'https://a.b', "
                        "client_id: a, client_secret: b, clientsecret: c}\n"),
               ElementsAre(HasSubstr("did you mean 'client_secret'")));
 }
 
 TEST(LookerConfig, TheSecretNeverAppearsInDiagnostics) {
-  for (const auto& p : problems("connections:\n  - {name: l, type: looker, base_url: 'http://x.example', "
-                                "client_id: a, client_secret: hunter2, concurrency: lots}\n  - "
-                                "{name: m, type: looker, base_url: 'https://x', client_id: a, "
-                                "client_secret: [hunter3]}\n"))
+  for (const auto& p :
+       problems("connections:\n  - {name: l, type: looker, base_url: 'http://x.example', "
+                "client_id: a, client_secret: hunter2, concurrency: lots}\n  - "
+                "{name: m, type: looker, base_url: 'https://x', client_id: a, "
+                "client_secret: [hunter3]}\n"))
     EXPECT_EQ(p.find("hunter"), std::string::npos) << p;
 }
 

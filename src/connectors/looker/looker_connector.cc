@@ -24,12 +24,15 @@ constexpr std::string_view kDashboardListFields =
     "id,title,folder_id,deleted,last_accessed_at,last_viewed_at,view_count";
 constexpr std::string_view kLookListFields =
     "id,title,folder_id,query_id,deleted,last_accessed_at,last_viewed_at,view_count";
-#define FW_LOOKER_QUERY "id,model,view,fields,pivots,fill_fields,filters,filter_expression,dynamic_fields"
+#define FW_LOOKER_QUERY \
+  "id,model,view,fields,pivots,fill_fields,filters,filter_expression,dynamic_fields"
 constexpr std::string_view kDashboardFields =
     "id,title,folder_id,deleted,dashboard_filters(name,default_value),"
     "dashboard_elements(id,title,title_text,type,query_id,look_id,merge_result_id,"
-    "query(" FW_LOOKER_QUERY "),look(id,title,query_id,query(" FW_LOOKER_QUERY ")),"
-    "result_maker(query_id,merge_result_id,sql_query_id,query(" FW_LOOKER_QUERY "),"
+    "query(" FW_LOOKER_QUERY "),look(id,title,query_id,query(" FW_LOOKER_QUERY
+    ")),"
+    "result_maker(query_id,merge_result_id,sql_query_id,query(" FW_LOOKER_QUERY
+    "),"
     "filterables(listen(dashboard_filter_name,field))))";
 #undef FW_LOOKER_QUERY
 constexpr std::string_view kQueryFields = "id,model,view";
@@ -133,7 +136,8 @@ class Run {
   }
 
   Result<void> read_lists() {
-    auto folders = api_.get_ok("/folders?" + fields(kFolderFields), "listing folders (GET /folders)", stop_);
+    auto folders =
+        api_.get_ok("/folders?" + fields(kFolderFields), "listing folders (GET /folders)", stop_);
     if (!folders) return std::unexpected(folders.error());
     auto parsed = parse_folders(*folders);
     if (!parsed) return std::unexpected(parsed.error());
@@ -181,8 +185,9 @@ class Run {
     std::vector<std::optional<Result<Dashboard>>> results(todo.size());
     pool(todo.size(), [&](std::size_t i) {
       const std::string& id = todo[i]->id;
-      auto body = api_.get_ok(fmt::format("/dashboards/{}?{}", percent_encode(id), fields(kDashboardFields)),
-                              fmt::format("reading dashboard {}", id), stop_);
+      auto body = api_.get_ok(
+          fmt::format("/dashboards/{}?{}", percent_encode(id), fields(kDashboardFields)),
+          fmt::format("reading dashboard {}", id), stop_);
       results[i] = body ? parse_dashboard(*body) : Result<Dashboard>(std::unexpected(body.error()));
     });
     for (std::size_t i = 0; i < todo.size(); ++i) {
@@ -216,9 +221,11 @@ class Run {
     }
     std::vector<Result<MergeQuery>> results(todo.size(), fail(ErrorCode::kCancelled, "not read"));
     pool(todo.size(), [&](std::size_t i) {
-      auto body = api_.get_ok(fmt::format("/merge_queries/{}?{}", percent_encode(todo[i]), fields(kMergeFields)),
-                              fmt::format("reading merged results {}", todo[i]), stop_);
-      results[i] = body ? parse_merge_query(*body) : Result<MergeQuery>(std::unexpected(body.error()));
+      auto body = api_.get_ok(
+          fmt::format("/merge_queries/{}?{}", percent_encode(todo[i]), fields(kMergeFields)),
+          fmt::format("reading merged results {}", todo[i]), stop_);
+      results[i] =
+          body ? parse_merge_query(*body) : Result<MergeQuery>(std::unexpected(body.error()));
     });
     for (std::size_t i = 0; i < todo.size(); ++i) {
       if (results[i])
@@ -248,7 +255,8 @@ class Run {
     for (const auto& [key, s] : sources_) {
       if (defs_.contains(s.query_id)) continue;
       if (auto c = decode_trace(cached("query:" + s.query_id))) {
-        defs_.emplace(s.query_id, QueryDef{.id = s.query_id, .model = c->model, .explore = c->explore});
+        defs_.emplace(s.query_id,
+                      QueryDef{.id = s.query_id, .model = c->model, .explore = c->explore});
       } else {
         defs_.emplace(s.query_id, fail(ErrorCode::kInternal, "not read"));
         todo.push_back(s.query_id);
@@ -256,8 +264,9 @@ class Run {
     }
     std::vector<Result<QueryDef>> results(todo.size(), fail(ErrorCode::kCancelled, "not read"));
     pool(todo.size(), [&](std::size_t i) {
-      auto body = api_.get_ok(fmt::format("/queries/{}?{}", percent_encode(todo[i]), fields(kQueryFields)),
-                              fmt::format("reading query {}", todo[i]), stop_);
+      auto body =
+          api_.get_ok(fmt::format("/queries/{}?{}", percent_encode(todo[i]), fields(kQueryFields)),
+                      fmt::format("reading query {}", todo[i]), stop_);
       results[i] = body ? parse_query(*body) : Result<QueryDef>(std::unexpected(body.error()));
     });
     for (std::size_t i = 0; i < todo.size(); ++i) defs_[todo[i]] = std::move(results[i]);
@@ -275,10 +284,9 @@ class Run {
     std::vector<Result<Explore>> results(todo.size(), fail(ErrorCode::kCancelled, "not read"));
     pool(todo.size(), [&](std::size_t i) {
       const auto& [m, e] = todo[i];
-      auto body = api_.get_ok(
-          fmt::format("/lookml_models/{}/explores/{}?{}", percent_encode(m), percent_encode(e),
-                      fields(kExploreFields)),
-          fmt::format("reading explore {}", explore_key(m, e)), stop_);
+      auto body = api_.get_ok(fmt::format("/lookml_models/{}/explores/{}?{}", percent_encode(m),
+                                          percent_encode(e), fields(kExploreFields)),
+                              fmt::format("reading explore {}", explore_key(m, e)), stop_);
       if (!body) {
         if (body.error().code == ErrorCode::kNotFound)
           results[i] = fail(ErrorCode::kNotFound,
@@ -307,11 +315,14 @@ class Run {
         connections_.emplace(x->connection_name, fail(ErrorCode::kInternal, "not read"));
         todo.push_back(x->connection_name);
       }
-    std::vector<Result<LookerConnection>> results(todo.size(), fail(ErrorCode::kCancelled, "not read"));
+    std::vector<Result<LookerConnection>> results(todo.size(),
+                                                  fail(ErrorCode::kCancelled, "not read"));
     pool(todo.size(), [&](std::size_t i) {
-      auto body = api_.get_ok(fmt::format("/connections/{}?{}", percent_encode(todo[i]), fields(kConnectionFields)),
-                              fmt::format("reading Looker connection '{}'", todo[i]), stop_);
-      results[i] = body ? parse_connection(*body) : Result<LookerConnection>(std::unexpected(body.error()));
+      auto body = api_.get_ok(
+          fmt::format("/connections/{}?{}", percent_encode(todo[i]), fields(kConnectionFields)),
+          fmt::format("reading Looker connection '{}'", todo[i]), stop_);
+      results[i] =
+          body ? parse_connection(*body) : Result<LookerConnection>(std::unexpected(body.error()));
     });
     for (std::size_t i = 0; i < todo.size(); ++i) {
       if (results[i]) {
@@ -358,7 +369,8 @@ class Run {
         job.connection_problem =
             c == connections_.end() ? std::string("not read") : c->second.error().message;
       }
-      if (job.connection.dialect_name.empty()) job.connection.dialect_name = x->second->dialect_name;
+      if (job.connection.dialect_name.empty())
+        job.connection.dialect_name = x->second->dialect_name;
       if (auto entry = decode_trace(cached(key));
           entry && still_valid(*entry, *job.explore, now_, options_.retrace_after)) {
         keep(key, cached(key));
@@ -378,7 +390,8 @@ class Run {
 
   Trace lineage_of(const CachedTrace& entry, const Job& job) const {
     if (entry.explore_level)
-      return explore_level(*job.explore, job.connection, reader_, entry.refused, job.connection_problem);
+      return explore_level(*job.explore, job.connection, reader_, entry.refused,
+                           job.connection_problem);
     return resolve(entry.read, job.connection, job.connection_problem);
   }
 
@@ -396,18 +409,24 @@ class Run {
     auto refuse = [&](std::string why) {
       entry.explore_level = true;
       entry.refused = std::move(why);
-      warn(fmt::format("Looker refused the SQL of model {}'s queries, so their lineage is "
-                       "explore-level; give the API user's role see_sql for exact lineage",
-                       job.def->model));
+      warn(
+          fmt::format("Looker refused the SQL of model {}'s queries, so their lineage is "
+                      "explore-level; give the API user's role see_sql for exact lineage",
+                      job.def->model));
       keep(s.key, encode(entry));
       return QueryLineage{lineage_of(entry, job), {}};
     };
-    if (sql_refused(job.def->model)) return refuse("Looker refused this model's SQL (HTTP 403): no see_sql");
+    if (sql_refused(job.def->model))
+      return refuse("Looker refused this model's SQL (HTTP 403): no see_sql");
 
-    Result<net::Response> r = s.filters.empty()
-        ? api_.get(fmt::format("/queries/{}/run/sql", percent_encode(s.query_id)), stop_, "text/plain")
-        : api_.post_json("/queries/run/sql", inline_query_body(*job.def, s.filters), stop_);
-    if (!r) return {{}, fmt::format("could not read the SQL of query {}: {}", s.query_id, r.error().message)};
+    Result<net::Response> r =
+        s.filters.empty()
+            ? api_.get(fmt::format("/queries/{}/run/sql", percent_encode(s.query_id)), stop_,
+                       "text/plain")
+            : api_.post_json("/queries/run/sql", inline_query_body(*job.def, s.filters), stop_);
+    if (!r)
+      return {{},
+              fmt::format("could not read the SQL of query {}: {}", s.query_id, r.error().message)};
     if (r->status == 403) {
       {
         std::lock_guard lock(mutex_);
@@ -417,7 +436,9 @@ class Run {
                                 error_message(r->body)));
     }
     if (r->status < 200 || r->status >= 300)
-      return {{}, Api::status_error(*r, fmt::format("reading the SQL of query {}", s.query_id)).message};
+      return {
+          {},
+          Api::status_error(*r, fmt::format("reading the SQL of query {}", s.query_id)).message};
     entry.read = reader_(r->body, dialect_rules(job.connection.dialect_name).dialect);
     keep(s.key, encode(entry));
     return {lineage_of(entry, job), {}};
@@ -451,7 +472,9 @@ class Run {
 class LookerConnector final : public Connector {
  public:
   LookerConnector(config::ConnectionConfig connection, LookerOptions options, Tuning tuning)
-      : connection_(std::move(connection)), options_(std::move(options)), tuning_(std::move(tuning)) {
+      : connection_(std::move(connection)),
+        options_(std::move(options)),
+        tuning_(std::move(tuning)) {
     reader_ = tuning_.reader ? tuning_.reader : SqlReader(tables_in_sql);
   }
 
@@ -502,7 +525,8 @@ std::vector<config::KeySpec> looker_keys() {
        "too. HTTPS, except to a loopback address",
        "https://mycompany.looker.com"},
       {"client_id", "string", true, false, "",
-       "The client ID of the API user's API key (Admin > Users > Edit keys)", "${LOOKER_CLIENT_ID}"},
+       "The client ID of the API user's API key (Admin > Users > Edit keys)",
+       "${LOOKER_CLIENT_ID}"},
       {"client_secret", "string", true, true, "",
        "The client secret of that API key; give it as `${ENV}` or `${file:...}`",
        "${LOOKER_CLIENT_SECRET}"},
@@ -574,8 +598,7 @@ void register_looker() {
        .keys = looker::looker_keys(),
        .required_hint = "base_url: https://mycompany.looker.com, client_id and client_secret of "
                         "an API key"},
-      looker::parse_looker,
-      [](const config::ConnectionConfig& c, const looker::LookerOptions& o) {
+      looker::parse_looker, [](const config::ConnectionConfig& c, const looker::LookerOptions& o) {
         return looker::make_connector(c, o);
       });
 }

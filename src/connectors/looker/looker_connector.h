@@ -61,8 +61,8 @@ struct LookerOptions {
 
 // What tests tune.
 struct Tuning {
-  net::Sleeper sleeper;  // waits between retries; default: real_sleeper()
-  int page_size = 100;   // search_dashboards / search_looks
+  net::Sleeper sleeper;                          // waits between retries; default: real_sleeper()
+  int page_size = 100;                           // search_dashboards / search_looks
   std::chrono::milliseconds request_timeout{0};  // 0: the connection's timeout, at most 60 s
   int max_attempts = 4;
   core::Duration retry_base = std::chrono::milliseconds(500);
