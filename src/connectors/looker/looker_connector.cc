@@ -475,7 +475,7 @@ class LookerConnector final : public Connector {
       : connection_(std::move(connection)),
         options_(std::move(options)),
         tuning_(std::move(tuning)) {
-    reader_ = tuning_.reader ? tuning_.reader : SqlReader(tables_in_sql);
+    reader_ = SqlReader(tables_in_sql);
   }
 
   Result<Collection> collect(const CollectContext& context) override {

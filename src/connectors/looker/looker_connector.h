@@ -67,7 +67,6 @@ struct Tuning {
   int max_attempts = 4;
   core::Duration retry_base = std::chrono::milliseconds(500);
   core::Duration retry_cap = std::chrono::seconds(30);
-  SqlReader reader;  // default: tables_in_sql
 };
 
 Result<std::unique_ptr<Connector>> make_connector(const config::ConnectionConfig& connection,
