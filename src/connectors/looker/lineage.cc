@@ -7,9 +7,7 @@
 #include <fmt/ranges.h>
 #include <simdjson.h>
 
-// The shared identifier rules; they move to connectors/identifiers.h
-// (connectors::normalize_relation) beside the other connectors' rules.
-#include "connectors/dbt/identifiers.h"
+#include "connectors/identifiers.h"
 #include "core/json.h"
 #include "core/time.h"
 
@@ -57,28 +55,24 @@ void add_note(std::vector<std::string>& notes, std::string note) {
   if (std::find(notes.begin(), notes.end(), note) == notes.end()) notes.push_back(std::move(note));
 }
 
+// How a Looker connection's dialect names and reads tables.
+struct Rules {
+  std::string_view adapter;  // connectors/identifiers.h's name; "" keeps names as written
+  Dialect dialect;
+  bool has_database;  // false for MySQL and MariaDB: "db.table"
+};
+
+Rules rules_for(std::string_view looker_dialect) {
+  const std::string_view adapter = dialect_for_looker(looker_dialect);
+  return {adapter, dialect_of(adapter), adapter != "mysql" && adapter != "mariadb"};
+}
+
 void add_table(Trace& trace, TracedTable table) {
   if (std::find(trace.tables.begin(), trace.tables.end(), table) == trace.tables.end())
     trace.tables.push_back(std::move(table));
 }
 
 }  // namespace
-
-DialectRules dialect_rules(std::string_view d) {
-  if (d == "snowflake") return {Dialect::kSnowflake, "snowflake"};
-  if (d == "postgres" || d == "postgresql" || d == "aurora_postgres" || d == "greenplum")
-    return {Dialect::kPostgres, "postgres"};
-  if (d == "redshift") return {Dialect::kRedshift, "redshift"};
-  if (d.starts_with("bigquery")) return {Dialect::kBigQuery, "bigquery"};
-  if (d.starts_with("mysql") || d.starts_with("mariadb") || d == "aurora_mysql" || d == "memsql" ||
-      d == "singlestore")
-    return {Dialect::kMySql, "mysql", false};
-  if (d.starts_with("databricks") || d.starts_with("spark")) return {Dialect::kOther, "databricks"};
-  if (d.starts_with("trino") || d.starts_with("presto")) return {Dialect::kOther, "trino"};
-  if (d.starts_with("athena")) return {Dialect::kOther, "athena"};
-  if (d.starts_with("duckdb")) return {Dialect::kOther, "duckdb"};
-  return {Dialect::kOther, std::string(d)};
-}
 
 std::optional<std::string> pdt_view(const TableRef& table, const LookerConnection& connection) {
   if (table.parts.empty()) return std::nullopt;
@@ -96,7 +90,7 @@ Trace resolve(const SqlTables& read, const LookerConnection& connection,
               std::string_view connection_problem) {
   Trace trace;
   trace.connection = connection.name;
-  const DialectRules rules = dialect_rules(connection.dialect_name);
+  const Rules rules = rules_for(connection.dialect_name);
   // Defaults a name written without database or schema takes.
   std::string default_database = connection.database, default_schema = connection.schema;
   if (rules.dialect == Dialect::kBigQuery) {
@@ -119,7 +113,7 @@ Trace resolve(const SqlTables& read, const LookerConnection& connection,
       return i < t.quoted.size() ? std::optional<bool>(t.quoted[i]) : std::nullopt;
     };
     std::string database, schema;
-    dbt::Quoting quoting;
+    Quoting quoting;
     quoting.identifier = quoted(n - 1);
     bool defaulted = false;
     if (rules.has_database) {
@@ -155,7 +149,7 @@ Trace resolve(const SqlTables& read, const LookerConnection& connection,
     else if (!t.alias.empty())
       via = "view " + t.alias;
     add_table(trace,
-              {dbt::normalize_relation(rules.adapter, database, schema, t.parts[n - 1], quoting),
+              {normalize_relation(rules.adapter, database, schema, t.parts[n - 1], quoting),
                std::move(via)});
   }
   for (const auto& problem : read.problems)
@@ -177,7 +171,7 @@ Trace resolve(const SqlTables& read, const LookerConnection& connection,
 Trace explore_level(const Explore& explore, const LookerConnection& connection,
                     const SqlReader& reader, std::string_view why,
                     std::string_view connection_problem) {
-  const DialectRules rules = dialect_rules(
+  const Rules rules = rules_for(
       connection.dialect_name.empty() ? explore.dialect_name : connection.dialect_name);
   SqlTables all;
   std::vector<std::string> notes;

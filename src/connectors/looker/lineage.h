@@ -4,8 +4,10 @@
 // Looker connection's dialect; resolve() then names every table the way the warehouse
 // connectors and dbt do (model::Asset::relation): missing database and schema parts come from
 // the Looker connection (GET /connections/{name}: database, schema; BigQuery: host is the
-// project, database the dataset), and each part is case-folded by the dialect's rules through
-// the shared normalize_relation(). Tables in the connection's scratch schema named `LR$...`
+// project, database the dataset; MySQL and MariaDB: database is the schema, as they have no
+// database level), and each part is case-folded by the shared identity rules
+// (connectors/identifiers.h: dialect_for_looker(), then normalize_relation()); the SQL is read
+// in dialect_of() that adapter. Tables in the connection's scratch schema named `LR$...`
 // are persistent derived tables (PDTs): their name changes on every rebuild, so they are
 // reported by their view (the part after the hash's `_`), never as warehouse tables.
 //
@@ -31,15 +33,6 @@
 #include "core/clock.h"
 
 namespace freshwatch::connectors::looker {
-
-// How a Looker dialect (dialect_name) names tables: the SQL reader's dialect and the adapter
-// whose identifier rules normalize_relation() applies (dbt's adapter names).
-struct DialectRules {
-  Dialect dialect = Dialect::kOther;
-  std::string adapter;
-  bool has_database = true;  // false for MySQL: "db.table"
-};
-DialectRules dialect_rules(std::string_view looker_dialect);
 
 using SqlReader = std::function<SqlTables(std::string_view sql, Dialect dialect)>;
 

@@ -26,15 +26,6 @@ const LookerConnection kSnow{.name = "snow",
                              .schema = "public",
                              .tmp_db_name = "LOOKER_SCRATCH"};
 
-TEST(LookerLineage, DialectRules) {
-  EXPECT_EQ(dialect_rules("snowflake").dialect, Dialect::kSnowflake);
-  EXPECT_EQ(dialect_rules("bigquery_standard_sql").adapter, "bigquery");
-  EXPECT_EQ(dialect_rules("redshift").dialect, Dialect::kRedshift);
-  EXPECT_FALSE(dialect_rules("mysql").has_database);
-  EXPECT_EQ(dialect_rules("postgres").adapter, "postgres");
-  EXPECT_EQ(dialect_rules("databricks").adapter, "databricks");
-  EXPECT_EQ(dialect_rules("vertica").dialect, Dialect::kOther);
-}
 
 TEST(LookerLineage, SnowflakeNamesFoldUnlessQuotedAndTakeTheConnectionsDefaults) {
   SqlTables read;

@@ -9,6 +9,7 @@
 #include "connectors/looker/api.h"
 #include "connectors/looker/build.h"
 #include "connectors/looker/content.h"
+#include "connectors/identifiers.h"
 #include "connectors/looker/sql_tables.h"
 #include "connectors/worker_pool.h"
 #include "net/url.h"
@@ -439,7 +440,7 @@ class Run {
       return {
           {},
           Api::status_error(*r, fmt::format("reading the SQL of query {}", s.query_id)).message};
-    entry.read = reader_(r->body, dialect_rules(job.connection.dialect_name).dialect);
+    entry.read = reader_(r->body, dialect_of(dialect_for_looker(job.connection.dialect_name)));
     keep(s.key, encode(entry));
     return {lineage_of(entry, job), {}};
   }
