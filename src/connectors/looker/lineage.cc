@@ -148,9 +148,8 @@ Trace resolve(const SqlTables& read, const LookerConnection& connection,
       via = "view " + t.via;
     else if (!t.alias.empty())
       via = "view " + t.alias;
-    add_table(trace,
-              {normalize_relation(rules.adapter, database, schema, t.parts[n - 1], quoting),
-               std::move(via)});
+    add_table(trace, {normalize_relation(rules.adapter, database, schema, t.parts[n - 1], quoting),
+                      std::move(via)});
   }
   for (const auto& problem : read.problems)
     add_note(trace.notes, fmt::format("part of its SQL could not be read, so tables there are "
@@ -169,15 +168,14 @@ Trace resolve(const SqlTables& read, const LookerConnection& connection,
 }
 
 Trace explore_level(const Explore& explore, const LookerConnection& connection,
-                    const SqlReader& reader, std::string_view why,
-                    std::string_view connection_problem) {
-  const Rules rules = rules_for(
-      connection.dialect_name.empty() ? explore.dialect_name : connection.dialect_name);
+                    std::string_view why, std::string_view connection_problem) {
+  const Rules rules =
+      rules_for(connection.dialect_name.empty() ? explore.dialect_name : connection.dialect_name);
   SqlTables all;
   std::vector<std::string> notes;
   std::vector<std::string> unknown_joins;
   auto read = [&](const std::string& sql_table_name, const std::string& owner) {
-    SqlTables found = reader("SELECT * FROM " + sql_table_name, rules.dialect);
+    SqlTables found = tables_in_sql("SELECT * FROM " + sql_table_name, rules.dialect);
     if (found.tables.empty())
       notes.push_back(
           fmt::format("the sql_table_name of {} ('{}') could not be read, so it is "

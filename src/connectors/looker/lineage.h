@@ -22,7 +22,6 @@
 // Thread contract: pure functions.
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,8 +32,6 @@
 #include "core/clock.h"
 
 namespace freshwatch::connectors::looker {
-
-using SqlReader = std::function<SqlTables(std::string_view sql, Dialect dialect)>;
 
 struct TracedTable {
   std::string relation;  // normalised: "ANALYTICS.PUBLIC.ORDERS"
@@ -63,10 +60,10 @@ struct Trace {
 Trace resolve(const SqlTables& read, const LookerConnection& connection,
               std::string_view connection_problem = {});
 
-// Explore-level lineage: `reader` reads each sql_table_name as `SELECT * FROM <it>`.
+// Explore-level lineage: each sql_table_name is read by tables_in_sql() as
+// `SELECT * FROM <it>`.
 Trace explore_level(const Explore& explore, const LookerConnection& connection,
-                    const SqlReader& reader, std::string_view why,
-                    std::string_view connection_problem = {});
+                    std::string_view why, std::string_view connection_problem = {});
 
 // The PDT's view, when `table` (its last part) is a persistent derived table of `connection`.
 std::optional<std::string> pdt_view(const TableRef& table, const LookerConnection& connection);

@@ -26,7 +26,6 @@ const LookerConnection kSnow{.name = "snow",
                              .schema = "public",
                              .tmp_db_name = "LOOKER_SCRATCH"};
 
-
 TEST(LookerLineage, SnowflakeNamesFoldUnlessQuotedAndTakeTheConnectionsDefaults) {
   SqlTables read;
   read.tables = {ref({"orders"}, {}, "orders"),
@@ -67,6 +66,25 @@ TEST(LookerLineage, PostgresMySqlAndBigQuery) {
                                                     TracedTable{"other-project.raw.Events", ""}));
 }
 
+// Looker's dialect names go through the shared identity rules (connectors/identifiers.h):
+// every MySQL-family dialect names "db.table", Trino (here under its old name) folds to lower
+// case, and an unknown dialect keeps names as written.
+TEST(LookerLineage, LookerDialectNamesUseTheSharedIdentityRules) {
+  SqlTables read;
+  read.tables = {ref({"Orders"})};
+  for (const char* mysql : {"mysql_8", "amazonaurora", "googlecloudsql", "MariaDB"}) {
+    LookerConnection c{.name = "shop", .dialect_name = mysql, .database = "shop"};
+    const Trace t = resolve(read, c);
+    EXPECT_THAT(t.tables, ElementsAre(TracedTable{"shop.Orders", ""})) << mysql;
+    EXPECT_THAT(t.notes, IsEmpty()) << mysql << ": no schema is missing";
+  }
+  LookerConnection trino{
+      .name = "lake", .dialect_name = "prestosql", .database = "Lake", .schema = "Raw"};
+  EXPECT_THAT(resolve(read, trino).tables, ElementsAre(TracedTable{"lake.raw.orders", ""}));
+  LookerConnection other{.name = "v", .dialect_name = "vertica", .database = "Db", .schema = "S"};
+  EXPECT_THAT(resolve(read, other).tables, ElementsAre(TracedTable{"Db.S.Orders", ""}));
+}
+
 TEST(LookerLineage, PersistentDerivedTablesAreLinkedByTheirView) {
   SqlTables read;
   read.tables = {ref({"LOOKER_SCRATCH", "LR$5PYSF1586211411658_user_facts"}, {}, "user_facts"),
@@ -104,25 +122,6 @@ TEST(LookerLineage, WhatCouldNotBeReadOrResolvedIsSaid) {
   EXPECT_THAT(n.notes, ElementsAre(HasSubstr("orders is named without a schema")));
 }
 
-SqlTables fake_reader(std::string_view sql, Dialect) {
-  // "SELECT * FROM <name> [AS alias]" with an unquoted dotted name: all the fallback needs.
-  SqlTables out;
-  std::string_view rest = sql.substr(std::string_view("SELECT * FROM ").size());
-  const std::string name(rest.substr(0, rest.find(' ')));
-  TableRef r;
-  for (std::size_t start = 0;;) {
-    const auto dot = name.find('.', start);
-    r.parts.push_back(name.substr(start, dot - start));
-    r.quoted.push_back(false);
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  if (auto as = rest.find(" AS "); as != std::string_view::npos)
-    r.alias = std::string(rest.substr(as + 4));
-  out.tables.push_back(r);
-  return out;
-}
-
 TEST(LookerLineage, ExploreLevelNamesTheBaseViewAndJoinsWithTheirOwnTable) {
   Explore x{.model = "ecommerce",
             .name = "orders",
@@ -133,7 +132,7 @@ TEST(LookerLineage, ExploreLevelNamesTheBaseViewAndJoinsWithTheirOwnTable) {
             .joins = {{"customers", "", ""},
                       {"returned_orders", "orders", ""},
                       {"shipments", "", "LOGISTICS.SHIPMENTS"}}};
-  Trace t = explore_level(x, kSnow, fake_reader, "HTTP 403 on run/sql: no see_sql");
+  Trace t = explore_level(x, kSnow, "HTTP 403 on run/sql: no see_sql");
   EXPECT_TRUE(t.explore_level);
   EXPECT_THAT(t.tables, ElementsAre(TracedTable{"ANALYTICS.PUBLIC.ORDERS", "explore-level"},
                                     TracedTable{"ANALYTICS.LOGISTICS.SHIPMENTS", "explore-level"}));
@@ -145,14 +144,13 @@ TEST(LookerLineage, ExploreLevelNamesTheBaseViewAndJoinsWithTheirOwnTable) {
   // A derived base view: nothing guessed.
   x.sql_table_name.clear();
   x.joins.clear();
-  Trace d = explore_level(x, kSnow, fake_reader, "no see_sql");
+  Trace d = explore_level(x, kSnow, "no see_sql");
   EXPECT_THAT(d.tables, IsEmpty());
   EXPECT_THAT(d.notes[1], HasSubstr("names no sql_table_name"));
 
   // What the reader cannot read is said.
   x.sql_table_name = "{{ _user_attributes['schema'] }}.orders";
-  Trace u = explore_level(
-      x, kSnow, [](std::string_view, Dialect) { return SqlTables{}; }, "no see_sql");
+  Trace u = explore_level(x, kSnow, "no see_sql");
   EXPECT_THAT(u.tables, IsEmpty());
   EXPECT_THAT(u.notes[1], HasSubstr("could not be read"));
 }

@@ -6,10 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "connectors/identifiers.h"
 #include "connectors/looker/api.h"
 #include "connectors/looker/build.h"
 #include "connectors/looker/content.h"
-#include "connectors/identifiers.h"
 #include "connectors/looker/sql_tables.h"
 #include "connectors/worker_pool.h"
 #include "net/url.h"
@@ -58,12 +58,11 @@ std::string explore_key(std::string_view model, std::string_view explore) {
 class Run {
  public:
   Run(Api& api, const config::ConnectionConfig& connection, const LookerOptions& options,
-      const Tuning& tuning, const SqlReader& reader, const CollectContext& context)
+      const Tuning& tuning, const CollectContext& context)
       : api_(api),
         connection_(connection),
         options_(options),
         tuning_(tuning),
-        reader_(reader),
         context_(context),
         stop_(context.stop),
         now_(context.clock.now()),
@@ -391,8 +390,7 @@ class Run {
 
   Trace lineage_of(const CachedTrace& entry, const Job& job) const {
     if (entry.explore_level)
-      return explore_level(*job.explore, job.connection, reader_, entry.refused,
-                           job.connection_problem);
+      return explore_level(*job.explore, job.connection, entry.refused, job.connection_problem);
     return resolve(entry.read, job.connection, job.connection_problem);
   }
 
@@ -440,7 +438,8 @@ class Run {
       return {
           {},
           Api::status_error(*r, fmt::format("reading the SQL of query {}", s.query_id)).message};
-    entry.read = reader_(r->body, dialect_of(dialect_for_looker(job.connection.dialect_name)));
+    entry.read =
+        tables_in_sql(r->body, dialect_of(dialect_for_looker(job.connection.dialect_name)));
     keep(s.key, encode(entry));
     return {lineage_of(entry, job), {}};
   }
@@ -449,7 +448,6 @@ class Run {
   const config::ConnectionConfig& connection_;
   const LookerOptions& options_;
   const Tuning& tuning_;
-  const SqlReader& reader_;
   const CollectContext& context_;
   std::stop_token stop_;
   core::TimePoint now_;
@@ -475,9 +473,7 @@ class LookerConnector final : public Connector {
   LookerConnector(config::ConnectionConfig connection, LookerOptions options, Tuning tuning)
       : connection_(std::move(connection)),
         options_(std::move(options)),
-        tuning_(std::move(tuning)) {
-    reader_ = SqlReader(tables_in_sql);
-  }
+        tuning_(std::move(tuning)) {}
 
   Result<Collection> collect(const CollectContext& context) override {
     // One client for the connector's life: its connections and token serve the next run too.
@@ -485,7 +481,7 @@ class LookerConnector final : public Connector {
       api_ = std::make_unique<Api>(api_options(), context.clock);
       api_clock_ = &context.clock;
     }
-    Run run(*api_, connection_, options_, tuning_, reader_, context);
+    Run run(*api_, connection_, options_, tuning_, context);
     return run.collect();
   }
 
@@ -513,7 +509,6 @@ class LookerConnector final : public Connector {
   config::ConnectionConfig connection_;
   LookerOptions options_;
   Tuning tuning_;
-  SqlReader reader_;
   std::unique_ptr<Api> api_;
   const core::Clock* api_clock_ = nullptr;
 };
