@@ -79,7 +79,6 @@ Result<void> Api::login_locked(std::stop_token stop) {
   r.sends_credentials = true;
   const core::TimePoint asked = clock_.now();
   auto response = http_.send(std::move(r), stop);
-  ++logins_;
   if (!response) return std::unexpected(response.error().with_context("logging in to Looker"));
   if (response->status == 400 || response->status == 401 || response->status == 403 ||
       response->status == 404)
@@ -162,10 +161,9 @@ Result<std::string> Api::get_ok(const std::string& path, std::string_view what,
   return std::move(r->body);
 }
 
-Result<std::vector<std::string>> Api::pages(
-    const std::string& path, std::string_view what, int page_size,
-    const std::function<Result<std::size_t>(std::string_view)>& count, std::stop_token stop) {
-  std::vector<std::string> out;
+Result<void> Api::pages(const std::string& path, std::string_view what, int page_size,
+                        const std::function<Result<std::size_t>(std::string_view)>& count,
+                        std::stop_token stop) {
   const char joiner = path.find('?') == std::string::npos ? '?' : '&';
   for (std::size_t offset = 0;;) {
     auto body = get_ok(fmt::format("{}{}limit={}&offset={}", path, joiner, page_size, offset),
@@ -173,8 +171,7 @@ Result<std::vector<std::string>> Api::pages(
     if (!body) return std::unexpected(body.error());
     auto n = count(*body);
     if (!n) return std::unexpected(n.error());
-    out.push_back(std::move(*body));
-    if (*n < static_cast<std::size_t>(page_size)) return out;
+    if (*n < static_cast<std::size_t>(page_size)) return {};
     offset += *n;
   }
 }

@@ -25,7 +25,6 @@
 #include <stop_token>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "core/clock.h"
 #include "core/result.h"
@@ -59,19 +58,17 @@ class Api {
   Result<std::string> get_ok(const std::string& path, std::string_view what, std::stop_token stop);
 
   // Every page of a search endpoint: `path` with `&limit=N&offset=M` appended until a page
-  // holds fewer than N items; `count` returns a page's item count (or its decoding error).
-  Result<std::vector<std::string>> pages(
-      const std::string& path, std::string_view what, int page_size,
-      const std::function<Result<std::size_t>(std::string_view)>& count, std::stop_token stop);
+  // holds fewer than N items; `count` takes in each page and returns its item count (or its
+  // decoding error).
+  Result<void> pages(const std::string& path, std::string_view what, int page_size,
+                     const std::function<Result<std::size_t>(std::string_view)>& count,
+                     std::stop_token stop);
 
   // The Error for a non-2xx answer.
   static Error status_error(const net::Response& response, std::string_view what);
 
-  int logins() const { return logins_.load(); }
   // Requests refused even with a fresh token (a second 401): the credentials no longer work.
   int refusals() const { return refusals_.load(); }
-  net::HttpClient::Stats stats() const { return http_.stats(); }
-  const ApiOptions& options() const { return options_; }
 
  private:
   struct Token {
@@ -91,7 +88,7 @@ class Api {
   std::string token_;
   core::TimePoint renew_at_{};
   std::uint64_t generation_ = 0;
-  std::atomic<int> logins_{0}, refusals_{0};
+  std::atomic<int> refusals_{0};
 };
 
 }  // namespace freshwatch::connectors::looker

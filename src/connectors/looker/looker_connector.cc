@@ -485,8 +485,6 @@ class LookerConnector final : public Connector {
     return run.collect();
   }
 
-  const Api* api() const { return api_.get(); }
-
  private:
   ApiOptions api_options() const {
     ApiOptions a;
