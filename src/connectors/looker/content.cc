@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "connectors/looker/json_fields.h"
 #include "core/json.h"
 #include "core/time.h"
 
@@ -14,50 +15,11 @@ namespace {
 namespace dom = simdjson::dom;
 using simdjson::SUCCESS;
 
-// A string field; numbers (older APIs' integer ids) as their digits; null and absent as "".
-std::string text(dom::element e, std::string_view key) {
-  dom::element v;
-  if (e.at_key(key).get(v) != SUCCESS) return {};
-  std::string_view s;
-  if (v.get_string().get(s) == SUCCESS) return std::string(s);
-  std::int64_t i = 0;
-  if (v.get_int64().get(i) == SUCCESS) return std::to_string(i);
-  std::uint64_t u = 0;
-  if (v.get_uint64().get(u) == SUCCESS) return std::to_string(u);
-  double d = 0;
-  if (v.get_double().get(d) == SUCCESS) return fmt::format("{}", d);
-  bool b = false;
-  if (v.get_bool().get(b) == SUCCESS) return b ? "true" : "false";
-  return {};
-}
-
-bool flag(dom::element e, std::string_view key) {
-  bool b = false;
-  return e.at_key(key).get_bool().get(b) == SUCCESS && b;
-}
-
-std::optional<dom::element> object(dom::element e, std::string_view key) {
-  dom::element v;
-  if (e.at_key(key).get(v) != SUCCESS || v.type() != dom::element_type::OBJECT) return std::nullopt;
-  return v;
-}
-
-std::vector<dom::element> array(dom::element e, std::string_view key) {
-  std::vector<dom::element> out;
-  dom::array a;
-  if (e.at_key(key).get_array().get(a) != SUCCESS) return out;
-  for (dom::element x : a) out.push_back(x);
-  return out;
-}
-
-std::vector<std::string> strings(dom::element e, std::string_view key) {
-  std::vector<std::string> out;
-  for (dom::element x : array(e, key)) {
-    std::string_view s;
-    if (x.get_string().get(s) == SUCCESS) out.emplace_back(s);
-  }
-  return out;
-}
+using json::array;
+using json::flag;
+using json::object;
+using json::strings;
+using json::text;
 
 std::optional<core::TimePoint> time(dom::element e, std::string_view key) {
   const std::string t = text(e, key);

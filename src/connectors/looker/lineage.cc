@@ -8,6 +8,7 @@
 #include <simdjson.h>
 
 #include "connectors/identifiers.h"
+#include "connectors/looker/json_fields.h"
 #include "core/json.h"
 #include "core/time.h"
 
@@ -228,12 +229,9 @@ Trace explore_level(const Explore& explore, const LookerConnection& connection,
 namespace {
 
 namespace dom = simdjson::dom;
+using json::strings;
+using json::text;
 using simdjson::SUCCESS;
-
-std::string get(dom::element e, std::string_view key) {
-  std::string_view s;
-  return e.at_key(key).get_string().get(s) == SUCCESS ? std::string(s) : std::string();
-}
 
 std::string list(const std::vector<std::string>& items) {
   std::string out = "[";
@@ -242,17 +240,6 @@ std::string list(const std::vector<std::string>& items) {
     out += core::json_string(items[i]);
   }
   return out + "]";
-}
-
-std::vector<std::string> get_list(dom::element e, std::string_view key) {
-  std::vector<std::string> out;
-  dom::array a;
-  if (e.at_key(key).get_array().get(a) != SUCCESS) return out;
-  for (dom::element x : a) {
-    std::string_view s;
-    if (x.get_string().get(s) == SUCCESS) out.emplace_back(s);
-  }
-  return out;
 }
 
 }  // namespace
@@ -289,21 +276,21 @@ std::optional<CachedTrace> decode_trace(std::string_view json) {
   if (parser.parse(padded).get(root) != SUCCESS || root.type() != dom::element_type::OBJECT)
     return std::nullopt;
   CachedTrace t;
-  t.model = get(root, "model");
-  t.explore = get(root, "explore");
-  t.fingerprint = get(root, "fp");
-  auto at = core::parse_timestamp(get(root, "at"));
+  t.model = text(root, "model");
+  t.explore = text(root, "explore");
+  t.fingerprint = text(root, "fp");
+  auto at = core::parse_timestamp(text(root, "at"));
   if (!at || t.model.empty() || t.explore.empty()) return std::nullopt;
   t.traced_at = *at;
-  const std::string level = get(root, "level");
+  const std::string level = text(root, "level");
   if (level != "sql" && level != "explore") return std::nullopt;
   t.explore_level = level == "explore";
-  t.refused = get(root, "refused");
+  t.refused = text(root, "refused");
   dom::array tables;
   if (root.at_key("tables").get_array().get(tables) == SUCCESS)
     for (dom::element e : tables) {
       TableRef r;
-      r.parts = get_list(e, "p");
+      r.parts = strings(e, "p");
       dom::array q;
       if (e.at_key("q").get_array().get(q) == SUCCESS)
         for (dom::element x : q) {
@@ -311,12 +298,12 @@ std::optional<CachedTrace> decode_trace(std::string_view json) {
           r.quoted.push_back(x.get_int64().get(v) == SUCCESS && v != 0);
         }
       r.quoted.resize(r.parts.size(), false);
-      r.alias = get(e, "a");
-      r.via = get(e, "v");
+      r.alias = text(e, "a");
+      r.via = text(e, "v");
       if (!r.parts.empty()) t.read.tables.push_back(std::move(r));
     }
-  t.read.ctes = get_list(root, "ctes");
-  t.read.problems = get_list(root, "problems");
+  t.read.ctes = strings(root, "ctes");
+  t.read.problems = strings(root, "problems");
   return t;
 }
 
@@ -340,7 +327,7 @@ std::optional<MergeQuery> decode_merge(std::string_view json) {
   dom::array a;
   if (root.at_key("queries").get_array().get(a) != SUCCESS) return std::nullopt;
   MergeQuery m;
-  m.query_ids = get_list(root, "queries");
+  m.query_ids = strings(root, "queries");
   return m;
 }
 
