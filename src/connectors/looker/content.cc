@@ -124,12 +124,7 @@ Element element(dom::element e) {
 
 void append_list(std::string& out, std::string_view key, const std::vector<std::string>& items) {
   if (items.empty()) return;
-  out += fmt::format(",{}:[", core::json_string(key));
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ',';
-    out += core::json_string(items[i]);
-  }
-  out += ']';
+  out += fmt::format(",{}:{}", core::json_string(key), json::string_list(items));
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // Reading fields of a parsed JSON object leniently, for the decoders of Looker's answers
 // (content.cc) and of what the connector keeps between runs (lineage.cc): an absent field, a
-// null or one of another type reads as empty.
+// null or one of another type reads as empty. And the one thing both write: a list of strings.
 //
 // Thread contract: pure functions.
 #pragma once
@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 #include <simdjson.h>
+
+#include "core/json.h"
 
 namespace freshwatch::connectors::looker::json {
 
@@ -62,6 +64,16 @@ inline std::vector<std::string> strings(simdjson::dom::element e, std::string_vi
     if (x.get_string().get(s) == simdjson::SUCCESS) out.emplace_back(s);
   }
   return out;
+}
+
+// ["a","b"]
+inline std::string string_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    core::append_json_string(out, items[i]);
+  }
+  return out + "]";
 }
 
 }  // namespace freshwatch::connectors::looker::json

@@ -233,15 +233,6 @@ using json::strings;
 using json::text;
 using simdjson::SUCCESS;
 
-std::string list(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ',';
-    out += core::json_string(items[i]);
-  }
-  return out + "]";
-}
-
 }  // namespace
 
 std::string encode(const CachedTrace& t) {
@@ -258,14 +249,15 @@ std::string encode(const CachedTrace& t) {
     for (std::size_t j = 0; j < r.quoted.size(); ++j)
       quoted += j ? (r.quoted[j] ? ",1" : ",0") : (r.quoted[j] ? "1" : "0");
     quoted += ']';
-    out += fmt::format("{}{{\"p\":{},\"q\":{}", i ? "," : "", list(r.parts), quoted);
+    out += fmt::format("{}{{\"p\":{},\"q\":{}", i ? "," : "", json::string_list(r.parts), quoted);
     if (!r.alias.empty()) out += fmt::format(",\"a\":{}", core::json_string(r.alias));
     if (!r.via.empty()) out += fmt::format(",\"v\":{}", core::json_string(r.via));
     out += '}';
   }
   out += ']';
-  if (!t.read.ctes.empty()) out += fmt::format(",\"ctes\":{}", list(t.read.ctes));
-  if (!t.read.problems.empty()) out += fmt::format(",\"problems\":{}", list(t.read.problems));
+  if (!t.read.ctes.empty()) out += fmt::format(",\"ctes\":{}", json::string_list(t.read.ctes));
+  if (!t.read.problems.empty())
+    out += fmt::format(",\"problems\":{}", json::string_list(t.read.problems));
   return out + "}";
 }
 
@@ -315,7 +307,7 @@ bool still_valid(const CachedTrace& cached, const Explore& explore, core::TimePo
 }
 
 std::string encode_merge(const MergeQuery& merge) {
-  return fmt::format("{{\"queries\":{}}}", list(merge.query_ids));
+  return fmt::format("{{\"queries\":{}}}", json::string_list(merge.query_ids));
 }
 
 std::optional<MergeQuery> decode_merge(std::string_view json) {
