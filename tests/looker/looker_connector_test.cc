@@ -15,6 +15,7 @@
 #include "config/load.h"
 #include "connectors/looker/looker_connector.h"
 #include "core/time.h"
+#include "support/http_test_server.h"
 #include "support/process.h"
 
 namespace freshwatch::connectors::looker {
@@ -44,12 +45,6 @@ fs::path gzr_export() {
   return fs::exists(p) ? p : fs::path{};
 }
 
-bool run(const std::vector<std::string>& argv) {
-  auto r = run_command(argv);
-  if (r.exit_code != 0) ADD_FAILURE() << argv[0] << " " << argv[1] << ": " << r.output;
-  return r.exit_code == 0;
-}
-
 // The server, its certificate and its state for the whole suite.
 class Env {
  public:
@@ -71,20 +66,16 @@ class Env {
       skip = "openssl is not installed";
       return;
     }
-    const std::string d = dir.path().string();
-    std::ofstream(path("san.cnf")) << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
-    if (!run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", d + "/ca.key",
-              "-out", d + "/ca.pem", "-days", "2", "-subj", "/CN=freshwatch test CA"}) ||
-        !run({"openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", d + "/server.key",
-              "-out", d + "/server.csr", "-subj", "/CN=127.0.0.1"}) ||
-        !run({"openssl", "x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.pem", "-CAkey",
-              d + "/ca.key", "-CAcreateserial", "-out", d + "/server.pem", "-days", "2", "-extfile",
-              d + "/san.cnf"}))
+    const testing::TestCertificates certs = testing::make_test_certificates(dir.path());
+    if (!certs.error.empty()) {
+      ADD_FAILURE() << certs.error;
       return;
+    }
+    const std::string d = dir.path().string();
     port = testing::free_port();
     std::ofstream(path("server.json"))
-        << "{\"port\":" << port << ",\"cert\":\"" << d << "/server.pem\",\"key\":\"" << d
-        << "/server.key\",\"state\":\"" << d << "/state.json\",\"events\":\"" << d
+        << "{\"port\":" << port << ",\"cert\":\"" << certs.cert.string() << "\",\"key\":\""
+        << certs.key.string() << "\",\"state\":\"" << d << "/state.json\",\"events\":\"" << d
         << "/events.log\",\"client_id\":\"fw-client\",\"client_secret\":\"s3cret-&-=value\","
         << "\"gzr\":\"" << gzr_export().string() << "\"}";
     set_state("");
