@@ -168,7 +168,8 @@ const DiagnosticCase kDiagnosticCases[] = {
      "connections:\n  - path: a.db\n",
      {"2:5: a connection needs a name (name: warehouse; use a-z, 0-9, _ and -, as the name starts "
       "every asset key)",
-      "2:5: a connection needs a type (type: dbt, dbt_cloud, looker, mysql, postgres, snowflake or sqlite)"}},
+      "2:5: a connection needs a type (type: dbt, dbt_cloud, looker, mysql, postgres, snowflake or "
+      "sqlite)"}},
     {"missing_required",
      "connections:\n  - {name: pg, type: postgres}\n  - {name: my, type: mysql}\n  - {name: lite, "
      "type: sqlite}\n  - {type: dbt}\n",
@@ -184,7 +185,8 @@ const DiagnosticCase kDiagnosticCases[] = {
     {"unknown_type",
      "connections:\n  - {name: a, type: postgress, dsn: host=x}\n  - {name: b, type: oracle}\n",
      {"2:21: type: unknown connection type 'postgress' (did you mean 'postgres'?)",
-      "3:21: type: unknown connection type 'oracle' (types: dbt, dbt_cloud, looker, mysql, postgres, snowflake, sqlite)"}},
+      "3:21: type: unknown connection type 'oracle' (types: dbt, dbt_cloud, looker, mysql, "
+      "postgres, snowflake, sqlite)"}},
     {"wrong_types",
      "connections:\n  - name: a\n    type: postgres\n    dsn: [host=x]\n    include: public.*\n    "
      "exclude: [{a: b}]\n    tags: daily\n    retries: many\n    concurrency: 0\n    owner: {team: "
