@@ -27,6 +27,12 @@ Status worst_of(const model::StatusCounts& counts) {
 
 bool collection_failed(const model::ConnectionState* c) { return c && !c->error.empty(); }
 
+const model::Observation* first_failed(std::span<const model::Observation> observations) {
+  for (const auto& o : observations)
+    if (!o.ok()) return &o;
+  return nullptr;
+}
+
 void mark_collection_failed(model::Evaluation& e, const model::ConnectionState& c) {
   e.status = Status::kUnknown;
   e.error = c.error;
@@ -74,10 +80,14 @@ void apply_data_time(
       derived.signal = std::string(kDataTimeSignal);
       derived.evidence = fmt::format("oldest input: {}, changed {}", origin,
                                      core::format_timestamp(*state.data_time));
+      const auto* failed = first_failed(state.observations);
       state.evaluation = in.evaluate(state.asset, std::span(&derived, 1), in.now);
       if (state.evaluation.error.empty())
         state.evaluation.reason += fmt::format("{}oldest data from {}",
                                                state.evaluation.reason.empty() ? "" : "; ", origin);
+      // Its own reading failed (a query not traced again): judged on the lineage last read.
+      if (failed)
+        state.evaluation.reason += fmt::format("; lineage as last read ({})", failed->error);
       state.observations.insert(state.observations.begin(), std::move(derived));
     } else {
       model::Evaluation unknown;
@@ -170,16 +180,17 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
   std::unordered_map<std::string_view, const model::ConnectionState*> connection_state;
   for (const auto& c : in.connections) connection_state[c.name] = &c;
 
-  // Leaves: the policy's verdict, or unknown with the connection's error.
+  // Leaves: the policy's verdict, or unknown with the connection's error. Containers keep their
+  // own observations for the roll-up (a dashboard that could not be read says so).
   static const std::vector<model::Observation> kNone;
   for (auto& state : snap.assets) {
-    if (model::is_container(state.asset.kind)) continue;
     const std::vector<model::Observation>* observations = &kNone;
     if (in.observations) {
       auto it = in.observations->find(state.asset.key);
       if (it != in.observations->end()) observations = &it->second;
     }
     state.observations = *observations;
+    if (model::is_container(state.asset.kind)) continue;
     if (auto aliases = aliases_of.find(state.asset.key); in.observations && aliases != aliases_of.end()) {
       for (auto alias : aliases->second) {
         auto it = in.observations->find(std::string(alias));
@@ -251,6 +262,11 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
         state.evaluation.error = c->second->error;
         if (counts.total() == 0)
           state.evaluation.reason = fmt::format("collection failed: {}", c->second->error);
+      }
+      // A container its source could not read this time: its children are as last read.
+      if (const auto* failed = first_failed(state.observations)) {
+        state.evaluation.status = model::worst(state.evaluation.status, Status::kUnknown);
+        state.evaluation.error = failed->error;
       }
     } else {
       counts[state.evaluation.status] += 1;

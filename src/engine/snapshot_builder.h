@@ -2,8 +2,9 @@
 // of each signal, connection states, lineage edges, stored day cells) to an immutable
 // model::Snapshot at one moment. Judgement is delegated to the Evaluator (the policy set);
 // this step only arranges: leaves are evaluated, containers take the worst status and the
-// counts of the leaves below them, a failed connection turns its assets unknown with its
-// error, and every asset gets one history cell per day for the last `history_days` days in
+// counts of the leaves below them (a container whose own latest observation failed, such as a
+// dashboard its BI tool did not return, is at least unknown and names that error; its children
+// stay as last read), a failed connection turns its assets unknown with its error, and every asset gets one history cell per day for the last `history_days` days in
 // the configured time zone (days without data are marked so, never shown as fresh).
 //
 // Data time (lineage/data_time.h) is propagated over the lineage: an asset's own time is the
@@ -12,7 +13,8 @@
 // data time: the Evaluator is called with one derived observation of signal kDataTimeSignal
 // (changed_at = the data time, evidence naming the input it comes from), which is listed first
 // among their observations; when the data time is unknown they are unknown, naming the input
-// without one. Their own signal decides only when it is their oldest. Every other asset keeps
+// without one. A consumer whose own reading failed (its query not traced again) is judged on
+// the lineage last read, and its reason says so. Their own signal decides only when it is their oldest. Every other asset keeps
 // its own status beside its data time; containers take the oldest data time of their
 // children.
 //

@@ -521,5 +521,45 @@ TEST(BuildSnapshotDataTime, CyclesTakeTheOldestOverTheComponentAndTerminate) {
   EXPECT_EQ(alone.find("lk:look")->data_time_from, "wh:s.orders");
 }
 
+TEST(BuildSnapshotDataTime, ADashboardItsSourceCouldNotReadIsUnknownWithItsErrorAndKeepsItsTiles) {
+  Bi bi;
+  bi.f.observations["lk:d"] = {
+      obs("lk:d", "looker", std::nullopt, "could not read dashboard d: 500 Internal Server Error")};
+  auto snap = bi.build();
+  const auto* dashboard = snap.find("lk:d");
+  // Unknown at least: its kept tiles may be worse (t1 is error), and they stay as last read.
+  EXPECT_EQ(dashboard->evaluation.status, Status::kError);
+  EXPECT_EQ(dashboard->evaluation.error, "could not read dashboard d: 500 Internal Server Error");
+  EXPECT_EQ(dashboard->evaluation.reason, "1 error, 2 unknown of 4");
+  EXPECT_EQ(dashboard->counts.total(), 4u);
+  EXPECT_EQ(snap.find("lk:d.t2")->evaluation.status, Status::kFresh);
+
+  // Over fresh tiles only, the failure shows as unknown, not fresh.
+  bi.edges = {{"wh:s.fresh", "lk:d.t1"}, {"wh:s.fresh", "lk:d.t2"}, {"wh:s.fresh", "lk:d.t3"},
+              {"wh:s.fresh", "lk:d.t4"}};
+  snap = bi.build();
+  EXPECT_EQ(snap.find("lk:d")->evaluation.status, Status::kUnknown);
+
+  // A later reading without an error clears it.
+  bi.f.observations["lk:d"] = {obs("lk:d", "looker", std::nullopt)};
+  snap = bi.build();
+  EXPECT_EQ(snap.find("lk:d")->evaluation.status, Status::kFresh);
+  EXPECT_EQ(snap.find("lk:d")->evaluation.error, "");
+}
+
+TEST(BuildSnapshotDataTime, AConsumerNotReadAgainIsJudgedOnItsLastLineageAndSaysSo) {
+  Bi bi;
+  bi.f.observations["lk:d.t1"] = {
+      obs("lk:d.t1", "looker", std::nullopt, "query 7 not traced: 503 Service Unavailable")};
+  const auto snap = bi.build();
+  const auto* t1 = snap.find("lk:d.t1");
+  EXPECT_EQ(t1->evaluation.status, Status::kError);
+  EXPECT_EQ(t1->evaluation.signal, "data_time");
+  EXPECT_EQ(t1->evaluation.reason,
+            "oldest data from wh:s.raw; lineage as last read (query 7 not traced: 503 Service "
+            "Unavailable)");
+  EXPECT_EQ(t1->data_time_from, "wh:s.raw");
+}
+
 }  // namespace
 }  // namespace freshwatch::engine
