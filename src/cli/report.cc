@@ -160,7 +160,7 @@ std::string render_json(const model::Snapshot& snapshot,
         deciding && deciding->row_count ? fmt::format("{}", *deciding->row_count) : "null",
         time_or_null(s->data_time),
         s->data_time_from.empty() ? "null" : json_string(s->data_time_from));
-    if (s->asset.kind == model::AssetKind::kDashboard || s->asset.kind == model::AssetKind::kLook) {
+    if (model::has_usage(s->asset.kind)) {
       const model::Usage usage = s->asset.usage.value_or(model::Usage{});
       out += fmt::format(R"(, "last_accessed_at": {}, "last_viewed_at": {}, "view_count": {})",
                          time_or_null(usage.last_accessed_at), time_or_null(usage.last_viewed_at),

@@ -385,14 +385,10 @@ void write_history(JsonWriter& w, const AssetState& s) {
   w.end_array();
 }
 
-bool has_usage(model::AssetKind kind) {
-  return kind == model::AssetKind::kDashboard || kind == model::AssetKind::kLook;
-}
-
 // Usage, for dashboards and Looks (every field null when the BI tool said nothing); null for
 // other kinds.
 void write_usage(JsonWriter& w, const model::Asset& a) {
-  if (!has_usage(a.kind)) {
+  if (!model::has_usage(a.kind)) {
     w.null();
     return;
   }
@@ -905,7 +901,7 @@ bool matches(const View& v, const ListQuery& q, std::uint32_t i, std::uint32_t u
   if (q.leaves && model::is_container(a.kind)) return false;
   if (q.impacted && s.impacted != *q.impacted) return false;
   if (q.unused_days) {
-    if (!has_usage(a.kind)) return false;
+    if (!model::has_usage(a.kind)) return false;
     const auto& opened = a.usage ? a.usage->last_accessed_at : std::nullopt;
     if (opened && *opened >= v.snap->generated_at - std::chrono::days(*q.unused_days)) return false;
   }

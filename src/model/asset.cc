@@ -58,6 +58,10 @@ bool is_consumer(AssetKind kind) {
   return kind == AssetKind::kTile || kind == AssetKind::kLook || kind == AssetKind::kExposure;
 }
 
+bool has_usage(AssetKind kind) {
+  return kind == AssetKind::kDashboard || kind == AssetKind::kLook;
+}
+
 std::string make_key(std::string_view connection, std::string_view qualified) {
   if (qualified.empty()) return std::string(connection);
   std::string key;

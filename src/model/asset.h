@@ -49,6 +49,10 @@ bool is_container(AssetKind kind);
 // are judged on how old the data flowing into them is, their data time.
 bool is_consumer(AssetKind kind);
 
+// True for kinds whose usage people read (dashboards and Looks); the API and `check --format
+// json` show theirs, null fields when the BI tool said nothing.
+bool has_usage(AssetKind kind);
+
 // When people last looked at a BI asset (a dashboard, a Look) and how often: usage, shown
 // beside freshness and never mixed into it.
 struct Usage {
