@@ -116,7 +116,8 @@ int wait_for_termination_signal() {
 
 struct Server::Impl {
   ServerOptions options;
-  Api api;
+  std::unique_ptr<Api> api;  // when serving freshwatch's Api
+  Handler handler;
 
   // Declared before the io_context: connections still queued in it unregister on destruction.
   std::mutex mutex;
@@ -132,9 +133,8 @@ struct Server::Impl {
   bool started = false;
   bool stopped = false;
 
-  Impl(ServerOptions o, SnapshotSource s, store::Store& st, const core::Clock& c)
-      : options(std::move(o)), api(options.api, std::move(s), st, c),
-        ioc(std::max(1, options.threads)) {}
+  Impl(ServerOptions o, Handler h)
+      : options(std::move(o)), handler(std::move(h)), ioc(std::max(1, options.threads)) {}
 
   void accept();
 };
@@ -253,7 +253,7 @@ class Server::Impl::Connection : public std::enable_shared_from_this<Connection>
     r.accept_encoding = req[bhttp::field::accept_encoding];
     r.content_type = req[bhttp::field::content_type];
     r.client_address = client_address_;
-    Response out = server_.api.handle(r);
+    Response out = server_.handler(r);
 
     res_ = {};
     res_.version(req.version());
@@ -315,7 +315,13 @@ void Server::Impl::accept() {
 
 Server::Server(ServerOptions options, SnapshotSource snapshots, store::Store& store,
                const core::Clock& clock)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(snapshots), store, clock)) {}
+    : impl_(std::make_unique<Impl>(std::move(options), Handler{})) {
+  impl_->api = std::make_unique<Api>(impl_->options.api, std::move(snapshots), store, clock);
+  impl_->handler = [api = impl_->api.get()](const Request& r) { return api->handle(r); };
+}
+
+Server::Server(ServerOptions options, Handler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
 
 Server::~Server() { stop(); }
 
@@ -396,6 +402,6 @@ void Server::stop() {
 }
 
 int Server::port() const { return impl_->port; }
-Api& Server::api() { return impl_->api; }
+Api& Server::api() { return *impl_->api; }
 
 }  // namespace freshwatch::http

@@ -1,5 +1,7 @@
 // Server: freshwatch's HTTP server (Boost.Beast over Asio). HTTP/1.1 with keep-alive, served by
-// a small pool of threads running one io_context; every request is answered by Api (api.h).
+// a small pool of threads running one io_context; every request is answered by one handler:
+// freshwatch's Api (api.h), which the Server then owns, or any Handler given to it (a local
+// stand-in of another service's API, for the demo and tests).
 //
 // Limits: request headers and bodies are bounded (431 / 413), a connection waiting for a
 // request is closed after `idle_timeout`, and a request must arrive within `request_timeout`.
@@ -8,9 +10,11 @@
 //
 // Thread contract: start() and stop() are called from one controlling thread; stop() blocks
 // until the server has stopped and may be called more than once. The Server borrows the store
-// and the clock, which must outlive it.
+// and the clock, which must outlive it. A Handler is called from the server's threads, several
+// at once; it must be safe for that and outlive the Server.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -38,10 +42,16 @@ struct ServerOptions {
   static ServerOptions from_config(const config::ServerConfig& config);
 };
 
+// Answers one request; `options.api` is not used by a Server built with one.
+using Handler = std::function<Response(const Request&)>;
+
 class Server {
  public:
+  // Serves freshwatch's Api, built from `options.api` and owned by the Server.
   Server(ServerOptions options, SnapshotSource snapshots, store::Store& store,
          const core::Clock& clock);
+  // Serves `handler`.
+  Server(ServerOptions options, Handler handler);
   ~Server();  // stops
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -52,6 +62,7 @@ class Server {
   void stop();
 
   int port() const;
+  // The Api this Server was built with; only for a Server built from a snapshot source.
   Api& api();
 
  private:

@@ -9,6 +9,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <fmt/format.h>
 
 #include "http/auth.h"
 #include "http/static_files.h"
@@ -258,6 +259,61 @@ TEST_F(ServerTest, BuiltFilesAreImmutableAndEveryAssetPageIsARoute) {
     EXPECT_EQ(res[bhttp::field::content_type], "application/problem+json") << missing;
   }
   server->stop();
+}
+
+// Any handler can be served: it sees the request as sent and its response is written as given,
+// by the same server (limits, keep-alive, HEAD).
+TEST_F(ServerTest, ServesAnyHandler) {
+  std::mutex seen_mutex;
+  std::vector<std::string> seen;
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.max_body_bytes = 64;
+  Server server(options, [&](const Request& r) {
+    {
+      std::lock_guard lock(seen_mutex);
+      seen.push_back(fmt::format("{} {} [{}] [{}] [{}]", r.method, r.target, r.content_type,
+                                 r.authorization, r.body));
+    }
+    Response out;
+    out.status = r.target == "/missing" ? 404 : 200;
+    out.set_body(r.target == "/sql" ? "SELECT 1" : "{\"ok\":true}",
+                 r.target == "/sql" ? "text/plain" : "application/json");
+    out.headers.emplace_back("X-Served-By", "handler");
+    return out;
+  });
+  auto port = server.start();
+  ASSERT_TRUE(port) << port.error().message;
+  Client client(*port);
+
+  bhttp::request<bhttp::string_body> login(bhttp::verb::post, "/api/4.0/login", 11);
+  login.set(bhttp::field::content_type, "application/x-www-form-urlencoded");
+  login.body() = "client_id=a&client_secret=b";
+  auto res = client.send(std::move(login));
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_EQ(res.body(), R"({"ok":true})");
+  EXPECT_EQ(res[bhttp::field::content_type], "application/json");
+  EXPECT_EQ(res["X-Served-By"], "handler");
+  EXPECT_TRUE(res.keep_alive());
+
+  auto sql = client.get("/sql", "token t");  // same connection
+  EXPECT_EQ(sql.result_int(), 200);
+  EXPECT_EQ(sql.body(), "SELECT 1");
+  EXPECT_EQ(sql[bhttp::field::content_type], "text/plain");
+  EXPECT_EQ(client.get("/missing").result_int(), 404);
+  EXPECT_EQ(client.get("/healthz").body(), R"({"ok":true})") << "no Api routes behind a handler";
+
+  bhttp::request<bhttp::string_body> big(bhttp::verb::post, "/big", 11);
+  big.body() = std::string(100, 'x');
+  Client other(*port);
+  EXPECT_EQ(other.send(std::move(big)).result_int(), 413) << "the server's limits still apply";
+
+  server.stop();
+  std::lock_guard lock(seen_mutex);
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "POST /api/4.0/login [application/x-www-form-urlencoded] [] "
+                      "[client_id=a&client_secret=b]",
+                      "GET /sql [] [token t] []", "GET /missing [] [] []", "GET /healthz [] [] []"}));
 }
 
 TEST(ServerOptions, FromConfig) {
