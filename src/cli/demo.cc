@@ -1,4 +1,6 @@
-// freshwatch demo: generates a demo warehouse and its configuration in DIR, backfills 90 days of
+// freshwatch demo: generates a demo warehouse, its dbt project and its configuration in DIR,
+// starts the BI layer (a stand-in of the Looker API on a loopback port, serving Looker content
+// over the warehouse, demo_looker.h) for as long as the command runs, backfills 90 days of
 // synthetic history, creates the user demo/demo, then serves (or, with --no-serve, checks once
 // and prints the table).
 #include <sodium.h>
@@ -14,8 +16,10 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/demo_dbt.h"
+#include "cli/demo_looker.h"
 #include "cli/demo_warehouse.h"
 #include "cli/report.h"
+#include "http/server.h"
 
 namespace freshwatch::cli {
 namespace {
@@ -57,10 +61,26 @@ int run_demo(const DemoCommandOptions& o) {
     fmt::print(stderr, "freshwatch demo: {}\n", written.error().message);
     return kExitUsage;
   }
+  // The BI layer, on loopback only; it stops when the command ends, after the engine that reads it.
+  DemoLookerApi looker(plan_demo_looker(options, tables));
+  http::ServerOptions looker_options;
+  looker_options.listen = "127.0.0.1:0";
+  looker_options.threads = 2;
+  looker_options.name = "the demo's Looker API stand-in";
+  http::Server looker_server(looker_options,
+                             [&looker](const http::Request& r) { return looker.handle(r); });
+  auto looker_port = looker_server.start();
+  if (!looker_port) {
+    fmt::print(stderr, "freshwatch demo: cannot start the Looker API stand-in: {}\n",
+               looker_port.error().message);
+    return kExitUsage;
+  }
+  const std::string looker_url = fmt::format("http://127.0.0.1:{}", *looker_port);
+
   const auto config_path = options.dir / "freshwatch.yml";
   {
     std::ofstream f(config_path);
-    f << demo_config(options);
+    f << demo_config(options, demo_looker_config(looker_url));
     if (!f) {
       fmt::print(stderr, "freshwatch demo: cannot write {}\n", config_path.string());
       return kExitUsage;
@@ -79,8 +99,9 @@ int run_demo(const DemoCommandOptions& o) {
     return kExitUsage;
   }
   auto& rt = **runtime;
+  const auto bi_assets = demo_looker_consumers(looker.content());
   if (auto filled = backfill_demo_history(*rt.store, options, tables,
-                                          make_evaluator(rt.policies, rt.zone));
+                                          make_evaluator(rt.policies, rt.zone), 90, bi_assets);
       !filled) {
     fmt::print(stderr, "freshwatch demo: {}\n", filled.error().message);
     return kExitUsage;
@@ -96,6 +117,9 @@ int run_demo(const DemoCommandOptions& o) {
   }
   fmt::print("demo warehouse: {} ({} tables), configuration: {}\n",
              (options.dir / "warehouse.db").string(), tables.size(), config_path.string());
+  fmt::print("BI layer: Looker dashboards and Looks over the warehouse, from a stand-in of the "
+             "Looker API on {} (this machine only, while the demo runs)\n",
+             looker_url);
 
   if (o.no_serve) {
     if (auto loaded = rt.engine->load(); !loaded)

@@ -306,6 +306,53 @@ DemoLookerContent plan_demo_looker(const DemoOptions& o, const std::vector<DemoT
   return c;
 }
 
+std::vector<DemoConsumer> demo_looker_consumers(const DemoLookerContent& c) {
+  auto personal = [&](std::string id) {
+    for (int steps = 0; !id.empty() && steps <= static_cast<int>(c.folders.size()); ++steps) {
+      auto f = std::find_if(c.folders.begin(), c.folders.end(),
+                            [&](const DemoLookerFolder& x) { return x.id == id; });
+      if (f == c.folders.end()) return false;
+      if (f->personal || f->users_root) return true;
+      id = f->parent_id;
+    }
+    return false;
+  };
+  auto consumer = [](std::string key, std::string name, model::AssetKind kind, std::string parent,
+                     std::vector<std::string> inputs) {
+    DemoConsumer out;
+    out.asset.key = std::move(key);
+    out.asset.name = std::move(name);
+    out.asset.kind = kind;
+    out.asset.parent = std::move(parent);
+    out.asset.connection = kDemoLookerConnection;
+    out.inputs = std::move(inputs);
+    return out;
+  };
+  std::vector<DemoConsumer> out;
+  for (const auto& d : c.dashboards) {
+    if (personal(d.folder_id)) continue;
+    const std::string key = model::make_key(kDemoLookerConnection, "dashboard/" + d.id);
+    for (const auto& t : d.tiles) {
+      if (t.kind == DemoTileKind::kText) continue;
+      DemoLookerDashboard one{d.id, d.title, d.folder_id, d.usage, {t}};
+      std::string name = t.title;
+      if (name.empty() && t.kind == DemoTileKind::kLook)
+        if (const auto* l = c.look(t.ref)) name = l->title;
+      out.push_back(consumer(key + "/tile/" + t.id, std::move(name), model::AssetKind::kTile, key,
+                             c.tables_of(one)));
+    }
+  }
+  for (const auto& l : c.looks) {
+    if (personal(l.folder_id)) continue;
+    const auto* q = c.query(l.query_id);
+    out.push_back(consumer(model::make_key(kDemoLookerConnection, "look/" + l.id), l.title,
+                           model::AssetKind::kLook,
+                           model::make_key(kDemoLookerConnection, "folder/" + l.folder_id),
+                           q ? q->tables : std::vector<std::string>{}));
+  }
+  return out;
+}
+
 DemoLookerApi::DemoLookerApi(DemoLookerContent content) : content_(std::move(content)) {}
 
 int DemoLookerApi::logins() const {
@@ -562,8 +609,9 @@ http::Response DemoLookerApi::handle(const http::Request& r) {
   return looker_error(404, "Not found");
 }
 
-std::string demo_looker_connection(std::string_view base_url) {
-  return fmt::format(R"(  # The BI layer: Looker content over the warehouse, served by `freshwatch demo` itself (a
+DemoBiConfig demo_looker_config(std::string_view base_url) {
+  DemoBiConfig out;
+  out.connection = fmt::format(R"(  # The BI layer: Looker content over the warehouse, served by `freshwatch demo` itself (a
   # stand-in of the Looker API on this machine, on a new port each start). Each tile is linked
   # to the warehouse tables its query reads.
   - name: {}
@@ -576,8 +624,16 @@ std::string demo_looker_connection(std::string_view base_url) {
     jitter: 5s
     owner: bi-team
 )",
-                     kDemoLookerConnection, base_url, kDemoLookerClientId,
-                     kDemoLookerClientSecret, kDemoLookerWarehouse, kDemoConnection);
+                               kDemoLookerConnection, base_url, kDemoLookerClientId,
+                               kDemoLookerClientSecret, kDemoLookerWarehouse, kDemoConnection);
+  out.policies = fmt::format(R"(  # Looker tiles and Looks, judged on the oldest data they show: a day old is late, a month
+  # is broken.
+  - select: "connection:{}"
+    warn_after: {{count: 1, period: day}}
+    error_after: {{count: 30, period: day}}
+)",
+                             kDemoLookerConnection);
+  return out;
 }
 
 }  // namespace freshwatch::cli

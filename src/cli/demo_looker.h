@@ -111,6 +111,11 @@ struct DemoLookerContent {
 // options.now. No I/O.
 DemoLookerContent plan_demo_looker(const DemoOptions& options, const std::vector<DemoTable>& tables);
 
+// The tiles and Looks the looker connector will report for `content` (as it keys them, under
+// kDemoLookerConnection; personal folders and text tiles left out), with the demo tables each
+// reads, for backfill_demo_history.
+std::vector<DemoConsumer> demo_looker_consumers(const DemoLookerContent& content);
+
 // A stand-in of the Looker API 4.0 over `content`, under /api/4.0: POST /login with the form
 // body client_id=kDemoLookerClientId&client_secret=kDemoLookerClientSecret gives a token (a
 // wrong pair is 404, as Looker answers); every other request needs `Authorization: token <it>`
@@ -134,8 +139,8 @@ class DemoLookerApi {
   int logins_ = 0;                // GUARDED_BY(mutex_)
 };
 
-// The connection's lines for the demo's freshwatch.yml (under `connections:`), pointing at the
-// stand-in on `base_url` (http://127.0.0.1:PORT).
-std::string demo_looker_connection(std::string_view base_url);
+// The BI layer's lines for the demo's freshwatch.yml: the looker connection, pointing at the
+// stand-in on `base_url` (http://127.0.0.1:PORT), and the policy of its tiles and Looks.
+DemoBiConfig demo_looker_config(std::string_view base_url);
 
 }  // namespace freshwatch::cli

@@ -8,9 +8,13 @@
 
 #include <fmt/format.h>
 
+#include "cli/common.h"
+#include "config/load.h"
 #include "connectors/looker/sql_tables.h"
 #include "core/time.h"
 #include "store/rollup.h"
+#include "store/sqlite/sqlite_store.h"
+#include "support/process.h"
 
 namespace freshwatch::cli {
 namespace {
@@ -156,6 +160,73 @@ TEST(DemoLookerPlan, OneStaleDashboardTheOthersReadOnlyTodaysTables) {
         EXPECT_GE(table(tables, t).changed_at, midnight) << d.title << " reads " << t << " at " << now;
     }
   }
+}
+
+// The synthetic history covers the BI layer: every tile and Look has days of statuses, judged on
+// the oldest of its inputs, and today's agrees with the data now.
+void check_history_at(const char* now) {
+  SCOPED_TRACE(now);
+  testing::TempDir dir;
+  DemoOptions o = demo_options();
+  o.dir = dir.path();
+  o.now = *core::parse_timestamp(now);
+  const auto tables = plan_demo_tables(o);
+  const auto content = plan_demo_looker(o, tables);
+  const auto consumers = demo_looker_consumers(content);
+  auto loaded = config::load_string(demo_config(o, demo_looker_config("http://127.0.0.1:1")),
+                                    (dir / "freshwatch.yml").string());
+  const date::time_zone* zone = *core::find_zone(o.timezone);
+  const auto evaluate = make_evaluator(make_policies(loaded.config), zone);
+  store::SqliteOptions so;
+  so.path = (dir / "freshwatch.db").string();
+  so.timezone = o.timezone;
+  auto store = store::open_sqlite(so);
+  ASSERT_TRUE(store) << store.error().message;
+  ASSERT_TRUE(backfill_demo_history(**store, o, tables, evaluate, 90, consumers));
+
+  // Tiles of the shared dashboards except text ones, and the shared Looks.
+  EXPECT_EQ(consumers.size(), 15u + 3u);
+  const auto today = store::local_day(o.now, *zone);
+  int past_days = 0, troubled_days = 0;
+  std::map<std::string, model::Status> now_status;
+  for (const auto& c : consumers) {
+    ASSERT_FALSE(c.inputs.empty()) << c.asset.key;
+    std::optional<core::TimePoint> oldest;
+    for (const auto& input : c.inputs) {
+      const auto& t = table(tables, input);
+      if (!oldest || t.changed_at < *oldest) oldest = t.changed_at;
+    }
+    model::Observation obs;
+    obs.asset_key = c.asset.key;
+    obs.observed_at = o.now;
+    obs.changed_at = oldest;
+    const auto expected = evaluate(c.asset, std::span(&obs, 1), o.now).status;
+    auto cells = (*store)->history(c.asset.key, today - date::days(90), today);
+    ASSERT_TRUE(cells) << cells.error().message;
+    ASSERT_FALSE(cells->empty()) << c.asset.key;
+    EXPECT_EQ(cells->back().day, today);
+    EXPECT_EQ(cells->back().worst, expected) << c.asset.key;
+    now_status[c.asset.key] = cells->back().worst;
+    for (const auto& cell : *cells)
+      if (cell.day < today && cell.has_data) {
+        ++past_days;
+        troubled_days += cell.worst != model::Status::kFresh;
+      }
+  }
+  EXPECT_EQ(now_status["looker:dashboard/3/tile/301"], model::Status::kError);
+  EXPECT_EQ(now_status["looker:look/3"], model::Status::kError);
+  EXPECT_EQ(now_status["looker:dashboard/1/tile/101"], model::Status::kFresh);
+  EXPECT_EQ(now_status["looker:dashboard/1/tile/103"], model::Status::kFresh);
+  EXPECT_FALSE(now_status.contains("looker:dashboard/1/tile/104")) << "text tiles carry no data";
+  EXPECT_FALSE(now_status.contains("looker:dashboard/6/tile/601")) << "personal content is left out";
+  EXPECT_GT(past_days, 18 * 80);
+  EXPECT_GT(troubled_days, 0);
+}
+
+TEST(DemoLookerHistory, TilesAndLooksHaveHistoryJudgedOnTheirInputs) {
+  // Midday, before the finance deadline, and just before midnight after a DST change.
+  for (const char* now : {"2024-05-10T12:00:00Z", "2024-05-10T03:10:00Z", "2024-10-28T22:50:00Z"})
+    check_history_at(now);
 }
 
 class DemoLookerApiTest : public ::testing::Test {

@@ -62,19 +62,34 @@ std::vector<DemoTable> plan_demo_tables(const DemoOptions& options);
 // Writes warehouse.db and schemas/*.db, replacing earlier ones.
 Result<void> write_demo_warehouse(const DemoOptions& options, const std::vector<DemoTable>& tables);
 
-// The configuration text for DIR/freshwatch.yml.
-std::string demo_config(const DemoOptions& options);
+// The BI layer's lines in freshwatch.yml (demo_looker_config, pointing at the running stand-in).
+struct DemoBiConfig {
+  std::string connection;  // under `connections:`
+  std::string policies;    // under `policies:`
+};
+
+// The configuration text for DIR/freshwatch.yml, with the BI layer's lines when given.
+std::string demo_config(const DemoOptions& options, const DemoBiConfig& bi = {});
+
+// A BI asset fed by demo tables (a dashboard tile or a Look), for the synthetic history.
+struct DemoConsumer {
+  model::Asset asset;
+  std::vector<std::string> inputs;  // the demo tables it reads, "schema.name"
+};
 
 // Records synthetic history for the `days` days before today (in options.timezone): a seeded
 // series of past loads per table that ends at its real load time, judged hour by hour with the
 // table's own policy (so today agrees with the current data), and one observation per table and
 // day (signal and evidence say "synthetic demo history") for the data-age chart. Days before
-// monitoring began are left without data. See docs/cli.md.
+// monitoring began are left without data. Each of `consumers` is judged the same way on its
+// data time, the oldest change among its inputs in that series (unknown when an input has no
+// change time), from the day all its inputs were monitored; it gets statuses, no observations.
+// See docs/cli.md.
 Result<void> backfill_demo_history(store::Store& store, const DemoOptions& options,
                                    const std::vector<DemoTable>& tables,
                                    const std::function<model::Evaluation(
                                        const model::Asset&, std::span<const model::Observation>,
                                        core::TimePoint)>& evaluate,
-                                   int days = 90);
+                                   int days = 90, std::span<const DemoConsumer> consumers = {});
 
 }  // namespace freshwatch::cli

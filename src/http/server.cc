@@ -355,7 +355,8 @@ Result<int> Server::start() {
   impl_->accept();
   int n = std::max(1, impl_->options.threads);
   for (int i = 0; i < n; ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
-  spdlog::info("serving on http://{}:{}", host, impl_->port);
+  const std::string& name = impl_->options.name;
+  spdlog::info("serving {}{}on http://{}:{}", name, name.empty() ? "" : " ", host, impl_->port);
   return impl_->port;
 }
 
@@ -398,7 +399,7 @@ void Server::stop() {
   s.ioc.stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();
-  spdlog::info("server stopped");
+  spdlog::info("{} stopped", s.options.name.empty() ? "server" : s.options.name);
 }
 
 int Server::port() const { return impl_->port; }

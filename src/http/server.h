@@ -36,6 +36,8 @@ struct ServerOptions {
   // How long stop() lets in-flight requests finish before closing their connections.
   core::Duration shutdown_grace = std::chrono::seconds(10);
   ApiOptions api;
+  // What the log lines call this server ("serving <name> on http://..."); empty for freshwatch's.
+  std::string name;
 
   // Options from the `server:` section of freshwatch.yml (threads 0: the hardware's
   // concurrency, at least 2).
