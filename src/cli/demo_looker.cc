@@ -136,6 +136,49 @@ void write_query(http::JsonWriter& w, const DemoLookerQuery& q) {
       .end_object();
 }
 
+std::string html(std::string_view text) {
+  std::string out;
+  for (char ch : text) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
+// What a link to the content (<base_url>/dashboards/3) opens: a page saying what it is.
+http::Response web_page(const DemoLookerContent& c, std::string_view kind, std::string_view id) {
+  std::string title, items;
+  if (kind == "dashboards") {
+    if (const auto* d = c.dashboard(id)) {
+      title = "Dashboard: " + d->title;
+      for (const auto& t : d->tiles) {
+        std::string name = t.title;
+        if (t.kind == DemoTileKind::kLook)
+          if (const auto* l = c.look(t.ref)) name = "Look: " + l->title;
+        items += "<li>" + html(name) + "</li>";
+      }
+    }
+  } else if (kind == "looks") {
+    if (const auto* l = c.look(id)) title = "Look: " + l->title;
+  } else if (kind == "folders") {
+    for (const auto& f : c.folders)
+      if (f.id == id) title = "Folder: " + f.name;
+  }
+  if (title.empty()) return looker_error(404, "Not found");
+  http::Response r;
+  r.set_body(fmt::format("<!doctype html><meta charset=utf-8><title>{0}</title><h1>{0}</h1>"
+                         "<ul>{1}</ul><p>Served by <code>freshwatch demo</code>: a stand-in of the "
+                         "Looker API over the demo warehouse, not a Looker instance.</p>",
+                         html(title), items),
+             "text/html; charset=utf-8");
+  return r;
+}
+
 }  // namespace
 
 const DemoLookerQuery* DemoLookerContent::query(std::string_view id) const {
@@ -371,7 +414,14 @@ http::Response DemoLookerApi::handle(const http::Request& r) {
       if (k == name) return v;
     return {};
   };
-  if (!path.starts_with(kPrefix)) return looker_error(404, "Not found");
+  if (!path.starts_with(kPrefix)) {
+    // Links to the content, as the connector makes them.
+    const auto slash = path.find('/', 1);
+    if ((r.method == "GET" || r.method == "HEAD") && slash != std::string_view::npos &&
+        path.find('/', slash + 1) == std::string_view::npos)
+      return web_page(content_, path.substr(1, slash - 1), path.substr(slash + 1));
+    return looker_error(404, "Not found");
+  }
   path.remove_prefix(kPrefix.size());
   // Path segments, decoded.
   std::vector<std::string> seg;
@@ -612,8 +662,8 @@ http::Response DemoLookerApi::handle(const http::Request& r) {
 DemoBiConfig demo_looker_config(std::string_view base_url) {
   DemoBiConfig out;
   out.connection = fmt::format(R"(  # The BI layer: Looker content over the warehouse, served by `freshwatch demo` itself (a
-  # stand-in of the Looker API on this machine, on a new port each start). Each tile is linked
-  # to the warehouse tables its query reads.
+  # stand-in of the Looker API on this machine, on a new port each start, only while it runs).
+  # Each tile is linked to the warehouse tables its query reads.
   - name: {}
     type: looker
     base_url: {}

@@ -122,7 +122,9 @@ std::vector<DemoConsumer> demo_looker_consumers(const DemoLookerContent& content
 // (else 401). GET /folders, /dashboards/search and /looks/search (limit, offset, deleted),
 // /dashboards/{id}, /queries/{id}, /queries/{id}/run/sql (text/plain), /merge_queries/{id},
 // /lookml_models/{model}/explores/{explore}, /connections/{name}. `fields=` is ignored: whole
-// objects are sent. Errors are Looker's JSON {"message", "documentation_url"}.
+// objects are sent. Errors are Looker's JSON {"message", "documentation_url"}. The links the
+// connector makes to the content (/dashboards/{id}, /looks/{id}, /folders/{id}) open a short
+// HTML page naming it.
 class DemoLookerApi {
  public:
   explicit DemoLookerApi(DemoLookerContent content);

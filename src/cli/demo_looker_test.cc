@@ -4,11 +4,14 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 
 #include <fmt/format.h>
 
 #include "cli/common.h"
+#include "cli/demo_dbt.h"
+#include "http/server.h"
 #include "config/load.h"
 #include "connectors/looker/sql_tables.h"
 #include "core/time.h"
@@ -363,6 +366,15 @@ TEST_F(DemoLookerApiTest, QueriesSqlMergesExploresAndConnections) {
   EXPECT_EQ(std::string_view(conn["schema"]), "main");
   EXPECT_EQ(std::string_view(conn["database"]), "");
   EXPECT_EQ(get("/api/4.0/connections/other").status, 404);
+  // Links to the content open a page saying what it is.
+  auto page = call("GET", "/dashboards/3");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find("<h1>Dashboard: Finance Close</h1>"), std::string_view::npos);
+  EXPECT_NE(page.body.find("<li>Look: Payroll by department</li>"), std::string_view::npos);
+  EXPECT_EQ(call("GET", "/looks/1").status, 200);
+  EXPECT_EQ(call("GET", "/folders/3").status, 200);
+  EXPECT_EQ(call("GET", "/dashboards/99").status, 404);
   auto unknown = get("/api/4.0/nothing");
   EXPECT_EQ(unknown.status, 404);
   dom::element error = parser_.parse(std::string(unknown.body));
