@@ -232,6 +232,106 @@ TEST(DemoLookerHistory, TilesAndLooksHaveHistoryJudgedOnTheirInputs) {
     check_history_at(now);
 }
 
+// The demo's collection with its BI layer: the looker connector reads the stand-in over HTTP on
+// loopback, its tables are the warehouse's, one dashboard is stale because of the old table it
+// reads, the others are fresh.
+TEST(DemoLookerCollection, DashboardsTilesAndTheirTables) {
+  testing::TempDir dir;
+  DemoOptions o = demo_options();
+  o.dir = dir.path();
+  const auto tables = plan_demo_tables(o);
+  ASSERT_TRUE(write_demo_warehouse(o, tables));
+  ASSERT_TRUE(write_demo_dbt(o, tables));
+  DemoLookerApi looker(plan_demo_looker(o, tables));
+  http::ServerOptions so;
+  so.listen = "127.0.0.1:0";
+  http::Server server(so, [&looker](const http::Request& r) { return looker.handle(r); });
+  auto port = server.start();
+  ASSERT_TRUE(port) << port.error().message;
+  {
+    std::ofstream f(dir / "freshwatch.yml");
+    f << demo_config(o, demo_looker_config(fmt::format("http://127.0.0.1:{}", *port)));
+  }
+  auto config = load_config((dir / "freshwatch.yml").string());
+  ASSERT_TRUE(config);
+  core::FakeClock clock(o.now);
+  auto runtime = wire(std::move(*config), clock, StoreUse::kNone);
+  ASSERT_TRUE(runtime) << runtime.error().message;
+  auto& engine = *(*runtime)->engine;
+  ASSERT_TRUE(engine.collect_once());
+  const auto snap = engine.evaluate_at(o.now);
+  for (const auto& c : snap.connections) {
+    EXPECT_EQ(c.error, "") << c.name;
+    if (c.name == kDemoLookerConnection)
+      EXPECT_TRUE(c.warnings.empty()) << c.warnings.front();
+  }
+  EXPECT_EQ(looker.logins(), 1);
+
+  auto find = [&](const std::string& key) {
+    const auto* a = snap.find(key);
+    EXPECT_NE(a, nullptr) << key;
+    return a;
+  };
+  // Folders, nested, without the personal ones.
+  for (const char* f : {"1", "2", "3", "4", "5"}) find(std::string("looker:folder/") + f);
+  ASSERT_NE(find("looker:folder/3"), nullptr);
+  EXPECT_EQ(find("looker:folder/3")->asset.parent, "looker:folder/2");
+  EXPECT_EQ(snap.find("looker:folder/7"), nullptr);
+  EXPECT_EQ(snap.find("looker:dashboard/6"), nullptr) << "a personal dashboard";
+  EXPECT_EQ(snap.find("looker:look/4"), nullptr) << "a personal Look";
+  // Dashboards, their tiles and Looks.
+  int dashboards = 0, tiles = 0, looks = 0;
+  for (const auto& a : snap.assets) {
+    if (a.asset.connection != kDemoLookerConnection) continue;
+    dashboards += a.asset.kind == model::AssetKind::kDashboard;
+    tiles += a.asset.kind == model::AssetKind::kTile;
+    looks += a.asset.kind == model::AssetKind::kLook;
+  }
+  EXPECT_EQ(dashboards, 5);
+  EXPECT_EQ(tiles, 15) << "text tiles carry no data";
+  EXPECT_EQ(looks, 3);
+  const auto* look_tile = find("looker:dashboard/1/tile/103");
+  ASSERT_NE(look_tile, nullptr);
+  EXPECT_EQ(look_tile->asset.name, "Top orders this week");
+  const auto* text_tile = snap.find("looker:dashboard/1/tile/104");
+  EXPECT_TRUE(!text_tile || text_tile->evaluation.status != model::Status::kUnknown);
+  // The tables Looker reads are the warehouse's own.
+  const auto* orders = find("looker:table/demo_warehouse/sales.orders");
+  ASSERT_NE(orders, nullptr);
+  EXPECT_EQ(orders->asset.key, "demo:sales.orders");
+  const auto* etl = find("looker:table/demo_warehouse/main.etl_runs");
+  ASSERT_NE(etl, nullptr);
+  EXPECT_EQ(etl->asset.key, "demo:main.etl_runs");
+
+  // The stale dashboard, from its tile on the old payroll summary.
+  const auto* stale = find("looker:dashboard/3");
+  ASSERT_NE(stale, nullptr);
+  EXPECT_TRUE(stale->evaluation.status == model::Status::kWarn ||
+              stale->evaluation.status == model::Status::kError)
+      << stale->evaluation.reason;
+  EXPECT_EQ(stale->data_time_from, "demo:finance.payroll_summary");
+  const auto* tile = find("looker:dashboard/3/tile/301");
+  ASSERT_NE(tile, nullptr);
+  EXPECT_EQ(tile->evaluation.status, model::Status::kError) << tile->evaluation.reason;
+  EXPECT_EQ(tile->data_time_from, "demo:finance.payroll_summary");
+  EXPECT_NE(std::find(tile->root_causes.begin(), tile->root_causes.end(),
+                      "demo:finance.payroll_summary"),
+            tile->root_causes.end());
+  // The others are fresh: the derived table's, the merged results' and the Look's tiles too.
+  for (const char* key : {"looker:dashboard/1", "looker:dashboard/2", "looker:dashboard/4",
+                          "looker:dashboard/5", "looker:dashboard/2/tile/201",
+                          "looker:dashboard/2/tile/202", "looker:look/1"}) {
+    const auto* a = find(key);
+    ASSERT_NE(a, nullptr);
+    EXPECT_EQ(a->evaluation.status, model::Status::kFresh) << key << ": " << a->evaluation.reason;
+  }
+  const auto* unused = find("looker:dashboard/5");
+  ASSERT_NE(unused, nullptr);
+  ASSERT_TRUE(unused->asset.usage && unused->asset.usage->last_viewed_at);
+  EXPECT_LT(*unused->asset.usage->last_viewed_at, o.now - 60 * 24h);
+  server.stop();
+}
+
 class DemoLookerApiTest : public ::testing::Test {
  protected:
   DemoLookerApiTest() : api_(plan_demo_looker(demo_options(), plan_demo_tables(demo_options()))) {}
