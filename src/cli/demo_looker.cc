@@ -286,10 +286,12 @@ DemoLookerContent plan_demo_looker(const DemoOptions& o, const std::vector<DemoT
   query("23", "web_sessions", {"web_sessions.session_date", "web_sessions.count"},
         {{"web_sessions", "marketing.web_sessions"}});
   query("24", "orders", {"orders.country", "shipments.count"}, {orders, shipments});
-  query("31", "finance", {"gl_entries.month", fmt::format("{}.total_amount", stale), "gl_entries.total_amount"},
+  query("31", "finance",
+        {"gl_entries.month", fmt::format("{}.total_amount", stale), "gl_entries.total_amount"},
         {gl, payroll});
   query("32", "finance", {"gl_entries.posted_date", "gl_entries.total_amount"}, {gl});
-  query("33", "finance", {fmt::format("{}.department", stale), fmt::format("{}.total_amount", stale)},
+  query("33", "finance",
+        {fmt::format("{}.department", stale), fmt::format("{}.total_amount", stale)},
         {gl, payroll});
   query("41", "ops", {"tickets.created_date", "tickets.count"}, {tickets});
   query("42", "ops", {"jobs.status", "jobs.count"}, {tickets, {"jobs", "ops.jobs"}});

@@ -30,7 +30,7 @@
 
 namespace freshwatch::cli {
 
-inline constexpr const char* kDemoLookerConnection = "looker";       // the freshwatch connection
+inline constexpr const char* kDemoLookerConnection = "looker";         // the freshwatch connection
 inline constexpr const char* kDemoLookerWarehouse = "demo_warehouse";  // Looker's connection name
 inline constexpr const char* kDemoLookerModel = "shop";
 inline constexpr const char* kDemoLookerClientId = "demo-client";
@@ -109,7 +109,8 @@ struct DemoLookerContent {
 
 // The demo's Looker content over `tables` (from plan_demo_tables), usage relative to
 // options.now. No I/O.
-DemoLookerContent plan_demo_looker(const DemoOptions& options, const std::vector<DemoTable>& tables);
+DemoLookerContent plan_demo_looker(const DemoOptions& options,
+                                   const std::vector<DemoTable>& tables);
 
 // The tiles and Looks the looker connector will report for `content` (as it keys them, under
 // kDemoLookerConnection; personal folders and text tiles left out), with the demo tables each

@@ -11,10 +11,10 @@
 
 #include "cli/common.h"
 #include "cli/demo_dbt.h"
-#include "http/server.h"
 #include "config/load.h"
 #include "connectors/looker/sql_tables.h"
 #include "core/time.h"
+#include "http/server.h"
 #include "store/rollup.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/process.h"
@@ -92,9 +92,9 @@ TEST(DemoLookerPlan, FoldersDashboardsAndLooks) {
   EXPECT_GE(kinds[DemoTileKind::kLook], 1);
   EXPECT_GE(kinds[DemoTileKind::kText], 1);
   EXPECT_GE(kinds[DemoTileKind::kMerge], 1);
-  EXPECT_TRUE(std::any_of(c.dashboards.begin(), c.dashboards.end(),
-                          [&](const auto& d) { return personal(d.folder_id); }))
-      << "a personal dashboard, left out by default";
+  EXPECT_TRUE(std::any_of(c.dashboards.begin(), c.dashboards.end(), [&](const auto& d) {
+    return personal(d.folder_id);
+  })) << "a personal dashboard, left out by default";
   EXPECT_GE(c.looks.size(), 3u);
   for (const auto& q : c.queries) EXPECT_NE(c.explore(q.explore), nullptr) << q.id;
 
@@ -117,7 +117,8 @@ TEST(DemoLookerPlan, GeneratedSqlReadsTheDemoTables) {
   const auto c = plan_demo_looker(o, tables);
   bool derived = false;
   for (const auto& q : c.queries) {
-    const auto read = connectors::looker::tables_in_sql(q.sql, connectors::looker::Dialect::kPostgres);
+    const auto read =
+        connectors::looker::tables_in_sql(q.sql, connectors::looker::Dialect::kPostgres);
     EXPECT_TRUE(read.problems.empty()) << q.sql;
     std::vector<std::string> found;
     for (const auto& t : read.tables) {
@@ -160,7 +161,8 @@ TEST(DemoLookerPlan, OneStaleDashboardTheOthersReadOnlyTodaysTables) {
       EXPECT_EQ(stale, d.id == c.stale_dashboard_id) << d.title << " at " << now;
       if (d.id == c.stale_dashboard_id) continue;
       for (const auto& t : read)
-        EXPECT_GE(table(tables, t).changed_at, midnight) << d.title << " reads " << t << " at " << now;
+        EXPECT_GE(table(tables, t).changed_at, midnight)
+            << d.title << " reads " << t << " at " << now;
     }
   }
 }
@@ -221,7 +223,8 @@ void check_history_at(const char* now) {
   EXPECT_EQ(now_status["looker:dashboard/1/tile/101"], model::Status::kFresh);
   EXPECT_EQ(now_status["looker:dashboard/1/tile/103"], model::Status::kFresh);
   EXPECT_FALSE(now_status.contains("looker:dashboard/1/tile/104")) << "text tiles carry no data";
-  EXPECT_FALSE(now_status.contains("looker:dashboard/6/tile/601")) << "personal content is left out";
+  EXPECT_FALSE(now_status.contains("looker:dashboard/6/tile/601"))
+      << "personal content is left out";
   EXPECT_GT(past_days, 18 * 80);
   EXPECT_GT(troubled_days, 0);
 }
@@ -262,8 +265,7 @@ TEST(DemoLookerCollection, DashboardsTilesAndTheirTables) {
   const auto snap = engine.evaluate_at(o.now);
   for (const auto& c : snap.connections) {
     EXPECT_EQ(c.error, "") << c.name;
-    if (c.name == kDemoLookerConnection)
-      EXPECT_TRUE(c.warnings.empty()) << c.warnings.front();
+    if (c.name == kDemoLookerConnection) EXPECT_TRUE(c.warnings.empty()) << c.warnings.front();
   }
   EXPECT_EQ(looker.logins(), 1);
 
@@ -314,13 +316,13 @@ TEST(DemoLookerCollection, DashboardsTilesAndTheirTables) {
   ASSERT_NE(tile, nullptr);
   EXPECT_EQ(tile->evaluation.status, model::Status::kError) << tile->evaluation.reason;
   EXPECT_EQ(tile->data_time_from, "demo:finance.payroll_summary");
-  EXPECT_NE(std::find(tile->root_causes.begin(), tile->root_causes.end(),
-                      "demo:finance.payroll_summary"),
-            tile->root_causes.end());
+  EXPECT_NE(
+      std::find(tile->root_causes.begin(), tile->root_causes.end(), "demo:finance.payroll_summary"),
+      tile->root_causes.end());
   // The others are fresh: the derived table's, the merged results' and the Look's tiles too.
-  for (const char* key : {"looker:dashboard/1", "looker:dashboard/2", "looker:dashboard/4",
-                          "looker:dashboard/5", "looker:dashboard/2/tile/201",
-                          "looker:dashboard/2/tile/202", "looker:look/1"}) {
+  for (const char* key :
+       {"looker:dashboard/1", "looker:dashboard/2", "looker:dashboard/4", "looker:dashboard/5",
+        "looker:dashboard/2/tile/201", "looker:dashboard/2/tile/202", "looker:look/1"}) {
     const auto* a = find(key);
     ASSERT_NE(a, nullptr);
     EXPECT_EQ(a->evaluation.status, model::Status::kFresh) << key << ": " << a->evaluation.reason;
@@ -380,9 +382,9 @@ TEST_F(DemoLookerApiTest, LoginWithTheFormBodyAndTokens) {
                 .status,
             404)
       << "Looker answers 404 to a wrong key";
-  EXPECT_EQ(call("POST", "/api/4.0/login", R"({"client_id":"demo-client"})", "application/json")
-                .status,
-            400);
+  EXPECT_EQ(
+      call("POST", "/api/4.0/login", R"({"client_id":"demo-client"})", "application/json").status,
+      400);
   token_ = login();
   EXPECT_TRUE(token_.starts_with("token demo-"));
   EXPECT_EQ(api_.logins(), 1);

@@ -313,7 +313,8 @@ TEST_F(ServerTest, ServesAnyHandler) {
   EXPECT_EQ(seen, (std::vector<std::string>{
                       "POST /api/4.0/login [application/x-www-form-urlencoded] [] "
                       "[client_id=a&client_secret=b]",
-                      "GET /sql [] [token t] []", "GET /missing [] [] []", "GET /healthz [] [] []"}));
+                      "GET /sql [] [token t] []", "GET /missing [] [] []",
+                      "GET /healthz [] [] []"}));
 }
 
 TEST(ServerOptions, FromConfig) {
