@@ -138,12 +138,13 @@ Trace resolve(const SqlTables& read, const LookerConnection& connection,
                fmt::format("the Looker connection '{}' could not be read ({}), so tables named "
                            "without a database or schema are linked without them",
                            connection.name, connection_problem));
-    else if (defaulted && ((rules.has_database && database.empty()) || schema.empty()))
-      add_note(
-          trace.notes,
-          fmt::format("{} is named without {} and the Looker connection '{}' sets none; it "
-                      "is linked as written",
-                      written(t), schema.empty() ? "a schema" : "a database", connection.name));
+    else if (defaulted && schema.empty())
+      // (A missing database is not worth a note: when the warehouse names one, the table is
+      // one no connection monitors, and that note names it.)
+      add_note(trace.notes,
+               fmt::format("{} is named without a schema and the Looker connection '{}' sets "
+                           "none; it is linked as written",
+                           written(t), connection.name));
     std::string via;
     if (!t.via.empty())
       via = "view " + t.via;
