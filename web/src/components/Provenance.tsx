@@ -4,29 +4,45 @@
 
 import { Link } from 'react-router-dom';
 import type { AssetDetail, AssetSummary } from '../api/types';
-import { assetUrl, shortName } from '../lib/paths';
+import { assetUrl, isConsumer, shortName } from '../lib/paths';
 import { STATUS_LABEL } from '../lib/status';
 import { StatusBadge } from './StatusIcon';
 import { Ago } from './Time';
 
-/** Whether the data it shows is older than its own change: it shows data that flows in from another asset. */
-export function hasOwnDataTime(a: Pick<AssetSummary, 'key' | 'changed_at' | 'data_time' | 'data_time_from'>): boolean {
-  if (!a.data_time || !a.data_time_from || a.data_time_from === a.key) return false;
-  return !a.changed_at || Math.abs(Date.parse(a.data_time) - Date.parse(a.changed_at)) >= 1000;
+type Times = Pick<AssetSummary, 'key' | 'kind' | 'changed_at' | 'data_time' | 'data_time_from'>;
+
+function sameTime(a: string, b: string): boolean {
+  return Math.abs(Date.parse(a) - Date.parse(b)) < 1000;
 }
 
 /**
- * "changed 1 h ago · data from 4 d ago (raw.orders)"; just the change time when they agree, just
- * the data time for what has no change of its own (a tile).
+ * Whether its data comes from another asset worth naming: a tile, Look or exposure judged on
+ * its inputs (its change time is then its data time), or an asset whose data is older than its
+ * own change.
  */
-export function ChangedAndDataTime({ asset }: { asset: Pick<AssetSummary, 'key' | 'changed_at' | 'data_time' | 'data_time_from'> }) {
+export function hasOwnDataTime(a: Times): boolean {
+  if (!a.data_time || !a.data_time_from || a.data_time_from === a.key) return false;
+  return isConsumer(a.kind) || !a.changed_at || !sameTime(a.data_time, a.changed_at);
+}
+
+/** Whether its own change time says something its data time does not. */
+export function ownChangeDiffers(a: Times): boolean {
+  return Boolean(a.changed_at && (!a.data_time || !sameTime(a.data_time, a.changed_at)));
+}
+
+/**
+ * "changed 1 h ago · data from 4 d ago (raw.orders)"; just the change time when nothing flows in,
+ * just the data time when that is all there is to say (a tile judged on its inputs).
+ */
+export function ChangedAndDataTime({ asset }: { asset: Times }) {
   const data = hasOwnDataTime(asset);
+  const changed = !data || ownChangeDiffers(asset);
   return (
     <span className="changed-data">
-      {(asset.changed_at || !data) && <Ago iso={asset.changed_at} prefix="changed" />}
+      {changed && <Ago iso={asset.changed_at} prefix="changed" />}
       {data && (
         <>
-          {asset.changed_at ? ' · ' : ''}
+          {changed ? ' · ' : ''}
           <span className="data-time">
             <Ago iso={asset.data_time} prefix="data from" />{' '}
             (<Link to={assetUrl(asset.data_time_from!)} title={asset.data_time_from!}>{shortName(asset.data_time_from!)}</Link>)

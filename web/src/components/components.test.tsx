@@ -8,6 +8,7 @@ import { Banner } from './Banner';
 import { ConnectionWarnings } from './ConnectionWarnings';
 import { HistoryBar } from './HistoryBar';
 import { LineageGraph } from './LineageGraph';
+import { ChangedAndDataTime } from './Provenance';
 import { StatusBadge } from './StatusIcon';
 import { ErrorState } from './States';
 import { ApiError } from '../api/client';
@@ -25,6 +26,34 @@ describe('StatusBadge', () => {
     render(<StatusBadge status="error" />);
     expect(screen.getByText('Stale')).toBeTruthy();
     expect(document.querySelector('svg.icon-error')).toBeTruthy();
+  });
+});
+
+describe('ChangedAndDataTime', () => {
+  const now = Date.now();
+  const ago = (hours: number) => new Date(now - hours * 3600_000).toISOString();
+  const line = (asset: Parameters<typeof ChangedAndDataTime>[0]['asset']) => {
+    render(
+      <MemoryRouter>
+        <ChangedAndDataTime asset={asset} />
+      </MemoryRouter>,
+    );
+    return document.querySelector('.changed-data')!.textContent;
+  };
+  afterEach(() => document.body.replaceChildren());
+
+  it('names where a tile judged on its inputs gets its data, without repeating the time', () => {
+    const t = ago(96);
+    expect(line({ key: 'lk:t', kind: 'tile', changed_at: t, data_time: t, data_time_from: 'wh:raw.orders' })).toBe('data from 4 d ago (raw.orders)');
+  });
+  it('shows both when a table holds data older than its own change', () => {
+    expect(line({ key: 'wh:fct', kind: 'table', changed_at: ago(1), data_time: ago(96), data_time_from: 'wh:raw.orders' })).toBe(
+      'changed 1 h ago · data from 4 d ago (raw.orders)',
+    );
+  });
+  it('shows only the change time when the data is its own', () => {
+    const t = ago(1);
+    expect(line({ key: 'wh:raw', kind: 'table', changed_at: t, data_time: t, data_time_from: 'wh:raw' })).toBe('changed 1 h ago');
   });
 });
 

@@ -12,7 +12,7 @@ import { HistoryBar } from '../components/HistoryBar';
 import { LineageGraph } from '../components/LineageGraph';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusIcon';
-import { ChangedAndDataTime, hasOwnDataTime, RootPaths, UsageCard, UsageLine } from '../components/Provenance';
+import { ChangedAndDataTime, hasOwnDataTime, ownChangeDiffers, RootPaths, UsageCard, UsageLine } from '../components/Provenance';
 import { DashboardPage } from './DashboardPage';
 import { Ago } from '../components/Time';
 import { useTimezone } from '../lib/context';
@@ -137,7 +137,7 @@ export function AssetPage() {
               <p className="muted">{formatExact(a.data_time, tz)}</p>
               <p className="data-time-note">
                 It shows data from <Link to={assetUrl(a.data_time_from!)}>{shortName(a.data_time_from!)}</Link>, its oldest input
-                {a.changed_at ? (
+                {ownChangeDiffers(a) ? (
                   <>
                     ; the {a.kind} itself changed <Ago iso={a.changed_at} />
                   </>
