@@ -8,8 +8,9 @@ namespace freshwatch::lineage {
 
 namespace {
 
-int rank(model::AssetKind kind) {
-  switch (kind) {
+int rank(const model::Asset& asset) {
+  if (asset.referenced) return 4;
+  switch (asset.kind) {
     case model::AssetKind::kTable:
     case model::AssetKind::kView: return 0;
     case model::AssetKind::kModel:
@@ -41,8 +42,8 @@ Identities merge_identities(std::span<const model::Asset> assets, std::span<cons
   for (auto& [relation, members] : groups) {
     if (members.size() < 2) continue;
     const auto best = *std::min_element(members.begin(), members.end(), [&](std::size_t a, std::size_t b) {
-      return std::tuple(rank(assets[a].kind), std::string_view(assets[a].key)) <
-             std::tuple(rank(assets[b].kind), std::string_view(assets[b].key));
+      return std::tuple(rank(assets[a]), std::string_view(assets[a].key)) <
+             std::tuple(rank(assets[b]), std::string_view(assets[b].key));
     });
     for (auto m : members) {
       if (m == best || assets[m].key == assets[best].key) continue;
@@ -60,8 +61,8 @@ Identities merge_identities(std::span<const model::Asset> assets, std::span<cons
     if (it == aliases_of.end()) continue;
     model::Asset& c = out.assets.back();
     std::sort(it->second.begin(), it->second.end(), [&](std::size_t a, std::size_t b) {
-      return std::tuple(rank(assets[a].kind), std::string_view(assets[a].key)) <
-             std::tuple(rank(assets[b].kind), std::string_view(assets[b].key));
+      return std::tuple(rank(assets[a]), std::string_view(assets[a].key)) <
+             std::tuple(rank(assets[b]), std::string_view(assets[b].key));
     });
     for (auto a : it->second) {
       const model::Asset& alias = assets[a];

@@ -9,7 +9,8 @@
 //     connector normalises its own by its warehouse's case rules.
 //   - The canonical asset of a group is the warehouse's own table or view when there is one,
 //     else a dbt model, seed or snapshot (what builds the table), else a source, else anything
-//     else; ties go to the smallest key. The others become its aliases.
+//     else, and last a table another tool only names (model::Asset::referenced: a BI query's
+//     table); ties go to the smallest key. The others become its aliases.
 //   - The canonical asset keeps its key, parent and connection, and takes from its aliases what
 //     it lacks: owner, description, URL, its own policy (dbt's freshness thresholds); tags are
 //     the union.

@@ -19,11 +19,14 @@ model::Asset asset(std::string key, AssetKind kind, std::string relation, std::s
 
 TEST(Identity, WarehouseTableIsCanonical) {
   std::vector<model::Asset> assets = {
-      asset("dbt:source.shop.raw.orders", AssetKind::kSource, "raw.shop.orders", "dbt:shop/shop/models"),
+      asset("dbt:source.shop.raw.orders", AssetKind::kSource, "raw.shop.orders",
+            "dbt:shop/shop/models"),
       asset("wh:raw.shop", AssetKind::kSchema, "raw.shop", "wh:raw"),
       asset("wh:raw.shop.orders", AssetKind::kTable, "raw.shop.orders", "wh:raw.shop"),
-      asset("dbt:model.shop.stg_orders", AssetKind::kModel, "analytics.staging.stg_orders", "dbt:shop/shop/models"),
-      asset("wh:analytics.staging.stg_orders", AssetKind::kView, "analytics.staging.stg_orders", "wh:analytics.staging"),
+      asset("dbt:model.shop.stg_orders", AssetKind::kModel, "analytics.staging.stg_orders",
+            "dbt:shop/shop/models"),
+      asset("wh:analytics.staging.stg_orders", AssetKind::kView, "analytics.staging.stg_orders",
+            "wh:analytics.staging"),
       asset("dbt:exposure.shop.revenue", AssetKind::kExposure, ""),
   };
   assets[0].owner = "data-eng";
@@ -63,13 +66,29 @@ TEST(Identity, WithoutAWarehouseTheModelWinsOverSources) {
       asset("a:model.shop.orders", AssetKind::kModel, "db.s.orders"),
       asset("c:source.third.y.orders", AssetKind::kSource, "db.s.orders"),
   };
-  std::vector<model::Edge> edges = {{"a:model.shop.orders", "b:source.other.x.orders"},  // becomes a self-loop
-                                    {"b:source.other.x.orders", "b:model.other.z"},
-                                    {"c:source.third.y.orders", "b:model.other.z"}};  // a duplicate once resolved
+  std::vector<model::Edge> edges = {
+      {"a:model.shop.orders", "b:source.other.x.orders"},  // becomes a self-loop
+      {"b:source.other.x.orders", "b:model.other.z"},
+      {"c:source.third.y.orders", "b:model.other.z"}};  // a duplicate once resolved
   auto ids = merge_identities(assets, edges);
   ASSERT_EQ(ids.assets.size(), 1u);
   EXPECT_EQ(ids.assets[0].key, "a:model.shop.orders");
   EXPECT_EQ(ids.edges, (std::vector<model::Edge>{{"a:model.shop.orders", "b:model.other.z"}}));
+}
+
+TEST(Identity, ATableABiToolOnlyNamesGivesWayToEveryOtherAsset) {
+  auto named = [](std::string key) {
+    model::Asset a = asset(std::move(key), AssetKind::kTable, "db.s.orders");
+    a.referenced = true;
+    return a;
+  };
+  // Its key sorts first, yet the warehouse's table wins, and without it dbt's model.
+  std::vector<model::Asset> assets = {
+      named("bi:table/pg/db.s.orders"), asset("wh:db.s.orders", AssetKind::kTable, "db.s.orders"),
+      asset("dbt:model.shop.orders", AssetKind::kModel, "db.s.orders")};
+  EXPECT_EQ(merge_identities(assets, {}).assets[0].key, "wh:db.s.orders");
+  assets.erase(assets.begin() + 1);
+  EXPECT_EQ(merge_identities(assets, {}).assets[0].key, "dbt:model.shop.orders");
 }
 
 TEST(Identity, EdgesKeepTheirVia) {

@@ -77,6 +77,9 @@ struct Asset {
   // ("analytics.public.orders"), so the same table reported by several connectors (a warehouse
   // and dbt) can be recognised as one. Empty when the asset is not a physical relation.
   std::string relation;
+  // Only named by another tool (a table in a BI query's SQL), not read from its warehouse: in
+  // identity merging (lineage/identity.h) it gives way to every other asset of its relation.
+  bool referenced = false;
   // The policy the asset's own source declares (dbt's warn_after / error_after on a source),
   // used when no configured policy selects the asset (policy::PolicySet::for_asset). Empty for
   // most assets.

@@ -229,6 +229,7 @@ class Builder {
       auto a = asset(key, dot == std::string::npos ? relation : relation.substr(dot + 1),
                      model::AssetKind::kTable, container(looker_connection));
       a.relation = relation;
+      a.referenced = true;
       emit(std::move(a));
     }
     return key;

@@ -26,13 +26,13 @@ constexpr auto kPruneEvery = std::chrono::hours{1};
 
 constexpr const char kUpsertAsset[] = R"sql(
 INSERT INTO assets (key, name, kind, parent, connection, owner, tags, description, url, relation,
-                    policy, usage, first_seen_us, last_seen_us)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?12, ?13, ?11, ?11)
+                    policy, usage, referenced, first_seen_us, last_seen_us)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?12, ?13, ?14, ?11, ?11)
 ON CONFLICT (key) DO UPDATE SET
   name = excluded.name, kind = excluded.kind, parent = excluded.parent,
   connection = excluded.connection, owner = excluded.owner, tags = excluded.tags,
   description = excluded.description, url = excluded.url, relation = excluded.relation,
-  policy = excluded.policy, usage = excluded.usage,
+  policy = excluded.policy, usage = excluded.usage, referenced = excluded.referenced,
   last_seen_us = max(assets.last_seen_us, excluded.last_seen_us))sql";
 
 constexpr const char kDeleteEdges[] = "DELETE FROM edges WHERE connection = ?1";
@@ -97,7 +97,8 @@ WHERE observed_at_us < ?1
                   WHERE l.observation_id = observations.id))sql";
 
 constexpr const char kSelectAssets[] = R"sql(
-SELECT key, name, kind, parent, connection, owner, tags, description, url, relation, policy, usage
+SELECT key, name, kind, parent, connection, owner, tags, description, url, relation, policy, usage,
+       referenced
 FROM assets ORDER BY key)sql";
 constexpr const char kSelectSightings[] =
     "SELECT key, first_seen_us, last_seen_us FROM assets ORDER BY key";
@@ -413,6 +414,7 @@ class SqliteStore final : public Store {
         a.relation = row.text(9);
         a.policy = decode_policy(parser, a.key, row.text(10));
         a.usage = decode_usage(parser, a.key, row.text(11));
+        a.referenced = row.int64(12) != 0;
         out.push_back(std::move(a));
       }
       return out;
@@ -669,7 +671,8 @@ class SqliteStore final : public Store {
           .bind(10, asset.relation)
           .bind(11, run.finished_at)
           .bind(12, policy)
-          .bind(13, usage);
+          .bind(13, usage)
+          .bind(14, std::int64_t{asset.referenced});
       FW_TRY(upsert.run());
     }
     {

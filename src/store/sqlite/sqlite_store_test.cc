@@ -161,6 +161,7 @@ TEST_F(SqliteStoreTest, RunRoundTripsEveryField) {
   a.description = "All orders";
   a.url = "https://example.com/orders";
   a.relation = "analytics.public.orders";
+  a.referenced = true;
   model::Asset bare = asset("warehouse");
   bare.kind = model::AssetKind::kConnection;
 
