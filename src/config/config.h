@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "model/policy.h"
 #include "model/selector.h"
+#include "model/status.h"
 
 namespace freshwatch::config {
 
@@ -71,6 +72,51 @@ struct StoreConfig {
   core::Duration observation_retention = std::chrono::days(400);
 };
 
+// alerts: where incidents are told (docs/configuration.md, docs/alerts.md).
+enum class ChannelType { kSlack, kTeams, kWebhook, kPagerDuty, kEmail };
+
+struct ChannelConfig {
+  std::string name;
+  ChannelType type = ChannelType::kWebhook;
+  Location location;
+  // Every type takes `url`: the webhook URL (slack, teams, webhook), the Events API endpoint
+  // (pagerduty; default https://events.pagerduty.com/v2/enqueue), the SMTP server (email,
+  // smtp://host:port or smtps://; `smtp` is its alias).
+  std::string url;
+  std::string secret;       // webhook: HMAC-SHA256 key of X-Freshwatch-Signature
+  std::string routing_key;  // pagerduty: the integration's routing key
+  // email
+  bool starttls = true;
+  std::string username, password, from;
+  std::vector<std::string> to;
+  std::string ca_file;  // TLS: trust this CA bundle in place of the system's
+};
+
+struct RouteConfig {
+  model::Selector select;                       // as in policies
+  std::vector<std::string> channels;            // names from alerts.channels
+  model::Status min_status = model::Status::kWarn;  // warn, error, or unknown (anything not fresh)
+  Location location;
+};
+
+struct SilenceConfig {
+  model::Selector select;
+  std::string cron;                    // when each window starts
+  core::Duration duration{};           // how long it lasts
+  std::string timezone;                // of the cron; empty: the top-level timezone
+  Location location;
+};
+
+struct AlertsConfig {
+  std::vector<ChannelConfig> channels;
+  std::vector<RouteConfig> routes;
+  core::Duration renotify_every = std::chrono::hours(4);  // 0: never remind
+  core::Duration min_duration{};  // a status must hold this long to open or resolve an incident
+  std::vector<SilenceConfig> silences;
+  // The status page's address for links in notifications (alerts.public_url); empty: no links.
+  std::string public_url;
+};
+
 struct Config {
   std::string path;        // the file this came from
   std::string timezone = "UTC";
@@ -80,6 +126,7 @@ struct Config {
   model::Policy default_policy{"default", model::CalendarRule{}, "built-in"};
   std::vector<ConnectionConfig> connections;
   std::vector<PolicyConfig> policies;
+  AlertsConfig alerts;
 };
 
 }  // namespace freshwatch::config
