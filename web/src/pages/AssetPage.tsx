@@ -2,6 +2,7 @@
 // the intervals it went through, what each signal saw, and where it sits in the hierarchy and
 // the lineage.
 
+import { AssetIntro } from '../components/AssetIntro';
 import { Link, Navigate, useParams } from 'react-router-dom';
 import { assetPath } from '../api/client';
 import type { AssetDetail, AssetSummary, History, Lineage } from '../api/types';
@@ -83,14 +84,7 @@ export function AssetPage() {
           {a.impacted && <span className="chip chip-impacted">impacted upstream</span>}
         </div>
       </header>
-      {a.description && <p className="description">{a.description}</p>}
-      {a.url && (
-        <p>
-          <a href={a.url} target="_blank" rel="noreferrer noopener">
-            Open in its own tool ↗
-          </a>
-        </p>
-      )}
+      <AssetIntro asset={a} />
 
       <div className="cards">
         <section className={`card card-why card-${a.status}`} aria-labelledby="why-title">

@@ -7,6 +7,7 @@
 // tile for the first MAX_TILE_SOURCES tiles, worst first (the client cache shares them with the
 // tile pages); tiles further down link to their own pages.
 
+import { AssetIntro } from '../components/AssetIntro';
 import { Link } from 'react-router-dom';
 import { assetPath } from '../api/client';
 import type { AssetDetail, AssetSummary, Edge, HistoryDay, Lineage } from '../api/types';
@@ -51,14 +52,7 @@ export function DashboardPage({ detail, days }: { detail: AssetDetail; days?: re
           <StatusBadge status={a.status} size="lg" label={`${STATUS_LABEL[a.status]}: ${tilesPhrase(a.counts)}`} />
         </div>
       </header>
-      {a.description && <p className="description">{a.description}</p>}
-      {a.url && (
-        <p>
-          <a href={a.url} target="_blank" rel="noreferrer noopener">
-            Open in its own tool ↗
-          </a>
-        </p>
-      )}
+      <AssetIntro asset={a} />
 
       <div className="cards">
         <section className={`card card-why card-${a.status}`} aria-labelledby="fresh-title">
