@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "alerts/test_util.h"
+#include "lineage/propagate.h"
+#include "lineage/root_paths.h"
+#include "lineage/test_util.h"
 
 namespace freshwatch::alerts {
 namespace {
@@ -287,6 +290,49 @@ TEST(Tracker, ChangedHoldsSilentImprovements) {
   EXPECT_EQ(second.next.open[0].root.status, kWarn);
   auto third = step(second.next, snapshot(chain(kWarn)), at_minute(2), {});
   EXPECT_THAT(third.changed, IsEmpty());
+}
+
+}  // namespace
+}  // namespace freshwatch::alerts
+
+namespace freshwatch::alerts {
+namespace {
+
+using namespace testing;  // NOLINT
+
+// The lineage facts as the engine's lineage pass derives them from edges and own statuses.
+void derive_lineage(model::Snapshot& snap) {
+  const lineage::Graph graph = lineage::snapshot_graph(snap);
+  std::vector<Status> statuses;
+  for (const auto& s : snap.assets) statuses.push_back(s.evaluation.status);
+  const auto propagation = lineage::propagate(graph, statuses);
+  for (std::uint32_t i = 0; i < snap.assets.size(); ++i) {
+    snap.assets[i].impacted = propagation.impacted(i);
+    snap.assets[i].root_causes.clear();
+    for (auto node : propagation.root_causes(i)) snap.assets[i].root_causes.push_back(graph.key(node));
+  }
+}
+
+TEST(Tracker, RootsAndImpactFromPropagatedLineage) {
+  auto snap = snapshot({
+      {.key = "w:a", .status = Status::kError},
+      {.key = "w:b", .status = Status::kWarn},
+      {.key = "w:c", .status = Status::kFresh},
+      {.key = "d:m", .status = Status::kError, .kind = AssetKind::kModel},
+      {.key = "d:x", .status = Status::kError, .kind = AssetKind::kExposure, .data_time_from = "w:a"},
+      {.key = "l:dash", .status = Status::kError, .kind = AssetKind::kDashboard},
+      {.key = "l:t1", .status = Status::kError, .kind = AssetKind::kTile, .parent = "l:dash", .data_time_from = "w:a"},
+      {.key = "l:t2", .status = Status::kWarn, .kind = AssetKind::kTile, .parent = "l:dash", .data_time_from = "w:b"},
+      {.key = "l:t3", .status = Status::kFresh, .kind = AssetKind::kTile, .parent = "l:dash", .data_time_from = "w:c"},
+  });
+  snap.edges = lineage::testing::edges("w:a>d:m d:m>d:x w:a>l:t1 w:b>l:t2 d:m>l:t3 w:c>l:t3");
+  derive_lineage(snap);
+
+  const auto result = step({}, snap, kT0, {});
+  EXPECT_THAT(describe(result.events), ElementsAre("opened w:a error 5", "opened w:b warn 2"));
+  ASSERT_THAT(result.changed, SizeIs(2));
+  EXPECT_THAT(result.changed[0].impacted, ElementsAre("d:m", "d:x", "l:dash", "l:t1", "l:t3"));
+  EXPECT_THAT(result.changed[1].impacted, ElementsAre("l:dash", "l:t2"));
 }
 
 }  // namespace
