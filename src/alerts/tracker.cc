@@ -27,9 +27,27 @@ bool judged_on_other(const AssetState& s) {
          s.data_time_from != s.asset.key;
 }
 
-// The incident an asset's own state calls for, if any.
+// Where an asset's read error comes from: the highest of it and its ancestors that carries the
+// same error (a failed connection's error is on every asset of it; a dashboard its BI tool did
+// not return carries its own). Null when it has no error.
+const AssetState* error_origin(const model::Snapshot& snap, const AssetState& s) {
+  if (s.evaluation.error.empty()) return nullptr;
+  const AssetState* origin = &s;
+  for (int depth = 0; depth < 64 && !origin->asset.parent.empty(); ++depth) {
+    const AssetState* parent = snap.find(origin->asset.parent);
+    if (parent == nullptr || parent == origin || parent->evaluation.error != s.evaluation.error)
+      break;
+    origin = parent;
+  }
+  return origin;
+}
+
+// The incident an asset's own state calls for, if any. A read error opens one incident where
+// it comes from (the connection, not each of its tables).
 std::optional<IncidentKind> condition(const model::Snapshot& snap, const AssetState& s) {
-  if (model::is_container(s.asset.kind) || judged_on_other(s)) return std::nullopt;
+  if (model::is_container(s.asset.kind))
+    return error_origin(snap, s) == &s ? std::optional(IncidentKind::kUnknown) : std::nullopt;
+  if (judged_on_other(s)) return std::nullopt;
   const Status status = s.evaluation.status;
   if (is_stale(status)) {
     for (const auto& cause : s.root_causes) {
@@ -39,7 +57,7 @@ std::optional<IncidentKind> condition(const model::Snapshot& snap, const AssetSt
     }
     return IncidentKind::kStale;
   }
-  if (status == Status::kUnknown && !s.evaluation.error.empty()) return IncidentKind::kUnknown;
+  if (status == Status::kUnknown && error_origin(snap, s) == &s) return IncidentKind::kUnknown;
   return std::nullopt;
 }
 
@@ -60,8 +78,13 @@ class Impact {
       if (model::is_container(s.asset.kind)) continue;
       for (const auto& cause : s.root_causes)
         if (cause != s.asset.key) stale_[cause].insert(s.asset.key);
-      if (!s.data_time && !s.data_time_from.empty() && s.data_time_from != s.asset.key)
-        unknown_[s.data_time_from].insert(s.asset.key);
+      if (const AssetState* origin = error_origin(snap, s); origin && origin != &s)
+        unknown_[origin->asset.key].insert(s.asset.key);
+      if (!s.data_time && !s.data_time_from.empty() && s.data_time_from != s.asset.key) {
+        const AssetState* input = snap.find(s.data_time_from);
+        const AssetState* origin = input ? error_origin(snap, *input) : nullptr;
+        unknown_[origin ? origin->asset.key : s.data_time_from].insert(s.asset.key);
+      }
     }
   }
 

@@ -4,20 +4,23 @@
 // store, and passes it back in with the next snapshot.
 //
 // Rules, per asset of the snapshot:
-//   - Containers (model::is_container) never open incidents; neither do consumers judged on
-//     another asset's data (model::is_consumer with data_time_from naming another key): their
-//     status is inherited.
+//   - Consumers judged on another asset's data (model::is_consumer with data_time_from naming
+//     another key) never open incidents: their status is inherited. Containers open one only
+//     where a read error comes from (below).
 //   - An asset is a *root* when its own status is warn or error and it is not impacted by
 //     something else: each of its root_causes is itself or has it among its own root causes
 //     (members of a stale cycle). A root opens an incident of kind kStale.
-//   - An asset whose own status is unknown and whose evaluation names a collection error opens
-//     an incident of kind kUnknown.
+//   - A read error opens one incident of kind kUnknown where it comes from: the highest of the
+//     asset and its ancestors that carries the same error. A failed connection's error is on
+//     every asset of it, so the connection opens one incident and its assets are its impact; a
+//     dashboard its BI tool did not return opens its own; a table whose read failed, its own.
 //   - The impact of a stale root is every non-container asset whose root_causes name it (the
 //     lineage pass lists only upstream assets there, so these are exactly the assets downstream
 //     of it that show its staleness), plus the dashboards holding any of them; several roots
 //     behind one dashboard make several incidents, each listing it. The impact of an unknown
-//     root is every asset whose data_time_from names it (consumers that cannot tell how old
-//     their data is because of it), plus their dashboards.
+//     root is the assets below it carrying its error and every asset whose data_time_from names
+//     one of them (consumers that cannot tell how old their data is because of it), plus their
+//     dashboards.
 //   - An open incident is updated (kUpdated) when its root's status worsens (by
 //     model::severity; unknown -> warn turns a kUnknown incident into kStale) or its impact
 //     changes; an improvement short of fresh (error -> warn) is recorded in the incident
