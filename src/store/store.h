@@ -1,6 +1,7 @@
 // Store: where freshwatch keeps what it has learned: assets, raw observations (with retention),
 // status intervals, a per-day rollup (worst status and minutes per status per asset and day),
-// connection runs, and users and API tokens. SQLite (WAL) is the embedded default; PostgreSQL
+// connection runs, users and API tokens, and incidents with their timelines, the outbox of
+// notifications still to deliver and the log of every delivery attempt. SQLite (WAL) is the embedded default; PostgreSQL
 // will be the shared, multi-replica choice behind the same interface.
 //
 // Every write method is one transaction: a crash at any moment loses nothing that was
@@ -24,6 +25,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "alerts/incident.h"
 #include "model/asset.h"
 #include "model/history.h"
 #include "model/observation.h"
@@ -91,6 +93,65 @@ struct Session {
   core::TimePoint expires_at{};
 };
 
+// One event of an incident's timeline. `sequence` numbers the incident's events from 1 (the
+// tracker assigns it; it is part of every delivery id of the event).
+struct StoredEvent {
+  std::int64_t sequence = 0;
+  alerts::IncidentEvent event;
+};
+
+// A delivery still to be made: the notification of one event for one channel. The identity
+// (delivery id, incident, event, channel) is the notification's; the store keeps it whole, so a
+// restart sends the incident as it was at the event.
+struct OutboxEntry {
+  alerts::Notification notification;
+  std::int64_t event_sequence = 0;
+  core::TimePoint created_at{};
+  core::TimePoint next_attempt_at{};  // not due before then
+  int attempts = 0;                   // made so far
+};
+
+enum class DeliveryOutcome { kDelivered, kFailed };
+
+// What one attempt at a delivery came to. `error` is shown to users and logged; the store
+// redacts anything that looks like a credential (core::redact_secrets) before keeping it.
+struct AttemptResult {
+  core::TimePoint at{};
+  DeliveryOutcome outcome = DeliveryOutcome::kFailed;
+  std::optional<int> http_status;  // empty when no answer came
+  std::string error;
+};
+
+// One line of the delivery log.
+struct DeliveryAttempt {
+  std::string delivery_id;
+  std::string incident_id;
+  std::string channel;
+  int attempt = 1;  // 1 for the first
+  AttemptResult result;
+  // When the next attempt is due; empty after the last (delivered, or given up).
+  std::optional<core::TimePoint> next_attempt_at;
+};
+
+enum class IncidentState { kAny, kOpen, kResolved };
+
+struct IncidentFilter {
+  IncidentState state = IncidentState::kAny;
+  std::optional<model::Status> status;  // the root's latest status
+  std::string owner;                    // the root's owner; empty: any
+  std::string connection;               // the root key's connection; empty: any
+  std::size_t limit = 100;
+};
+
+// An incident with everything kept about it: its timeline (by sequence), every delivery
+// attempt (oldest first) and the deliveries still pending (by delivery id).
+struct IncidentDetail {
+  alerts::Incident incident;
+  std::vector<StoredEvent> timeline;
+  std::vector<DeliveryAttempt> deliveries;
+  std::vector<OutboxEntry> pending;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -152,6 +213,37 @@ class Store {
   virtual Result<void> delete_session(std::string_view id_hash) = 0;
   // Deletes sessions whose expires_at is at or before `now`; returns how many.
   virtual Result<std::size_t> delete_expired_sessions(core::TimePoint now) = 0;
+
+  // Incidents and alert delivery (alerts/incident.h, docs/alerts.md).
+  //
+  // Writes, in one transaction, the incidents as they now are (inserted or replaced whole),
+  // their new events, and the outbox entries of those events: a crash leaves either all of it
+  // or none. An event whose (incident, sequence) is already stored, or an outbox entry whose
+  // delivery id is, is kConflict and the whole call writes nothing; so is an entry naming an
+  // event that is neither stored nor in `events`.
+  virtual Result<void> save_incident_changes(std::span<const alerts::Incident> incidents,
+                                             std::span<const StoredEvent> events,
+                                             std::span<const OutboxEntry> outbox) = 0;
+  // Every open incident, oldest first (what the tracker resumes from after a restart).
+  virtual Result<std::vector<alerts::Incident>> open_incidents() = 0;
+  // Incidents matching `filter`, open ones first, then newest opened first.
+  virtual Result<std::vector<alerts::Incident>> incidents(const IncidentFilter& filter) = 0;
+  // One incident with its timeline and deliveries; empty when there is no such incident.
+  virtual Result<std::optional<IncidentDetail>> incident(std::string_view id) = 0;
+  // Outbox entries due at `now` (next_attempt_at <= now), the longest due first.
+  virtual Result<std::vector<OutboxEntry>> due_deliveries(core::TimePoint now,
+                                                          std::size_t limit) = 0;
+  // Logs an attempt at a delivery and, in the same transaction, reschedules it for
+  // `next_attempt_at` (counting the attempt) or, when that is empty, removes it from the outbox
+  // (delivered, or given up). kNotFound when the delivery is not pending; kInvalidArgument for
+  // a delivered attempt that asks for another.
+  virtual Result<void> record_attempt(std::string_view delivery_id, const AttemptResult& result,
+                                      std::optional<core::TimePoint> next_attempt_at) = 0;
+  // Acknowledges an incident (no more reminders); kNotFound when there is no such incident.
+  // Acknowledging again keeps the first time.
+  virtual Result<void> acknowledge(std::string_view id, core::TimePoint at) = 0;
+  // No reminders of the incident before `until`; kNotFound when there is no such incident.
+  virtual Result<void> snooze(std::string_view id, core::TimePoint until) = 0;
 };
 
 }  // namespace freshwatch::store

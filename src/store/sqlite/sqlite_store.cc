@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/json.h"
+#include "core/log.h"
 #include "core/time.h"
 #include "store/rollup.h"
 #include "store/sqlite/db.h"
@@ -163,6 +164,83 @@ constexpr const char kSelectSession[] =
     "SELECT id_hash, user_name, expires_at_us FROM sessions WHERE id_hash = ?1";
 constexpr const char kDeleteSession[] = "DELETE FROM sessions WHERE id_hash = ?1";
 constexpr const char kDeleteExpiredSessions[] = "DELETE FROM sessions WHERE expires_at_us <= ?1";
+
+constexpr const char kUpsertIncident[] = R"sql(
+INSERT INTO incidents (id, root_key, connection, kind, status, root_name, root_owner, root_reason,
+                       root_changed_at_us, impacted, opened_at_us, resolved_at_us,
+                       acknowledged_at_us, snoozed_until_us, last_notified_at_us)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+ON CONFLICT (id) DO UPDATE SET
+  root_key = excluded.root_key, connection = excluded.connection, kind = excluded.kind,
+  status = excluded.status, root_name = excluded.root_name, root_owner = excluded.root_owner,
+  root_reason = excluded.root_reason, root_changed_at_us = excluded.root_changed_at_us,
+  impacted = excluded.impacted, opened_at_us = excluded.opened_at_us,
+  resolved_at_us = excluded.resolved_at_us,
+  acknowledged_at_us = coalesce(incidents.acknowledged_at_us, excluded.acknowledged_at_us),
+  snoozed_until_us = coalesce(max(incidents.snoozed_until_us, excluded.snoozed_until_us),
+                              incidents.snoozed_until_us, excluded.snoozed_until_us),
+  last_notified_at_us = coalesce(max(incidents.last_notified_at_us, excluded.last_notified_at_us),
+                                 incidents.last_notified_at_us, excluded.last_notified_at_us))sql";
+
+constexpr const char kInsertIncidentEvent[] = R"sql(
+INSERT INTO incident_events (incident_id, sequence, type, at_us, status, impacted_count)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6))sql";
+
+constexpr const char kInsertOutbox[] = R"sql(
+INSERT INTO outbox (delivery_id, incident_id, event_sequence, channel, notification, created_at_us,
+                    next_attempt_at_us, attempts)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))sql";
+
+constexpr const char kSelectOpenIncidents[] = R"sql(
+SELECT id, root_key, kind, status, root_name, root_owner, root_reason, root_changed_at_us,
+       impacted, opened_at_us, resolved_at_us, acknowledged_at_us, snoozed_until_us,
+       last_notified_at_us
+FROM incidents
+WHERE resolved_at_us IS NULL ORDER BY opened_at_us, id)sql";
+constexpr const char kSelectIncidents[] = R"sql(
+SELECT id, root_key, kind, status, root_name, root_owner, root_reason, root_changed_at_us,
+       impacted, opened_at_us, resolved_at_us, acknowledged_at_us, snoozed_until_us,
+       last_notified_at_us
+FROM incidents
+WHERE (?1 = 0 OR (?1 = 1 AND resolved_at_us IS NULL) OR (?1 = 2 AND resolved_at_us IS NOT NULL))
+  AND (?2 = '' OR status = ?2) AND (?3 = '' OR root_owner = ?3) AND (?4 = '' OR connection = ?4)
+ORDER BY resolved_at_us IS NOT NULL, opened_at_us DESC, id DESC
+LIMIT ?5)sql";
+constexpr const char kSelectIncident[] = R"sql(
+SELECT id, root_key, kind, status, root_name, root_owner, root_reason, root_changed_at_us,
+       impacted, opened_at_us, resolved_at_us, acknowledged_at_us, snoozed_until_us,
+       last_notified_at_us
+FROM incidents
+WHERE id = ?1)sql";
+
+constexpr const char kSelectIncidentEvents[] = R"sql(
+SELECT incident_id, sequence, type, at_us, status, impacted_count FROM incident_events
+WHERE incident_id = ?1 ORDER BY sequence)sql";
+constexpr const char kSelectIncidentDeliveries[] = R"sql(
+SELECT delivery_id, incident_id, channel, attempt, at_us, outcome, http_status, error,
+       next_attempt_at_us
+FROM deliveries WHERE incident_id = ?1 ORDER BY at_us, delivery_id, attempt)sql";
+constexpr const char kSelectIncidentOutbox[] = R"sql(
+SELECT delivery_id, event_sequence, notification, created_at_us, next_attempt_at_us, attempts
+FROM outbox WHERE incident_id = ?1 ORDER BY delivery_id)sql";
+constexpr const char kSelectDueOutbox[] = R"sql(
+SELECT delivery_id, event_sequence, notification, created_at_us, next_attempt_at_us, attempts
+FROM outbox WHERE next_attempt_at_us <= ?1
+ORDER BY next_attempt_at_us, created_at_us, delivery_id LIMIT ?2)sql";
+
+constexpr const char kSelectOutboxEntry[] =
+    "SELECT incident_id, channel, attempts FROM outbox WHERE delivery_id = ?1";
+constexpr const char kInsertDelivery[] = R"sql(
+INSERT INTO deliveries (delivery_id, attempt, incident_id, channel, at_us, http_status, outcome,
+                        error, next_attempt_at_us)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9))sql";
+constexpr const char kRescheduleOutbox[] =
+    "UPDATE outbox SET attempts = attempts + 1, next_attempt_at_us = ?2 WHERE delivery_id = ?1";
+constexpr const char kDeleteOutbox[] = "DELETE FROM outbox WHERE delivery_id = ?1";
+
+constexpr const char kAcknowledgeIncident[] = R"sql(
+UPDATE incidents SET acknowledged_at_us = coalesce(acknowledged_at_us, ?2) WHERE id = ?1)sql";
+constexpr const char kSnoozeIncident[] = "UPDATE incidents SET snoozed_until_us = ?2 WHERE id = ?1";
 
 // ---- values <-> columns ----------------------------------------------------------------------
 
@@ -353,6 +431,167 @@ model::DayCell read_cell(const Statement& row) {
   for (std::size_t i = 0; i < cell.minutes.size(); ++i)
     cell.minutes[i] = to_minutes(core::Duration(row.int64(3 + static_cast<int>(i))));
   return cell;
+}
+
+// ---- incidents <-> columns -------------------------------------------------------------------
+// The store's own names for kinds and event types (the ones docs/alerts.md shows).
+
+std::string_view kind_text(alerts::IncidentKind kind) {
+  return kind == alerts::IncidentKind::kUnknown ? "unknown" : "stale";
+}
+alerts::IncidentKind kind_of_text(std::string_view text) {
+  return text == "unknown" ? alerts::IncidentKind::kUnknown : alerts::IncidentKind::kStale;
+}
+
+constexpr std::pair<alerts::EventType, std::string_view> kEventTypes[] = {
+    {alerts::EventType::kOpened, "incident.opened"},
+    {alerts::EventType::kUpdated, "incident.updated"},
+    {alerts::EventType::kResolved, "incident.resolved"},
+    {alerts::EventType::kReminder, "incident.reminder"},
+};
+std::string_view event_text(alerts::EventType type) {
+  for (const auto& [t, text] : kEventTypes)
+    if (t == type) return text;
+  return "incident.updated";
+}
+alerts::EventType event_of_text(std::string_view text) {
+  for (const auto& [t, name] : kEventTypes)
+    if (name == text) return t;
+  return alerts::EventType::kUpdated;
+}
+
+std::string_view outcome_text(DeliveryOutcome outcome) {
+  return outcome == DeliveryOutcome::kDelivered ? "delivered" : "failed";
+}
+
+// The connection an asset key belongs to ("warehouse:analytics.public.orders" -> "warehouse").
+std::string_view connection_of_key(std::string_view key) {
+  return key.substr(0, key.find(':'));
+}
+
+void append_time(std::string& out, std::string_view key, std::optional<core::TimePoint> t) {
+  out += fmt::format(",\"{}\":", key);
+  out += t ? fmt::format("{}", t->time_since_epoch().count()) : "null";
+}
+void append_member(std::string& out, std::string_view key, std::string_view value,
+                   bool first = false) {
+  if (!first) out += ',';
+  out += fmt::format("\"{}\":", key);
+  core::append_json_string(out, value);
+}
+
+// outbox.notification: the whole alerts::Notification as JSON (see 0005_incidents.sql).
+std::string encode_notification(const alerts::Notification& n) {
+  const alerts::Incident& i = n.incident;
+  std::string out = "{";
+  append_member(out, "delivery_id", n.delivery_id, true);
+  append_member(out, "channel", n.channel);
+  append_member(out, "url", n.url);
+  out += ",\"event\":{";
+  append_member(out, "incident_id", n.event.incident_id, true);
+  append_member(out, "type", event_text(n.event.type));
+  append_time(out, "at_us", n.event.at);
+  append_member(out, "status", model::to_string(n.event.status));
+  out += fmt::format(",\"impacted_count\":{}}}", n.event.impacted_count);
+  out += ",\"incident\":{";
+  append_member(out, "id", i.id, true);
+  append_member(out, "kind", kind_text(i.kind));
+  out += ",\"root\":{";
+  append_member(out, "key", i.root.key, true);
+  append_member(out, "name", i.root.name);
+  append_member(out, "owner", i.root.owner);
+  append_member(out, "reason", i.root.reason);
+  append_member(out, "status", model::to_string(i.root.status));
+  append_time(out, "changed_at_us", i.root.changed_at);
+  out += "},\"impacted\":";
+  out += encode_tags(i.impacted);
+  append_time(out, "opened_at_us", i.opened_at);
+  append_time(out, "resolved_at_us", i.resolved_at);
+  append_time(out, "acknowledged_at_us", i.acknowledged_at);
+  append_time(out, "snoozed_until_us", i.snoozed_until);
+  append_time(out, "last_notified_at_us", i.last_notified_at);
+  out += "}}";
+  return out;
+}
+
+// The notification written by encode_notification(); empty when it cannot be read.
+std::optional<alerts::Notification> decode_notification(simdjson::dom::parser& parser,
+                                                        std::string_view delivery_id,
+                                                        std::string_view text) {
+  try {
+    simdjson::dom::element doc = parser.parse(text.data(), text.size());
+    auto time = [](simdjson::dom::element e) -> std::optional<core::TimePoint> {
+      if (e.is_null()) return std::nullopt;
+      return core::TimePoint(core::Duration(std::int64_t(e)));
+    };
+    auto string = [](simdjson::dom::element e) { return std::string(std::string_view(e)); };
+    alerts::Notification n;
+    n.delivery_id = string(doc["delivery_id"]);
+    n.channel = string(doc["channel"]);
+    n.url = string(doc["url"]);
+    simdjson::dom::element event = doc["event"];
+    n.event.incident_id = string(event["incident_id"]);
+    n.event.type = event_of_text(std::string_view(event["type"]));
+    n.event.at = *time(event["at_us"]);
+    n.event.status = status_of_text(std::string_view(event["status"]));
+    n.event.impacted_count = static_cast<std::size_t>(std::int64_t(event["impacted_count"]));
+    simdjson::dom::element incident = doc["incident"];
+    alerts::Incident& i = n.incident;
+    i.id = string(incident["id"]);
+    i.kind = kind_of_text(std::string_view(incident["kind"]));
+    simdjson::dom::element root = incident["root"];
+    i.root.key = string(root["key"]);
+    i.root.name = string(root["name"]);
+    i.root.owner = string(root["owner"]);
+    i.root.reason = string(root["reason"]);
+    i.root.status = status_of_text(std::string_view(root["status"]));
+    i.root.changed_at = time(root["changed_at_us"]);
+    for (simdjson::dom::element key : simdjson::dom::array(incident["impacted"]))
+      i.impacted.push_back(string(key));
+    i.opened_at = *time(incident["opened_at_us"]);
+    i.resolved_at = time(incident["resolved_at_us"]);
+    i.acknowledged_at = time(incident["acknowledged_at_us"]);
+    i.snoozed_until = time(incident["snoozed_until_us"]);
+    i.last_notified_at = time(incident["last_notified_at_us"]);
+    return n;
+  } catch (const std::exception& e) {
+    spdlog::warn("the stored notification of delivery '{}' cannot be read ({}); it is not sent",
+                 delivery_id, e.what());
+    return std::nullopt;
+  }
+}
+
+alerts::Incident read_incident(simdjson::dom::parser& parser, const Statement& row) {
+  alerts::Incident i;
+  i.id = row.text(0);
+  i.root.key = row.text(1);
+  i.kind = kind_of_text(row.text(2));
+  i.root.status = status_of_text(row.text(3));
+  i.root.name = row.text(4);
+  i.root.owner = row.text(5);
+  i.root.reason = row.text(6);
+  i.root.changed_at = row.optional_time(7);
+  i.impacted = decode_tags(parser, row.text(8));
+  i.opened_at = row.time(9);
+  i.resolved_at = row.optional_time(10);
+  i.acknowledged_at = row.optional_time(11);
+  i.snoozed_until = row.optional_time(12);
+  i.last_notified_at = row.optional_time(13);
+  return i;
+}
+
+// Rows of kSelectIncidentOutbox or kSelectDueOutbox; unreadable ones are left out (and logged).
+Result<std::vector<OutboxEntry>> read_outbox(Statement& row) {
+  simdjson::dom::parser parser;
+  std::vector<OutboxEntry> out;
+  for (;;) {
+    FW_ASSIGN(more, row.step());
+    if (!more) return out;
+    auto notification = decode_notification(parser, row.text(0), row.text(2));
+    if (!notification) continue;
+    out.push_back({std::move(*notification), row.int64(1), row.time(3), row.time(4),
+                   static_cast<int>(row.int64(5))});
+  }
 }
 
 // ---- the store -------------------------------------------------------------------------------
@@ -621,6 +860,162 @@ class SqliteStore final : public Store {
     return static_cast<std::size_t>(changed);
   }
 
+  Result<void> save_incident_changes(std::span<const alerts::Incident> incidents,
+                                     std::span<const StoredEvent> events,
+                                     std::span<const OutboxEntry> outbox) override {
+    std::lock_guard lock(write_mutex_);
+    auto saved = save_incidents_locked(incidents, events, outbox);
+    if (!saved) return std::unexpected(saved.error().with_context("saving incident changes"));
+    return {};
+  }
+
+  Result<std::vector<alerts::Incident>> open_incidents() override {
+    return read([](Db& db) -> Result<std::vector<alerts::Incident>> {
+      FW_ASSIGN(row, db.prepare(kSelectOpenIncidents));
+      simdjson::dom::parser parser;
+      return read_rows<alerts::Incident>(
+          row, [&](const Statement& row) { return read_incident(parser, row); });
+    });
+  }
+
+  Result<std::vector<alerts::Incident>> incidents(const IncidentFilter& filter) override {
+    return read([&](Db& db) -> Result<std::vector<alerts::Incident>> {
+      FW_ASSIGN(row, db.prepare(kSelectIncidents));
+      const std::string_view status = filter.status ? model::to_string(*filter.status) : "";
+      row.bind(1, static_cast<std::int64_t>(filter.state))
+          .bind(2, status)
+          .bind(3, filter.owner)
+          .bind(4, filter.connection)
+          .bind(5, static_cast<std::int64_t>(std::min<std::size_t>(
+                       filter.limit, std::numeric_limits<std::int64_t>::max())));
+      simdjson::dom::parser parser;
+      return read_rows<alerts::Incident>(
+          row, [&](const Statement& row) { return read_incident(parser, row); });
+    });
+  }
+
+  Result<std::optional<IncidentDetail>> incident(std::string_view id) override {
+    return read([&](Db& db) -> Result<std::optional<IncidentDetail>> {
+      IncidentDetail detail;
+      simdjson::dom::parser parser;
+      {
+        FW_ASSIGN(row, db.prepare(kSelectIncident));
+        row.bind(1, id);
+        FW_ASSIGN(found, row.step());
+        if (!found) return std::nullopt;
+        detail.incident = read_incident(parser, row);
+      }
+      {
+        FW_ASSIGN(row, db.prepare(kSelectIncidentEvents));
+        row.bind(1, id);
+        FW_ASSIGN(timeline, read_rows<StoredEvent>(row, [](const Statement& row) {
+          return StoredEvent{row.int64(1),
+                             {std::string(row.text(0)), event_of_text(row.text(2)), row.time(3),
+                              status_of_text(row.text(4)),
+                              static_cast<std::size_t>(row.int64(5))}};
+        }));
+        detail.timeline = std::move(timeline);
+      }
+      {
+        FW_ASSIGN(row, db.prepare(kSelectIncidentDeliveries));
+        row.bind(1, id);
+        FW_ASSIGN(deliveries, read_rows<DeliveryAttempt>(row, [](const Statement& row) {
+          DeliveryAttempt a;
+          a.delivery_id = row.text(0);
+          a.incident_id = row.text(1);
+          a.channel = row.text(2);
+          a.attempt = static_cast<int>(row.int64(3));
+          a.result.at = row.time(4);
+          a.result.outcome = row.text(5) == "delivered" ? DeliveryOutcome::kDelivered
+                                                        : DeliveryOutcome::kFailed;
+          if (auto status = row.optional_int64(6)) a.result.http_status = static_cast<int>(*status);
+          a.result.error = row.text(7);
+          a.next_attempt_at = row.optional_time(8);
+          return a;
+        }));
+        detail.deliveries = std::move(deliveries);
+      }
+      {
+        FW_ASSIGN(row, db.prepare(kSelectIncidentOutbox));
+        row.bind(1, id);
+        FW_ASSIGN(pending, read_outbox(row));
+        detail.pending = std::move(pending);
+      }
+      return detail;
+    });
+  }
+
+  Result<std::vector<OutboxEntry>> due_deliveries(core::TimePoint now,
+                                                  std::size_t limit) override {
+    return read([&](Db& db) -> Result<std::vector<OutboxEntry>> {
+      FW_ASSIGN(row, db.prepare(kSelectDueOutbox));
+      row.bind(1, now).bind(2, static_cast<std::int64_t>(std::min<std::size_t>(
+                                   limit, std::numeric_limits<std::int64_t>::max())));
+      return read_outbox(row);
+    });
+  }
+
+  Result<void> record_attempt(std::string_view delivery_id, const AttemptResult& result,
+                              std::optional<core::TimePoint> next_attempt_at) override {
+    if (result.outcome == DeliveryOutcome::kDelivered && next_attempt_at)
+      return fail(ErrorCode::kInvalidArgument,
+                  "delivery '{}' was delivered; it needs no further attempt", delivery_id);
+    std::lock_guard lock(write_mutex_);
+    FW_ASSIGN(tx, Transaction::begin(*writer_));
+    std::string incident_id, channel;
+    std::int64_t attempts = 0;
+    {
+      FW_ASSIGN(select, writer_->prepare(kSelectOutboxEntry));
+      select.bind(1, delivery_id);
+      FW_ASSIGN(found, select.step());
+      if (!found)
+        return fail(ErrorCode::kNotFound, "delivery '{}' is not pending (delivered or given up)",
+                    delivery_id);
+      incident_id = select.text(0);
+      channel = select.text(1);
+      attempts = select.int64(2);
+    }
+    const std::string error = core::redact_secrets(result.error);
+    {
+      FW_ASSIGN(insert, writer_->prepare(kInsertDelivery));
+      insert.bind(1, delivery_id)
+          .bind(2, attempts + 1)
+          .bind(3, incident_id)
+          .bind(4, channel)
+          .bind(5, result.at)
+          .bind(6, result.http_status ? std::optional<std::int64_t>(*result.http_status)
+                                      : std::nullopt)
+          .bind(7, outcome_text(result.outcome))
+          .bind(8, error)
+          .bind(9, next_attempt_at);
+      FW_TRY(insert.run());
+    }
+    if (next_attempt_at) {
+      FW_ASSIGN(reschedule, writer_->prepare(kRescheduleOutbox));
+      reschedule.bind(1, delivery_id).bind(2, *next_attempt_at);
+      FW_TRY(reschedule.run());
+    } else {
+      FW_ASSIGN(remove, writer_->prepare(kDeleteOutbox));
+      remove.bind(1, delivery_id);
+      FW_TRY(remove.run());
+    }
+    return tx.commit();
+  }
+
+  Result<void> acknowledge(std::string_view id, core::TimePoint at) override {
+    FW_ASSIGN(changed, write_counting(kAcknowledgeIncident,
+                                      [&](Statement& s) { s.bind(1, id).bind(2, at); }));
+    if (changed == 0) return fail(ErrorCode::kNotFound, "there is no incident '{}'", id);
+    return {};
+  }
+
+  Result<void> snooze(std::string_view id, core::TimePoint until) override {
+    FW_ASSIGN(changed,
+              write_counting(kSnoozeIncident, [&](Statement& s) { s.bind(1, id).bind(2, until); }));
+    if (changed == 0) return fail(ErrorCode::kNotFound, "there is no incident '{}'", id);
+    return {};
+  }
+
  private:
   // Runs `f` on the read connection (or on the only connection of an in-memory database).
   template <typename F>
@@ -804,6 +1199,75 @@ class SqliteStore final : public Store {
       }
     }
     return {};
+  }
+
+  Result<void> save_incidents_locked(std::span<const alerts::Incident> incidents,
+                                     std::span<const StoredEvent> events,
+                                     std::span<const OutboxEntry> outbox) {
+    FW_ASSIGN(tx, Transaction::begin(*writer_));
+    std::string impacted;
+    for (const alerts::Incident& i : incidents) {
+      if (i.id.empty() || i.root.key.empty())
+        return fail(ErrorCode::kInvalidArgument, "an incident needs an id and a root key");
+      impacted = encode_tags(i.impacted);
+      FW_ASSIGN(upsert, writer_->prepare(kUpsertIncident));
+      upsert.bind(1, i.id)
+          .bind(2, i.root.key)
+          .bind(3, connection_of_key(i.root.key))
+          .bind(4, kind_text(i.kind))
+          .bind(5, model::to_string(i.root.status))
+          .bind(6, i.root.name)
+          .bind(7, i.root.owner)
+          .bind(8, i.root.reason)
+          .bind(9, i.root.changed_at)
+          .bind(10, impacted)
+          .bind(11, i.opened_at)
+          .bind(12, i.resolved_at)
+          .bind(13, i.acknowledged_at)
+          .bind(14, i.snoozed_until)
+          .bind(15, i.last_notified_at);
+      FW_TRY(upsert.run());
+    }
+    for (const StoredEvent& e : events) {
+      if (e.sequence <= 0)
+        return fail(ErrorCode::kInvalidArgument,
+                    "an event of incident '{}' has sequence {}; events are numbered from 1",
+                    e.event.incident_id, e.sequence);
+      FW_ASSIGN(insert, writer_->prepare(kInsertIncidentEvent));
+      insert.bind(1, e.event.incident_id)
+          .bind(2, e.sequence)
+          .bind(3, event_text(e.event.type))
+          .bind(4, e.event.at)
+          .bind(5, model::to_string(e.event.status))
+          .bind(6, static_cast<std::int64_t>(e.event.impacted_count));
+      if (auto inserted = insert.run(); !inserted)
+        return std::unexpected(inserted.error().with_context(fmt::format(
+            "event {} of incident '{}' (stored already, or no such incident)", e.sequence,
+            e.event.incident_id)));
+    }
+    std::string notification;
+    for (const OutboxEntry& o : outbox) {
+      const alerts::Notification& n = o.notification;
+      if (n.delivery_id.empty() || n.channel.empty())
+        return fail(ErrorCode::kInvalidArgument,
+                    "a notification of incident '{}' needs a delivery id and a channel",
+                    n.incident.id);
+      notification = encode_notification(n);
+      FW_ASSIGN(insert, writer_->prepare(kInsertOutbox));
+      insert.bind(1, n.delivery_id)
+          .bind(2, n.incident.id)
+          .bind(3, o.event_sequence)
+          .bind(4, n.channel)
+          .bind(5, notification)
+          .bind(6, o.created_at)
+          .bind(7, o.next_attempt_at)
+          .bind(8, static_cast<std::int64_t>(o.attempts));
+      if (auto inserted = insert.run(); !inserted)
+        return std::unexpected(inserted.error().with_context(fmt::format(
+            "delivery '{}' (pending already, or its event {} of incident '{}' is not stored)",
+            n.delivery_id, o.event_sequence, n.incident.id)));
+    }
+    return tx.commit();
   }
 
   Result<std::size_t> prune_locked(core::TimePoint before) {

@@ -17,6 +17,7 @@ using date::sys_days;
 using model::Status;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 
 core::TimePoint at(std::string_view text) { return core::parse_timestamp(text).value(); }
@@ -695,6 +696,321 @@ TEST_F(SqliteStoreTest, ReadsNeverSeeHalfARun) {
   }
   writer.join();
   EXPECT_GT(reads, 0);
+}
+
+// ---- incidents and alert delivery ---------------------------------------------------------------
+
+class IncidentStoreTest : public SqliteStoreTest {
+ protected:
+  static alerts::Incident incident(std::string root_key, core::TimePoint opened_at,
+                                   std::string owner = "data-eng") {
+    alerts::Incident i;
+    i.id = fmt::format("{}@{}", root_key, opened_at.time_since_epoch().count());
+    i.kind = alerts::IncidentKind::kStale;
+    i.root = {root_key, "orders", std::move(owner), "no load for 30h", Status::kError,
+              opened_at - 30h};
+    i.impacted = {"dbt:model.shop.orders", "looker:dashboard.7"};
+    i.opened_at = opened_at;
+    return i;
+  }
+  static StoredEvent event(const alerts::Incident& i, std::int64_t sequence,
+                           alerts::EventType type, core::TimePoint at) {
+    return {sequence, {i.id, type, at, i.root.status, i.impacted.size()}};
+  }
+  static OutboxEntry entry(const alerts::Incident& i, const StoredEvent& e, std::string channel,
+                           core::TimePoint due) {
+    OutboxEntry o;
+    o.notification = {fmt::format("{}/{}/{}", i.id, e.sequence, channel), channel, e.event, i,
+                      "https://fw.example.com/assets/" + i.root.key};
+    o.event_sequence = e.sequence;
+    o.created_at = e.event.at;
+    o.next_attempt_at = due;
+    return o;
+  }
+  // Saves a newly opened incident with its event and one delivery per channel, due at `due`.
+  static void open_one(Store& store, const alerts::Incident& i, std::vector<std::string> channels,
+                       core::TimePoint due) {
+    const StoredEvent e = event(i, 1, alerts::EventType::kOpened, i.opened_at);
+    std::vector<OutboxEntry> outbox;
+    for (auto& c : channels) outbox.push_back(entry(i, e, c, due));
+    auto saved = store.save_incident_changes({&i, 1}, {&e, 1}, outbox);
+    ASSERT_TRUE(saved) << saved.error().message;
+  }
+};
+
+void expect_same_incident(const alerts::Incident& a, const alerts::Incident& b) {
+  EXPECT_EQ(a.id, b.id);
+  EXPECT_EQ(a.kind, b.kind);
+  EXPECT_EQ(a.root.key, b.root.key);
+  EXPECT_EQ(a.root.name, b.root.name);
+  EXPECT_EQ(a.root.owner, b.root.owner);
+  EXPECT_EQ(a.root.reason, b.root.reason);
+  EXPECT_EQ(a.root.status, b.root.status);
+  EXPECT_EQ(a.root.changed_at, b.root.changed_at);
+  EXPECT_EQ(a.impacted, b.impacted);
+  EXPECT_EQ(a.opened_at, b.opened_at);
+  EXPECT_EQ(a.resolved_at, b.resolved_at);
+  EXPECT_EQ(a.acknowledged_at, b.acknowledged_at);
+  EXPECT_EQ(a.snoozed_until, b.snoozed_until);
+  EXPECT_EQ(a.last_notified_at, b.last_notified_at);
+}
+
+TEST_F(IncidentStoreTest, IncidentsTimelinesAndOutboxRoundTripAndSurviveAReopen) {
+  const auto t0 = at("2024-05-01T06:00:00Z");
+  alerts::Incident i = incident("warehouse:raw.public.orders", t0);
+  i.last_notified_at = t0;
+  alerts::Incident unknown = incident("dbt_cloud", t0 + 1min, "");
+  unknown.kind = alerts::IncidentKind::kUnknown;
+  unknown.root.status = Status::kUnknown;
+  unknown.root.changed_at.reset();
+  unknown.impacted.clear();
+  {
+    auto store = open();
+    open_one(*store, i, {"data-team", "hooks"}, t0);
+    open_one(*store, unknown, {"data-team"}, t0 + 1min);
+  }
+  auto store = open();  // everything is read back from the file
+  auto open_now = store->open_incidents();
+  ASSERT_TRUE(open_now) << open_now.error().message;
+  ASSERT_EQ(open_now->size(), 2u);
+  expect_same_incident((*open_now)[0], i);
+  expect_same_incident((*open_now)[1], unknown);
+
+  auto detail = store->incident(i.id);
+  ASSERT_TRUE(detail) << detail.error().message;
+  ASSERT_TRUE(detail->has_value());
+  expect_same_incident((*detail)->incident, i);
+  ASSERT_EQ((*detail)->timeline.size(), 1u);
+  EXPECT_EQ((*detail)->timeline[0].sequence, 1);
+  EXPECT_EQ((*detail)->timeline[0].event.type, alerts::EventType::kOpened);
+  EXPECT_EQ((*detail)->timeline[0].event.at, t0);
+  EXPECT_EQ((*detail)->timeline[0].event.status, Status::kError);
+  EXPECT_EQ((*detail)->timeline[0].event.impacted_count, 2u);
+  EXPECT_TRUE((*detail)->deliveries.empty());
+  ASSERT_EQ((*detail)->pending.size(), 2u);
+  const OutboxEntry& p = (*detail)->pending[0];
+  EXPECT_EQ(p.notification.delivery_id, i.id + "/1/data-team");
+  EXPECT_EQ(p.notification.channel, "data-team");
+  EXPECT_EQ(p.notification.url, "https://fw.example.com/assets/warehouse:raw.public.orders");
+  EXPECT_EQ(p.notification.event.incident_id, i.id);
+  EXPECT_EQ(p.notification.event.type, alerts::EventType::kOpened);
+  EXPECT_EQ(p.notification.event.impacted_count, 2u);
+  expect_same_incident(p.notification.incident, i);
+  EXPECT_EQ(p.event_sequence, 1);
+  EXPECT_EQ(p.created_at, t0);
+  EXPECT_EQ(p.next_attempt_at, t0);
+  EXPECT_EQ(p.attempts, 0);
+  EXPECT_EQ((*detail)->pending[1].notification.channel, "hooks");
+
+  auto missing = store->incident("nope");
+  ASSERT_TRUE(missing);
+  EXPECT_FALSE(missing->has_value());
+
+  // Resolving replaces the incident and adds to its timeline; the notification keeps the
+  // incident as it was at its event.
+  alerts::Incident resolved = i;
+  resolved.root.status = Status::kFresh;
+  resolved.resolved_at = t0 + 2h;
+  const StoredEvent e2 = event(resolved, 2, alerts::EventType::kResolved, t0 + 2h);
+  const OutboxEntry o2 = entry(resolved, e2, "data-team", t0 + 2h);
+  ASSERT_TRUE(store->save_incident_changes({&resolved, 1}, {&e2, 1}, {&o2, 1}));
+  open_now = store->open_incidents();
+  ASSERT_EQ(open_now->size(), 1u);
+  EXPECT_EQ((*open_now)[0].id, unknown.id);
+  detail = store->incident(i.id);
+  expect_same_incident((*detail)->incident, resolved);
+  ASSERT_EQ((*detail)->timeline.size(), 2u);
+  EXPECT_EQ((*detail)->timeline[1].event.type, alerts::EventType::kResolved);
+  ASSERT_EQ((*detail)->pending.size(), 3u);
+  EXPECT_FALSE((*detail)->pending[0].notification.incident.resolved_at);  // .../1/data-team
+  EXPECT_EQ((*detail)->pending[2].notification.incident.resolved_at, t0 + 2h);  // .../2/data-team
+}
+
+TEST_F(IncidentStoreTest, AFailedSaveOfIncidentChangesWritesNothing) {
+  const auto t0 = at("2024-05-01T06:00:00Z");
+  auto store = open();
+  const alerts::Incident i = incident("warehouse:raw.public.orders", t0);
+  const StoredEvent e = event(i, 1, alerts::EventType::kOpened, t0);
+  // The second outbox entry repeats the first's delivery id.
+  const std::vector<OutboxEntry> twice = {entry(i, e, "data-team", t0), entry(i, e, "data-team", t0)};
+  auto saved = store->save_incident_changes({&i, 1}, {&e, 1}, twice);
+  ASSERT_FALSE(saved);
+  EXPECT_EQ(saved.error().code, ErrorCode::kConflict);
+  EXPECT_THAT(saved.error().message, HasSubstr(i.id + "/1/data-team"));
+  // An entry for an event that is not stored.
+  const StoredEvent unsaved = event(i, 7, alerts::EventType::kUpdated, t0);
+  const OutboxEntry orphan = entry(i, unsaved, "hooks", t0);
+  saved = store->save_incident_changes({&i, 1}, {&e, 1}, {&orphan, 1});
+  ASSERT_FALSE(saved);
+  EXPECT_EQ(saved.error().code, ErrorCode::kConflict);
+  // An event numbered 0.
+  const StoredEvent zero = event(i, 0, alerts::EventType::kOpened, t0);
+  saved = store->save_incident_changes({&i, 1}, {&zero, 1}, {});
+  ASSERT_FALSE(saved);
+  EXPECT_EQ(saved.error().code, ErrorCode::kInvalidArgument);
+
+  EXPECT_TRUE(store->open_incidents()->empty());
+  EXPECT_FALSE(store->incident(i.id)->has_value());
+  EXPECT_TRUE(store->due_deliveries(t0 + 24h, 100)->empty());
+  EXPECT_EQ(raw_int(path(), "SELECT count(*) FROM incident_events"), 0);
+
+  // And the same event saved twice is refused without touching the first.
+  open_one(*store, i, {"data-team"}, t0);
+  saved = store->save_incident_changes({&i, 1}, {&e, 1}, {});
+  ASSERT_FALSE(saved);
+  EXPECT_EQ(saved.error().code, ErrorCode::kConflict);
+  EXPECT_EQ((*store->incident(i.id))->timeline.size(), 1u);
+  EXPECT_EQ(store->due_deliveries(t0, 100)->size(), 1u);
+}
+
+TEST_F(IncidentStoreTest, DueDeliveriesComeLongestDueFirstAndAttemptsBackOff) {
+  const auto t0 = at("2024-05-01T06:00:00Z");
+  auto store = open();
+  const alerts::Incident a = incident("warehouse:raw.public.a", t0);
+  const alerts::Incident b = incident("warehouse:raw.public.b", t0 - 1min);
+  const alerts::Incident c = incident("warehouse:raw.public.c", t0 + 1min);
+  open_one(*store, a, {"hooks"}, t0);
+  open_one(*store, b, {"hooks"}, t0 - 1min);
+  open_one(*store, c, {"hooks"}, t0 + 1min);
+
+  auto due = store->due_deliveries(t0, 10);
+  ASSERT_TRUE(due) << due.error().message;
+  ASSERT_EQ(due->size(), 2u);
+  EXPECT_EQ((*due)[0].notification.incident.id, b.id);
+  EXPECT_EQ((*due)[1].notification.incident.id, a.id);
+  EXPECT_EQ(store->due_deliveries(t0, 1)->size(), 1u);
+
+  // b fails twice (backing off 30 s, then 60 s), then is delivered; a fails for good.
+  const std::string id = (*due)[0].notification.delivery_id;
+  ASSERT_TRUE(store->record_attempt(
+      id, {t0, DeliveryOutcome::kFailed, 503, "HTTP 503 from https://bot:hunter2@ops.example.com"},
+      t0 + 30s));
+  due = store->due_deliveries(t0 + 29s, 10);
+  ASSERT_EQ(due->size(), 1u);  // only a; b waits, and does not hold a back
+  EXPECT_EQ((*due)[0].notification.incident.id, a.id);
+  due = store->due_deliveries(t0 + 30s, 10);
+  ASSERT_EQ(due->size(), 2u);
+  EXPECT_EQ((*due)[0].notification.incident.id, a.id);
+  EXPECT_EQ((*due)[1].notification.delivery_id, id);
+  EXPECT_EQ((*due)[1].attempts, 1);
+  EXPECT_EQ((*due)[1].next_attempt_at, t0 + 30s);
+  ASSERT_TRUE(store->record_attempt(id, {t0 + 30s, DeliveryOutcome::kFailed, std::nullopt,
+                                         "connection refused"},
+                                    t0 + 90s));
+  EXPECT_EQ(store->due_deliveries(t0 + 89s, 10)->size(), 2u);  // a and c
+  due = store->due_deliveries(t0 + 90s, 10);
+  ASSERT_EQ(due->size(), 3u);
+  EXPECT_EQ((*due)[2].notification.delivery_id, id);
+  EXPECT_EQ((*due)[2].attempts, 2);
+  ASSERT_TRUE(store->record_attempt(id, {t0 + 90s, DeliveryOutcome::kDelivered, 200, ""},
+                                    std::nullopt));
+  const std::string gone = a.id + "/1/hooks";
+  ASSERT_TRUE(store->record_attempt(gone, {t0 + 91s, DeliveryOutcome::kFailed, 400, "bad request"},
+                                    std::nullopt));
+  due = store->due_deliveries(t0 + 24h, 10);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].notification.incident.id, c.id);
+
+  auto again = store->record_attempt(id, {t0 + 2min, DeliveryOutcome::kDelivered, 200, ""},
+                                     std::nullopt);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kNotFound);
+  auto contradictory = store->record_attempt(
+      c.id + "/1/hooks", {t0 + 2min, DeliveryOutcome::kDelivered, 200, ""}, t0 + 3min);
+  ASSERT_FALSE(contradictory);
+  EXPECT_EQ(contradictory.error().code, ErrorCode::kInvalidArgument);
+
+  auto detail = store->incident(b.id);
+  ASSERT_TRUE(detail && detail->has_value());
+  const auto& log = (*detail)->deliveries;
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_EQ(log[0].attempt, 1);
+  EXPECT_EQ(log[0].channel, "hooks");
+  EXPECT_EQ(log[0].incident_id, b.id);
+  EXPECT_EQ(log[0].result.http_status, 503);
+  EXPECT_EQ(log[0].result.outcome, DeliveryOutcome::kFailed);
+  EXPECT_THAT(log[0].result.error, HasSubstr("ops.example.com"));
+  EXPECT_THAT(log[0].result.error, Not(HasSubstr("hunter2")));
+  EXPECT_EQ(log[0].next_attempt_at, t0 + 30s);
+  EXPECT_EQ(log[1].attempt, 2);
+  EXPECT_FALSE(log[1].result.http_status);
+  EXPECT_EQ(log[1].result.error, "connection refused");
+  EXPECT_EQ(log[2].attempt, 3);
+  EXPECT_EQ(log[2].result.outcome, DeliveryOutcome::kDelivered);
+  EXPECT_EQ(log[2].result.at, t0 + 90s);
+  EXPECT_FALSE(log[2].next_attempt_at);
+  EXPECT_TRUE((*detail)->pending.empty());
+
+  // The log and the outbox survive a reopen.
+  store.reset();
+  store = open();
+  EXPECT_EQ((*store->incident(b.id))->deliveries.size(), 3u);
+  EXPECT_EQ((*store->incident(a.id))->deliveries.size(), 1u);
+  EXPECT_EQ(store->due_deliveries(t0 + 24h, 10)->size(), 1u);
+}
+
+TEST_F(IncidentStoreTest, AcknowledgeAndSnoozeSurviveTheTrackersOlderCopy) {
+  const auto t0 = at("2024-05-01T06:00:00Z");
+  auto store = open();
+  alerts::Incident i = incident("warehouse:raw.public.orders", t0);
+  open_one(*store, i, {"hooks"}, t0);
+
+  ASSERT_TRUE(store->acknowledge(i.id, t0 + 1h));
+  ASSERT_TRUE(store->acknowledge(i.id, t0 + 2h));  // the first acknowledgement stands
+  ASSERT_TRUE(store->snooze(i.id, t0 + 8h));
+  auto unknown = store->acknowledge("nope", t0);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store->snooze("nope", t0).error().code, ErrorCode::kNotFound);
+
+  auto detail = store->incident(i.id);
+  EXPECT_EQ((*detail)->incident.acknowledged_at, t0 + 1h);
+  EXPECT_EQ((*detail)->incident.snoozed_until, t0 + 8h);
+
+  // A change made from a copy read before the acknowledgement keeps it.
+  i.impacted.push_back("looker:tile.9");
+  const StoredEvent e = event(i, 2, alerts::EventType::kUpdated, t0 + 3h);
+  ASSERT_TRUE(store->save_incident_changes({&i, 1}, {&e, 1}, {}));
+  detail = store->incident(i.id);
+  EXPECT_EQ((*detail)->incident.impacted.size(), 3u);
+  EXPECT_EQ((*detail)->incident.acknowledged_at, t0 + 1h);
+  EXPECT_EQ((*detail)->incident.snoozed_until, t0 + 8h);
+
+  // Snoozing again moves the time, earlier too.
+  ASSERT_TRUE(store->snooze(i.id, t0 + 4h));
+  store.reset();
+  store = open();
+  detail = store->incident(i.id);
+  EXPECT_EQ((*detail)->incident.snoozed_until, t0 + 4h);
+  EXPECT_EQ((*detail)->incident.acknowledged_at, t0 + 1h);
+}
+
+TEST_F(IncidentStoreTest, IncidentsAreFilteredByStateStatusOwnerAndConnection) {
+  const auto t0 = at("2024-05-01T06:00:00Z");
+  auto store = open();
+  alerts::Incident old_resolved = incident("warehouse:raw.public.a", t0, "finance");
+  old_resolved.resolved_at = t0 + 1h;
+  old_resolved.root.status = Status::kFresh;
+  alerts::Incident warn = incident("warehouse:raw.public.b", t0 + 1h, "finance");
+  warn.root.status = Status::kWarn;
+  alerts::Incident other = incident("lake:events.clicks", t0 + 2h, "web");
+  for (const auto* i : {&old_resolved, &warn, &other}) open_one(*store, *i, {}, t0);
+
+  auto ids = [&](const IncidentFilter& f) {
+    std::vector<std::string> out;
+    auto found = store->incidents(f);
+    EXPECT_TRUE(found) << found.error().message;
+    if (found)
+      for (const auto& i : *found) out.push_back(i.id);
+    return out;
+  };
+  EXPECT_THAT(ids({}), ElementsAre(other.id, warn.id, old_resolved.id));  // open first, newest
+  EXPECT_THAT(ids({.state = IncidentState::kOpen}), ElementsAre(other.id, warn.id));
+  EXPECT_THAT(ids({.state = IncidentState::kResolved}), ElementsAre(old_resolved.id));
+  EXPECT_THAT(ids({.status = Status::kWarn}), ElementsAre(warn.id));
+  EXPECT_THAT(ids({.owner = "finance"}), ElementsAre(warn.id, old_resolved.id));
+  EXPECT_THAT(ids({.connection = "lake"}), ElementsAre(other.id));
+  EXPECT_THAT(ids({.connection = "warehouse", .limit = 1}), ElementsAre(warn.id));
 }
 
 }  // namespace
