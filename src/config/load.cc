@@ -22,6 +22,7 @@
 #include "config/section.h"
 #include "core/time.h"
 #include "model/selector.h"
+#include "net/url.h"
 
 namespace freshwatch::config {
 namespace {
@@ -30,8 +31,8 @@ namespace fs = std::filesystem;
 using Keys = std::vector<std::string_view>;
 
 // ---------------------------------------------------------------------------------------------
-const Keys kTopLevelKeys = {"timezone",       "naive_timezone", "store",   "server",
-                            "default_policy", "connections",    "policies"};
+const Keys kTopLevelKeys = {"timezone",       "naive_timezone", "store",    "server",
+                            "default_policy", "connections",    "policies", "alerts"};
 const Keys kStoreKeys = {"sqlite", "observation_retention"};
 const Keys kServerKeys = {"listen",      "request_timeout", "max_body_bytes",
                           "session_ttl", "cookie_secure",   "threads"};
@@ -42,6 +43,29 @@ const Keys kDeadlineKeys = {"cron", "timezone", "grace", "missed"};
 const Keys kCalendarKeys = {"warn_after_days", "error_after_days"};
 const Keys kPeriods = {"minute", "hour", "day"};
 const Keys kMissedStatuses = {"warn", "error"};
+const Keys kAlertsKeys = {"channels",     "routes",   "renotify_every",
+                          "min_duration", "silences", "public_url"};
+const Keys kRouteKeys = {"select", "channels", "min_status"};
+const Keys kSilenceKeys = {"select", "cron", "duration", "timezone"};
+const Keys kMinStatuses = {"warn", "error", "unknown"};
+
+// alerts.channels: the keys of each type (docs/configuration.md).
+struct ChannelTypeKeys {
+  std::string_view name;
+  ChannelType type;
+  Keys keys;
+};
+const ChannelTypeKeys kChannelTypes[] = {
+    {"slack", ChannelType::kSlack, {"name", "type", "url", "ca_file"}},
+    {"teams", ChannelType::kTeams, {"name", "type", "url", "ca_file"}},
+    {"webhook", ChannelType::kWebhook, {"name", "type", "url", "secret", "ca_file"}},
+    {"pagerduty", ChannelType::kPagerDuty, {"name", "type", "url", "routing_key", "ca_file"}},
+    {"email",
+     ChannelType::kEmail,
+     {"name", "type", "url", "smtp", "starttls", "username", "password", "from", "to",
+      "ca_file"}},
+};
+constexpr std::string_view kPagerDutyEventsUrl = "https://events.pagerduty.com/v2/enqueue";
 
 // Keys whose values are secrets: shown redacted, never as read.
 bool is_secret_key(std::string_view key) {
@@ -643,6 +667,7 @@ class Loader {
     c.store.sqlite = resolve_path(c.store.sqlite);
     if (auto* e = f->get("connections")) connections(*e);
     if (auto* e = f->get("policies")) policies(*e);
+    if (auto* e = f->get("alerts")) alerts(*e);
   }
 
   void store(const Entry& entry) {
@@ -944,6 +969,368 @@ class Loader {
       p.policy = {name, *rule, origin(node.Mark())};
       result_.config.policies.push_back(std::move(p));
     }
+  }
+
+  // ---- alerts ----------------------------------------------------------------------------------
+
+  void alerts(const Entry& entry) {
+    auto f = fields(entry.value, at(entry), "alerts", kAlertsKeys);
+    if (!f) return;
+    AlertsConfig& a = result_.config.alerts;
+    // Every channel name written, valid or not, so routes report only names never defined.
+    std::vector<std::string> names;
+    if (auto* e = f->get("channels")) {
+      if (!e->value.IsSequence()) {
+        report(at(*e),
+               fmt::format("channels: expected a list of channels, not {}", node_kind(e->value)),
+               "write each as a list item: - {name: data-team, type: slack, url: "
+               "\"${SLACK_WEBHOOK_URL}\"}");
+      } else {
+        std::map<std::string, YAML::Mark> seen;
+        for (const auto& node : e->value) channel(node, seen, names);
+      }
+    }
+    if (auto* e = f->get("routes")) {
+      if (!e->value.IsSequence()) {
+        report(at(*e), fmt::format("routes: expected a list of routes, not {}", node_kind(e->value)),
+               "write each as a list item: - {select: \"*\", channels: [data-team]}");
+      } else {
+        for (const auto& node : e->value) route(node, names);
+      }
+    }
+    if (auto* e = f->get("renotify_every"))
+      if (auto d = duration(*e, true)) a.renotify_every = *d;
+    if (auto* e = f->get("min_duration"))
+      if (auto d = duration(*e, true)) a.min_duration = *d;
+    if (auto* e = f->get("silences")) {
+      if (!e->value.IsSequence()) {
+        report(at(*e),
+               fmt::format("silences: expected a list of silences, not {}", node_kind(e->value)),
+               "write each as a list item: - {select: \"tag:staging\", cron: \"0 2 * * *\", "
+               "duration: 2h}");
+      } else {
+        for (const auto& node : e->value) silence(node);
+      }
+    }
+    if (auto* e = f->get("public_url")) {
+      if (auto v = string(*e)) {
+        auto url = net::parse_url(*v);
+        if (!url || url->has_userinfo)
+          report(at(*e), "public_url: expected the status page's http:// or https:// address",
+                 "for example https://freshwatch.example.com; notifications link to its asset pages");
+        else
+          a.public_url = std::move(*v);
+        while (a.public_url.ends_with('/')) a.public_url.pop_back();
+      }
+    }
+  }
+
+  void channel(const YAML::Node& node, std::map<std::string, YAML::Mark>& seen,
+               std::vector<std::string>& names) {
+    Keys type_names;
+    for (const auto& t : kChannelTypes) type_names.push_back(t.name);
+    if (!node.IsMap()) {
+      report(item_mark(node),
+             fmt::format("channels: expected a channel (a mapping with name, type, ...), not {}",
+                         node_kind(node)));
+      return;
+    }
+    // The type decides which keys are allowed, so read it first.
+    std::optional<Text> type_text;
+    YAML::Node type_node;
+    for (auto it = node.begin(); it != node.end() && !type_text; ++it)
+      if (it->first.IsScalar() && it->first.Scalar() == "type" && !it->second.IsNull()) {
+        type_text = text(Entry{"type", it->first, it->second}, "a channel type");
+        type_node = it->second;
+      }
+    const ChannelTypeKeys* type = nullptr;
+    for (const auto& t : kChannelTypes)
+      if (type_text && t.name == type_text->value) type = &t;
+    Keys allowed;
+    for (const auto& t : kChannelTypes)
+      if (!type || type == &t)
+        for (auto k : t.keys)
+          if (!contains(allowed, k)) allowed.push_back(k);
+    const std::string what = type ? fmt::format("a {} channel", type->name) : "a channel";
+    auto explain = [&](std::string_view key) -> std::string {
+      if (!type) return {};
+      Keys owners;
+      for (const auto& t : kChannelTypes)
+        if (contains(t.keys, key)) owners.push_back(t.name);
+      if (owners.empty()) return {};
+      return fmt::format("{} is a key of {} channels; {} channels take {}", key, one_of(owners),
+                         type->name, fmt::join(type->keys, ", "));
+    };
+    auto f = fields(node, node.Mark(), what, allowed, explain);
+    if (!f) return;
+
+    ChannelConfig c;
+    c.location = location(node.Mark());
+    bool ok = true;
+    if (auto* e = f->get("name")) {
+      if (auto n = string(*e)) {
+        if (std::find(names.begin(), names.end(), *n) == names.end()) names.push_back(*n);
+        if (!valid_connection_name(*n)) {
+          report(at(*e), fmt::format("name: '{}' may use only a-z, 0-9, _ and -", *n),
+                 "routes name channels by it, and it is part of every delivery id");
+          ok = false;
+        } else if (auto first = seen.find(*n); first != seen.end()) {
+          report(at(*e), fmt::format("name: channel '{}' is defined twice", *n),
+                 fmt::format("the first is at line {}; names must be unique",
+                             location(first->second).line));
+          ok = false;
+        } else {
+          seen.emplace(*n, e->value.Mark());
+        }
+        c.name = *n;
+      } else {
+        ok = false;
+      }
+    } else {
+      if (!f->was_suggested("name"))
+        report(node.Mark(), "a channel needs a name",
+               "name: data-team; routes name their channels by it");
+      ok = false;
+    }
+    const std::string label = !c.name.empty() ? fmt::format("channel '{}'", c.name) : what;
+    if (f->get("type")) {
+      if (type_text && !type) {
+        std::string hint = type_text->shown == type_text->value
+                               ? did_you_mean(type_text->value, type_names)
+                               : std::string();
+        report(type_node.Mark(), fmt::format("type: unknown channel type '{}'", type_text->shown),
+               hint.empty() ? fmt::format("types: {}", fmt::join(type_names, ", ")) : hint);
+      }
+      if (!type) ok = false;
+    } else {
+      if (!f->was_suggested("type"))
+        report(node.Mark(), fmt::format("{} needs a type", label),
+               fmt::format("type: {}", one_of(type_names)));
+      ok = false;
+    }
+    if (!type) {
+      // Still check the values that are there.
+      for (const auto& e : f->entries)
+        if (e.key != "name" && e.key != "type" && !e.value.IsNull()) (void)text(e);
+      return;
+    }
+    c.type = type->type;
+
+    const Entry* url = f->get("url");
+    if (const Entry* smtp = f->get("smtp")) {
+      if (url) {
+        report(smtp->key_node.Mark(), "smtp: is another name for url; give one of them",
+               fmt::format("url is at line {}", location(url->key_node.Mark()).line));
+        ok = false;
+      }
+      url = smtp;
+    }
+    // Where the channel sends is a credential itself for slack and teams (the URL holds the
+    // token); shown only as written (${...}) or by host.
+    std::optional<std::string> url_value;
+    if (url) {
+      url_value = string(*url, false, /*secret=*/true);
+      if (!url_value) ok = false;
+    }
+    if (auto* e = f->get("secret")) {
+      if (auto v = string(*e, false, true)) c.secret = *v; else ok = false;
+    }
+    if (auto* e = f->get("routing_key")) {
+      if (auto v = string(*e, false, true)) c.routing_key = *v; else ok = false;
+    }
+    if (auto* e = f->get("starttls")) {
+      if (auto b = boolean(*e)) c.starttls = *b; else ok = false;
+    }
+    if (auto* e = f->get("username")) {
+      if (auto v = string(*e)) c.username = *v; else ok = false;
+    }
+    if (auto* e = f->get("password")) {
+      if (auto v = string(*e, false, true)) c.password = *v; else ok = false;
+    }
+    if (auto* e = f->get("from")) {
+      if (auto v = string(*e)) c.from = *v; else ok = false;
+    }
+    if (auto* e = f->get("to")) {
+      if (auto l = list(*e, "addresses", "an address", "[data@example.com]")) {
+        if (l->empty()) {
+          report(at(*e), "to: the list is empty", "write to: [data@example.com]");
+          ok = false;
+        }
+        c.to = *l;
+      } else {
+        ok = false;
+      }
+    }
+    if (auto* e = f->get("ca_file")) {
+      if (auto v = string(*e)) c.ca_file = resolve_path(*v); else ok = false;
+    }
+
+    auto require = [&](std::string_view key, bool present, std::string_view hint) {
+      if (present || f->was_suggested(key)) return;
+      report(node.Mark(), fmt::format("{} needs {}", label, key), std::string(hint));
+      ok = false;
+    };
+    switch (c.type) {
+      case ChannelType::kSlack:
+        require("url", url != nullptr,
+                "url: \"${SLACK_WEBHOOK_URL}\", the incoming webhook's URL from Slack");
+        break;
+      case ChannelType::kTeams:
+        require("url", url != nullptr,
+                "url: \"${TEAMS_WORKFLOW_URL}\", the workflow's HTTP POST URL from Teams");
+        break;
+      case ChannelType::kWebhook:
+        require("url", url != nullptr, "url: https://ops.example.com/freshwatch");
+        require("secret", f->get("secret") != nullptr,
+                "secret: \"${WEBHOOK_SECRET}\"; each request is signed with it "
+                "(X-Freshwatch-Signature)");
+        break;
+      case ChannelType::kPagerDuty:
+        require("routing_key", f->get("routing_key") != nullptr,
+                "routing_key: \"${PD_ROUTING_KEY}\", the integration key of an Events API v2 "
+                "integration");
+        if (!url) url_value = std::string(kPagerDutyEventsUrl);
+        break;
+      case ChannelType::kEmail:
+        require("url", url != nullptr, "smtp: \"smtp://mail.example.com:587\" (url is the same)");
+        require("from", f->get("from") != nullptr, "from: freshwatch@example.com");
+        require("to", f->get("to") != nullptr, "to: [data@example.com]");
+        if (f->get("password") && !f->get("username")) {
+          report(at(*f->get("password")), "password: given without username",
+                 "add username, or leave both out for a server without authentication");
+          ok = false;
+        }
+        break;
+    }
+    if (url && url_value) {
+      if (!channel_url(*url, c, *url_value)) ok = false;
+    }
+    if (url_value) c.url = std::move(*url_value);
+    if (ok) result_.config.alerts.channels.push_back(std::move(c));
+  }
+
+  // The channel's url: http(s) for every type but email (smtp:// or smtps://); never credentials
+  // in plain text to a host that is not loopback.
+  bool channel_url(const Entry& e, const ChannelConfig& c, const std::string& value) {
+    if (c.type == ChannelType::kEmail) {
+      const std::string scheme = lower(value.substr(0, value.find("://")));
+      const bool has_scheme = value.find("://") != std::string::npos;
+      if (!has_scheme || (scheme != "smtp" && scheme != "smtps")) {
+        report(at(e), fmt::format("{}: expected an smtp:// or smtps:// address", e.key),
+               "for example smtp://mail.example.com:587 (STARTTLS) or smtps://mail.example.com:465");
+        return false;
+      }
+      // The host as curl would read it, through the http parser.
+      auto parts = net::parse_url("http" + value.substr(scheme.size()));
+      if (!parts) {
+        report(at(e), fmt::format("{}: not a valid address", e.key),
+               "for example smtp://mail.example.com:587");
+        return false;
+      }
+      const bool credentials = !c.username.empty() || parts->has_userinfo;
+      if (credentials && scheme == "smtp" && !c.starttls && !net::is_loopback_host(parts->host)) {
+        report(at(e),
+               fmt::format("{}: refusing to send the password in plain text to {}; use "
+                           "starttls: true or smtps:// (plain smtp is allowed only to loopback "
+                           "addresses)",
+                           e.key, parts->host),
+               "");
+        return false;
+      }
+      return true;
+    }
+    auto parts = net::parse_url(value);
+    if (!parts) {
+      report(at(e), fmt::format("{}: expected an http:// or https:// URL", e.key),
+             c.type == ChannelType::kPagerDuty
+                 ? fmt::format("leave it out for {}", kPagerDutyEventsUrl)
+                 : std::string("for example https://hooks.example.com/freshwatch"));
+      return false;
+    }
+    // Every channel sends a credential: the URL itself (slack, teams), the signing secret's
+    // signature (webhook), the routing key (pagerduty).
+    if (auto plain = net::check_credentials_transport(*parts, true); !plain) {
+      report(at(e), fmt::format("{}: {}", e.key, plain.error().message),
+             c.type == ChannelType::kPagerDuty ? "the routing key would cross the network unencrypted"
+                                               : "the channel's credentials would cross the "
+                                                 "network unencrypted");
+      return false;
+    }
+    return true;
+  }
+
+  void route(const YAML::Node& node, const std::vector<std::string>& names) {
+    auto f = fields(node, item_mark(node), "a route", kRouteKeys);
+    if (!f) return;
+    RouteConfig r;
+    r.location = location(node.Mark());
+    bool ok = true;
+    if (auto* e = f->get("select")) {
+      if (auto s = selector(*e)) r.select = *s; else ok = false;
+    } else {
+      if (!f->was_suggested("select"))
+        report(node.Mark(), "a route needs select",
+               "select: \"*\" for every incident, or tag:NAME, owner:NAME, connection:NAME, a key "
+               "glob");
+      ok = false;
+    }
+    if (auto* e = f->get("channels")) {
+      if (auto l = list(*e, "channel names", "a channel name", "[data-team]")) {
+        if (l->empty()) {
+          report(at(*e), "channels: the list is empty", "name at least one of alerts.channels");
+          ok = false;
+        }
+        std::size_t search_pos = 0;
+        for (const auto& name : *l) {
+          if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+          std::string hint = names.empty() ? "define it in alerts.channels"
+                                           : fmt::format("channels: {}", fmt::join(names, ", "));
+          if (auto c = closest(name, names)) hint = fmt::format("did you mean '{}'?", *c);
+          report(find_in_source(e->value.Mark(), name, &search_pos),
+                 fmt::format("channels: no channel named '{}'", name), hint);
+          ok = false;
+        }
+        r.channels = *l;
+      } else {
+        ok = false;
+      }
+    } else {
+      if (!f->was_suggested("channels"))
+        report(node.Mark(), "a route needs channels", "channels: [data-team]");
+      ok = false;
+    }
+    if (auto* e = f->get("min_status")) {
+      if (auto v = choice(*e, kMinStatuses))
+        r.min_status = *model::parse_status(*v);
+      else
+        ok = false;
+    }
+    if (ok) result_.config.alerts.routes.push_back(std::move(r));
+  }
+
+  void silence(const YAML::Node& node) {
+    auto f = fields(node, item_mark(node), "a silence", kSilenceKeys);
+    if (!f) return;
+    SilenceConfig s;
+    s.location = location(node.Mark());
+    bool ok = true;
+    auto require = [&](std::string_view key, std::string_view hint) {
+      if (f->get(key)) return true;
+      if (!f->was_suggested(key))
+        report(node.Mark(), fmt::format("a silence needs {}", key), std::string(hint));
+      ok = false;
+      return false;
+    };
+    if (require("select", "select: \"warehouse:analytics.staging.*\""))
+      if (auto v = selector(*f->get("select"))) s.select = *v; else ok = false;
+    if (require("cron", "cron: \"0 2 * * *\" starts a window every day at 02:00"))
+      if (auto v = cron(*f->get("cron"))) s.cron = *v; else ok = false;
+    if (require("duration", "duration: 2h, how long each window lasts"))
+      if (auto d = duration(*f->get("duration"), false)) s.duration = *d; else ok = false;
+    if (auto* e = f->get("timezone")) {
+      if (auto z = zone(*e)) s.timezone = *z; else ok = false;
+    }
+    if (ok) result_.config.alerts.silences.push_back(std::move(s));
   }
 
   // The one rule of a policy: warn_after/error_after, deadline or calendar. Every rule present is

@@ -328,7 +328,7 @@ const DiagnosticCase kDiagnosticCases[] = {
     {"top_is_list",
      "- timezone: UTC\n",
      {"1:1: the top level: expected a mapping of keys (timezone, naive_timezone, store, server, "
-      "default_policy, connections, policies), not a list"}},
+      "default_policy, connections, policies, alerts), not a list"}},
     {"syntax",
      "connections: [a\npolicies: []\n",
      {"2:9: YAML syntax error: end of sequence flow not found (check the indentation, quotes and "
@@ -913,6 +913,183 @@ TEST(Secrets, ADsnWrittenInlineIsRedactedWhenEchoed) {
 // ---------------------------------------------------------------------------------------------
 // Files.
 
+// ---- alerts ------------------------------------------------------------------------------------
+
+constexpr const char* kIssueAlerts = R"(
+connections:
+  - {name: warehouse, type: sqlite, path: w.db}
+alerts:
+  channels:
+    - {name: data-team, type: slack, url: "${SLACK_WEBHOOK_URL}"}
+    - {name: teams, type: teams, url: "${TEAMS_WORKFLOW_URL}"}
+    - {name: hooks, type: webhook, url: "https://ops.example.com/fw", secret: "${WEBHOOK_SECRET}"}
+    - {name: oncall, type: pagerduty, routing_key: "${PD_ROUTING_KEY}"}
+    - {name: mail, type: email, smtp: "smtp://mail.example.com:587", starttls: true,
+       username: "${SMTP_USER}", password: "${SMTP_PASSWORD}", from: "freshwatch@example.com",
+       to: ["data@example.com"]}
+  routes:
+    - {select: "tag:critical", channels: [oncall], min_status: error}
+    - {select: "*", channels: [data-team, hooks]}
+  renotify_every: 4h
+  min_duration: 0m
+  silences:
+    - {select: "warehouse:analytics.staging.*", cron: "0 2 * * *", duration: 2h, timezone: UTC}
+)";
+
+const Env kAlertsEnv = {{"SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T0/B0/sl4ck"},
+                        {"TEAMS_WORKFLOW_URL", "https://prod.logic.azure.com/workflows/t3ams"},
+                        {"WEBHOOK_SECRET", "whsec-0123"},
+                        {"PD_ROUTING_KEY", "pdkey-R0UTE"},
+                        {"SMTP_USER", "fw"},
+                        {"SMTP_PASSWORD", "smtp-s3cret"}};
+
+TEST(Alerts, IssueExampleLoadsAsWritten) {
+  auto r = load(kIssueAlerts, kAlertsEnv);
+  ASSERT_TRUE(r.ok()) << all_text(r);
+  const AlertsConfig& a = r.config.alerts;
+  ASSERT_EQ(a.channels.size(), 5u);
+  EXPECT_EQ(a.channels[0].name, "data-team");
+  EXPECT_EQ(a.channels[0].type, ChannelType::kSlack);
+  EXPECT_EQ(a.channels[0].url, "https://hooks.slack.com/services/T0/B0/sl4ck");
+  EXPECT_EQ(a.channels[0].location.line, 6);
+  EXPECT_EQ(a.channels[1].type, ChannelType::kTeams);
+  EXPECT_EQ(a.channels[2].type, ChannelType::kWebhook);
+  EXPECT_EQ(a.channels[2].secret, "whsec-0123");
+  EXPECT_EQ(a.channels[3].type, ChannelType::kPagerDuty);
+  EXPECT_EQ(a.channels[3].routing_key, "pdkey-R0UTE");
+  EXPECT_EQ(a.channels[3].url, "https://events.pagerduty.com/v2/enqueue");
+  const ChannelConfig& mail = a.channels[4];
+  EXPECT_EQ(mail.type, ChannelType::kEmail);
+  EXPECT_EQ(mail.url, "smtp://mail.example.com:587");
+  EXPECT_TRUE(mail.starttls);
+  EXPECT_EQ(mail.username, "fw");
+  EXPECT_EQ(mail.password, "smtp-s3cret");
+  EXPECT_EQ(mail.from, "freshwatch@example.com");
+  EXPECT_THAT(mail.to, ElementsAre("data@example.com"));
+  ASSERT_EQ(a.routes.size(), 2u);
+  EXPECT_EQ(a.routes[0].select.text, "tag:critical");
+  EXPECT_THAT(a.routes[0].channels, ElementsAre("oncall"));
+  EXPECT_EQ(a.routes[0].min_status, model::Status::kError);
+  EXPECT_THAT(a.routes[1].channels, ElementsAre("data-team", "hooks"));
+  EXPECT_EQ(a.routes[1].min_status, model::Status::kWarn);
+  EXPECT_EQ(a.renotify_every, 4h);
+  EXPECT_EQ(a.min_duration, 0min);
+  ASSERT_EQ(a.silences.size(), 1u);
+  EXPECT_EQ(a.silences[0].select.text, "warehouse:analytics.staging.*");
+  EXPECT_EQ(a.silences[0].cron, "0 2 * * *");
+  EXPECT_EQ(a.silences[0].duration, 2h);
+  EXPECT_EQ(a.silences[0].timezone, "UTC");
+  EXPECT_TRUE(a.public_url.empty());
+}
+
+TEST(Alerts, DefaultsAndLocalUrls) {
+  auto r = load(R"(
+alerts:
+  public_url: https://fw.example.com/
+  channels:
+    - {name: pd, type: pagerduty, routing_key: k, url: "http://127.0.0.1:9000/v2/enqueue"}
+    - {name: hook, type: webhook, url: "http://localhost:8081/fw", secret: s}
+    - {name: mail, type: email, url: "smtp://127.0.0.1:2525", starttls: false, username: u,
+       password: p, from: a@b.c, to: [x@y.z], ca_file: certs/ca.pem}
+)");
+  ASSERT_TRUE(r.ok()) << all_text(r);
+  const AlertsConfig& a = r.config.alerts;
+  EXPECT_EQ(a.public_url, "https://fw.example.com");
+  EXPECT_EQ(a.renotify_every, 4h);
+  EXPECT_EQ(a.min_duration, 0s);
+  ASSERT_EQ(a.channels.size(), 3u);
+  EXPECT_EQ(a.channels[0].url, "http://127.0.0.1:9000/v2/enqueue");
+  EXPECT_FALSE(a.channels[2].starttls);
+  EXPECT_EQ(a.channels[2].ca_file, "/srv/fw/certs/ca.pem");
+  EXPECT_TRUE(a.routes.empty());
+  EXPECT_TRUE(load("alerts: {}\n").ok());
+}
+
+TEST(Alerts, ProblemsAreReportedWhereTheyAre) {
+  auto r = load(R"(alerts:
+  channels:
+    - {name: team, type: slak, url: "https://x.example.com"}
+    - {name: hooks, type: webhook, url: "https://ops.example.com/fw"}
+    - {name: hooks, type: slack, url: "https://hooks.slack.com/services/a"}
+    - {name: pd, type: pagerduty}
+    - {name: plain, type: slack, url: "http://hooks.example.com/services/T0/B0/tok"}
+    - {name: s, type: slack, url: "https://a.example.com", secret: x}
+    - {name: m, type: email, url: "smtp://mail.example.com", smtp: "smtp://other", from: a@b.c, to: [x@y.z]}
+    - {name: m2, type: email, url: "smtp://mail.example.com:25", starttls: false, username: u, password: p, from: a@b.c, to: [x@y.z]}
+    - {name: m3, type: email, url: "https://mail.example.com", from: a@b.c}
+  routes:
+    - {select: "*", channels: [hook, nobody]}
+    - {select: "tag:", channels: [hooks], min_status: fresh}
+    - {chanels: [hooks], select: "*"}
+  renotify_every: soon
+  silences:
+    - {select: "*", cron: "0 25 * * *", duration: 0s, timezone: Mars/Olympus}
+    - {select: "*"}
+  public_url: "ftp://fw.example.com"
+)");
+  EXPECT_THAT(briefs(r),
+              ElementsAre(
+                  "3:26: type: unknown channel type 'slak' (did you mean 'slack'?)",
+                  "4:7: channel 'hooks' needs secret (secret: \"${WEBHOOK_SECRET}\"; each request "
+                  "is signed with it (X-Freshwatch-Signature))",
+                  "5:14: name: channel 'hooks' is defined twice (the first is at line 4; names "
+                  "must be unique)",
+                  "6:7: channel 'pd' needs routing_key (routing_key: \"${PD_ROUTING_KEY}\", the "
+                  "integration key of an Events API v2 integration)",
+                  "7:39: url: refusing to send credentials over plain http to hooks.example.com; "
+                  "use https:// (plain http is allowed only to loopback addresses) (the "
+                  "channel's credentials would cross the network unencrypted)",
+                  "8:60: unknown key 'secret' in a slack channel (secret is a key of webhook "
+                  "channels; slack channels take name, type, url, ca_file)",
+                  "9:62: smtp: is another name for url; give one of them (url is at line 9)",
+                  "10:36: url: refusing to send the password in plain text to mail.example.com; "
+                  "use starttls: true or smtps:// (plain smtp is allowed only to loopback "
+                  "addresses)",
+                  "11:7: channel 'm3' needs to (to: [data@example.com])",
+                  "11:36: url: expected an smtp:// or smtps:// address (for example "
+                  "smtp://mail.example.com:587 (STARTTLS) or smtps://mail.example.com:465)",
+                  "13:32: channels: no channel named 'hook' (did you mean 'hooks'?)",
+                  "13:38: channels: no channel named 'nobody' (channels: team, hooks, pd, plain, "
+                  "s, m, m2, m3)",
+                  "14:16: select: selector 'tag:' names nothing after the colon (selectors: a "
+                  "key glob such as 'warehouse:analytics.finance.*', or tag:NAME, owner:NAME, "
+                  "connection:NAME, kind:KIND)",
+                  "14:55: min_status: 'fresh' is not one of warn, error, unknown",
+                  "15:8: unknown key 'chanels' in a route (did you mean 'channels'?)",
+                  "16:19: renotify_every: 'soon' is not a duration (write a number and a unit: "
+                  "90s, 30m, 12h, 1d, 2w, or combined as 1h30m)",
+                  "18:27: cron: cron '0 25 * * *': hour: 25 is out of range 0-23 (for example "
+                  "\"*/15 * * * *\" for every 15 minutes, \"0 6 * * 1-5\" for weekdays at 06:00)",
+                  "18:51: duration: '0s' must be more than zero (write a number and a unit: 90s, "
+                  "30m, 12h, 1d, 2w)",
+                  "18:65: timezone: unknown time zone 'Mars/Olympus' (use an IANA name such as "
+                  "UTC or Europe/Berlin)",
+                  "19:7: a silence needs cron (cron: \"0 2 * * *\" starts a window every day at "
+                  "02:00)",
+                  "19:7: a silence needs duration (duration: 2h, how long each window lasts)",
+                  "20:15: public_url: expected the status page's http:// or https:// address "
+                  "(for example https://freshwatch.example.com; notifications link to its asset "
+                  "pages)"));
+}
+
+TEST(Alerts, SecretsNeverAppearInDiagnostics) {
+  Env env = kAlertsEnv;
+  env["SLACK_WEBHOOK_URL"] = "http://hooks.example.com/services/T0/B0/sl4ck";
+  auto r = load(R"(
+alerts:
+  channels:
+    - {name: data-team, type: slack, url: "${SLACK_WEBHOOK_URL}"}
+    - {name: hooks, type: webhook, url: "https://ops.example.com/fw", secret: ""}
+    - {name: inline, type: teams, url: "ftp://t3ams-token@example.com/x"}
+)",
+                env);
+  ASSERT_EQ(r.problems.size(), 3u) << all_text(r);
+  const std::string text = all_text(r);
+  EXPECT_THAT(text, HasSubstr("plain http to hooks.example.com"));
+  for (const char* secret : {"sl4ck", "t3ams-token", "whsec"})
+    EXPECT_THAT(text, Not(HasSubstr(secret)));
+}
+
 TEST(LoadFile, MissingFileSaysHowToCreateOne) {
   testing::TempDir dir;
   const std::string path = (dir / "freshwatch.yml").string();
@@ -942,10 +1119,14 @@ TEST(LoadFile, ReadsAndAnchorsAtTheFile) {
 TEST(LoadFile, ShippedExampleIsValid) {
   const std::string path = std::string(FRESHWATCH_SOURCE_DIR) + "/examples/freshwatch.yml";
   auto r = load_file(path, with_env({{"WAREHOUSE_DSN", "postgresql://fw@localhost/analytics"},
-                                     {"SHOP_DSN", "mysql://fw:pw@localhost:3306/shop"}}));
+                                     {"SHOP_DSN", "mysql://fw:pw@localhost:3306/shop"},
+                                     {"SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T/B/x"},
+                                     {"WEBHOOK_SECRET", "whsec"}}));
   ASSERT_TRUE(r.ok()) << all_text(r);
   EXPECT_FALSE(r.config.connections.empty());
   EXPECT_FALSE(r.config.policies.empty());
+  EXPECT_FALSE(r.config.alerts.channels.empty());
+  EXPECT_FALSE(r.config.alerts.routes.empty());
 }
 
 }  // namespace
