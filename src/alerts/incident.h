@@ -24,6 +24,8 @@ enum class EventType { kOpened, kUpdated, kResolved, kReminder };
 
 std::string_view to_string(IncidentKind kind);  // "stale", "unknown"
 std::string_view to_string(EventType type);     // "incident.opened", ... (docs/alerts.md)
+std::optional<IncidentKind> parse_incident_kind(std::string_view text);
+std::optional<EventType> parse_event_type(std::string_view text);
 
 // The root asset as it was when the event happened.
 struct RootState {

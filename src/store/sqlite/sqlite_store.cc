@@ -434,40 +434,13 @@ model::DayCell read_cell(const Statement& row) {
 }
 
 // ---- incidents <-> columns -------------------------------------------------------------------
-// The store's own names for kinds and event types (the ones docs/alerts.md shows).
-
-std::string_view kind_text(alerts::IncidentKind kind) {
-  return kind == alerts::IncidentKind::kUnknown ? "unknown" : "stale";
-}
-alerts::IncidentKind kind_of_text(std::string_view text) {
-  return text == "unknown" ? alerts::IncidentKind::kUnknown : alerts::IncidentKind::kStale;
-}
-
-constexpr std::pair<alerts::EventType, std::string_view> kEventTypes[] = {
-    {alerts::EventType::kOpened, "incident.opened"},
-    {alerts::EventType::kUpdated, "incident.updated"},
-    {alerts::EventType::kResolved, "incident.resolved"},
-    {alerts::EventType::kReminder, "incident.reminder"},
-};
-std::string_view event_text(alerts::EventType type) {
-  for (const auto& [t, text] : kEventTypes)
-    if (t == type) return text;
-  return "incident.updated";
-}
-alerts::EventType event_of_text(std::string_view text) {
-  for (const auto& [t, name] : kEventTypes)
-    if (name == text) return t;
-  return alerts::EventType::kUpdated;
-}
 
 std::string_view outcome_text(DeliveryOutcome outcome) {
   return outcome == DeliveryOutcome::kDelivered ? "delivered" : "failed";
 }
 
 // The connection an asset key belongs to ("warehouse:analytics.public.orders" -> "warehouse").
-std::string_view connection_of_key(std::string_view key) {
-  return key.substr(0, key.find(':'));
-}
+std::string_view connection_of_key(std::string_view key) { return key.substr(0, key.find(':')); }
 
 void append_time(std::string& out, std::string_view key, std::optional<core::TimePoint> t) {
   out += fmt::format(",\"{}\":", key);
@@ -489,13 +462,13 @@ std::string encode_notification(const alerts::Notification& n) {
   append_member(out, "url", n.url);
   out += ",\"event\":{";
   append_member(out, "incident_id", n.event.incident_id, true);
-  append_member(out, "type", event_text(n.event.type));
+  append_member(out, "type", alerts::to_string(n.event.type));
   append_time(out, "at_us", n.event.at);
   append_member(out, "status", model::to_string(n.event.status));
   out += fmt::format(",\"impacted_count\":{}}}", n.event.impacted_count);
   out += ",\"incident\":{";
   append_member(out, "id", i.id, true);
-  append_member(out, "kind", kind_text(i.kind));
+  append_member(out, "kind", alerts::to_string(i.kind));
   out += ",\"root\":{";
   append_member(out, "key", i.root.key, true);
   append_member(out, "name", i.root.name);
@@ -531,14 +504,16 @@ std::optional<alerts::Notification> decode_notification(simdjson::dom::parser& p
     n.url = string(doc["url"]);
     simdjson::dom::element event = doc["event"];
     n.event.incident_id = string(event["incident_id"]);
-    n.event.type = event_of_text(std::string_view(event["type"]));
+    n.event.type = alerts::parse_event_type(std::string_view(event["type"]))
+                       .value_or(alerts::EventType::kUpdated);
     n.event.at = *time(event["at_us"]);
     n.event.status = status_of_text(std::string_view(event["status"]));
     n.event.impacted_count = static_cast<std::size_t>(std::int64_t(event["impacted_count"]));
     simdjson::dom::element incident = doc["incident"];
     alerts::Incident& i = n.incident;
     i.id = string(incident["id"]);
-    i.kind = kind_of_text(std::string_view(incident["kind"]));
+    i.kind = alerts::parse_incident_kind(std::string_view(incident["kind"]))
+                 .value_or(alerts::IncidentKind::kStale);
     simdjson::dom::element root = incident["root"];
     i.root.key = string(root["key"]);
     i.root.name = string(root["name"]);
@@ -565,7 +540,7 @@ alerts::Incident read_incident(simdjson::dom::parser& parser, const Statement& r
   alerts::Incident i;
   i.id = row.text(0);
   i.root.key = row.text(1);
-  i.kind = kind_of_text(row.text(2));
+  i.kind = alerts::parse_incident_kind(row.text(2)).value_or(alerts::IncidentKind::kStale);
   i.root.status = status_of_text(row.text(3));
   i.root.name = row.text(4);
   i.root.owner = row.text(5);
@@ -701,8 +676,9 @@ class SqliteStore final : public Store {
                                                        std::size_t limit) override {
     return read([&](Db& db) -> Result<std::vector<model::Observation>> {
       FW_ASSIGN(row, db.prepare(kSelectObservations));
-      row.bind(1, asset_key).bind(2, static_cast<std::int64_t>(std::min<std::size_t>(
-                                         limit, std::numeric_limits<std::int64_t>::max())));
+      row.bind(1, asset_key)
+          .bind(2, static_cast<std::int64_t>(
+                       std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max())));
       return read_rows<model::Observation>(row, read_observation);
     });
   }
@@ -724,8 +700,8 @@ class SqliteStore final : public Store {
     });
   }
 
-  Result<std::vector<std::pair<std::string, model::DayCell>>> history(
-      date::sys_days from, date::sys_days to) override {
+  Result<std::vector<std::pair<std::string, model::DayCell>>> history(date::sys_days from,
+                                                                      date::sys_days to) override {
     return read([&](Db& db) -> Result<std::vector<std::pair<std::string, model::DayCell>>> {
       FW_ASSIGN(row, db.prepare(kSelectHistoryAll));
       row.bind(1, day_number(from)).bind(2, day_number(to));
@@ -754,8 +730,8 @@ class SqliteStore final : public Store {
         if (!more) break;
         // Several runs may share the latest finished_at; the last inserted comes first.
         if (!out.empty() && out.back().connection == row.text(0)) continue;
-        out.push_back({std::string(row.text(0)), row.time(1), row.time(2),
-                       std::string(row.text(3)), row.optional_time(4)});
+        out.push_back({std::string(row.text(0)), row.time(1), row.time(2), std::string(row.text(3)),
+                       row.optional_time(4)});
       }
       return out;
     });
@@ -787,8 +763,7 @@ class SqliteStore final : public Store {
     return read([](Db& db) -> Result<std::vector<User>> {
       FW_ASSIGN(row, db.prepare(kSelectUsers));
       return read_rows<User>(row, [](const Statement& row) -> User {
-        return {std::string(row.text(0)), std::string(row.text(1)),
-                       std::string(row.text(2))};
+        return {std::string(row.text(0)), std::string(row.text(1)), std::string(row.text(2))};
       });
     });
   }
@@ -908,31 +883,35 @@ class SqliteStore final : public Store {
       {
         FW_ASSIGN(row, db.prepare(kSelectIncidentEvents));
         row.bind(1, id);
-        FW_ASSIGN(timeline, read_rows<StoredEvent>(row, [](const Statement& row) {
-          return StoredEvent{row.int64(1),
-                             {std::string(row.text(0)), event_of_text(row.text(2)), row.time(3),
-                              status_of_text(row.text(4)),
-                              static_cast<std::size_t>(row.int64(5))}};
-        }));
+        FW_ASSIGN(
+            timeline, read_rows<StoredEvent>(row, [](const Statement& row) {
+              return StoredEvent{
+                  row.int64(1),
+                  {std::string(row.text(0)),
+                   alerts::parse_event_type(row.text(2)).value_or(alerts::EventType::kUpdated),
+                   row.time(3), status_of_text(row.text(4)),
+                   static_cast<std::size_t>(row.int64(5))}};
+            }));
         detail.timeline = std::move(timeline);
       }
       {
         FW_ASSIGN(row, db.prepare(kSelectIncidentDeliveries));
         row.bind(1, id);
         FW_ASSIGN(deliveries, read_rows<DeliveryAttempt>(row, [](const Statement& row) {
-          DeliveryAttempt a;
-          a.delivery_id = row.text(0);
-          a.incident_id = row.text(1);
-          a.channel = row.text(2);
-          a.attempt = static_cast<int>(row.int64(3));
-          a.result.at = row.time(4);
-          a.result.outcome = row.text(5) == "delivered" ? DeliveryOutcome::kDelivered
-                                                        : DeliveryOutcome::kFailed;
-          if (auto status = row.optional_int64(6)) a.result.http_status = static_cast<int>(*status);
-          a.result.error = row.text(7);
-          a.next_attempt_at = row.optional_time(8);
-          return a;
-        }));
+                    DeliveryAttempt a;
+                    a.delivery_id = row.text(0);
+                    a.incident_id = row.text(1);
+                    a.channel = row.text(2);
+                    a.attempt = static_cast<int>(row.int64(3));
+                    a.result.at = row.time(4);
+                    a.result.outcome = row.text(5) == "delivered" ? DeliveryOutcome::kDelivered
+                                                                  : DeliveryOutcome::kFailed;
+                    if (auto status = row.optional_int64(6))
+                      a.result.http_status = static_cast<int>(*status);
+                    a.result.error = row.text(7);
+                    a.next_attempt_at = row.optional_time(8);
+                    return a;
+                  }));
         detail.deliveries = std::move(deliveries);
       }
       {
@@ -945,8 +924,7 @@ class SqliteStore final : public Store {
     });
   }
 
-  Result<std::vector<OutboxEntry>> due_deliveries(core::TimePoint now,
-                                                  std::size_t limit) override {
+  Result<std::vector<OutboxEntry>> due_deliveries(core::TimePoint now, std::size_t limit) override {
     return read([&](Db& db) -> Result<std::vector<OutboxEntry>> {
       FW_ASSIGN(row, db.prepare(kSelectDueOutbox));
       row.bind(1, now).bind(2, static_cast<std::int64_t>(std::min<std::size_t>(
@@ -1099,8 +1077,7 @@ class SqliteStore final : public Store {
             .bind(7, o.marker)
             .bind(8, o.error);
         FW_ASSIGN(returned, insert.step());
-        if (!returned)
-          return fail(ErrorCode::kInternal, "inserting an observation returned no id");
+        if (!returned) return fail(ErrorCode::kInternal, "inserting an observation returned no id");
         id = insert.int64(0);
       }
       FW_ASSIGN(latest, writer_->prepare(kUpsertLatestObservation));
@@ -1214,7 +1191,7 @@ class SqliteStore final : public Store {
       upsert.bind(1, i.id)
           .bind(2, i.root.key)
           .bind(3, connection_of_key(i.root.key))
-          .bind(4, kind_text(i.kind))
+          .bind(4, alerts::to_string(i.kind))
           .bind(5, model::to_string(i.root.status))
           .bind(6, i.root.name)
           .bind(7, i.root.owner)
@@ -1236,14 +1213,14 @@ class SqliteStore final : public Store {
       FW_ASSIGN(insert, writer_->prepare(kInsertIncidentEvent));
       insert.bind(1, e.event.incident_id)
           .bind(2, e.sequence)
-          .bind(3, event_text(e.event.type))
+          .bind(3, alerts::to_string(e.event.type))
           .bind(4, e.event.at)
           .bind(5, model::to_string(e.event.status))
           .bind(6, static_cast<std::int64_t>(e.event.impacted_count));
       if (auto inserted = insert.run(); !inserted)
-        return std::unexpected(inserted.error().with_context(fmt::format(
-            "event {} of incident '{}' (stored already, or no such incident)", e.sequence,
-            e.event.incident_id)));
+        return std::unexpected(inserted.error().with_context(
+            fmt::format("event {} of incident '{}' (stored already, or no such incident)",
+                        e.sequence, e.event.incident_id)));
     }
     std::string notification;
     for (const OutboxEntry& o : outbox) {
@@ -1286,8 +1263,8 @@ class SqliteStore final : public Store {
   const date::time_zone* const zone_;
 
   std::mutex write_mutex_;
-  std::unique_ptr<Db> writer_;            // guarded by write_mutex_
-  RecordPlan plan_;                       // guarded by write_mutex_; scratch, reused
+  std::unique_ptr<Db> writer_;                 // guarded by write_mutex_
+  RecordPlan plan_;                            // guarded by write_mutex_; scratch, reused
   std::optional<core::TimePoint> last_prune_;  // guarded by write_mutex_
 
   std::mutex read_mutex_;
