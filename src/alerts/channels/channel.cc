@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "alerts/channels/email_channel.h"
 #include "alerts/channels/payloads.h"
 #include "core/log.h"
 #include "net/http_client.h"
@@ -166,8 +167,7 @@ Result<std::unique_ptr<Channel>> make_channel(const config::ChannelConfig& confi
       if (url.empty()) url = kPagerDutyDefaultUrl;
       break;
     case ChannelType::kEmail:
-      return fail(ErrorCode::kInvalidArgument,
-                  "alert channel {}: email channels are not supported by this build", config.name);
+      return make_email_channel(config, std::move(options));
   }
   return std::make_unique<HttpChannel>(config, std::move(url), std::move(options));
 }

@@ -1,7 +1,8 @@
 // Channel: one configured alert receiver (alerts.channels in freshwatch.yml) that tells one
 // Notification. The HTTP channels (slack, teams, webhook, pagerduty) build their body with
 // payloads.h and post it through their own net::HttpClient, which retries 429/503/504 in place
-// (honouring Retry-After) before an answer comes back here.
+// (honouring Retry-After) before an answer comes back here; email sends one SMTP message
+// (email_channel.h), its outcome's status being the SMTP reply code.
 //
 // A delivery either reached the receiver and got an answer (a DeliveryOutcome, whatever the
 // status) or did not (an Error: cannot connect, TLS, timeout, cancelled). The caller (the
@@ -37,7 +38,7 @@ inline constexpr std::size_t kAnswerMax = 1024;
 inline constexpr std::string_view kPagerDutyDefaultUrl = "https://events.pagerduty.com/v2/enqueue";
 
 struct DeliveryOutcome {
-  long status = 0;     // the receiver's HTTP status
+  long status = 0;     // the receiver's HTTP status (email: the SMTP reply code)
   std::string answer;  // its body, cut and redacted
   int attempts = 1;    // HTTP attempts made, retries of 429/503/504 included
   // The receiver refused this notification and will refuse it again: a 4xx other than 408 and
@@ -72,8 +73,8 @@ struct ChannelOptions {
 };
 
 // The channel `config` describes. kInvalidArgument when a required key is missing (url for
-// slack, teams and webhook; routing_key for pagerduty) or the type is email, which is not
-// delivered by this library yet.
+// slack, teams and webhook; routing_key for pagerduty; url, from and to for email) or an email
+// channel would send its password in plain text (email_channel.h).
 Result<std::unique_ptr<Channel>> make_channel(const config::ChannelConfig& config,
                                               ChannelOptions options = {});
 

@@ -98,7 +98,55 @@ std::vector<std::pair<std::string, std::string>> root_facts(const Notification& 
   return facts;
 }
 
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+EmailContent email_content(const Notification& n) {
+  EmailContent mail;
+  mail.subject = summary_line(n);
+  std::string headline = fmt::format("{}: {}", headline_prefix(n.event.type), state_phrase(n));
+  mail.text = fmt::format("{}\n\n{}\n\n", headline, n.incident.root.key);
+  std::string rows;
+  for (const auto& [label, value] : root_facts(n)) {
+    mail.text += fmt::format("{}: {}\n", label, value);
+    rows += fmt::format("<tr><th align=\"left\">{}</th><td>{}</td></tr>", html_escape(label),
+                        html_escape(value));
+  }
+  std::string impacted_html;
+  if (!n.incident.impacted.empty()) {
+    mail.text += fmt::format("\nImpacted ({}):\n", impacted_count(n));
+    impacted_html = fmt::format("<p>Impacted ({}):</p><ul>", impacted_count(n));
+    for (const auto& key : n.incident.impacted) {
+      mail.text += fmt::format("  - {}\n", key);
+      impacted_html += fmt::format("<li><code>{}</code></li>", html_escape(key));
+    }
+    impacted_html += "</ul>";
+  }
+  std::string link_html;
+  if (!n.url.empty()) {
+    mail.text += fmt::format("\nOpen in freshwatch: {}\n", n.url);
+    link_html = fmt::format("<p><a href=\"{}\">Open in freshwatch</a></p>", html_escape(n.url));
+  }
+  mail.html = fmt::format(
+      "<!DOCTYPE html><html><body><h2>{}</h2><p><code>{}</code></p><table>{}</table>{}{}</body></html>",
+      html_escape(headline), html_escape(n.incident.root.key), rows, impacted_html, link_html);
+  return mail;
+}
 
 std::string summary_line(const Notification& n) {
   std::string line = fmt::format("[freshwatch] {}: {}", headline_prefix(n.event.type), state_phrase(n));

@@ -5,7 +5,8 @@
 //  - Microsoft Teams workflow webhook: a `message` whose one attachment is an Adaptive Card;
 //  - PagerDuty Events API v2: `trigger` for opened, updated and reminder, `resolve` for
 //    resolved, with dedup_key = the incident id, so PagerDuty folds them into one alert;
-//  - the generic webhook: freshwatch's own JSON, signed with HMAC-SHA256 (webhook_signature).
+//  - the generic webhook: freshwatch's own JSON, signed with HMAC-SHA256 (webhook_signature);
+//  - email: a subject, a text and an HTML part (the channel makes the MIME message).
 // Every string goes through core::append_json_string, so the output is valid JSON whatever the
 // names and reasons hold.
 //
@@ -34,6 +35,13 @@ std::string teams_payload(const Notification& notification);
 std::string pagerduty_payload(const Notification& notification, std::string_view routing_key);
 // `sent_at` is the moment of this attempt (the body's sent_at and the signature's time).
 std::string webhook_payload(const Notification& notification, core::TimePoint sent_at);
+
+// An email's words: a one-line subject, a plain-text part and an HTML part with the same facts
+// (and the link to the asset page when there is one).
+struct EmailContent {
+  std::string subject, text, html;
+};
+EmailContent email_content(const Notification& notification);
 
 // PagerDuty's severity for a root status: error → critical, warn → warning, unknown → error
 // (a source that cannot be read is an outage of the check itself), fresh → info.
