@@ -42,8 +42,11 @@ Notification sample(EventType type = EventType::kOpened) {
                      .changed_at = at("2023-11-11T22:13:20Z")};
   n.incident.impacted = {"dbt:model.orders", "looker:dashboard.sales"};
   n.incident.opened_at = at("2023-11-14T22:13:20Z");
-  n.event = {.incident_id = n.incident.id, .type = type, .at = n.incident.opened_at,
-             .status = model::Status::kError, .impacted_count = 2};
+  n.event = {.incident_id = n.incident.id,
+             .type = type,
+             .at = n.incident.opened_at,
+             .status = model::Status::kError,
+             .impacted_count = 2};
   if (type == EventType::kResolved) n.incident.resolved_at = at("2023-11-15T08:00:00Z");
   return n;
 }
@@ -66,8 +69,7 @@ class ChannelTest : public ::testing::Test {
   }
 
   ChannelOptions options() {
-    return {.clock = &clock_,
-            .sleeper = [this](core::Duration d, std::stop_token) {
+    return {.clock = &clock_, .sleeper = [this](core::Duration d, std::stop_token) {
               std::lock_guard lock(mutex_);
               waits_.push_back(d);
               clock_.advance(d);
@@ -97,8 +99,10 @@ class ChannelTest : public ::testing::Test {
 
 TEST_F(ChannelTest, WebhookPostsSignedJson) {
   HttpTestServer server([](const ServerRequest&) { return ServerReply{.status = 204}; });
-  auto channel = make({.name = "hooks", .type = ChannelType::kWebhook,
-                       .url = server.url("/fw"), .secret = "whsec_123"});
+  auto channel = make({.name = "hooks",
+                       .type = ChannelType::kWebhook,
+                       .url = server.url("/fw"),
+                       .secret = "whsec_123"});
   auto outcome = channel->deliver(sample());
   ASSERT_TRUE(outcome) << outcome.error().message;
   EXPECT_TRUE(outcome->delivered());
@@ -114,8 +118,9 @@ TEST_F(ChannelTest, WebhookPostsSignedJson) {
   EXPECT_EQ(r.header("X-Freshwatch-Delivery"), "warehouse:raw.orders@1700000000000000/1/ch");
   // 2023-11-14T22:13:25Z
   std::string expected_t = "1700000005";
-  EXPECT_EQ(r.header("X-Freshwatch-Signature"),
-            fmt::format("t={},v1={}", expected_t, hmac_hex("whsec_123", expected_t + "." + r.body)));
+  EXPECT_EQ(
+      r.header("X-Freshwatch-Signature"),
+      fmt::format("t={},v1={}", expected_t, hmac_hex("whsec_123", expected_t + "." + r.body)));
   auto doc = parse(r.body);
   EXPECT_EQ(str(doc["event"]), "incident.opened");
   EXPECT_EQ(str(doc["id"]), "warehouse:raw.orders@1700000000000000/1/ch");
@@ -132,8 +137,8 @@ TEST_F(ChannelTest, WebhookRetryAfter429IsSignedAgainWithTheSameId) {
     if (calls++ == 0) return ServerReply{.status = 429, .headers = {{"Retry-After", "7"}}};
     return ServerReply{.status = 200, .body = "ok"};
   });
-  auto channel = make({.name = "hooks", .type = ChannelType::kWebhook,
-                       .url = server.url("/fw"), .secret = "k"});
+  auto channel = make(
+      {.name = "hooks", .type = ChannelType::kWebhook, .url = server.url("/fw"), .secret = "k"});
   auto outcome = channel->deliver(sample());
   ASSERT_TRUE(outcome) << outcome.error().message;
   EXPECT_TRUE(outcome->delivered());
@@ -176,7 +181,8 @@ TEST_F(ChannelTest, A400IsPermanentAndA500Retryable) {
     std::lock_guard lock(m);
     return ServerReply{.status = status, .body = "invalid_payload"};
   });
-  auto channel = make({.name = "slack", .type = ChannelType::kSlack,
+  auto channel = make({.name = "slack",
+                       .type = ChannelType::kSlack,
                        .url = server.url("/services/T000/B000/XXXXSECRET")});
   auto bad = channel->deliver(sample());
   ASSERT_TRUE(bad);
@@ -203,8 +209,10 @@ TEST_F(ChannelTest, A400IsPermanentAndA500Retryable) {
 }
 
 TEST_F(ChannelTest, SlackPostsBlockKit) {
-  HttpTestServer server([](const ServerRequest&) { return ServerReply{.status = 200, .body = "ok"}; });
-  auto channel = make({.name = "data-team", .type = ChannelType::kSlack,
+  HttpTestServer server(
+      [](const ServerRequest&) { return ServerReply{.status = 200, .body = "ok"}; });
+  auto channel = make({.name = "data-team",
+                       .type = ChannelType::kSlack,
                        .url = server.url("/services/T000/B000/XXXX")});
   auto outcome = channel->deliver(sample());
   ASSERT_TRUE(outcome) << outcome.error().message;
@@ -222,7 +230,8 @@ TEST_F(ChannelTest, SlackPostsBlockKit) {
 
 TEST_F(ChannelTest, TeamsPostsAnAdaptiveCard) {
   HttpTestServer server([](const ServerRequest&) { return ServerReply{.status = 202}; });
-  auto channel = make({.name = "teams", .type = ChannelType::kTeams,
+  auto channel = make({.name = "teams",
+                       .type = ChannelType::kTeams,
                        .url = server.url("/workflows/abc/triggers/manual/paths/invoke?sig=S1G")});
   auto outcome = channel->deliver(sample());
   ASSERT_TRUE(outcome) << outcome.error().message;
@@ -230,7 +239,8 @@ TEST_F(ChannelTest, TeamsPostsAnAdaptiveCard) {
   EXPECT_TRUE(outcome->delivered());
   auto doc = parse(server.requests().at(0).body);
   EXPECT_EQ(str(doc["type"]), "message");
-  EXPECT_EQ(str(doc["attachments"].at(0)["contentType"]), "application/vnd.microsoft.card.adaptive");
+  EXPECT_EQ(str(doc["attachments"].at(0)["contentType"]),
+            "application/vnd.microsoft.card.adaptive");
   EXPECT_EQ(str(doc["attachments"].at(0)["content"]["type"]), "AdaptiveCard");
 }
 
@@ -241,13 +251,17 @@ TEST_F(ChannelTest, PagerDutyOverTlsTriggersAndResolves) {
   HttpTestServer server(
       [](const ServerRequest&) {
         // As PagerDuty answers; the routing key is echoed to check it never comes back.
-        return ServerReply{.status = 202,
-                           .headers = {{"Content-Type", "application/json"}},
-                           .body = R"({"status":"success","message":"Event processed for R0UTING-KEY","dedup_key":"x"})"};
+        return ServerReply{
+            .status = 202,
+            .headers = {{"Content-Type", "application/json"}},
+            .body =
+                R"({"status":"success","message":"Event processed for R0UTING-KEY","dedup_key":"x"})"};
       },
       &certs);
-  auto channel = make({.name = "oncall", .type = ChannelType::kPagerDuty,
-                       .url = server.url("/v2/enqueue"), .routing_key = "R0UTING-KEY",
+  auto channel = make({.name = "oncall",
+                       .type = ChannelType::kPagerDuty,
+                       .url = server.url("/v2/enqueue"),
+                       .routing_key = "R0UTING-KEY",
                        .ca_file = certs.ca.string()});
   auto trigger = channel->deliver(sample());
   ASSERT_TRUE(trigger) << trigger.error().message;
@@ -277,7 +291,8 @@ TEST_F(ChannelTest, TransportFailureIsAnErrorWithoutTheWebhookPath) {
     HttpTestServer server([](const ServerRequest&) { return ServerReply{}; });
     port = server.port();
   }
-  auto channel = make({.name = "slack", .type = ChannelType::kSlack,
+  auto channel = make({.name = "slack",
+                       .type = ChannelType::kSlack,
                        .url = fmt::format("http://127.0.0.1:{}/services/T0/B0/SECRETPATH", port)});
   auto outcome = channel->deliver(sample());
   ASSERT_FALSE(outcome);
@@ -293,8 +308,8 @@ TEST_F(ChannelTest, FactoryChecksRequiredKeysAndDefaultsPagerDutysUrl) {
   auto no_key = make_channel({.name = "p", .type = ChannelType::kPagerDuty}, options());
   ASSERT_FALSE(no_key);
   EXPECT_NE(no_key.error().message.find("routing_key"), std::string::npos);
-  auto pd = make_channel({.name = "p", .type = ChannelType::kPagerDuty, .routing_key = "k"},
-                         options());
+  auto pd =
+      make_channel({.name = "p", .type = ChannelType::kPagerDuty, .routing_key = "k"}, options());
   ASSERT_TRUE(pd);
   EXPECT_EQ((*pd)->name(), "p");
   EXPECT_EQ((*pd)->type(), ChannelType::kPagerDuty);

@@ -22,13 +22,18 @@ Notification sample() {
   n.delivery_id = "warehouse:raw.orders@1700000000000000/1/mail";
   n.url = "https://fw.example.com/assets/warehouse%3Araw.orders";
   n.incident.id = "warehouse:raw.orders@1700000000000000";
-  n.incident.root = {.key = "warehouse:raw.orders", .name = "raw.orders <prod>",
-                     .owner = "data-eng", .reason = "last changed 3 d ago",
+  n.incident.root = {.key = "warehouse:raw.orders",
+                     .name = "raw.orders <prod>",
+                     .owner = "data-eng",
+                     .reason = "last changed 3 d ago",
                      .status = model::Status::kError};
   n.incident.impacted = {"dbt:model.orders"};
   n.incident.opened_at = *core::parse_timestamp("2023-11-14T22:13:20Z");
-  n.event = {.incident_id = n.incident.id, .type = EventType::kOpened,
-             .at = n.incident.opened_at, .status = model::Status::kError, .impacted_count = 1};
+  n.event = {.incident_id = n.incident.id,
+             .type = EventType::kOpened,
+             .at = n.incident.opened_at,
+             .status = model::Status::kError,
+             .impacted_count = 1};
   return n;
 }
 
@@ -40,9 +45,14 @@ class EmailTest : public ::testing::Test {
   }
 
   ChannelConfig mail(std::string url) {
-    return {.name = "mail", .type = ChannelType::kEmail, .url = std::move(url),
-            .starttls = true, .username = "fw", .password = "pa55word",
-            .from = "freshwatch@example.com", .to = {"data@example.com", "oncall@example.com"},
+    return {.name = "mail",
+            .type = ChannelType::kEmail,
+            .url = std::move(url),
+            .starttls = true,
+            .username = "fw",
+            .password = "pa55word",
+            .from = "freshwatch@example.com",
+            .to = {"data@example.com", "oncall@example.com"},
             .ca_file = certs_.ca.string()};
   }
 
@@ -52,8 +62,8 @@ class EmailTest : public ::testing::Test {
 };
 
 TEST_F(EmailTest, SendsOneAlternativeMessageAfterStartTlsAndAuth) {
-  SmtpTestServer server({.tls = &certs_, .require_tls = true, .username = "fw",
-                         .password = "pa55word"});
+  SmtpTestServer server(
+      {.tls = &certs_, .require_tls = true, .username = "fw", .password = "pa55word"});
   auto channel = make_channel(mail(server.url()), {.clock = &clock_});
   ASSERT_TRUE(channel) << channel.error().message;
   auto outcome = (*channel)->deliver(sample());
@@ -69,7 +79,8 @@ TEST_F(EmailTest, SendsOneAlternativeMessageAfterStartTlsAndAuth) {
   EXPECT_EQ(m.from, "freshwatch@example.com");
   EXPECT_EQ(m.to, (std::vector<std::string>{"data@example.com", "oncall@example.com"}));
   EXPECT_NE(m.data.find("Subject: [freshwatch] Opened: raw.orders <prod> is error"),
-            std::string::npos) << m.data;
+            std::string::npos)
+      << m.data;
   EXPECT_NE(m.data.find("From: freshwatch@example.com\r\n"), std::string::npos);
   EXPECT_NE(m.data.find("To: data@example.com, oncall@example.com\r\n"), std::string::npos);
   EXPECT_NE(m.data.find("Date: Tue, 14 Nov 2023 22:13:25 +0000\r\n"), std::string::npos);
@@ -77,7 +88,8 @@ TEST_F(EmailTest, SendsOneAlternativeMessageAfterStartTlsAndAuth) {
   EXPECT_TRUE(m.data.starts_with("Content-Type: multipart/alternative; boundary=")) << m.data;
   EXPECT_NE(m.data.find("Content-Type: text/plain; charset=utf-8"), std::string::npos);
   EXPECT_NE(m.data.find("Content-Type: text/html; charset=utf-8"), std::string::npos);
-  EXPECT_LT(m.data.find("text/plain"), m.data.find("text/html")) << "HTML is the preferred, last part";
+  EXPECT_LT(m.data.find("text/plain"), m.data.find("text/html"))
+      << "HTML is the preferred, last part";
   EXPECT_NE(m.data.find("raw.orders &lt;prod&gt;"), std::string::npos) << "HTML is escaped";
   EXPECT_NE(m.data.find("dbt:model.orders"), std::string::npos);
   EXPECT_EQ(m.data.find("=0A"), std::string::npos) << "text lines end in CRLF, not encoded LFs";
@@ -108,8 +120,8 @@ TEST_F(EmailTest, StartTlsRequiredFailsWhenTheServerDoesNotOfferIt) {
 }
 
 TEST_F(EmailTest, WrongPasswordIsPermanentAndRejectedRecipientToo) {
-  SmtpTestServer server({.tls = &certs_, .require_tls = true, .username = "fw",
-                         .password = "other"});
+  SmtpTestServer server(
+      {.tls = &certs_, .require_tls = true, .username = "fw", .password = "other"});
   auto channel = make_channel(mail(server.url()), {});
   ASSERT_TRUE(channel);
   auto outcome = (*channel)->deliver(sample());
@@ -120,7 +132,9 @@ TEST_F(EmailTest, WrongPasswordIsPermanentAndRejectedRecipientToo) {
     ADD_FAILURE() << outcome.error().message;
   }
 
-  SmtpTestServer rejecting({.tls = &certs_, .username = "fw", .password = "pa55word",
+  SmtpTestServer rejecting({.tls = &certs_,
+                            .username = "fw",
+                            .password = "pa55word",
                             .reject_rcpt = "550 5.1.1 no such user"});
   auto second = make_channel(mail(rejecting.url()), {});
   ASSERT_TRUE(second);

@@ -6,9 +6,9 @@
 #include <optional>
 #include <thread>
 
+#include <openssl/evp.h>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
-#include <openssl/evp.h>
 
 namespace freshwatch::testing {
 namespace {
@@ -115,7 +115,8 @@ struct SmtpTestServer::Impl {
           std::string plain = decode_base64(response);  // authzid \0 user \0 password
           auto first = plain.find('\0');
           auto second = first == std::string::npos ? first : plain.find('\0', first + 1);
-          std::string user = second == std::string::npos ? "" : plain.substr(first + 1, second - first - 1);
+          std::string user =
+              second == std::string::npos ? "" : plain.substr(first + 1, second - first - 1);
           std::string password = second == std::string::npos ? "" : plain.substr(second + 1);
           if (user == o.username && password == o.password) {
             authenticated = true;
@@ -218,7 +219,9 @@ SmtpTestServer::~SmtpTestServer() {
 
 int SmtpTestServer::port() const { return impl_->port; }
 
-std::string SmtpTestServer::url() const { return "smtp://127.0.0.1:" + std::to_string(impl_->port); }
+std::string SmtpTestServer::url() const {
+  return "smtp://127.0.0.1:" + std::to_string(impl_->port);
+}
 
 std::vector<SmtpMessage> SmtpTestServer::messages() const {
   std::lock_guard lock(impl_->mutex);

@@ -27,8 +27,7 @@ std::string_view type_label(ChannelType type) {
 
 void replace_all(std::string& text, std::string_view secret) {
   if (secret.empty()) return;
-  for (std::size_t at = text.find(secret); at != std::string::npos;
-       at = text.find(secret, at + 3))
+  for (std::size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3))
     text.replace(at, secret.size(), "***");
 }
 
@@ -65,8 +64,7 @@ class HttpChannel final : public Channel {
   const std::string& name() const override { return config_.name; }
   ChannelType type() const override { return config_.type; }
 
-  Result<DeliveryOutcome> deliver(const Notification& notification,
-                                  std::stop_token stop) override {
+  Result<DeliveryOutcome> deliver(const Notification& notification, std::stop_token stop) override {
     net::Request request;
     request.method = "POST";
     request.url = url_;
@@ -79,7 +77,8 @@ class HttpChannel final : public Channel {
         request.body = pagerduty_payload(notification, config_.routing_key);
         break;
       case ChannelType::kWebhook:
-        request.headers.push_back({"X-Freshwatch-Event", std::string(to_string(notification.event.type))});
+        request.headers.push_back(
+            {"X-Freshwatch-Event", std::string(to_string(notification.event.type))});
         request.headers.push_back({"X-Freshwatch-Delivery", notification.delivery_id});
         sign(request, notification);
         // A retry is signed anew, so its timestamp is the moment it is sent.
@@ -166,8 +165,7 @@ Result<std::unique_ptr<Channel>> make_channel(const config::ChannelConfig& confi
                     config.name);
       if (url.empty()) url = kPagerDutyDefaultUrl;
       break;
-    case ChannelType::kEmail:
-      return make_email_channel(config, std::move(options));
+    case ChannelType::kEmail: return make_email_channel(config, std::move(options));
   }
   return std::make_unique<HttpChannel>(config, std::move(url), std::move(options));
 }

@@ -36,8 +36,8 @@ std::string base64(std::string_view data) {
 
 // A header value as RFC 2047 encoded words when it is not plain printable ASCII.
 std::string encode_header(std::string_view value) {
-  bool plain = std::all_of(value.begin(), value.end(),
-                           [](char c) { return c >= 0x20 && c < 0x7f; });
+  bool plain =
+      std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
   if (plain) return std::string(value);
   // Encoded words are at most 75 characters: 45 bytes of text each, cut between characters.
   std::string out;
@@ -175,9 +175,9 @@ class EmailChannel final : public Channel {
     std::string hint = code == CURLE_USE_SSL_FAILED
                            ? " (the server does not offer STARTTLS; use smtps:// or, on a trusted "
                              "network, starttls: false)"
-                           : code == CURLE_PEER_FAILED_VERIFICATION
-                                 ? " (set ca_file to trust a private certificate authority)"
-                                 : "";
+                       : code == CURLE_PEER_FAILED_VERIFICATION
+                           ? " (set ca_file to trust a private certificate authority)"
+                           : "";
     return fail(error_code, "cannot send mail through channel {} at {}: {}{}", config_.name,
                 redact(config_.url), detail, hint);
   }
@@ -213,9 +213,10 @@ Result<std::unique_ptr<Channel>> make_email_channel(const config::ChannelConfig&
       curl_url_get(url.get(), CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
       curl_url_get(url.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK) {
     curl_free(scheme);
-    return fail(ErrorCode::kInvalidArgument,
-                "alert channel {}: `smtp` must be smtp://host[:port] or smtps://host[:port], not {}",
-                config.name, core::redact_secrets(config.url));
+    return fail(
+        ErrorCode::kInvalidArgument,
+        "alert channel {}: `smtp` must be smtp://host[:port] or smtps://host[:port], not {}",
+        config.name, core::redact_secrets(config.url));
   }
   std::string scheme_text = scheme, host_text = host;
   curl_free(scheme);

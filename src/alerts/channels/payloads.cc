@@ -143,13 +143,15 @@ EmailContent email_content(const Notification& n) {
     link_html = fmt::format("<p><a href=\"{}\">Open in freshwatch</a></p>", html_escape(n.url));
   }
   mail.html = fmt::format(
-      "<!DOCTYPE html><html><body><h2>{}</h2><p><code>{}</code></p><table>{}</table>{}{}</body></html>",
+      "<!DOCTYPE "
+      "html><html><body><h2>{}</h2><p><code>{}</code></p><table>{}</table>{}{}</body></html>",
       html_escape(headline), html_escape(n.incident.root.key), rows, impacted_html, link_html);
   return mail;
 }
 
 std::string summary_line(const Notification& n) {
-  std::string line = fmt::format("[freshwatch] {}: {}", headline_prefix(n.event.type), state_phrase(n));
+  std::string line =
+      fmt::format("[freshwatch] {}: {}", headline_prefix(n.event.type), state_phrase(n));
   if (n.event.type != EventType::kResolved && !n.incident.root.reason.empty())
     line += fmt::format(" ({})", n.incident.root.reason);
   if (std::size_t count = impacted_count(n)) line += fmt::format(", {} impacted", count);
@@ -159,22 +161,22 @@ std::string summary_line(const Notification& n) {
 std::string slack_payload(const Notification& n) {
   // Slack: header text is plain_text of at most 150 characters; section fields at most 10 and
   // 2000 characters each; a button's url at most 3000.
-  std::string header = truncate_utf8(
-      fmt::format("{}: {}", headline_prefix(n.event.type), state_phrase(n)), 150);
+  std::string header =
+      truncate_utf8(fmt::format("{}: {}", headline_prefix(n.event.type), state_phrase(n)), 150);
   std::string fields;
   for (const auto& [label, value] : root_facts(n)) {
     if (!fields.empty()) fields += ',';
-    fields += fmt::format(R"({{"type":"mrkdwn","text":{}}})",
-                          json_string(truncate_utf8(
-                              fmt::format("*{}:*\n{}", label, slack_escape(value)), 2000)));
+    fields += fmt::format(
+        R"({{"type":"mrkdwn","text":{}}})",
+        json_string(truncate_utf8(fmt::format("*{}:*\n{}", label, slack_escape(value)), 2000)));
   }
-  std::string blocks = fmt::format(
-      R"({{"type":"header","text":{{"type":"plain_text","text":{},"emoji":true}}}},)"
-      R"({{"type":"section","text":{{"type":"mrkdwn","text":{}}},"fields":[{}]}})",
-      json_string(header),
-      json_string(fmt::format("*{}* `{}`", slack_escape(root_name(n)),
-                              slack_escape(n.incident.root.key))),
-      fields);
+  std::string blocks =
+      fmt::format(R"({{"type":"header","text":{{"type":"plain_text","text":{},"emoji":true}}}},)"
+                  R"({{"type":"section","text":{{"type":"mrkdwn","text":{}}},"fields":[{}]}})",
+                  json_string(header),
+                  json_string(fmt::format("*{}* `{}`", slack_escape(root_name(n)),
+                                          slack_escape(n.incident.root.key))),
+                  fields);
   if (impacted_count(n) > 0) {
     blocks += fmt::format(
         R"(,{{"type":"section","text":{{"type":"mrkdwn","text":{}}}}})",
@@ -198,9 +200,9 @@ std::string teams_payload(const Notification& n) {
     if (!facts.empty()) facts += ',';
     facts += fmt::format(R"({{"title":{},"value":{}}})", json_string(label), json_string(value));
   }
-  std::string color = n.event.type == EventType::kResolved        ? "Good"
+  std::string color = n.event.type == EventType::kResolved     ? "Good"
                       : n.event.status == model::Status::kWarn ? "Warning"
-                                                                : "Attention";
+                                                               : "Attention";
   std::string body = fmt::format(
       R"({{"type":"TextBlock","size":"Large","weight":"Bolder","wrap":true,"color":{},"text":{}}},)"
       R"({{"type":"TextBlock","isSubtle":true,"wrap":true,"text":{}}},)"
@@ -215,8 +217,9 @@ std::string teams_payload(const Notification& n) {
   }
   std::string actions;
   if (!n.url.empty()) {
-    actions = fmt::format(R"(,"actions":[{{"type":"Action.OpenUrl","title":"Open in freshwatch","url":{}}}])",
-                          json_string(n.url));
+    actions = fmt::format(
+        R"(,"actions":[{{"type":"Action.OpenUrl","title":"Open in freshwatch","url":{}}}])",
+        json_string(n.url));
   }
   return fmt::format(
       R"({{"type":"message","summary":{},"attachments":[{{"contentType":"application/vnd.microsoft.card.adaptive","contentUrl":null,)"
@@ -258,11 +261,10 @@ std::string pagerduty_payload(const Notification& n, std::string_view routing_ke
       R"("changed_at":{},"owner":{},"impacted_count":{},"impacted":[{}],"opened_at":{}}}}},)"
       R"("client":"freshwatch"{}}})",
       json_string(routing_key), json_string(n.incident.id),
-      json_string(truncate_utf8(summary_line(n), kPagerDutySummaryMax)),
-      json_string(root.key), pagerduty_severity(n.event.status),
-      json_string(core::format_timestamp(n.event.at)), json_string(root_name(n)),
-      json_string(root.owner), to_string(n.incident.kind), to_string(n.event.type),
-      model::to_string(n.event.status), json_string(root.reason),
+      json_string(truncate_utf8(summary_line(n), kPagerDutySummaryMax)), json_string(root.key),
+      pagerduty_severity(n.event.status), json_string(core::format_timestamp(n.event.at)),
+      json_string(root_name(n)), json_string(root.owner), to_string(n.incident.kind),
+      to_string(n.event.type), model::to_string(n.event.status), json_string(root.reason),
       timestamp_or_null(root.changed_at), json_string(root.owner), impacted_count(n), impacted,
       json_string(core::format_timestamp(n.incident.opened_at)), links);
 }

@@ -198,7 +198,8 @@ TEST(EmailContent, TextAndHtmlCarryTheSameFactsAndHtmlIsEscaped) {
   EXPECT_EQ(mail.subject, summary_line(sample()));
   EXPECT_NE(mail.text.find("Opened: raw.orders <\"prod\"> is error"), std::string::npos);
   EXPECT_NE(mail.text.find("  - dbt:model.m6"), std::string::npos) << "email lists every impacted";
-  EXPECT_NE(mail.text.find("https://fw.example.com/assets/warehouse%3Araw.orders"), std::string::npos);
+  EXPECT_NE(mail.text.find("https://fw.example.com/assets/warehouse%3Araw.orders"),
+            std::string::npos);
   EXPECT_NE(mail.html.find("raw.orders &lt;&quot;prod&quot;&gt; is error"), std::string::npos);
   EXPECT_EQ(mail.html.find("<\"prod\">"), std::string::npos);
   EXPECT_NE(mail.html.find("<a href=\"https://fw.example.com/assets/warehouse%3Araw.orders\">"),
