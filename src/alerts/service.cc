@@ -1,0 +1,228 @@
+#include "alerts/service.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/log.h"
+
+namespace freshwatch::alerts {
+namespace {
+
+// Every byte outside the unreserved set as %XX, for an asset key in a link.
+std::string path_escape(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<AlertService>> AlertService::make(const config::Config& config,
+                                                         store::Store& store,
+                                                         const core::Clock& clock,
+                                                         ServiceOptions options,
+                                                         channels::ChannelOptions channel_options) {
+  auto rules = compile_routing(config.alerts, config.timezone);
+  if (!rules) return std::unexpected(rules.error());
+  if (!channel_options.clock) channel_options.clock = &clock;
+  std::vector<std::unique_ptr<channels::Channel>> made;
+  for (const auto& c : config.alerts.channels) {
+    auto channel = channels::make_channel(c, channel_options);
+    if (!channel)
+      return fail(ErrorCode::kInvalidArgument, "alert channel '{}': {}", c.name,
+                  channel.error().message);
+    made.push_back(std::move(*channel));
+  }
+  return std::unique_ptr<AlertService>(
+      new AlertService(config, store, clock, options, std::move(*rules), std::move(made)));
+}
+
+AlertService::AlertService(const config::Config& config, store::Store& store,
+                           const core::Clock& clock, ServiceOptions options, RoutingRules rules,
+                           std::vector<std::unique_ptr<channels::Channel>> channels)
+    : store_(store),
+      clock_(clock),
+      options_(options),
+      tracker_options_{.min_duration = config.alerts.min_duration,
+                       .renotify_every = config.alerts.renotify_every},
+      rules_(std::move(rules)),
+      public_url_(config.alerts.public_url),
+      channels_(std::move(channels)) {
+  while (!public_url_.empty() && public_url_.back() == '/') public_url_.pop_back();
+}
+
+Result<void> AlertService::load() {
+  auto open = store_.open_incidents();
+  if (!open) return std::unexpected(open.error());
+  state_.open = std::move(*open);
+  std::sort(state_.open.begin(), state_.open.end(),
+            [](const Incident& a, const Incident& b) { return a.root.key < b.root.key; });
+  return {};
+}
+
+std::string AlertService::asset_url(std::string_view key) const {
+  if (public_url_.empty()) return {};
+  return fmt::format("{}/assets/{}", public_url_, path_escape(key));
+}
+
+Result<std::vector<std::string>> AlertService::told(std::string_view incident_id) {
+  auto detail = store_.incident(incident_id);
+  if (!detail) return std::unexpected(detail.error());
+  std::set<std::string> names;
+  if (*detail) {
+    for (const auto& d : (*detail)->deliveries) names.insert(d.channel);
+    for (const auto& p : (*detail)->pending) names.insert(p.notification.channel);
+  }
+  return std::vector<std::string>(names.begin(), names.end());
+}
+
+Result<void> AlertService::observe(const model::Snapshot& snapshot) {
+  if (snapshot.assets.empty()) return {};
+  // Acknowledgements and snoozes come from the store (the API writes them there).
+  if (auto loaded = load(); !loaded) return loaded;
+  const core::TimePoint now = clock_.now();
+  StepResult result = step(state_, snapshot, now, tracker_options_);
+
+  std::map<std::string, const Incident*> by_id;
+  for (const auto& incident : result.changed) by_id[incident.id] = &incident;
+  std::vector<store::StoredEvent> events;
+  std::vector<store::OutboxEntry> outbox;
+  std::map<std::string, std::int64_t> sequence;  // the last one per incident, from the store
+  for (const auto& event : result.events) {
+    auto it = by_id.find(event.incident_id);
+    if (it == by_id.end()) continue;  // the tracker reports every incident it changed
+    const Incident& incident = *it->second;
+    if (!sequence.contains(event.incident_id)) {
+      auto detail = store_.incident(event.incident_id);
+      if (!detail) return std::unexpected(detail.error());
+      sequence[event.incident_id] = *detail ? std::int64_t((*detail)->timeline.size()) : 0;
+    }
+    const std::int64_t seq = ++sequence[event.incident_id];
+    events.push_back({.sequence = seq, .event = event});
+
+    std::vector<std::string> already;
+    if (event.type != EventType::kOpened) {
+      auto t = told(event.incident_id);
+      if (!t) return std::unexpected(t.error());
+      already = std::move(*t);
+    }
+    const model::AssetState* root = snapshot.find(incident.root.key);
+    const auto decision = route(rules_, event, root ? &root->asset : nullptr, already, now);
+    for (const auto& channel : decision.channels) {
+      store::OutboxEntry entry;
+      entry.notification = Notification{
+          .delivery_id = fmt::format("{}/{}/{}", incident.id, seq, channel),
+          .channel = channel,
+          .event = event,
+          .incident = incident,
+          .url = asset_url(incident.root.key)};
+      entry.event_sequence = seq;
+      entry.created_at = now;
+      entry.next_attempt_at = now;
+      outbox.push_back(std::move(entry));
+    }
+  }
+  if (auto saved = store_.save_incident_changes(result.changed, events, outbox); !saved)
+    return saved;
+  state_ = std::move(result.next);
+  if (!outbox.empty()) wake();
+  return {};
+}
+
+std::optional<core::TimePoint> AlertService::next_attempt(
+    const store::OutboxEntry& entry, const channels::DeliveryOutcome* outcome) const {
+  if (outcome && (outcome->delivered() || outcome->permanent)) return std::nullopt;
+  const int made = entry.attempts + 1;
+  if (made >= options_.max_attempts) return std::nullopt;
+  core::Duration wait = options_.retry_base;
+  for (int i = 1; i < made && wait < options_.retry_cap; ++i) wait *= 2;
+  wait = std::min(wait, options_.retry_cap);
+  if (outcome && outcome->retry_after) wait = std::max(wait, *outcome->retry_after);
+  return clock_.now() + wait;
+}
+
+std::optional<core::TimePoint> AlertService::deliver_due(std::stop_token stop) {
+  auto due = store_.due_deliveries(clock_.now(), 1000);
+  if (!due) {
+    spdlog::warn("alerts: cannot read the outbox: {}", due.error().message);
+    return clock_.now() + options_.idle_poll;
+  }
+  std::map<std::string, std::vector<store::OutboxEntry>> per_channel;
+  for (auto& entry : *due) per_channel[entry.notification.channel].push_back(std::move(entry));
+  {
+    std::vector<std::jthread> workers;
+    for (auto& [name, entries] : per_channel) {
+      channels::Channel* channel = nullptr;
+      for (const auto& c : channels_)
+        if (c->name() == name) channel = c.get();
+      workers.emplace_back([this, channel, &entries, stop] {
+        for (const auto& entry : entries) {
+          if (stop.stop_requested()) return;
+          store::AttemptResult attempt;
+          std::optional<core::TimePoint> next;
+          if (!channel) {
+            attempt.error = fmt::format("no channel '{}' is configured any more",
+                                        entry.notification.channel);
+          } else {
+            auto outcome = channel->deliver(entry.notification, stop);
+            if (outcome) {
+              attempt.http_status = static_cast<int>(outcome->status);
+              attempt.outcome = outcome->delivered() ? store::DeliveryOutcome::kDelivered
+                                                     : store::DeliveryOutcome::kFailed;
+              if (!outcome->delivered())
+                attempt.error = fmt::format("{} {}", outcome->status, outcome->answer);
+              next = next_attempt(entry, &*outcome);
+            } else {
+              if (outcome.error().code == ErrorCode::kCancelled) return;
+              attempt.error = outcome.error().message;
+              next = next_attempt(entry, nullptr);
+            }
+          }
+          attempt.at = clock_.now();
+          if (auto logged = store_.record_attempt(entry.notification.delivery_id, attempt, next);
+              !logged)
+            spdlog::warn("alerts: cannot log delivery {}: {}", entry.notification.delivery_id,
+                             logged.error().message);
+        }
+      });
+    }
+  }
+  auto pending = store_.due_deliveries(core::TimePoint::max(), 1);
+  if (!pending || pending->empty()) return std::nullopt;
+  return pending->front().next_attempt_at;
+}
+
+void AlertService::wake() {
+  {
+    std::lock_guard lock(wake_mutex_);
+    woken_ = true;
+  }
+  wake_cv_.notify_all();
+}
+
+void AlertService::run(std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    const auto next = deliver_due(stop);
+    const auto now = clock_.now();
+    core::Duration wait = options_.idle_poll;
+    if (next) wait = std::clamp(*next - now, core::Duration::zero(), options_.idle_poll);
+    std::unique_lock lock(wake_mutex_);
+    wake_cv_.wait_for(lock, stop, wait, [this] { return woken_; });
+    woken_ = false;
+  }
+}
+
+}  // namespace freshwatch::alerts
