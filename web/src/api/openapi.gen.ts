@@ -732,6 +732,317 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Incidents, open ones first, then the newest opened first.
+         * @description One incident per root cause (docs/alerts.md): an asset whose own status is warn or error
+         *     and that no stale upstream explains (kind `stale`), or where a read error comes from
+         *     (kind `unknown`: a failed connection is one incident). Assets only impacted by it are its
+         *     `impacted`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "open" | "resolved" | "any";
+                    /** @description The root's latest status. */
+                    status?: components["schemas"]["Status"];
+                    owner?: string;
+                    connection?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Incidents. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Incident"][];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The incident's id, URL-encoded. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** One incident with its timeline and every delivery of it. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The incident's id, URL-encoded. */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The incident. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IncidentDetail"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge an open incident (no more reminders). Acknowledging again keeps the first time. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The incident as it now is. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Incident"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/snooze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** No reminders of the incident before `until`. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        until: components["schemas"]["Time"];
+                    };
+                };
+            };
+            responses: {
+                /** @description The incident as it now is. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Incident"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/incidents.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statuspage-compatible list of incidents (the 50 most recent).
+         * @description Statuspage's incident shape: `status` investigating (open, not acknowledged), identified
+         *     (acknowledged) or resolved; `impact` minor (warn, unknown) or major (error);
+         *     `incident_updates` are the timeline, newest first; `components` the root. freshwatch adds
+         *     `freshness` (the Incident of /api/v1).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Incidents. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            page: components["schemas"]["V2Page"];
+                            incidents: components["schemas"]["V2Incident"][];
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/incidents/unresolved.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Statuspage-compatible list of the open incidents. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Open incidents. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            page: components["schemas"]["V2Page"];
+                            incidents: components["schemas"]["V2Incident"][];
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feed.atom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An Atom feed of incidents (the 50 most recent changes), for feed readers. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The feed. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/atom+xml": string;
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/{path}": {
         parameters: {
             query?: never;
@@ -1044,6 +1355,78 @@ export interface components {
                     age_seconds: number | null;
                 };
             };
+        };
+        /** @description The root asset as it was at the incident's latest change. */
+        IncidentRoot: {
+            key: string;
+            name: string;
+            status: components["schemas"]["Status"];
+            changed_at: components["schemas"]["Timestamp"];
+            reason: string;
+            owner: string | null;
+        };
+        Incident: {
+            /** @example warehouse:analytics.raw.orders@1795000000000000 */
+            id: string;
+            /** @enum {string} */
+            kind: "stale" | "unknown";
+            /** @enum {string} */
+            status: "open" | "resolved";
+            root: components["schemas"]["IncidentRoot"];
+            impacted: {
+                count: number;
+                /** @description Every impacted asset's key, sorted. */
+                keys: string[];
+            };
+            opened_at: components["schemas"]["Time"];
+            resolved_at: components["schemas"]["Timestamp"];
+            acknowledged_at: components["schemas"]["Timestamp"];
+            snoozed_until: components["schemas"]["Timestamp"];
+            last_notified_at: components["schemas"]["Timestamp"];
+        };
+        IncidentEvent: {
+            sequence: number;
+            /** @enum {string} */
+            type: "incident.opened" | "incident.updated" | "incident.resolved" | "incident.reminder";
+            at: components["schemas"]["Time"];
+            status: components["schemas"]["Status"];
+            impacted_count: number;
+        };
+        Delivery: {
+            delivery_id: string;
+            channel: string;
+            attempt: number;
+            at: components["schemas"]["Time"];
+            /** @enum {string} */
+            outcome: "delivered" | "failed" | "pending";
+            http_status: number | null;
+            error: string | null;
+            next_attempt_at: components["schemas"]["Timestamp"];
+        };
+        IncidentDetail: components["schemas"]["Incident"] & {
+            timeline: components["schemas"]["IncidentEvent"][];
+            /** @description Every attempt, oldest first, then the deliveries still pending (outcome pending). */
+            deliveries: components["schemas"]["Delivery"][];
+        };
+        V2Incident: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            status: "investigating" | "identified" | "resolved";
+            /** @enum {string} */
+            impact: "minor" | "major";
+            created_at: components["schemas"]["Time"];
+            updated_at: components["schemas"]["Time"];
+            resolved_at: components["schemas"]["Timestamp"];
+            shortlink: string | null;
+            incident_updates: {
+                id: string;
+                status: string;
+                body: string;
+                created_at: components["schemas"]["Time"];
+            }[];
+            components: Record<string, never>[];
+            freshness: components["schemas"]["Incident"];
         };
         /** @description freshwatch's extra key on the v2 documents. */
         V2AssetListing: {
