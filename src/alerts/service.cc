@@ -90,7 +90,11 @@ Result<std::vector<std::string>> AlertService::told(std::string_view incident_id
 }
 
 Result<void> AlertService::observe(const model::Snapshot& snapshot) {
+  // Judge only a whole picture: before every connection has run once, tables that dbt and the
+  // warehouse both report are not yet one asset, and a root may look different a moment later.
   if (snapshot.assets.empty()) return {};
+  for (const auto& c : snapshot.connections)
+    if (!c.last_run) return {};
   // Acknowledgements and snoozes come from the store (the API writes them there).
   if (auto loaded = load(); !loaded) return loaded;
   const core::TimePoint now = clock_.now();

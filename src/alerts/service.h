@@ -55,7 +55,8 @@ class AlertService {
   Result<void> load();
 
   // One published snapshot: incident changes, their events and outbox entries, saved together.
-  // A snapshot without assets (before the first collection) is skipped.
+  // Skipped until every connection has run at least once (a partial picture would open and
+  // resolve incidents that are only the order in which connections finished).
   Result<void> observe(const model::Snapshot& snapshot);
 
   // Delivers every due outbox entry; returns when the next one is due (empty: none pending).

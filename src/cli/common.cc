@@ -119,6 +119,11 @@ Result<std::unique_ptr<Runtime>> wire(config::Config config, const core::Clock& 
     runtime->store = std::move(*store);
   }
   runtime->policies = make_policies(config);
+  if (store_use == StoreUse::kReadWrite) {
+    auto alerts = alerts::AlertService::make(config, *runtime->store, clock);
+    if (!alerts) return std::unexpected(alerts.error());
+    runtime->alerts = std::move(*alerts);
+  }
   engine::EngineOptions options;
   options.timezone = config.timezone;
   options.persist = store_use == StoreUse::kReadWrite;

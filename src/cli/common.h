@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "alerts/service.h"
 #include "config/config.h"
 #include "config/load.h"
 #include "core/clock.h"
@@ -56,6 +57,9 @@ struct Runtime {
   const date::time_zone* zone = nullptr;
   std::unique_ptr<store::Store> store;
   std::shared_ptr<const policy::PolicySet> policies;
+  // Incidents and their notifications, with a store that is written (serve, demo); declared
+  // before the engine, whose snapshots it observes, so it outlives it.
+  std::unique_ptr<alerts::AlertService> alerts;
   std::unique_ptr<engine::Engine> engine;
 };
 

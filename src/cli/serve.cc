@@ -47,6 +47,20 @@ void block_termination_signals() {
 int serve_until_signal(Runtime& runtime, const std::string& listen, const core::Clock& clock,
                        const std::function<void(const std::string&)>& on_listening) {
   auto& engine = *runtime.engine;
+  // Every published snapshot updates the incidents; a sender thread delivers their notices.
+  std::jthread sender;
+  if (runtime.alerts) {
+    auto& alerts = *runtime.alerts;
+    if (auto loaded = alerts.load(); !loaded) {
+      spdlog::error("cannot read the incidents from the store: {}", loaded.error().message);
+      return kExitUsage;
+    }
+    engine.on_publish([&alerts](const std::shared_ptr<const model::Snapshot>& snapshot) {
+      if (auto observed = alerts.observe(*snapshot); !observed)
+        spdlog::warn("incidents not updated: {}", observed.error().message);
+    });
+    sender = std::jthread([&alerts](std::stop_token stop) { alerts.run(stop); });
+  }
   if (auto loaded = engine.load(); !loaded) {
     spdlog::error("cannot read the store: {}", loaded.error().message);
     return kExitUsage;
@@ -84,6 +98,10 @@ int serve_until_signal(Runtime& runtime, const std::string& listen, const core::
   server.stop();
   loop.request_stop();
   loop.join();
+  if (sender.joinable()) {
+    sender.request_stop();
+    sender.join();
+  }
   spdlog::info("stopped");
   return kExitOk;
 }

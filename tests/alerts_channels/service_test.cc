@@ -125,6 +125,20 @@ TEST_F(AlertServiceTest, OneNotificationPerCauseAndOneResolveWithTheImpactNamed)
   EXPECT_FALSE((*stored)[0].open());
 }
 
+TEST_F(AlertServiceTest, NothingIsJudgedBeforeEveryConnectionHasRunOnce) {
+  auto alerts = service();
+  auto snap = stale();
+  snap.connections = {{.name = "w", .last_run = testing::kT0}, {.name = "d"}};
+  ASSERT_TRUE(alerts->observe(snap));
+  alerts->deliver_due({});
+  EXPECT_TRUE(receiver_.bodies.empty());
+  EXPECT_TRUE(store_->open_incidents()->empty());
+  snap.connections[1].last_run = testing::kT0;
+  ASSERT_TRUE(alerts->observe(snap));
+  alerts->deliver_due({});
+  EXPECT_EQ(receiver_.bodies.size(), 1u);
+}
+
 TEST_F(AlertServiceTest, AFailedDeliveryIsSentAgainAfterARestartWithTheSameId) {
   receiver_.fail_next = 1;
   {
