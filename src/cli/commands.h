@@ -16,5 +16,6 @@ void add_demo(CLI::App& app, int& exit_code);
 void add_why(CLI::App& app, int& exit_code);
 void add_users(CLI::App& app, int& exit_code);
 void add_tokens(CLI::App& app, int& exit_code);
+void add_incidents(CLI::App& app, int& exit_code);
 
 }  // namespace freshwatch::cli

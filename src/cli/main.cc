@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   cli::add_why(app, exit_code);
   cli::add_users(app, exit_code);
   cli::add_tokens(app, exit_code);
+  cli::add_incidents(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
