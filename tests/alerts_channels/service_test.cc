@@ -139,6 +139,43 @@ TEST_F(AlertServiceTest, NothingIsJudgedBeforeEveryConnectionHasRunOnce) {
   EXPECT_EQ(receiver_.bodies.size(), 1u);
 }
 
+TEST_F(AlertServiceTest, ASilenceHoldsNoticesBackButTheIncidentIsRecorded) {
+  // kT0 is midnight UTC: a window from midnight for two hours.
+  config_.alerts.silences = {{.select = *model::parse_selector("w:*"), .cron = "0 0 * * *",
+                              .duration = 2h}};
+  auto alerts = service();
+  ASSERT_TRUE(alerts->observe(stale()));
+  alerts->deliver_due({});
+  EXPECT_TRUE(receiver_.bodies.empty());
+  EXPECT_EQ(store_->open_incidents()->size(), 1u);
+}
+
+TEST_F(AlertServiceTest, ASnoozeDelaysRemindersAndAnAcknowledgementStopsThem) {
+  config_.alerts.renotify_every = 1h;
+  auto alerts = service();
+  ASSERT_TRUE(alerts->observe(stale()));
+  alerts->deliver_due({});
+  ASSERT_EQ(receiver_.bodies.size(), 1u);
+  const std::string id = field(receiver_.bodies[0], "incident", "id");
+  ASSERT_TRUE(store_->snooze(id, clock_.now() + 3h));
+  for (int hour = 1; hour <= 3; ++hour) {
+    clock_.advance(1h);
+    ASSERT_TRUE(alerts->observe(stale()));
+    alerts->deliver_due({});
+    EXPECT_EQ(receiver_.bodies.size(), hour < 3 ? 1u : 2u) << "hour " << hour;
+  }
+  // Held for three hours, then one reminder.
+  ASSERT_EQ(receiver_.bodies.size(), 2u);
+  EXPECT_EQ(field(receiver_.bodies[1], "event"), "incident.reminder");
+  ASSERT_TRUE(store_->acknowledge(id, clock_.now()));
+  for (int hour = 1; hour <= 3; ++hour) {
+    clock_.advance(1h);
+    ASSERT_TRUE(alerts->observe(stale()));
+    alerts->deliver_due({});
+  }
+  EXPECT_EQ(receiver_.bodies.size(), 2u) << receiver_.bodies.back();
+}
+
 TEST_F(AlertServiceTest, AFailedDeliveryIsSentAgainAfterARestartWithTheSameId) {
   receiver_.fail_next = 1;
   {
