@@ -8,6 +8,8 @@ import { ErrorState, Loading } from './components/States';
 import { SessionContext, TimezoneContext } from './lib/context';
 import { AssetPage } from './pages/AssetPage';
 import { Browse } from './pages/Browse';
+import { IncidentPage } from './pages/IncidentPage';
+import { Incidents } from './pages/Incidents';
 import { Overview } from './pages/Overview';
 import { Unused } from './pages/Unused';
 import { AfterSignIn, SignIn } from './pages/SignIn';
@@ -86,6 +88,8 @@ function SignedIn() {
           <Route path="/browse/:key" element={<Browse />} />
           <Route path="/assets/:key" element={<AssetPage />} />
           <Route path="/unused" element={<Unused />} />
+          <Route path="/incidents" element={<Incidents />} />
+          <Route path="/incidents/:id" element={<IncidentPage />} />
           <Route path="/signin" element={<AfterSignIn />} />
           <Route path="*" element={<NotFound />} />
         </Routes>

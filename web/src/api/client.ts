@@ -2,7 +2,7 @@
 // turned into ApiError, and a short-lived cache shared by every component (so hovering the same
 // 90-day bar twice, or going back to a page, does not ask the server again).
 
-import type { Problem, Session } from './types';
+import type { Incident, Problem, Session } from './types';
 
 /** What is known of a failed request: a problem document, or what the client could make of the answer. */
 export type ErrorInfo = Partial<Problem>;
@@ -83,11 +83,30 @@ export function clearCache(): void {
   cache.clear();
 }
 
+/** Forgets cached answers whose path starts with `prefix` (after a change the server made). */
+export function invalidate(prefix: string): void {
+  for (const k of [...cache.keys()]) if (k.startsWith(prefix)) cache.delete(k);
+}
+
 export const api = {
   signIn: (username: string, password: string) => request<void>('POST', '/api/v1/session', { username, password }),
   signOut: () => request<void>('DELETE', '/api/v1/session'),
   session: () => request<Session>('GET', '/api/v1/session'),
+  acknowledge: (id: string) => changeIncident(id, '/acknowledge'),
+  snooze: (id: string, until: Date) => changeIncident(id, '/snooze', { until: until.toISOString().replace(/\.\d{3}Z$/, 'Z') }),
 };
+
+/** A POST that changes an incident; every cached incident answer is then out of date. */
+async function changeIncident(id: string, action: string, body?: unknown): Promise<Incident> {
+  const incident = await request<Incident>('POST', incidentPath(id, action), body);
+  invalidate('/api/v1/incidents');
+  return incident;
+}
+
+/** Builds "/api/v1/incidents/<encoded id>" plus an optional suffix. */
+export function incidentPath(id: string, suffix = ''): string {
+  return `/api/v1/incidents/${encodeURIComponent(id)}${suffix}`;
+}
 
 /** Builds "/api/v1/assets/<encoded key>" plus an optional suffix. */
 export function assetPath(key: string, suffix = ''): string {

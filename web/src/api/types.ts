@@ -34,3 +34,11 @@ export type Edge = Lineage['edges'][number];
 export type Session = Ok<'/api/v1/session'>;
 
 export type Problem = Schemas['Problem'];
+
+export type IncidentRoot = Schemas['IncidentRoot'];
+export type Incident = Schemas['Incident'];
+export type IncidentEvent = Schemas['IncidentEvent'];
+export type Delivery = Schemas['Delivery'];
+export type IncidentDetail = Schemas['IncidentDetail'];
+export type IncidentList = Ok<'/api/v1/incidents'>;
+export type IncidentState = NonNullable<NonNullable<paths['/api/v1/incidents']['get']['parameters']['query']>['state']>;

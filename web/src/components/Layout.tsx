@@ -78,6 +78,7 @@ export function Layout({ children }: { children: ReactNode }) {
               Overview
             </NavLink>
             <NavLink to="/browse">Browse</NavLink>
+            <NavLink to="/incidents">Incidents</NavLink>
           </nav>
           <div className="topbar-right">
             <ThemeToggle />

@@ -10,6 +10,7 @@ import { useApi } from '../api/useApi';
 import { AgeChart } from '../components/AgeChart';
 import { Breadcrumbs } from '../components/Breadcrumbs';
 import { HistoryBar } from '../components/HistoryBar';
+import { AssetIncidents } from '../components/Incidents';
 import { LineageGraph } from '../components/LineageGraph';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusIcon';
@@ -167,6 +168,8 @@ export function AssetPage() {
           {d.root_paths?.length ? <RootPaths paths={d.root_paths} /> : <RefList items={d.root_causes} />}
         </section>
       )}
+
+      <AssetIncidents assetKey={a.key} />
 
       <section aria-labelledby="hist-title" className="section">
         <div className="section-head">

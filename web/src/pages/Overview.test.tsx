@@ -68,7 +68,9 @@ describe('Overview', () => {
       'fetch',
       vi.fn(async (url: string) => {
         calls.push(url);
-        const body = url.startsWith('/api/v1/summary')
+        const body = url.startsWith('/api/v1/incidents')
+          ? { items: [] }
+          : url.startsWith('/api/v1/summary')
           ? summary
           : url.startsWith('/api/v1/tree')
             ? { nodes: [node('wh', 'wh', 'connection', 'error', [node('wh:raw', 'raw', 'schema', 'error')])] }
@@ -111,7 +113,9 @@ describe('Overview', () => {
       'fetch',
       vi.fn(async (url: string) => {
         calls.push(url);
-        const body = url.startsWith('/api/v1/summary')
+        const body = url.startsWith('/api/v1/incidents')
+          ? { items: [] }
+          : url.startsWith('/api/v1/summary')
           ? { ...summary, connections: [{ name: 'lk', type: 'looker', last_run: null, last_success: null, next_run: null, error: null, asset_count: 5, warnings: [] }] }
           : url.startsWith('/api/v1/tree')
             ? { nodes: [{ ...node('lk', 'lk', 'connection', 'error', [shared]), counts: c(5, 2) }] }

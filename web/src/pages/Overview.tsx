@@ -6,6 +6,7 @@ import { useApi } from '../api/useApi';
 import { AssetRow } from '../components/AssetRow';
 import { Banner } from '../components/Banner';
 import { ConnectionWarnings } from '../components/ConnectionWarnings';
+import { OpenIncidents } from '../components/Incidents';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusIcon';
 import { Ago } from '../components/Time';
@@ -111,6 +112,7 @@ export function Overview() {
       ) : summary.data ? (
         <>
           <Banner summary={summary.data} />
+          <OpenIncidents />
           <Attention summary={summary.data} update={update} bi={hasBi(summary.data, nodes)} />
         </>
       ) : (
