@@ -1,7 +1,7 @@
 // A small stand-in for `freshwatch serve` that follows the API contract with generated data, for
 // working on the UI without the C++ build:  node e2e/fake-api.mjs [--port 8080] [--assets 10000]
 // It serves web/dist for every other path (index.html for client routes). `npm run e2e` uses it in
-// place of the binary with FRESHWATCH_E2E_FAKE=1 (e2e/looker.spec.ts: the BI pages).
+// place of the binary with FRESHWATCH_E2E_FAKE=1 (e2e/looker.spec.ts: the BI pages; e2e/incidents.spec.ts).
 
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -203,6 +203,76 @@ function rootPath(key, root) {
   }
   return { root, hops };
 }
+// Incidents, as the server keeps them: one per root cause (late or stale at its source, not
+// impacted by anything upstream; kind stale) and one per asset whose read fails on its own (kind
+// unknown), each with everything downstream as its impact (a tile's dashboard too), a timeline and
+// the deliveries to two channels; and one resolved a few days ago. Acknowledge and snooze change
+// them in memory.
+function downstreamAll(key) {
+  const seen = new Set([key]);
+  const queue = [key];
+  while (queue.length) {
+    const k = queue.shift();
+    for (const e of edges) if (e.from === k && !seen.has(e.to)) (seen.add(e.to), queue.push(e.to));
+  }
+  seen.delete(key);
+  for (const k of [...seen]) {
+    const parent = assets.get(assets.get(k).parent);
+    if (parent?.kind === 'dashboard') seen.add(parent.key);
+  }
+  return [...seen].sort();
+}
+const incidents = new Map();
+function addIncident(root, kind, events, resolvedAt = null, rootNow = root) {
+  const id = `${root.key}@${events[0].at * 1000}`;
+  const impacted = downstreamAll(root.key);
+  const timeline = events.map((e, n) => ({ sequence: n + 1, type: e.type, at: iso(e.at), status: e.status, impacted_count: impacted.length }));
+  const deliveries = [];
+  events.forEach((e, n) => {
+    const base = `${id}/${n + 1}`;
+    deliveries.push({ delivery_id: `${base}/data-team`, channel: 'data-team', attempt: 1, at: iso(e.at + 2e3), outcome: 'delivered', http_status: 200, error: null, next_attempt_at: null });
+    if (n === 0) {
+      deliveries.push({ delivery_id: `${base}/hooks`, channel: 'hooks', attempt: 1, at: iso(e.at + 2e3), outcome: 'failed', http_status: 503, error: 'HTTP 503 Service Unavailable', next_attempt_at: iso(e.at + 32e3) });
+      deliveries.push({ delivery_id: `${base}/hooks`, channel: 'hooks', attempt: 2, at: iso(e.at + 32e3), outcome: 'delivered', http_status: 200, error: null, next_attempt_at: null });
+    } else deliveries.push({ delivery_id: `${base}/hooks`, channel: 'hooks', attempt: 1, at: iso(e.at + 2e3), outcome: 'delivered', http_status: 204, error: null, next_attempt_at: null });
+  });
+  incidents.set(id, {
+    id, kind, status: resolvedAt ? 'resolved' : 'open',
+    root: { key: root.key, name: root.name, status: rootNow.status, changed_at: rootNow.changed_at, reason: rootNow.reason ?? '', owner: root.owner },
+    impacted: { count: impacted.length, keys: impacted },
+    opened_at: iso(events[0].at), resolved_at: resolvedAt ? iso(resolvedAt) : null, acknowledged_at: null, snoozed_until: null,
+    last_notified_at: iso(events[events.length - 1].at + 2e3), timeline, deliveries, connection: root.connection,
+  });
+}
+for (const a of leaves) {
+  if (a.impacted) continue;
+  if (BAD.has(a.status) && a.changed_at) {
+    const changed = Date.parse(a.changed_at);
+    const events = [{ type: 'incident.opened', at: changed + DAY, status: 'warn' }];
+    if (a.status === 'error') events.push({ type: 'incident.updated', at: changed + 2 * DAY, status: 'error' }, { type: 'incident.reminder', at: changed + 2 * DAY + 4 * 3600e3, status: 'error' });
+    addIncident(a, 'stale', events);
+  } else if (a.status === 'unknown' && a.error) {
+    addIncident(a, 'unknown', [{ type: 'incident.opened', at: NOW - 3600e3, status: 'unknown' }]);
+  }
+}
+{
+  const payments = assets.get('warehouse:analytics.raw.payments');
+  const opened = NOW - 5 * DAY;
+  addIncident(payments, 'stale', [
+    { type: 'incident.opened', at: opened, status: 'warn' },
+    { type: 'incident.resolved', at: opened + 12 * 3600e3, status: 'fresh' },
+  ], opened + 12 * 3600e3);
+}
+// The last delivery of the worst open incident is still on its way.
+{
+  const first = incidents.get([...incidents.keys()].find((k) => k.startsWith('warehouse:analytics.raw.orders@')));
+  const last = first.timeline[first.timeline.length - 1];
+  const d = first.deliveries.find((x) => x.delivery_id === `${first.id}/${last.sequence}/hooks`);
+  Object.assign(d, { outcome: 'pending', http_status: null, error: null, next_attempt_at: iso(NOW + 60e3) });
+}
+const incidentOf = ({ timeline, deliveries, connection, ...i }) => i;
+const incidentDetailOf = ({ connection, ...i }) => i;
+
 const summaryOf = (a) => {
   const { description, url, ...s } = a;
   return { ...s, counts: a.counts ?? counts(a) };
@@ -365,6 +435,42 @@ const server = createServer(async (req, res) => {
       upstream: edges.filter((e) => e.to === key).map((e) => summaryOf(assets.get(e.from))),
       downstream: edges.filter((e) => e.from === key).map((e) => summaryOf(assets.get(e.to))),
     });
+  }
+  if (p === '/api/v1/incidents') {
+    const q = url.searchParams;
+    const state = q.get('state') ?? 'any';
+    const limit = Number(q.get('limit') ?? 100);
+    if (!['open', 'resolved', 'any'].includes(state)) return problem(res, 400, 'Bad Request', `state must be open, resolved or any, not '${state}'`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return problem(res, 400, 'Bad Request', 'limit must be a whole number from 1 to 1000');
+    let list = [...incidents.values()];
+    if (state !== 'any') list = list.filter((i) => i.status === state);
+    if (q.get('status')) list = list.filter((i) => i.root.status === q.get('status'));
+    if (q.get('owner')) list = list.filter((i) => i.root.owner === q.get('owner'));
+    if (q.get('connection')) list = list.filter((i) => i.connection === q.get('connection'));
+    list.sort((a, b) => (a.status === b.status ? 0 : a.status === 'open' ? -1 : 1) || Date.parse(b.opened_at) - Date.parse(a.opened_at) || a.id.localeCompare(b.id));
+    return send(res, 200, { items: list.slice(0, limit).map(incidentOf) });
+  }
+  const im = /^\/api\/v1\/incidents\/([^/]+)(\/acknowledge|\/snooze)?$/.exec(p);
+  if (im) {
+    const id = decodeURIComponent(im[1]);
+    const i = incidents.get(id);
+    if (!i) return problem(res, 404, 'Not Found', `no incident '${id}'; list incidents with GET /api/v1/incidents`);
+    if (!im[2] && req.method === 'GET') return send(res, 200, incidentDetailOf(i));
+    if (im[2] && req.method === 'POST') {
+      if (im[2] === '/acknowledge') i.acknowledged_at ??= iso(Date.now());
+      else {
+        let until;
+        try {
+          until = JSON.parse((await readBody(req)) || '{}').until;
+        } catch {
+          return problem(res, 400, 'Bad Request', 'the body must be JSON: {"until": "<ISO 8601 time>"}');
+        }
+        if (typeof until !== 'string' || Number.isNaN(Date.parse(until))) return problem(res, 400, 'Bad Request', 'until must be an ISO 8601 time');
+        i.snoozed_until = iso(Date.parse(until));
+      }
+      return send(res, 200, incidentOf(i));
+    }
+    return problem(res, 405, 'Method Not Allowed', `${req.method} ${p} is not supported`);
   }
   return problem(res, 404, 'Not Found', `no route ${p}`);
 });

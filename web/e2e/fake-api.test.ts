@@ -88,4 +88,39 @@ describe('fake API', () => {
     const list = (await checked('/api/v1/assets', '/api/v1/assets?unused_days=30')) as { items: { key: string }[] };
     expect(list.items.map((x) => x.key).sort()).toEqual(['looker:shared.marketing.draft_kpis', 'looker:shared.marketing.funnel']);
   });
+
+  it('has one open incident per root cause with its impact, timeline and deliveries, and acknowledges and snoozes in memory', async () => {
+    type Incident = { id: string; status: string; root: { key: string }; impacted: { count: number; keys: string[] }; acknowledged_at: string | null; snoozed_until: string | null };
+    type Detail = Incident & { timeline: { type: string }[]; deliveries: { outcome: string; http_status: number | null }[] };
+    const all = (await checked('/api/v1/incidents', '/api/v1/incidents')) as { items: Incident[] };
+    const open = (await checked('/api/v1/incidents', '/api/v1/incidents?state=open&limit=1000')) as { items: Incident[] };
+    const roots = ((await checked('/api/v1/assets', '/api/v1/assets?leaves=true&status=warn,error&limit=1000')) as { items: { key: string; impacted: boolean }[] }).items.filter((a) => !a.impacted);
+    for (const r of roots) expect(open.items.filter((i) => i.root.key === r.key), r.key).toHaveLength(1);
+    expect(all.items.findIndex((i) => i.status === 'resolved')).toBeGreaterThanOrEqual(open.items.length);
+    await checked('/api/v1/incidents', '/api/v1/incidents?state=resolved&status=fresh&owner=ben&connection=warehouse&limit=5');
+
+    const orders = open.items.find((i) => i.root.key === 'warehouse:analytics.raw.orders')!;
+    expect(orders.impacted.keys).toContain('looker:shared.finance.revenue.orders_today');
+    expect(orders.impacted.keys).toContain('looker:shared.finance.revenue');
+    const path = `/api/v1/incidents/${encodeURIComponent(orders.id)}`;
+    const detail = (await checked('/api/v1/incidents/{id}', path)) as Detail;
+    expect(detail.timeline.map((e) => e.type)).toEqual(['incident.opened', 'incident.updated', 'incident.reminder']);
+    expect(detail.deliveries.map((d) => d.outcome)).toEqual(expect.arrayContaining(['delivered', 'failed', 'pending']));
+
+    const post = async (suffix: string, body?: unknown) => {
+      const res = await fetch(`${base}${path}${suffix}`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const json = await res.json();
+      expect(contract.check('POST', `/api/v1/incidents/{id}${suffix}`, res.status, res.headers.get('content-type') ?? '', json)).toEqual([]);
+      return { status: res.status, json: json as Incident };
+    };
+    const ack = await post('/acknowledge');
+    expect(ack.status).toBe(200);
+    expect(ack.json.acknowledged_at).not.toBeNull();
+    expect((await post('/acknowledge')).json.acknowledged_at).toBe(ack.json.acknowledged_at);
+    expect((await post('/snooze', { until: 'tomorrow' })).status).toBe(400);
+    const until = new Date(Date.now() + 3600e3).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    expect((await post('/snooze', { until })).json.snoozed_until).toBe(until);
+    expect(((await checked('/api/v1/incidents/{id}', path)) as Detail).snoozed_until).toBe(until);
+    expect((await fetch(`${base}/api/v1/incidents/nothing`, { headers: { cookie } })).status).toBe(404);
+  });
 });
