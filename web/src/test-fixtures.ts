@@ -1,7 +1,7 @@
 // Test data shaped as the API document says (src/api/openapi.gen.ts), and a fetch that answers
 // from a table of routes, for component and page tests.
 import { vi } from 'vitest';
-import type { AssetDetail, AssetSummary } from './api/types';
+import type { AssetDetail, AssetSummary, Incident, IncidentDetail } from './api/types';
 
 export const HOUR = 3600e3;
 export const ago = (ms: number) => new Date(Date.now() - ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -42,17 +42,23 @@ export const detail = (asset: AssetSummary, over: Partial<AssetDetail> = {}): As
   ...over,
 } as AssetDetail);
 
+/** A route's answer computed per request (a POST that changes what later GETs see). */
+export type Handler = (req: { method: string; body: unknown }) => unknown;
+
 /**
  * Stubs fetch: a route answers its body when it names the whole URL (decoded, with its query) or
- * its path alone; anything else is a 404 problem. Returns the URLs asked, as they were asked.
+ * its path alone (a function is called with the method and JSON body); anything else is a 404
+ * problem. Returns the URLs asked, as they were asked, a request other than GET as "POST <url>".
  */
 export function serve(routes: Record<string, unknown>): string[] {
   const calls: string[] = [];
   vi.stubGlobal(
     'fetch',
-    vi.fn(async (url: string) => {
-      calls.push(url);
-      const body = routes[decodeURIComponent(url)] ?? routes[decodeURIComponent(url.split('?')[0])];
+    vi.fn(async (url: string, init?: RequestInit) => {
+      const method = init?.method ?? 'GET';
+      calls.push(method === 'GET' ? url : `${method} ${url}`);
+      let body = routes[decodeURIComponent(url)] ?? routes[decodeURIComponent(url.split('?')[0])];
+      if (typeof body === 'function') body = (body as Handler)({ method, body: init?.body ? JSON.parse(String(init.body)) : undefined });
       if (body === undefined) return new Response(JSON.stringify({ title: 'Not Found', status: 404 }), { status: 404 });
       return new Response(JSON.stringify(body), { status: 200 });
     }),
@@ -60,3 +66,18 @@ export function serve(routes: Record<string, unknown>): string[] {
   return calls;
 }
 export const noHistory = (key: string) => ({ key, timezone: 'UTC', days: [] });
+
+export const incident = (rootKey: string, over: Partial<Incident> = {}): Incident => ({
+  id: `${rootKey}@1795000000000000`,
+  kind: 'stale',
+  status: 'open',
+  root: { key: rootKey, name: rootKey.split('.').pop()!, status: 'error', changed_at: ago(80 * HOUR), reason: 'last change 3 d 8 h ago; stale after 48 h', owner: 'ana' },
+  impacted: { count: 0, keys: [] },
+  opened_at: ago(56 * HOUR),
+  resolved_at: null,
+  acknowledged_at: null,
+  snoozed_until: null,
+  last_notified_at: ago(2 * HOUR),
+  ...over,
+});
+export const incidentDetail = (i: Incident, over: Partial<IncidentDetail> = {}): IncidentDetail => ({ ...i, timeline: [], deliveries: [], ...over });

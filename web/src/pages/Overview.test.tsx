@@ -4,6 +4,7 @@ import { MemoryRouter, useLocation } from 'react-router-dom';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clearCache } from '../api/client';
 import type { AssetKind, AssetSummary, Summary, TreeNode } from '../api/types';
+import { incident } from '../test-fixtures';
 import { Overview } from './Overview';
 
 const counts = (error = 0) => ({ fresh: 2 - error, warn: 0, error, unknown: 0, total: 2 });
@@ -147,5 +148,32 @@ describe('Overview', () => {
     expect(calls).toContain('/api/v1/assets?parent=lk%3Ashared.finance&leaves=true&sort=staleness&limit=500');
     expect(await screen.findByRole('link', { name: 'Weekly orders, Fresh' })).toBeTruthy();
     expect(screen.getByText(/never opened · 0 views/)).toBeTruthy();
+  });
+
+  it('puts the open incidents at the top, after the banner and before the assets', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        const body = url.startsWith('/api/v1/incidents')
+          ? { items: [incident('wh:raw.orders', { impacted: { count: 2, keys: ['wh:marts.revenue', 'wh:staging.stg_orders'] } })] }
+          : url.startsWith('/api/v1/summary')
+            ? summary
+            : url.startsWith('/api/v1/tree')
+              ? { nodes: [] }
+              : { items: [], next_cursor: null, total: 0 };
+        return new Response(JSON.stringify(body), { status: 200 });
+      }),
+    );
+    await act(async () => {
+      render(
+        <MemoryRouter initialEntries={['/']}>
+          <Overview />
+        </MemoryRouter>,
+      );
+    });
+    const headings = (await screen.findAllByRole('heading')).map((h) => h.textContent);
+    expect(headings.slice(0, 3)).toEqual(['1 asset stale', '1 open incident', 'Assets']);
+    expect(screen.getByRole('link', { name: 'orders' }).getAttribute('href')).toBe('/assets/wh%3Araw.orders');
+    expect(screen.getByText(/2 impacted assets:/)).toBeTruthy();
   });
 });
