@@ -11,6 +11,7 @@ import { useApi } from '../api/useApi';
 import { useTimezone } from '../lib/context';
 import { impactPhrase, incidentUrl, isSnoozed, KIND_LABEL, snoozeChoices } from '../lib/incidents';
 import { assetUrl, shortName } from '../lib/paths';
+import { severity } from '../lib/status';
 import { formatExact } from '../lib/time';
 import { ErrorState, Loading } from './States';
 import { StatusBadge } from './StatusIcon';
@@ -153,6 +154,14 @@ export function IncidentActions({ incident: i, onChanged }: { incident: Incident
   );
 }
 
+/** The worst root first; among equals the server's order (the newest opened first). */
+export function worstFirst(items: readonly Incident[]): Incident[] {
+  return items
+    .map((i, n) => ({ i, n }))
+    .sort((a, b) => severity(b.i.root.status) - severity(a.i.root.status) || a.n - b.n)
+    .map((x) => x.i);
+}
+
 /** Open incidents shown on the overview before "and N more". */
 export const OVERVIEW_INCIDENTS = 5;
 
@@ -160,7 +169,7 @@ export const OVERVIEW_INCIDENTS = 5;
 export function OpenIncidents() {
   const list = useApi<IncidentListBody>(`/api/v1/incidents${query({ state: 'open', limit: 100 })}`, 60_000);
   if (list.error) return list.error.status === 404 ? null : <ErrorState error={list.error} onRetry={list.reload} what="open incidents" />;
-  const items = list.data?.items ?? [];
+  const items = worstFirst(list.data?.items ?? []);
   if (!items.length) return null;
   const more = items.length - OVERVIEW_INCIDENTS;
   return (

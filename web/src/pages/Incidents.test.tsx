@@ -85,6 +85,16 @@ describe('OpenIncidents (the top of the overview)', () => {
     expect(view.container.querySelector('section, [role=alert]')).toBeNull();
   });
 
+  it('puts the worst root first, the server order among equals', async () => {
+    const late = (n: number) => incident(`wh:raw.late${n}`, { id: `late${n}`, root: { ...orders.root, key: `wh:raw.late${n}`, name: `late${n}`, status: 'warn' } });
+    serve({ '/api/v1/incidents': { items: [late(1), late(2), orders, late(3)] } });
+    await act(async () => {
+      at('/', <OpenIncidents />);
+    });
+    const rows = within(screen.getByRole('list', { name: 'Open incidents' })).getAllByRole('listitem');
+    expect(rows.map((r) => r.getAttribute('data-id'))).toEqual([orders.id, 'late1', 'late2', 'late3']);
+  });
+
   it('lists the first five and links to the rest', async () => {
     const many: Incident[] = Array.from({ length: 7 }, (_, n) => incident(`wh:raw.t${n}`, { id: `wh:raw.t${n}@1` }));
     serve({ '/api/v1/incidents': { items: many } });
