@@ -135,9 +135,7 @@ test("the root's asset page lists its incident", async ({ page }) => {
     const key = inc.impacted.keys[0];
     await page.goto(`${base()}/assets/${enc(key)}`);
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-    // A dashboard opens on its own page, which does not list incidents.
-    if (await page.getByRole('heading', { name: 'Incidents', exact: true }).count())
-      await expect(page.getByRole('list', { name: 'Incidents this asset is impacted by' }).locator(`li.incident[data-id="${inc.id}"]`)).toBeVisible();
+    await expect(page.getByRole('list', { name: 'Incidents this asset is impacted by' }).locator(`li.incident[data-id="${inc.id}"]`)).toBeVisible();
   }
 });
 

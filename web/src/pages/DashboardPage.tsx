@@ -14,6 +14,7 @@ import type { AssetDetail, AssetSummary, Edge, HistoryDay, Lineage } from '../ap
 import { useApi } from '../api/useApi';
 import { Breadcrumbs } from '../components/Breadcrumbs';
 import { HistoryBar } from '../components/HistoryBar';
+import { AssetIncidents } from '../components/Incidents';
 import { ChangedAndDataTime, UsageCard } from '../components/Provenance';
 import { ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusIcon';
@@ -97,6 +98,8 @@ export function DashboardPage({ detail, days }: { detail: AssetDetail; days?: re
           </ol>
         )}
       </section>
+
+      <AssetIncidents assetKey={a.key} />
     </div>
   );
 }

@@ -7,6 +7,7 @@ import type { Incident } from '../api/types';
 import { AssetIncidents, OpenIncidents } from '../components/Incidents';
 import { ago, detail, HOUR, incident, incidentDetail, noHistory, serve, summary } from '../test-fixtures';
 import { AssetPage } from './AssetPage';
+import { DashboardPage } from './DashboardPage';
 import { IncidentPage } from './IncidentPage';
 import { Incidents } from './Incidents';
 
@@ -273,6 +274,16 @@ describe('An asset and its incidents', () => {
     expect(own).toHaveLength(1);
     expect(own[0].textContent).toContain('4 impacted assets');
     expect(screen.queryByRole('list', { name: 'Incidents this asset is impacted by' })).toBeNull();
+  });
+
+  it('shows on a dashboard the incidents of each root behind it', async () => {
+    const dash = summary('looker:shared.finance.revenue', { kind: 'dashboard', status: 'error' });
+    serve({ '/api/v1/incidents?limit=100': { items: [orders, events, resolved] } });
+    await act(async () => {
+      at('/', <DashboardPage detail={detail(dash)} />);
+    });
+    const by = within(screen.getByRole('list', { name: 'Incidents this asset is impacted by' })).getAllByRole('listitem');
+    expect(by.map((r) => r.getAttribute('data-id'))).toEqual([orders.id]);
   });
 
   it('says when no recent incident involves the asset', async () => {
