@@ -146,13 +146,15 @@ export function IncidentPage() {
                     </td>
                     <td data-label="At">{formatExact(d.at, tz)}</td>
                     <td data-label="Outcome">
-                      <span className={`chip chip-outcome-${d.outcome}`}>{OUTCOME_LABEL[d.outcome]}</span>
-                      {d.outcome !== 'delivered' && d.next_attempt_at && (
+                      <span>
+                        <span className={`chip chip-outcome-${d.outcome}`}>{OUTCOME_LABEL[d.outcome]}</span>
+                      {d.outcome !== 'delivered' && d.next_attempt_at && Date.parse(d.next_attempt_at) > Date.now() && (
                         <span className="muted">
                           {' '}
                           · next <Ago iso={d.next_attempt_at} />
                         </span>
                       )}
+                      </span>
                     </td>
                     <td data-label="HTTP status" className="num">
                       {d.http_status ?? '—'}

@@ -176,7 +176,7 @@ describe('Incident page', () => {
     const rows = within(screen.getByRole('table')).getAllByRole('row').slice(1);
     expect(rows.map((r) => [...r.children].map((c) => c.getAttribute('data-label') === 'At' ? 'at' : c.textContent))).toEqual([
       ['data-team', '1', 'at', 'Delivered', '200', '—'],
-      ['hooks', '1', 'at', 'Failed · next 2 d ago', '503', 'HTTP 503 Service Unavailable'],
+      ['hooks', '1', 'at', 'Failed', '503', 'HTTP 503 Service Unavailable'],
       ['oncall', '1', 'at', 'Pending · next in 1 min', '—', '—'],
     ]);
   });
