@@ -12,6 +12,7 @@
 
 #include <simdjson.h>
 
+#include "alerts/incident.h"
 #include "core/log.h"
 #include "core/time.h"
 #include "http/auth.h"
@@ -542,14 +543,19 @@ std::string_view group_status(const AssetState& s) {
   return statuspage_status(s.evaluation.status);
 }
 
-void write_v2_page(JsonWriter& w, const View& v, const ApiOptions& o) {
+void write_v2_page_fields(JsonWriter& w, const ApiOptions& o, std::string_view time_zone,
+                         core::TimePoint updated_at) {
   w.key("page").begin_object();
   w.key("id").string("freshwatch");
   w.key("name").string(o.page_name);
   w.key("url").string(o.page_url);
-  w.key("time_zone").string(v.snap->timezone);
-  w.key("updated_at").string(core::format_timestamp(v.snap->generated_at));
+  w.key("time_zone").string(time_zone);
+  w.key("updated_at").string(core::format_timestamp(updated_at));
   w.end_object();
+}
+
+void write_v2_page(JsonWriter& w, const View& v, const ApiOptions& o) {
+  write_v2_page_fields(w, o, v.snap->timezone, v.snap->generated_at);
 }
 
 void write_v2_status(JsonWriter& w, const View& v) {
@@ -928,6 +934,371 @@ bool matches(const View& v, const ListQuery& q, std::uint32_t i, std::uint32_t u
 }
 
 // ---------------------------------------------------------------------------------------------
+// Incidents (docs/alerts.md): /api/v1 shapes, the Statuspage-compatible v2 ones and the Atom feed
+
+constexpr std::size_t kV2IncidentLimit = 50;
+constexpr std::size_t kFeedEntryLimit = 50;
+// Incidents whose events the feed looks at: open ones first, then the newest opened.
+constexpr std::size_t kFeedIncidentLimit = 200;
+
+// The status page's words: error is "stale", warn is "late".
+std::string_view status_words(Status s) {
+  switch (s) {
+    case Status::kFresh: return "fresh";
+    case Status::kWarn: return "late";
+    case Status::kError: return "stale";
+    case Status::kUnknown: return "without data";
+  }
+  return "without data";
+}
+
+// The worst status the root held over the incident's timeline (its latest when there is none).
+Status worst_status(const alerts::Incident& incident, std::span<const store::StoredEvent> timeline) {
+  Status worst = incident.resolved_at ? Status::kFresh : incident.root.status;
+  for (const auto& e : timeline) worst = model::worst(worst, e.event.status);
+  if (worst == Status::kFresh) worst = incident.kind == alerts::IncidentKind::kUnknown
+                                           ? Status::kUnknown : Status::kWarn;
+  return worst;
+}
+
+std::string incident_name(const alerts::Incident& incident,
+                          std::span<const store::StoredEvent> timeline) {
+  return fmt::format("{} is {}", incident.root.name, status_words(worst_status(incident, timeline)));
+}
+
+// One sentence about an event: the body of a Statuspage update and the summary of a feed entry.
+std::string event_sentence(const alerts::Incident& incident, const alerts::IncidentEvent& e) {
+  const auto& root = incident.root;
+  if (e.type == alerts::EventType::kResolved)
+    return fmt::format("{} ({}) is fresh again.", root.name, root.key);
+  std::string impact;
+  if (e.impacted_count)
+    impact = fmt::format("; {} asset{} downstream impacted", e.impacted_count,
+                         e.impacted_count == 1 ? "" : "s");
+  return fmt::format("{} ({}) is {}{}.", root.name, root.key, status_words(e.status), impact);
+}
+
+// A feed entry's title.
+std::string event_title(const alerts::Incident& incident, const alerts::IncidentEvent& e) {
+  switch (e.type) {
+    case alerts::EventType::kOpened:
+      return fmt::format("Opened: {} is {}", incident.root.name, status_words(e.status));
+    case alerts::EventType::kUpdated:
+      return fmt::format("Updated: {} is {}", incident.root.name, status_words(e.status));
+    case alerts::EventType::kReminder:
+      return fmt::format("Still open: {} is {}", incident.root.name, status_words(e.status));
+    case alerts::EventType::kResolved:
+      return fmt::format("Resolved: {} is fresh again", incident.root.name);
+  }
+  return incident.root.name;
+}
+
+// The root's asset page: absolute under ApiOptions::page_url, else relative to the server.
+std::string asset_page(const ApiOptions& o, std::string_view key) {
+  std::string_view base = o.page_url;
+  while (!base.empty() && base.back() == '/') base.remove_suffix(1);
+  return fmt::format("{}/assets/{}", base, percent_encode(key));
+}
+
+// The fields of Incident, inside an object the caller opened.
+void write_incident_fields(JsonWriter& w, const alerts::Incident& incident) {
+  w.key("id").string(incident.id);
+  w.key("kind").string(alerts::to_string(incident.kind));
+  w.key("status").string(incident.open() ? "open" : "resolved");
+  const auto& root = incident.root;
+  w.key("root").begin_object();
+  w.key("key").string(root.key);
+  w.key("name").string(root.name);
+  w.key("status").string(model::to_string(root.status));
+  w.key("changed_at");
+  write_time(w, root.changed_at);
+  w.key("reason").string(root.reason);
+  w.key("owner").string_or_null(root.owner);
+  w.end_object();
+  w.key("impacted").begin_object();
+  w.key("count").number(static_cast<std::uint64_t>(incident.impacted.size()));
+  w.key("keys").begin_array();
+  for (const auto& k : incident.impacted) w.string(k);
+  w.end_array();
+  w.end_object();
+  w.key("opened_at").string(core::format_timestamp(incident.opened_at));
+  w.key("resolved_at");
+  write_time(w, incident.resolved_at);
+  w.key("acknowledged_at");
+  write_time(w, incident.acknowledged_at);
+  w.key("snoozed_until");
+  write_time(w, incident.snoozed_until);
+  w.key("last_notified_at");
+  write_time(w, incident.last_notified_at);
+}
+
+void write_incident(JsonWriter& w, const alerts::Incident& incident) {
+  w.begin_object();
+  write_incident_fields(w, incident);
+  w.end_object();
+}
+
+// IncidentDetail: the incident, its timeline, then every delivery attempt (oldest first) and
+// the deliveries still pending, each as the attempt still to come: `attempt` is its number,
+// `at` when it was queued and `next_attempt_at` when it is due.
+void write_incident_detail(JsonWriter& w, const store::IncidentDetail& d) {
+  w.begin_object();
+  write_incident_fields(w, d.incident);
+  w.key("timeline").begin_array();
+  for (const auto& e : d.timeline) {
+    w.begin_object();
+    w.key("sequence").number(e.sequence);
+    w.key("type").string(alerts::to_string(e.event.type));
+    w.key("at").string(core::format_timestamp(e.event.at));
+    w.key("status").string(model::to_string(e.event.status));
+    w.key("impacted_count").number(static_cast<std::uint64_t>(e.event.impacted_count));
+    w.end_object();
+  }
+  w.end_array();
+  w.key("deliveries").begin_array();
+  for (const auto& a : d.deliveries) {
+    w.begin_object();
+    w.key("delivery_id").string(a.delivery_id);
+    w.key("channel").string(a.channel);
+    w.key("attempt").number(a.attempt);
+    w.key("at").string(core::format_timestamp(a.result.at));
+    w.key("outcome").string(a.result.outcome == store::DeliveryOutcome::kDelivered ? "delivered"
+                                                                                  : "failed");
+    w.key("http_status");
+    if (a.result.http_status) w.number(*a.result.http_status); else w.null();
+    w.key("error").string_or_null(a.result.error);
+    w.key("next_attempt_at");
+    write_time(w, a.next_attempt_at);
+    w.end_object();
+  }
+  for (const auto& p : d.pending) {
+    w.begin_object();
+    w.key("delivery_id").string(p.notification.delivery_id);
+    w.key("channel").string(p.notification.channel);
+    w.key("attempt").number(p.attempts + 1);
+    w.key("at").string(core::format_timestamp(p.created_at));
+    w.key("outcome").string("pending");
+    w.key("http_status").null();
+    w.key("error").null();
+    w.key("next_attempt_at").string(core::format_timestamp(p.next_attempt_at));
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+// Statuspage's incident status as of `at`: resolved, identified (acknowledged by then) or
+// investigating.
+std::string_view v2_incident_status(const alerts::Incident& incident, core::TimePoint at) {
+  if (incident.resolved_at && *incident.resolved_at <= at) return "resolved";
+  if (incident.acknowledged_at && *incident.acknowledged_at <= at) return "identified";
+  return "investigating";
+}
+
+void write_v2_incident(JsonWriter& w, const store::IncidentDetail& d, const ApiOptions& o) {
+  const alerts::Incident& incident = d.incident;
+  core::TimePoint updated = incident.opened_at;
+  for (const auto& e : d.timeline) updated = std::max(updated, e.event.at);
+  for (const auto& t : {incident.resolved_at, incident.acknowledged_at})
+    if (t) updated = std::max(updated, *t);
+  const core::TimePoint latest = core::TimePoint::max();
+  w.begin_object();
+  w.key("id").string(incident.id);
+  w.key("name").string(incident_name(incident, d.timeline));
+  w.key("status").string(v2_incident_status(incident, latest));
+  w.key("impact").string(worst_status(incident, d.timeline) == Status::kError ? "major" : "minor");
+  w.key("created_at").string(core::format_timestamp(incident.opened_at));
+  w.key("updated_at").string(core::format_timestamp(updated));
+  w.key("resolved_at");
+  write_time(w, incident.resolved_at);
+  w.key("shortlink");
+  if (o.page_url.empty()) w.null(); else w.string(asset_page(o, incident.root.key));
+  w.key("incident_updates").begin_array();
+  for (auto e = d.timeline.rbegin(); e != d.timeline.rend(); ++e) {
+    w.begin_object();
+    w.key("id").string(fmt::format("{}/{}", incident.id, e->sequence));
+    w.key("status").string(e->event.type == alerts::EventType::kResolved
+                               ? std::string_view("resolved")
+                               : v2_incident_status(incident, e->event.at));
+    w.key("body").string(event_sentence(incident, e->event));
+    w.key("created_at").string(core::format_timestamp(e->event.at));
+    w.end_object();
+  }
+  w.end_array();
+  w.key("components").begin_array();
+  w.begin_object();
+  w.key("id").string(incident.root.key);
+  w.key("name").string(incident.root.name);
+  w.key("status").string(statuspage_status(incident.root.status));
+  w.end_object();
+  w.end_array();
+  w.key("freshness");
+  write_incident(w, incident);
+  w.end_object();
+}
+
+// Parses the query of GET /api/v1/incidents; on a bad parameter returns a problem response.
+std::optional<Response> parse_incident_filter(std::string_view query, store::IncidentFilter& out) {
+  for (auto& [k, v] : parse_query(query)) {
+    if (k == "state") {
+      if (v == "open") out.state = store::IncidentState::kOpen;
+      else if (v == "resolved") out.state = store::IncidentState::kResolved;
+      else if (v == "any" || v.empty()) out.state = store::IncidentState::kAny;
+      else return problem(400, fmt::format("unknown state '{}'; use open, resolved or any", v));
+    } else if (k == "status") {
+      auto st = model::parse_status(v);
+      if (!st)
+        return problem(400, fmt::format("unknown status '{}' in 'status'; use fresh, warn, "
+                                        "error or unknown", v));
+      out.status = *st;
+    } else if (k == "owner") {
+      out.owner = v;
+    } else if (k == "connection") {
+      out.connection = v;
+    } else if (k == "limit") {
+      std::size_t n = 0;
+      if (!parse_size(v, n) || n < 1 || n > kMaxLimit)
+        return problem(400, fmt::format("'limit' must be a whole number from 1 to {}, not '{}'",
+                                        kMaxLimit, v));
+      out.limit = n;
+    }
+    // Other parameters are ignored, as on /api/v1/assets.
+  }
+  return std::nullopt;
+}
+
+// Appends `text` as XML 1.0 character data or attribute value: '&', '<', '>', '"' and '\''
+// become entities; well-formed UTF-8 passes; ill-formed bytes, and the code points XML 1.0
+// does not allow (controls other than tab, newline and carriage return, U+FFFE, U+FFFF),
+// become U+FFFD. The one XML escaper (the feed is the only XML freshwatch writes).
+void append_xml(std::string& out, std::string_view text) {
+  constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&apos;"; break;
+        default:
+          if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') out += kReplacement;
+          else out.push_back(static_cast<char>(c));
+      }
+      ++i;
+      continue;
+    }
+    // Well-formed sequences per the Unicode Standard's table 3-7; otherwise one U+FFFD per
+    // maximal ill-formed subpart.
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c == 0xE0) { len = 3; lo = 0xA0; }
+    else if (c >= 0xE1 && c <= 0xEC) len = 3;
+    else if (c == 0xED) { len = 3; hi = 0x9F; }
+    else if (c >= 0xEE && c <= 0xEF) len = 3;
+    else if (c == 0xF0) { len = 4; lo = 0x90; }
+    else if (c >= 0xF1 && c <= 0xF3) len = 4;
+    else if (c == 0xF4) { len = 4; hi = 0x8F; }
+    if (len == 0) {
+      out += kReplacement;
+      ++i;
+      continue;
+    }
+    std::size_t k = 1;
+    for (; k < len && i + k < n; ++k) {
+      unsigned char b = s[i + k];
+      if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) break;
+    }
+    if (k < len) {
+      out += kReplacement;
+      i += k;
+      continue;
+    }
+    // U+FFFE and U+FFFF (EF BF BE, EF BF BF) are not XML characters.
+    if (c == 0xEF && s[i + 1] == 0xBF && s[i + 2] >= 0xBE) {
+      out += kReplacement;
+    } else {
+      out.append(text.data() + i, len);
+    }
+    i += len;
+  }
+}
+
+std::string xml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  append_xml(out, text);
+  return out;
+}
+
+struct FeedEntry {
+  const store::IncidentDetail* incident;
+  const store::StoredEvent* event;
+};
+
+// Atom 1.0 (RFC 4287): one entry per incident event, newest first, at most kFeedEntryLimit.
+std::string atom_feed(std::span<const store::IncidentDetail> incidents, const ApiOptions& o,
+                      core::TimePoint now) {
+  std::vector<FeedEntry> entries;
+  for (const auto& d : incidents)
+    for (const auto& e : d.timeline) entries.push_back({&d, &e});
+  std::sort(entries.begin(), entries.end(), [](const FeedEntry& x, const FeedEntry& y) {
+    if (x.event->event.at != y.event->event.at) return x.event->event.at > y.event->event.at;
+    if (x.incident->incident.id != y.incident->incident.id)
+      return x.incident->incident.id < y.incident->incident.id;
+    return x.event->sequence > y.event->sequence;
+  });
+  if (entries.size() > kFeedEntryLimit) entries.resize(kFeedEntryLimit);
+
+  std::string_view base = o.page_url;
+  while (!base.empty() && base.back() == '/') base.remove_suffix(1);
+  const core::TimePoint updated = entries.empty() ? now : entries.front().event->event.at;
+  std::string out;
+  out.reserve(1024 + entries.size() * 1024);
+  out += "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
+  out += "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";
+  out += fmt::format("  <id>{}</id>\n",
+                     xml(base.empty() ? std::string("urn:freshwatch:incidents")
+                                      : fmt::format("{}/feed.atom", base)));
+  out += fmt::format("  <title>{}</title>\n", xml(fmt::format("{}: incidents", o.page_name)));
+  out += fmt::format("  <updated>{}</updated>\n", core::format_timestamp(updated));
+  out += fmt::format("  <author><name>{}</name></author>\n", xml(o.page_name));
+  out += "  <generator>freshwatch</generator>\n";
+  if (!base.empty()) {
+    out += fmt::format("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+                       xml(fmt::format("{}/feed.atom", base)));
+    out += fmt::format("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+                       xml(fmt::format("{}/", base)));
+  }
+  for (const auto& [d, e] : entries) {
+    const alerts::Incident& incident = d->incident;
+    const std::string at = core::format_timestamp(e->event.at);
+    out += "  <entry>\n";
+    out += fmt::format("    <id>urn:freshwatch:incident:{}:{}</id>\n",
+                       xml(percent_encode(incident.id)), e->sequence);
+    out += fmt::format("    <title>{}</title>\n", xml(event_title(incident, e->event)));
+    out += fmt::format("    <updated>{}</updated>\n", at);
+    out += fmt::format("    <published>{}</published>\n", at);
+    out += fmt::format("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+                       xml(asset_page(o, incident.root.key)));
+    out += fmt::format("    <category term=\"{}\"/>\n", xml(alerts::to_string(e->event.type)));
+    std::string summary = event_sentence(incident, e->event);
+    if (!incident.root.reason.empty() && e->event.type != alerts::EventType::kResolved)
+      summary += fmt::format(" {}", incident.root.reason);
+    if (!incident.root.owner.empty()) summary += fmt::format(" Owner: {}.", incident.root.owner);
+    out += fmt::format("    <summary type=\"text\">{}</summary>\n", xml(summary));
+    out += "  </entry>\n";
+  }
+  out += "</feed>\n";
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Routing helpers
 
 struct Target {
@@ -1074,6 +1445,11 @@ struct Api::Impl {
 
   Response handle(const Request& req);
   Response handle_api(const Request& req, const Target& t, const Principal& who);
+  Response handle_incidents(const Request& req, const Target& t, const Principal& who);
+  Response feed(const Request& req);
+  // The incidents `filter` selects, each with its timeline and deliveries.
+  Result<std::vector<store::IncidentDetail>> incident_details(const store::IncidentFilter& filter);
+  Response store_failed(std::string_view what, const Error& error);
   Response handle_session(const Request& req, const std::optional<Principal>& who);
   Response handle_static(const Request& req, std::string_view path);
   Response list_assets(const Request& req, View& v, std::string_view query);
@@ -1113,7 +1489,8 @@ Response Api::Impl::handle(const Request& req) {
     r.headers.emplace_back("Cache-Control", "no-store");
     return r;
   }
-  if (!t.path.starts_with("/api/") && t.path != "/api") {
+  const bool is_feed = t.path == "/feed.atom";
+  if (!t.path.starts_with("/api/") && t.path != "/api" && !is_feed) {
     if (!is_get(req.method)) return method_not_allowed("GET, HEAD");
     return handle_static(req, t.path);
   }
@@ -1125,6 +1502,10 @@ Response Api::Impl::handle(const Request& req) {
                               "'Authorization: Bearer fw_...' (freshwatch tokens create)");
     r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"freshwatch\"");
     return r;
+  }
+  if (is_feed) {
+    if (!is_get(req.method)) return method_not_allowed("GET, HEAD");
+    return feed(req);
   }
   if (t.path == "/api/v1/session") return handle_session(req, who);
   return handle_api(req, t, *who);
@@ -1231,8 +1612,11 @@ Response Api::Impl::handle_static(const Request& req, std::string_view path) {
   return serve_file(req, *index, "no-cache");
 }
 
-Response Api::Impl::handle_api(const Request& req, const Target& t, const Principal&) {
+Response Api::Impl::handle_api(const Request& req, const Target& t, const Principal& who) {
   std::string_view path = t.path;
+  if (path == "/api/v1/incidents" || path.starts_with("/api/v1/incidents/") ||
+      path == "/api/v2/incidents.json" || path == "/api/v2/incidents/unresolved.json")
+    return handle_incidents(req, t, who);
   if (path == "/api/v1/openapi.yaml") {
     if (!is_get(req.method)) return method_not_allowed("GET, HEAD");
     const EmbeddedFile* f = openapi_document();
@@ -1328,6 +1712,153 @@ Response Api::Impl::handle_api(const Request& req, const Target& t, const Princi
   if (sub == "/history") return asset_history(v, i, t.query);
   if (sub == "/lineage") return asset_lineage(v, i, t.query);
   return asset_detail(v, i);
+}
+
+Response Api::Impl::store_failed(std::string_view what, const Error& error) {
+  spdlog::error("{} failed: {}", what, error.message);
+  return problem(503, fmt::format("{} failed in the store; try again, and see the server's log if "
+                                  "it persists", what));
+}
+
+Response Api::Impl::handle_incidents(const Request& req, const Target& t, const Principal& who) {
+  std::string_view path = t.path;
+  if (path == "/api/v1/incidents") {
+    if (!is_get(req.method)) return method_not_allowed("GET, HEAD");
+    store::IncidentFilter filter;
+    if (auto bad = parse_incident_filter(t.query, filter)) return std::move(*bad);
+    auto incidents = store.incidents(filter);
+    if (!incidents) return store_failed("reading incidents", incidents.error());
+    JsonWriter w(incidents->size() * 600 + 64);
+    w.begin_object().key("items").begin_array();
+    for (const auto& incident : *incidents) write_incident(w, incident);
+    w.end_array().end_object();
+    return json_response(w.take());
+  }
+  if (path == "/api/v2/incidents.json" || path == "/api/v2/incidents/unresolved.json") {
+    if (!is_get(req.method)) return method_not_allowed("GET, HEAD");
+    const bool unresolved = path == "/api/v2/incidents/unresolved.json";
+    store::IncidentFilter filter;
+    filter.state = unresolved ? store::IncidentState::kOpen : store::IncidentState::kAny;
+    filter.limit = unresolved ? kMaxLimit : kV2IncidentLimit;
+    auto details = incident_details(filter);
+    if (!details) return store_failed("reading incidents", details.error());
+    JsonWriter w(details->size() * 2048 + 512);
+    w.begin_object();
+    if (auto view = current_view()) {
+      write_v2_page(w, *view, options);
+    } else {
+      write_v2_page_fields(w, options, "UTC", clock.now());
+    }
+    w.key("incidents").begin_array();
+    for (const auto& d : *details) write_v2_incident(w, d, options);
+    w.end_array();
+    w.end_object();
+    return json_response(w.take());
+  }
+
+  // /api/v1/incidents/{id}[/acknowledge|/snooze]; the id is percent-encoded.
+  std::string_view rest = path.substr(std::string_view("/api/v1/incidents/").size());
+  std::string_view action;
+  for (std::string_view suffix : {std::string_view("/acknowledge"), std::string_view("/snooze")}) {
+    if (rest.ends_with(suffix)) {
+      action = suffix;
+      rest.remove_suffix(suffix.size());
+      break;
+    }
+  }
+  std::string id;
+  if (rest.empty() || !percent_decode(rest, id, false))
+    return problem(400, "the incident id in the path is empty or badly percent-encoded; encode "
+                        "':' as %3A, '@' as %40 and '/' as %2F");
+  auto no_such = [&] {
+    return problem(404, fmt::format("no incident '{}'; the ids are in GET /api/v1/incidents", id));
+  };
+  if (action.empty()) {
+    if (!is_get(req.method)) return method_not_allowed("GET, HEAD");
+    auto detail = store.incident(id);
+    if (!detail) return store_failed("reading the incident", detail.error());
+    if (!*detail) return no_such();
+    JsonWriter w(4096);
+    write_incident_detail(w, **detail);
+    return json_response(w.take());
+  }
+
+  if (req.method != "POST") return method_not_allowed("POST");
+  if (!authorize(who, Permission::kWrite))
+    return problem(403, "this user or token may read but not act on incidents");
+  if (!req.content_type.empty() && req.content_type.find("json") == std::string_view::npos)
+    return problem(415, "send the body as JSON with Content-Type: application/json");
+  Result<void> done;
+  if (action == "/acknowledge") {
+    done = store.acknowledge(id, clock.now());
+  } else {
+    std::optional<std::string> until_text;
+    try {
+      simdjson::padded_string body(req.body);
+      simdjson::ondemand::parser parser;
+      auto doc = parser.iterate(body);
+      simdjson::ondemand::object obj = doc.get_object();
+      for (auto field : obj) {
+        std::string_view k = field.unescaped_key();
+        if (k == "until") until_text = std::string(std::string_view(field.value().get_string()));
+      }
+    } catch (const simdjson::simdjson_error& e) {
+      return problem(400, fmt::format("the body is not the expected JSON object {{\"until\": "
+                                      "\"2026-11-26T18:00:00Z\"}}: {}", e.what()));
+    }
+    if (!until_text)
+      return problem(400, "'until' is required: the ISO 8601 UTC time before which no reminder "
+                          "is sent, e.g. {\"until\": \"2026-11-26T18:00:00Z\"}");
+    auto until = core::parse_timestamp(*until_text);
+    if (!until)
+      return problem(400, fmt::format("'until' is not an ISO 8601 time such as "
+                                      "2026-11-26T18:00:00Z: {}", until.error().message));
+    if (*until <= clock.now())
+      return problem(400, fmt::format("'until' ({}) is not in the future; snooze until a later "
+                                      "time", core::format_timestamp(*until)));
+    done = store.snooze(id, *until);
+  }
+  if (!done) {
+    if (done.error().code == ErrorCode::kNotFound) return no_such();
+    return store_failed(action == "/acknowledge" ? "acknowledging the incident"
+                                                 : "snoozing the incident",
+                        done.error());
+  }
+  spdlog::info("incident {} {} by {}", id, action == "/acknowledge" ? "acknowledged" : "snoozed",
+               who.name);
+  auto detail = store.incident(id);
+  if (!detail) return store_failed("reading the incident", detail.error());
+  if (!*detail) return no_such();
+  JsonWriter w(1024);
+  write_incident(w, (*detail)->incident);
+  Response r = json_response(w.take());
+  r.headers.back().second = "no-store";
+  return r;
+}
+
+Result<std::vector<store::IncidentDetail>> Api::Impl::incident_details(
+    const store::IncidentFilter& filter) {
+  auto incidents = store.incidents(filter);
+  if (!incidents) return std::unexpected(incidents.error());
+  std::vector<store::IncidentDetail> out;
+  out.reserve(incidents->size());
+  for (const auto& incident : *incidents) {
+    auto detail = store.incident(incident.id);
+    if (!detail) return std::unexpected(detail.error());
+    if (*detail) out.push_back(std::move(**detail));  // gone since the list: resolved and pruned
+  }
+  return out;
+}
+
+Response Api::Impl::feed(const Request&) {
+  store::IncidentFilter filter;
+  filter.limit = kFeedIncidentLimit;
+  auto details = incident_details(filter);
+  if (!details) return store_failed("reading incidents", details.error());
+  Response r;
+  r.set_body(atom_feed(*details, options, clock.now()), "application/atom+xml; charset=utf-8");
+  r.headers.emplace_back("Cache-Control", "private, no-cache");
+  return r;
 }
 
 Response Api::Impl::list_assets(const Request& req, View& v, std::string_view query) {

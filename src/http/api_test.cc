@@ -3,9 +3,16 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
+#include <set>
 
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include "core/time.h"
 #include "http/auth.h"
 #include "http/encoding.h"
 #include "http/synthetic.h"
@@ -798,6 +805,522 @@ TEST(ApiSynthetic, LargeSnapshotListsAndPagesStably) {
     cursor = std::string(std::string_view(doc["next_cursor"]));
   }
   EXPECT_EQ(seen, 2500u);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Incidents
+
+std::vector<std::string> member_names(simdjson::dom::element object) {
+  std::vector<std::string> out;
+  for (auto field : object.get_object()) out.emplace_back(field.key);
+  return out;
+}
+
+std::vector<std::string> ids_of(simdjson::dom::element items) {
+  std::vector<std::string> out;
+  for (auto item : items.get_array()) out.emplace_back(std::string_view(item["id"]));
+  return out;
+}
+
+class IncidentApiTest : public ApiTest {
+ protected:
+  // Incidents as the tracker keeps them: `events` (error, opened 30 h ago, still open, two
+  // assets impacted, one delivery failed once and pending, one delivered) and `customers` (warn,
+  // opened 3 d ago, acknowledged, resolved 1 h ago).
+  IncidentApiTest() {
+    events_.id = fmt::format("wh:db.public.events@{}", (kNow - 30h).time_since_epoch().count());
+    events_.kind = alerts::IncidentKind::kStale;
+    events_.root = {"wh:db.public.events", "events", "data-eng", "no change for 200 d & <more>",
+                    Status::kWarn, kNow - 200 * 24h};
+    events_.impacted = {"wh:db.public.revenue", "wh:db.public.\"Odd\"/name"};
+    events_.opened_at = kNow - 30h;
+    events_.last_notified_at = kNow - 2h;
+    alerts::Incident opened = events_;
+    opened.impacted = {"wh:db.public.revenue"};
+    const store::StoredEvent e1{1, {events_.id, alerts::EventType::kOpened, kNow - 30h,
+                                    Status::kWarn, 1}};
+    events_.root.status = Status::kError;
+    const store::StoredEvent e2{2, {events_.id, alerts::EventType::kUpdated, kNow - 2h,
+                                    Status::kError, 2}};
+    save({&opened, 1}, {&e1, 1}, {});
+    std::vector<store::OutboxEntry> outbox = {entry(events_, e2, "hooks", kNow - 2h),
+                                              entry(events_, e2, "slack", kNow - 2h)};
+    save({&events_, 1}, {&e2, 1}, outbox);
+    EXPECT_TRUE(store_->record_attempt(outbox[0].notification.delivery_id,
+                                       {kNow - 2h, store::DeliveryOutcome::kFailed, 503,
+                                        "503 Service Unavailable"},
+                                       kNow + 5min));
+    EXPECT_TRUE(store_->record_attempt(outbox[1].notification.delivery_id,
+                                       {kNow - 2h, store::DeliveryOutcome::kDelivered, 200, ""},
+                                       std::nullopt));
+
+    customers_.id = fmt::format("wh:db.public.customers@{}", (kNow - 72h).time_since_epoch().count());
+    customers_.root = {"wh:db.public.customers", "customers", "finance", "changed 1 h ago",
+                       Status::kWarn, kNow - 72h};
+    customers_.opened_at = kNow - 72h;
+    const store::StoredEvent c1{1, {customers_.id, alerts::EventType::kOpened, kNow - 72h,
+                                    Status::kWarn, 0}};
+    save({&customers_, 1}, {&c1, 1}, {});
+    EXPECT_TRUE(store_->acknowledge(customers_.id, kNow - 50h));
+    customers_.acknowledged_at = kNow - 50h;
+    customers_.root.status = Status::kFresh;
+    customers_.root.changed_at = kNow - 1h;
+    customers_.resolved_at = kNow - 1h;
+    const store::StoredEvent c2{2, {customers_.id, alerts::EventType::kResolved, kNow - 1h,
+                                    Status::kFresh, 0}};
+    save({&customers_, 1}, {&c2, 1}, {});
+  }
+
+  void save(std::span<const alerts::Incident> incidents, std::span<const store::StoredEvent> events,
+            std::span<const store::OutboxEntry> outbox) {
+    auto saved = store_->save_incident_changes(incidents, events, outbox);
+    ASSERT_TRUE(saved) << saved.error().message;
+  }
+  static store::OutboxEntry entry(const alerts::Incident& i, const store::StoredEvent& e,
+                                  std::string channel, core::TimePoint due) {
+    store::OutboxEntry o;
+    o.notification = {fmt::format("{}/{}/{}", i.id, e.sequence, channel), channel, e.event, i, ""};
+    o.event_sequence = e.sequence;
+    o.created_at = e.event.at;
+    o.next_attempt_at = due;
+    return o;
+  }
+  static std::string path_of(const alerts::Incident& i, std::string_view suffix = "") {
+    return fmt::format("/api/v1/incidents/{}{}", percent_encode(i.id), suffix);
+  }
+  Response post(std::string target, std::string body,
+                std::string_view content_type = "application/json") {
+    targets_.push_back(std::move(target));
+    std::string_view t = targets_.back();
+    targets_.push_back(std::move(body));
+    Request r;
+    r.method = "POST";
+    r.target = t;
+    r.body = targets_.back();
+    r.content_type = content_type;
+    r.authorization = auth_;
+    return api_->handle(r);
+  }
+
+  alerts::Incident events_, customers_;
+};
+
+TEST_F(IncidentApiTest, ListsOpenIncidentsFirstWithEveryDocumentedField) {
+  Response res = get("/api/v1/incidents");
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(res.content_type, "application/json");
+  auto doc = parse(parser_, res.body);
+  EXPECT_EQ(member_names(doc), std::vector<std::string>{"items"});
+  EXPECT_EQ(ids_of(doc["items"]), (std::vector<std::string>{events_.id, customers_.id}));
+
+  simdjson::dom::element open = doc["items"].at(0);
+  EXPECT_EQ(member_names(open),
+            (std::vector<std::string>{"id", "kind", "status", "root", "impacted", "opened_at",
+                                      "resolved_at", "acknowledged_at", "snoozed_until",
+                                      "last_notified_at"}));
+  EXPECT_EQ(std::string_view(open["kind"]), "stale");
+  EXPECT_EQ(std::string_view(open["status"]), "open");
+  EXPECT_EQ(member_names(open["root"]),
+            (std::vector<std::string>{"key", "name", "status", "changed_at", "reason", "owner"}));
+  EXPECT_EQ(std::string_view(open["root"]["key"]), "wh:db.public.events");
+  EXPECT_EQ(std::string_view(open["root"]["status"]), "error");
+  EXPECT_EQ(std::string_view(open["root"]["reason"]), "no change for 200 d & <more>");
+  EXPECT_EQ(std::string_view(open["root"]["owner"]), "data-eng");
+  EXPECT_EQ(std::string_view(open["root"]["changed_at"]), "2026-05-10T10:28:45Z");
+  EXPECT_EQ(int64_t(open["impacted"]["count"]), 2);
+  EXPECT_EQ(member_names(open["impacted"]), (std::vector<std::string>{"count", "keys"}));
+  EXPECT_EQ(std::string_view(open["impacted"]["keys"].at(1)), "wh:db.public.\"Odd\"/name");
+  EXPECT_EQ(std::string_view(open["opened_at"]), "2026-11-25T04:28:45Z");
+  EXPECT_TRUE(open["resolved_at"].is_null());
+  EXPECT_TRUE(open["acknowledged_at"].is_null());
+  EXPECT_TRUE(open["snoozed_until"].is_null());
+  EXPECT_EQ(std::string_view(open["last_notified_at"]), "2026-11-26T08:28:45Z");
+
+  simdjson::dom::element resolved = doc["items"].at(1);
+  EXPECT_EQ(std::string_view(resolved["status"]), "resolved");
+  EXPECT_EQ(std::string_view(resolved["resolved_at"]), "2026-11-26T09:28:45Z");
+  EXPECT_EQ(std::string_view(resolved["acknowledged_at"]), "2026-11-24T08:28:45Z");
+  EXPECT_EQ(int64_t(resolved["impacted"]["count"]), 0);
+}
+
+TEST_F(IncidentApiTest, ListFiltersByStateStatusOwnerAndConnection) {
+  auto ids = [&](std::string query) {
+    Response res = get("/api/v1/incidents?" + query);
+    EXPECT_EQ(res.status, 200) << query << ": " << res.body;
+    return ids_of(parse(parser_, res.body)["items"]);
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(ids("state=open"), V{events_.id});
+  EXPECT_EQ(ids("state=resolved"), V{customers_.id});
+  EXPECT_EQ(ids("state=any"), (V{events_.id, customers_.id}));
+  EXPECT_EQ(ids("status=error"), V{events_.id});
+  EXPECT_EQ(ids("status=fresh"), V{customers_.id});
+  EXPECT_EQ(ids("owner=finance"), V{customers_.id});
+  EXPECT_EQ(ids("owner=nobody"), V{});
+  EXPECT_EQ(ids("connection=wh"), (V{events_.id, customers_.id}));
+  EXPECT_EQ(ids("connection=elsewhere"), V{});
+  EXPECT_EQ(ids("limit=1"), V{events_.id});
+  EXPECT_EQ(ids("state=open&owner=finance"), V{});
+
+  for (std::string bad : {"state=closed", "status=stale", "limit=0", "limit=1001", "limit=x"}) {
+    Response res = get("/api/v1/incidents?" + bad);
+    EXPECT_EQ(res.status, 400) << bad;
+    EXPECT_EQ(res.content_type, "application/problem+json") << bad;
+    EXPECT_FALSE(std::string_view(parse(parser_, res.body)["detail"]).empty()) << bad;
+  }
+}
+
+TEST_F(IncidentApiTest, DetailHasTheTimelineEveryAttemptAndThePendingDeliveries) {
+  Response res = get(path_of(events_));
+  ASSERT_EQ(res.status, 200) << res.body;
+  auto doc = parse(parser_, res.body);
+  EXPECT_EQ(member_names(doc),
+            (std::vector<std::string>{"id", "kind", "status", "root", "impacted", "opened_at",
+                                      "resolved_at", "acknowledged_at", "snoozed_until",
+                                      "last_notified_at", "timeline", "deliveries"}));
+  EXPECT_EQ(std::string_view(doc["id"]), events_.id);
+  auto timeline = doc["timeline"].get_array();
+  ASSERT_EQ(timeline.size(), 2u);
+  EXPECT_EQ(member_names(timeline.at(0)),
+            (std::vector<std::string>{"sequence", "type", "at", "status", "impacted_count"}));
+  EXPECT_EQ(int64_t(timeline.at(0)["sequence"]), 1);
+  EXPECT_EQ(std::string_view(timeline.at(0)["type"]), "incident.opened");
+  EXPECT_EQ(std::string_view(timeline.at(0)["status"]), "warn");
+  EXPECT_EQ(int64_t(timeline.at(0)["impacted_count"]), 1);
+  EXPECT_EQ(std::string_view(timeline.at(1)["type"]), "incident.updated");
+  EXPECT_EQ(std::string_view(timeline.at(1)["at"]), "2026-11-26T08:28:45Z");
+  EXPECT_EQ(int64_t(timeline.at(1)["impacted_count"]), 2);
+
+  // The two attempts, oldest first, then the delivery still pending.
+  auto deliveries = doc["deliveries"].get_array();
+  ASSERT_EQ(deliveries.size(), 3u);
+  std::vector<std::string> outcomes, channels;
+  for (simdjson::dom::element d : deliveries) {
+    EXPECT_EQ(member_names(d),
+              (std::vector<std::string>{"delivery_id", "channel", "attempt", "at", "outcome",
+                                        "http_status", "error", "next_attempt_at"}));
+    outcomes.emplace_back(std::string_view(d["outcome"]));
+    channels.emplace_back(std::string_view(d["channel"]));
+  }
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"failed", "delivered", "pending"}));
+  EXPECT_EQ(channels, (std::vector<std::string>{"hooks", "slack", "hooks"}));
+  simdjson::dom::element failed = deliveries.at(0);
+  EXPECT_EQ(std::string_view(failed["delivery_id"]), events_.id + "/2/hooks");
+  EXPECT_EQ(int64_t(failed["attempt"]), 1);
+  EXPECT_EQ(int64_t(failed["http_status"]), 503);
+  EXPECT_EQ(std::string_view(failed["error"]), "503 Service Unavailable");
+  EXPECT_EQ(std::string_view(failed["next_attempt_at"]), "2026-11-26T10:33:45Z");
+  simdjson::dom::element delivered = deliveries.at(1);
+  EXPECT_EQ(int64_t(delivered["http_status"]), 200);
+  EXPECT_TRUE(delivered["error"].is_null());
+  EXPECT_TRUE(delivered["next_attempt_at"].is_null());
+  simdjson::dom::element pending = deliveries.at(2);
+  EXPECT_EQ(int64_t(pending["attempt"]), 2);
+  EXPECT_EQ(std::string_view(pending["at"]), "2026-11-26T08:28:45Z");
+  EXPECT_TRUE(pending["http_status"].is_null());
+  EXPECT_TRUE(pending["error"].is_null());
+  EXPECT_EQ(std::string_view(pending["next_attempt_at"]), "2026-11-26T10:33:45Z");
+}
+
+TEST_F(IncidentApiTest, DetailNeedsAnEncodedIdOfAnIncidentThatExists) {
+  // '@' and ':' may also arrive unencoded.
+  EXPECT_EQ(get("/api/v1/incidents/" + events_.id).status, 200);
+  Response none = get("/api/v1/incidents/" + percent_encode("wh:db.public.orders@1"));
+  EXPECT_EQ(none.status, 404);
+  EXPECT_EQ(none.content_type, "application/problem+json");
+  EXPECT_NE(std::string_view(parse(parser_, none.body)["detail"]).find("wh:db.public.orders@1"),
+            std::string_view::npos);
+  EXPECT_EQ(get("/api/v1/incidents/%zz").status, 400);
+  EXPECT_EQ(get("/api/v1/incidents/").status, 400);
+  EXPECT_EQ(get(path_of(events_, "/acknowledge")).status, 405);
+  EXPECT_EQ(post("/api/v1/incidents", "").status, 405);
+}
+
+TEST_F(IncidentApiTest, AcknowledgeKeepsTheFirstTime) {
+  Response res = post(path_of(events_, "/acknowledge"), "");
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(res.header("Cache-Control"), "no-store");
+  auto doc = parse(parser_, res.body);
+  EXPECT_EQ(std::string_view(doc["id"]), events_.id);
+  EXPECT_EQ(std::string_view(doc["acknowledged_at"]), "2026-11-26T10:28:45Z");
+  EXPECT_EQ(member_names(doc).size(), 10u) << "an Incident, without the timeline";
+
+  clock_.advance(1h);
+  res = post(path_of(events_, "/acknowledge"), "{}");
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(std::string_view(parse(parser_, res.body)["acknowledged_at"]), "2026-11-26T10:28:45Z");
+  auto stored = store_->incident(events_.id).value();
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->incident.acknowledged_at, kNow);
+
+  EXPECT_EQ(post("/api/v1/incidents/" + percent_encode("wh:x@1") + "/acknowledge", "").status, 404);
+  EXPECT_EQ(post(path_of(events_, "/acknowledge"), "a=b", "application/x-www-form-urlencoded").status,
+            415);
+}
+
+TEST_F(IncidentApiTest, SnoozeTakesAFutureTime) {
+  Response res = post(path_of(events_, "/snooze"), R"({"until": "2026-11-26T18:00:00Z"})");
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(std::string_view(parse(parser_, res.body)["snoozed_until"]), "2026-11-26T18:00:00Z");
+  auto stored = store_->incident(events_.id).value();
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(core::format_timestamp(*stored->incident.snoozed_until), "2026-11-26T18:00:00Z");
+  EXPECT_FALSE(stored->incident.acknowledged_at) << "a snooze is not an acknowledgement";
+
+  for (std::string bad : {std::string(""), std::string("not json"), std::string("{}"),
+                          std::string(R"({"until": 5})"), std::string(R"({"until": "soon"})"),
+                          std::string(R"({"until": "2026-11-26T10:00:00Z"})")}) {
+    Response r = post(path_of(events_, "/snooze"), bad);
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_EQ(r.content_type, "application/problem+json") << bad;
+  }
+  EXPECT_EQ(post("/api/v1/incidents/" + percent_encode("wh:x@1") + "/snooze",
+                 R"({"until": "2026-11-26T18:00:00Z"})").status,
+            404);
+  EXPECT_EQ(post(path_of(events_, "/snooze"), "until=x", "text/plain").status, 415);
+}
+
+TEST_F(IncidentApiTest, EveryIncidentRouteNeedsCredentials) {
+  for (std::string target : {std::string("/api/v1/incidents"), path_of(events_),
+                             std::string("/api/v2/incidents.json"),
+                             std::string("/api/v2/incidents/unresolved.json"),
+                             std::string("/feed.atom")}) {
+    Request r;
+    r.method = "GET";
+    r.target = target;
+    Response res = api_->handle(r);
+    EXPECT_EQ(res.status, 401) << target;
+    EXPECT_EQ(res.content_type, "application/problem+json") << target;
+    r.authorization = "Bearer fw_not-a-token";
+    EXPECT_EQ(api_->handle(r).status, 401) << target;
+  }
+  for (std::string_view action : {"/acknowledge", "/snooze"}) {
+    std::string target = path_of(events_, action);
+    Request r;
+    r.method = "POST";
+    r.target = target;
+    r.body = R"({"until": "2026-11-26T18:00:00Z"})";
+    r.content_type = "application/json";
+    EXPECT_EQ(api_->handle(r).status, 401) << target;
+  }
+  auto stored = store_->incident(events_.id).value();
+  EXPECT_FALSE(stored->incident.acknowledged_at);
+  EXPECT_FALSE(stored->incident.snoozed_until);
+
+  // A session works as well as a token.
+  ASSERT_TRUE(add_user(*store_, "demo", "demo", PasswordCost::kMinimal));
+  Request sign_in;
+  sign_in.method = "POST";
+  sign_in.target = "/api/v1/session";
+  sign_in.body = R"({"username":"demo","password":"demo"})";
+  sign_in.content_type = "application/json";
+  Response ok = api_->handle(sign_in);
+  ASSERT_EQ(ok.status, 204);
+  std::string cookie(ok.header("Set-Cookie"));
+  cookie = cookie.substr(0, cookie.find(';'));
+  Request r;
+  r.method = "GET";
+  r.target = "/feed.atom";
+  r.cookie = cookie;
+  EXPECT_EQ(api_->handle(r).status, 200);
+  std::string target = path_of(events_, "/acknowledge");
+  r.method = "POST";
+  r.target = target;
+  EXPECT_EQ(api_->handle(r).status, 200);
+}
+
+TEST_F(IncidentApiTest, StatuspageIncidents) {
+  options_.page_url = "https://fw.example.com/";
+  api_ = std::make_unique<Api>(options_, [this] { return snapshot_; }, *store_, clock_);
+  Response res = get("/api/v2/incidents.json");
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(res.content_type, "application/json");
+  auto doc = parse(parser_, res.body);
+  EXPECT_EQ(member_names(doc), (std::vector<std::string>{"page", "incidents"}));
+  EXPECT_EQ(std::string_view(doc["page"]["time_zone"]), "UTC");
+  EXPECT_EQ(ids_of(doc["incidents"]), (std::vector<std::string>{events_.id, customers_.id}));
+
+  simdjson::dom::element open = doc["incidents"].at(0);
+  EXPECT_EQ(member_names(open),
+            (std::vector<std::string>{"id", "name", "status", "impact", "created_at",
+                                      "updated_at", "resolved_at", "shortlink",
+                                      "incident_updates", "components", "freshness"}));
+  EXPECT_EQ(std::string_view(open["name"]), "events is stale");
+  EXPECT_EQ(std::string_view(open["status"]), "investigating");
+  EXPECT_EQ(std::string_view(open["impact"]), "major");
+  EXPECT_EQ(std::string_view(open["created_at"]), "2026-11-25T04:28:45Z");
+  EXPECT_EQ(std::string_view(open["updated_at"]), "2026-11-26T08:28:45Z");
+  EXPECT_TRUE(open["resolved_at"].is_null());
+  EXPECT_EQ(std::string_view(open["shortlink"]),
+            "https://fw.example.com/assets/wh%3Adb.public.events");
+  auto updates = open["incident_updates"].get_array();
+  ASSERT_EQ(updates.size(), 2u);
+  EXPECT_EQ(member_names(updates.at(0)),
+            (std::vector<std::string>{"id", "status", "body", "created_at"}));
+  EXPECT_EQ(std::string_view(updates.at(0)["id"]), events_.id + "/2") << "newest first";
+  EXPECT_EQ(std::string_view(updates.at(0)["body"]),
+            "events (wh:db.public.events) is stale; 2 assets downstream impacted.");
+  EXPECT_EQ(std::string_view(updates.at(1)["body"]),
+            "events (wh:db.public.events) is late; 1 asset downstream impacted.");
+  EXPECT_EQ(std::string_view(open["components"].at(0)["id"]), "wh:db.public.events");
+  EXPECT_EQ(std::string_view(open["components"].at(0)["status"]), "major_outage");
+  EXPECT_EQ(std::string_view(open["freshness"]["id"]), events_.id);
+  EXPECT_EQ(int64_t(open["freshness"]["impacted"]["count"]), 2);
+
+  simdjson::dom::element resolved = doc["incidents"].at(1);
+  EXPECT_EQ(std::string_view(resolved["name"]), "customers is late");
+  EXPECT_EQ(std::string_view(resolved["status"]), "resolved");
+  EXPECT_EQ(std::string_view(resolved["impact"]), "minor");
+  EXPECT_EQ(std::string_view(resolved["resolved_at"]), "2026-11-26T09:28:45Z");
+  auto history = resolved["incident_updates"].get_array();
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(std::string_view(history.at(0)["status"]), "resolved");
+  EXPECT_EQ(std::string_view(history.at(0)["body"]), "customers (wh:db.public.customers) is fresh again.");
+  EXPECT_EQ(std::string_view(history.at(1)["status"]), "investigating")
+      << "acknowledged only after it opened";
+
+  auto unresolved = parse(parser_, get("/api/v2/incidents/unresolved.json").body);
+  EXPECT_EQ(ids_of(unresolved["incidents"]), std::vector<std::string>{events_.id});
+
+  // Acknowledged: identified.
+  ASSERT_EQ(post(path_of(events_, "/acknowledge"), "").status, 200);
+  unresolved = parse(parser_, get("/api/v2/incidents/unresolved.json").body);
+  EXPECT_EQ(std::string_view(unresolved["incidents"].at(0)["status"]), "identified");
+  EXPECT_EQ(std::string_view(unresolved["incidents"].at(0)["updated_at"]), "2026-11-26T10:28:45Z");
+
+  // Incidents come from the store: they are served before the first snapshot too.
+  snapshot_ = nullptr;
+  res = get("/api/v2/incidents.json");
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(std::string_view(parse(parser_, res.body)["page"]["updated_at"]), "2026-11-26T10:28:45Z");
+  EXPECT_EQ(get("/api/v1/incidents").status, 200);
+}
+
+TEST_F(IncidentApiTest, StatuspageIncidentsWithoutAPageUrlHaveNoShortlink) {
+  auto doc = parse(parser_, get("/api/v2/incidents.json").body);
+  EXPECT_TRUE(doc["incidents"].at(0)["shortlink"].is_null());
+}
+
+// The feed parsed by libxml2, with XPath over the Atom namespace.
+class AtomDocument {
+ public:
+  explicit AtomDocument(std::string_view text)
+      : doc_(xmlReadMemory(text.data(), static_cast<int>(text.size()), "feed.atom", nullptr,
+                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)) {
+    if (!doc_) return;
+    xpath_ = xmlXPathNewContext(doc_);
+    xmlXPathRegisterNs(xpath_, BAD_CAST "a", BAD_CAST "http://www.w3.org/2005/Atom");
+  }
+  ~AtomDocument() {
+    if (xpath_) xmlXPathFreeContext(xpath_);
+    if (doc_) xmlFreeDoc(doc_);
+  }
+  AtomDocument(const AtomDocument&) = delete;
+  AtomDocument& operator=(const AtomDocument&) = delete;
+
+  bool well_formed() const { return doc_ != nullptr; }
+  // The string value of each node `expression` selects, in document order.
+  std::vector<std::string> all(const std::string& expression) const {
+    std::vector<std::string> out;
+    xmlXPathObjectPtr result = xmlXPathEvalExpression(BAD_CAST expression.c_str(), xpath_);
+    if (result && result->nodesetval) {
+      for (int i = 0; i < result->nodesetval->nodeNr; ++i) {
+        xmlChar* text = xmlNodeGetContent(result->nodesetval->nodeTab[i]);
+        out.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
+        xmlFree(text);
+      }
+    }
+    xmlXPathFreeObject(result);
+    return out;
+  }
+  std::string one(const std::string& expression) const {
+    auto values = all(expression);
+    EXPECT_EQ(values.size(), 1u) << expression;
+    return values.empty() ? "" : values.front();
+  }
+
+ private:
+  xmlDocPtr doc_ = nullptr;
+  xmlXPathContextPtr xpath_ = nullptr;
+};
+
+TEST_F(IncidentApiTest, AtomFeedHasOneEntryPerEventNewestFirst) {
+  options_.page_name = "Data <status> & co";
+  options_.page_url = "https://fw.example.com";
+  api_ = std::make_unique<Api>(options_, [this] { return snapshot_; }, *store_, clock_);
+  Response res = get("/feed.atom");
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(res.content_type, "application/atom+xml; charset=utf-8");
+  AtomDocument feed(res.body);
+  ASSERT_TRUE(feed.well_formed()) << res.body;
+  EXPECT_EQ(feed.one("/a:feed/a:id"), "https://fw.example.com/feed.atom");
+  EXPECT_EQ(feed.one("/a:feed/a:title"), "Data <status> & co: incidents");
+  EXPECT_EQ(feed.one("/a:feed/a:author/a:name"), "Data <status> & co");
+  EXPECT_EQ(feed.one("/a:feed/a:updated"), "2026-11-26T09:28:45Z") << "the newest entry's time";
+  EXPECT_EQ(feed.one("/a:feed/a:link[@rel='self']/@href"), "https://fw.example.com/feed.atom");
+
+  EXPECT_EQ(feed.all("/a:feed/a:entry/a:updated"),
+            (std::vector<std::string>{"2026-11-26T09:28:45Z", "2026-11-26T08:28:45Z",
+                                      "2026-11-25T04:28:45Z", "2026-11-23T10:28:45Z"}));
+  EXPECT_EQ(feed.all("/a:feed/a:entry/a:title"),
+            (std::vector<std::string>{"Resolved: customers is fresh again",
+                                      "Updated: events is stale", "Opened: events is late",
+                                      "Opened: customers is late"}));
+  EXPECT_EQ(feed.all("/a:feed/a:entry/a:category/@term"),
+            (std::vector<std::string>{"incident.resolved", "incident.updated", "incident.opened",
+                                      "incident.opened"}));
+  auto links = feed.all("/a:feed/a:entry/a:link[@rel='alternate']/@href");
+  ASSERT_EQ(links.size(), 4u);
+  EXPECT_EQ(links[0], "https://fw.example.com/assets/wh%3Adb.public.customers");
+  EXPECT_EQ(links[1], "https://fw.example.com/assets/wh%3Adb.public.events");
+  auto ids = feed.all("/a:feed/a:entry/a:id");
+  ASSERT_EQ(ids.size(), 4u);
+  EXPECT_EQ(ids[1], "urn:freshwatch:incident:" + percent_encode(events_.id) + ":2");
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 4u) << "ids are unique";
+  auto summaries = feed.all("/a:feed/a:entry/a:summary");
+  ASSERT_EQ(summaries.size(), 4u);
+  EXPECT_EQ(summaries[1], "events (wh:db.public.events) is stale; 2 assets downstream impacted. "
+                          "no change for 200 d & <more> Owner: data-eng.");
+  // Every entry has what Atom requires.
+  EXPECT_EQ(feed.all("/a:feed/a:entry[a:id and a:title and a:updated]").size(), 4u);
+}
+
+TEST_F(IncidentApiTest, AtomFeedEscapesAnyTextAndKeepsTheFiftyNewestEvents) {
+  // A root whose name and reason hold markup, quotes, a control character and bytes that are
+  // not UTF-8, with 60 reminders.
+  alerts::Incident odd;
+  odd.root = {"wh:db.public.\"Odd\"/name", "\"Odd\"/<name> & 'x'", "",
+              std::string("bad \x01 bytes \xff\xfe and \xe2\x82 cut, \xef\xbf\xbe, ok \xc3\xa9"),
+              Status::kError, kNow - 48h};
+  odd.opened_at = kNow - 70h;
+  odd.id = fmt::format("{}@{}", odd.root.key, odd.opened_at.time_since_epoch().count());
+  std::vector<store::StoredEvent> events;
+  events.push_back({1, {odd.id, alerts::EventType::kOpened, odd.opened_at, Status::kError, 0}});
+  for (int k = 1; k <= 60; ++k)
+    events.push_back({k + 1, {odd.id, alerts::EventType::kReminder, odd.opened_at + k * 1min,
+                              Status::kError, 0}});
+  save({&odd, 1}, events, {});
+
+  Response res = get("/feed.atom");
+  ASSERT_EQ(res.status, 200);
+  AtomDocument feed(res.body);
+  ASSERT_TRUE(feed.well_formed()) << res.body;
+  EXPECT_EQ(feed.one("/a:feed/a:id"), "urn:freshwatch:incidents");
+  auto titles = feed.all("/a:feed/a:entry/a:title");
+  ASSERT_EQ(titles.size(), 50u);
+  EXPECT_EQ(titles[0], "Resolved: customers is fresh again");
+  EXPECT_EQ(titles[3], "Still open: \"Odd\"/<name> & 'x' is stale");
+  auto links = feed.all("/a:feed/a:entry/a:link/@href");
+  EXPECT_EQ(links[3], "/assets/wh%3Adb.public.%22Odd%22%2Fname") << "relative without page_url";
+  auto updated = feed.all("/a:feed/a:entry/a:updated");
+  EXPECT_TRUE(std::is_sorted(updated.rbegin(), updated.rend())) << "newest first";
+  EXPECT_EQ(updated.back(), core::format_timestamp(odd.opened_at + 14min))
+      << "the 3 newest of the other incidents, then the 47 newest reminders";
+  const std::string summary = feed.all("/a:feed/a:entry/a:summary")[3];
+  EXPECT_NE(summary.find("bad \xef\xbf\xbd bytes \xef\xbf\xbd\xef\xbf\xbd and \xef\xbf\xbd cut, "
+                         "\xef\xbf\xbd, ok \xc3\xa9"),
+            std::string::npos)
+      << summary;
 }
 
 }  // namespace

@@ -103,7 +103,8 @@ Result<std::string> create_token(store::Store& store, std::string_view name,
 
 bool authorize(const Principal& principal, Permission permission) {
   switch (permission) {
-    case Permission::kRead: return !principal.name.empty();
+    case Permission::kRead:
+    case Permission::kWrite: return !principal.name.empty();
   }
   return false;
 }

@@ -60,9 +60,9 @@ struct Principal {
   AuthMethod method = AuthMethod::kSession;
 };
 
-// What a request wants to do. Every authenticated principal may read today; roles will narrow
-// this in authorize().
-enum class Permission { kRead };
+// What a request wants to do: read, or act on incidents (acknowledge, snooze). Every
+// authenticated principal may do both today; roles will narrow this in authorize().
+enum class Permission { kRead, kWrite };
 
 bool authorize(const Principal& principal, Permission permission);
 

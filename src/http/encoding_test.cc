@@ -12,6 +12,17 @@ TEST(Encoding, GzipRoundTrips) {
   EXPECT_EQ(gunzip(gz), text);
 }
 
+TEST(Encoding, PercentEncodingRoundTripsKeysAndIds) {
+  EXPECT_EQ(percent_encode("wh:db.public.\"Odd\"/name@17 x"),
+            "wh%3Adb.public.%22Odd%22%2Fname%4017%20x");
+  EXPECT_EQ(percent_encode("A-z_0.9~"), "A-z_0.9~");
+  const std::string bytes("\xc3\xa9\x00\xff%+", 6);
+  EXPECT_EQ(percent_encode(bytes), "%C3%A9%00%FF%25%2B");
+  std::string back;
+  ASSERT_TRUE(percent_decode(percent_encode(bytes), back, false));
+  EXPECT_EQ(back, bytes);
+}
+
 TEST(Encoding, AcceptEncoding) {
   EXPECT_TRUE(accepts_gzip("gzip, deflate, br"));
   EXPECT_TRUE(accepts_gzip("br;q=1.0, GZIP;q=0.5"));
