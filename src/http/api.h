@@ -6,7 +6,8 @@
 // v2 documents) are serialised once per snapshot, gzip-compressed once, and kept with a strong
 // ETag in a bounded cache keyed by the normalised query; a new snapshot replaces the cache.
 // Those routes read only the snapshot. The asset detail and history routes also read the
-// store (observations, intervals, day cells).
+// store (observations, intervals, day cells); the incident routes and the Atom feed read only
+// the store, uncached, and acknowledge and snooze write to it.
 //
 // Thread contract: handle() may be called from any number of threads at once. The Api borrows
 // the store and the clock, which must outlive it.

@@ -5,6 +5,7 @@
 // first. A failure lists each difference once, with how many responses showed it and one URL.
 
 import { expect, test, type APIRequestContext, type APIResponse } from '@playwright/test';
+import type { components } from '../src/api/openapi.gen';
 import type { AssetList, AssetSummary } from '../src/api/types';
 import { isContainer } from '../src/lib/paths';
 import { documentProblems, documentText, loadContract } from './contract';
@@ -108,7 +109,31 @@ test.describe('responses match the document', () => {
     await get('/api/v1/assets/{key}/lineage', assetPath(leaf.key, '/lineage?depth=1'));
     await get('/api/v1/assets/{key}/lineage', assetPath(leaf.key, '/lineage?depth=10'));
 
+    // Incidents: the list with each filter, the detail of the first when the server has one,
+    // the Statuspage-compatible documents, and the feed.
+    type Incident = components['schemas']['Incident'];
+    const incidents = await get<{ items: Incident[] } | undefined>('/api/v1/incidents', '/api/v1/incidents');
+    const incidentFilters = [
+      'state=open', 'state=resolved', 'state=any', 'status=error', 'status=warn', 'limit=1', 'limit=1000',
+      `connection=${encodeURIComponent(leaf.connection)}`, ...(owner ? [`owner=${encodeURIComponent(owner)}`] : []),
+    ];
+    for (const f of incidentFilters) await get('/api/v1/incidents', `/api/v1/incidents?${f}`);
+    const incidentPath = (id: string) => `/api/v1/incidents/${encodeURIComponent(id)}`;
+    const first = incidents?.items?.[0];
+    if (first) await get('/api/v1/incidents/{id}', incidentPath(first.id));
+    await get('/api/v2/incidents.json', '/api/v2/incidents.json');
+    await get('/api/v2/incidents/unresolved.json', '/api/v2/incidents/unresolved.json');
+    const feed = await api.get('/feed.atom');
+    expect.soft(feed.status(), 'GET /feed.atom').toBe(200);
+    expect.soft(feed.headers()['content-type'] ?? '', 'GET /feed.atom content type').toMatch(/^application\/atom\+xml\b/);
+    const feedText = await feed.text();
+    expect.soft(feedText, 'GET /feed.atom is an Atom feed').toMatch(/^<\?xml [^>]*\?>\s*<feed xmlns="http:\/\/www\.w3\.org\/2005\/Atom">/);
+    await check('/feed.atom', '/feed.atom', feed);
+
     // Documented errors are problem documents.
+    await get('/api/v1/incidents', '/api/v1/incidents?state=closed', 400);
+    await get('/api/v1/incidents', '/api/v1/incidents?limit=0', 400);
+    await get('/api/v1/incidents/{id}', incidentPath('no:such.asset@1'), 404);
     await get('/api/v1/assets', '/api/v1/assets?status=stale', 400);
     await get('/api/v1/assets', '/api/v1/assets?limit=0', 400);
     await get('/api/v1/assets', '/api/v1/assets?parent=no%3Asuch.asset', 404);
@@ -130,7 +155,7 @@ test.describe('responses match the document', () => {
     }
 
     const anon = await playwright.request.newContext({ baseURL: base() });
-    for (const template of ['/api/v1/summary', '/api/v1/session', '/api/v2/status.json'])
+    for (const template of ['/api/v1/summary', '/api/v1/session', '/api/v2/status.json', '/api/v1/incidents', '/feed.atom'])
       await check(template, template, await anon.get(template));
     await anon.dispose();
     await api.dispose();
