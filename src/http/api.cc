@@ -544,7 +544,7 @@ std::string_view group_status(const AssetState& s) {
 }
 
 void write_v2_page_fields(JsonWriter& w, const ApiOptions& o, std::string_view time_zone,
-                         core::TimePoint updated_at) {
+                          core::TimePoint updated_at) {
   w.key("page").begin_object();
   w.key("id").string("freshwatch");
   w.key("name").string(o.page_name);
@@ -953,17 +953,19 @@ std::string_view status_words(Status s) {
 }
 
 // The worst status the root held over the incident's timeline (its latest when there is none).
-Status worst_status(const alerts::Incident& incident, std::span<const store::StoredEvent> timeline) {
+Status worst_status(const alerts::Incident& incident,
+                    std::span<const store::StoredEvent> timeline) {
   Status worst = incident.resolved_at ? Status::kFresh : incident.root.status;
   for (const auto& e : timeline) worst = model::worst(worst, e.event.status);
-  if (worst == Status::kFresh) worst = incident.kind == alerts::IncidentKind::kUnknown
-                                           ? Status::kUnknown : Status::kWarn;
+  if (worst == Status::kFresh)
+    worst = incident.kind == alerts::IncidentKind::kUnknown ? Status::kUnknown : Status::kWarn;
   return worst;
 }
 
 std::string incident_name(const alerts::Incident& incident,
                           std::span<const store::StoredEvent> timeline) {
-  return fmt::format("{} is {}", incident.root.name, status_words(worst_status(incident, timeline)));
+  return fmt::format("{} is {}", incident.root.name,
+                     status_words(worst_status(incident, timeline)));
 }
 
 // One sentence about an event: the body of a Statuspage update and the summary of a feed entry.
@@ -1063,9 +1065,12 @@ void write_incident_detail(JsonWriter& w, const store::IncidentDetail& d) {
     w.key("attempt").number(a.attempt);
     w.key("at").string(core::format_timestamp(a.result.at));
     w.key("outcome").string(a.result.outcome == store::DeliveryOutcome::kDelivered ? "delivered"
-                                                                                  : "failed");
+                                                                                   : "failed");
     w.key("http_status");
-    if (a.result.http_status) w.number(*a.result.http_status); else w.null();
+    if (a.result.http_status)
+      w.number(*a.result.http_status);
+    else
+      w.null();
     w.key("error").string_or_null(a.result.error);
     w.key("next_attempt_at");
     write_time(w, a.next_attempt_at);
@@ -1112,7 +1117,10 @@ void write_v2_incident(JsonWriter& w, const store::IncidentDetail& d, const ApiO
   w.key("resolved_at");
   write_time(w, incident.resolved_at);
   w.key("shortlink");
-  if (o.page_url.empty()) w.null(); else w.string(asset_page(o, incident.root.key));
+  if (o.page_url.empty())
+    w.null();
+  else
+    w.string(asset_page(o, incident.root.key));
   w.key("incident_updates").begin_array();
   for (auto e = d.timeline.rbegin(); e != d.timeline.rend(); ++e) {
     w.begin_object();
@@ -1141,15 +1149,20 @@ void write_v2_incident(JsonWriter& w, const store::IncidentDetail& d, const ApiO
 std::optional<Response> parse_incident_filter(std::string_view query, store::IncidentFilter& out) {
   for (auto& [k, v] : parse_query(query)) {
     if (k == "state") {
-      if (v == "open") out.state = store::IncidentState::kOpen;
-      else if (v == "resolved") out.state = store::IncidentState::kResolved;
-      else if (v == "any" || v.empty()) out.state = store::IncidentState::kAny;
-      else return problem(400, fmt::format("unknown state '{}'; use open, resolved or any", v));
+      if (v == "open")
+        out.state = store::IncidentState::kOpen;
+      else if (v == "resolved")
+        out.state = store::IncidentState::kResolved;
+      else if (v == "any" || v.empty())
+        out.state = store::IncidentState::kAny;
+      else
+        return problem(400, fmt::format("unknown state '{}'; use open, resolved or any", v));
     } else if (k == "status") {
       auto st = model::parse_status(v);
       if (!st)
         return problem(400, fmt::format("unknown status '{}' in 'status'; use fresh, warn, "
-                                        "error or unknown", v));
+                                        "error or unknown",
+                                        v));
       out.status = *st;
     } else if (k == "owner") {
       out.owner = v;
@@ -1186,8 +1199,10 @@ void append_xml(std::string& out, std::string_view text) {
         case '"': out += "&quot;"; break;
         case '\'': out += "&apos;"; break;
         default:
-          if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') out += kReplacement;
-          else out.push_back(static_cast<char>(c));
+          if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            out += kReplacement;
+          else
+            out.push_back(static_cast<char>(c));
       }
       ++i;
       continue;
@@ -1196,14 +1211,27 @@ void append_xml(std::string& out, std::string_view text) {
     // maximal ill-formed subpart.
     std::size_t len = 0;
     unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) len = 2;
-    else if (c == 0xE0) { len = 3; lo = 0xA0; }
-    else if (c >= 0xE1 && c <= 0xEC) len = 3;
-    else if (c == 0xED) { len = 3; hi = 0x9F; }
-    else if (c >= 0xEE && c <= 0xEF) len = 3;
-    else if (c == 0xF0) { len = 4; lo = 0x90; }
-    else if (c >= 0xF1 && c <= 0xF3) len = 4;
-    else if (c == 0xF4) { len = 4; hi = 0x8F; }
+    if (c >= 0xC2 && c <= 0xDF)
+      len = 2;
+    else if (c == 0xE0) {
+      len = 3;
+      lo = 0xA0;
+    } else if (c >= 0xE1 && c <= 0xEC)
+      len = 3;
+    else if (c == 0xED) {
+      len = 3;
+      hi = 0x9F;
+    } else if (c >= 0xEE && c <= 0xEF)
+      len = 3;
+    else if (c == 0xF0) {
+      len = 4;
+      lo = 0x90;
+    } else if (c >= 0xF1 && c <= 0xF3)
+      len = 4;
+    else if (c == 0xF4) {
+      len = 4;
+      hi = 0x8F;
+    }
     if (len == 0) {
       out += kReplacement;
       ++i;
@@ -1262,9 +1290,8 @@ std::string atom_feed(std::span<const store::IncidentDetail> incidents, const Ap
   out.reserve(1024 + entries.size() * 1024);
   out += "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
   out += "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";
-  out += fmt::format("  <id>{}</id>\n",
-                     xml(base.empty() ? std::string("urn:freshwatch:incidents")
-                                      : fmt::format("{}/feed.atom", base)));
+  out += fmt::format("  <id>{}</id>\n", xml(base.empty() ? std::string("urn:freshwatch:incidents")
+                                                         : fmt::format("{}/feed.atom", base)));
   out += fmt::format("  <title>{}</title>\n", xml(fmt::format("{}: incidents", o.page_name)));
   out += fmt::format("  <updated>{}</updated>\n", core::format_timestamp(updated));
   out += fmt::format("  <author><name>{}</name></author>\n", xml(o.page_name));
@@ -1717,7 +1744,8 @@ Response Api::Impl::handle_api(const Request& req, const Target& t, const Princi
 Response Api::Impl::store_failed(std::string_view what, const Error& error) {
   spdlog::error("{} failed: {}", what, error.message);
   return problem(503, fmt::format("{} failed in the store; try again, and see the server's log if "
-                                  "it persists", what));
+                                  "it persists",
+                                  what));
 }
 
 Response Api::Impl::handle_incidents(const Request& req, const Target& t, const Principal& who) {
@@ -1768,8 +1796,9 @@ Response Api::Impl::handle_incidents(const Request& req, const Target& t, const 
   }
   std::string id;
   if (rest.empty() || !percent_decode(rest, id, false))
-    return problem(400, "the incident id in the path is empty or badly percent-encoded; encode "
-                        "':' as %3A, '@' as %40 and '/' as %2F");
+    return problem(400,
+                   "the incident id in the path is empty or badly percent-encoded; encode "
+                   "':' as %3A, '@' as %40 and '/' as %2F");
   auto no_such = [&] {
     return problem(404, fmt::format("no incident '{}'; the ids are in GET /api/v1/incidents", id));
   };
@@ -1804,25 +1833,29 @@ Response Api::Impl::handle_incidents(const Request& req, const Target& t, const 
       }
     } catch (const simdjson::simdjson_error& e) {
       return problem(400, fmt::format("the body is not the expected JSON object {{\"until\": "
-                                      "\"2026-11-26T18:00:00Z\"}}: {}", e.what()));
+                                      "\"2026-11-26T18:00:00Z\"}}: {}",
+                                      e.what()));
     }
     if (!until_text)
-      return problem(400, "'until' is required: the ISO 8601 UTC time before which no reminder "
-                          "is sent, e.g. {\"until\": \"2026-11-26T18:00:00Z\"}");
+      return problem(400,
+                     "'until' is required: the ISO 8601 UTC time before which no reminder "
+                     "is sent, e.g. {\"until\": \"2026-11-26T18:00:00Z\"}");
     auto until = core::parse_timestamp(*until_text);
     if (!until)
       return problem(400, fmt::format("'until' is not an ISO 8601 time such as "
-                                      "2026-11-26T18:00:00Z: {}", until.error().message));
+                                      "2026-11-26T18:00:00Z: {}",
+                                      until.error().message));
     if (*until <= clock.now())
       return problem(400, fmt::format("'until' ({}) is not in the future; snooze until a later "
-                                      "time", core::format_timestamp(*until)));
+                                      "time",
+                                      core::format_timestamp(*until)));
     done = store.snooze(id, *until);
   }
   if (!done) {
     if (done.error().code == ErrorCode::kNotFound) return no_such();
-    return store_failed(action == "/acknowledge" ? "acknowledging the incident"
-                                                 : "snoozing the incident",
-                        done.error());
+    return store_failed(
+        action == "/acknowledge" ? "acknowledging the incident" : "snoozing the incident",
+        done.error());
   }
   spdlog::info("incident {} {} by {}", id, action == "/acknowledge" ? "acknowledged" : "snoozed",
                who.name);

@@ -830,44 +830,44 @@ class IncidentApiTest : public ApiTest {
   IncidentApiTest() {
     events_.id = fmt::format("wh:db.public.events@{}", (kNow - 30h).time_since_epoch().count());
     events_.kind = alerts::IncidentKind::kStale;
-    events_.root = {"wh:db.public.events", "events", "data-eng", "no change for 200 d & <more>",
-                    Status::kWarn, kNow - 200 * 24h};
+    events_.root = {"wh:db.public.events",          "events",      "data-eng",
+                    "no change for 200 d & <more>", Status::kWarn, kNow - 200 * 24h};
     events_.impacted = {"wh:db.public.revenue", "wh:db.public.\"Odd\"/name"};
     events_.opened_at = kNow - 30h;
     events_.last_notified_at = kNow - 2h;
     alerts::Incident opened = events_;
     opened.impacted = {"wh:db.public.revenue"};
-    const store::StoredEvent e1{1, {events_.id, alerts::EventType::kOpened, kNow - 30h,
-                                    Status::kWarn, 1}};
+    const store::StoredEvent e1{
+        1, {events_.id, alerts::EventType::kOpened, kNow - 30h, Status::kWarn, 1}};
     events_.root.status = Status::kError;
-    const store::StoredEvent e2{2, {events_.id, alerts::EventType::kUpdated, kNow - 2h,
-                                    Status::kError, 2}};
+    const store::StoredEvent e2{
+        2, {events_.id, alerts::EventType::kUpdated, kNow - 2h, Status::kError, 2}};
     save({&opened, 1}, {&e1, 1}, {});
     std::vector<store::OutboxEntry> outbox = {entry(events_, e2, "hooks", kNow - 2h),
                                               entry(events_, e2, "slack", kNow - 2h)};
     save({&events_, 1}, {&e2, 1}, outbox);
-    EXPECT_TRUE(store_->record_attempt(outbox[0].notification.delivery_id,
-                                       {kNow - 2h, store::DeliveryOutcome::kFailed, 503,
-                                        "503 Service Unavailable"},
-                                       kNow + 5min));
+    EXPECT_TRUE(store_->record_attempt(
+        outbox[0].notification.delivery_id,
+        {kNow - 2h, store::DeliveryOutcome::kFailed, 503, "503 Service Unavailable"}, kNow + 5min));
     EXPECT_TRUE(store_->record_attempt(outbox[1].notification.delivery_id,
                                        {kNow - 2h, store::DeliveryOutcome::kDelivered, 200, ""},
                                        std::nullopt));
 
-    customers_.id = fmt::format("wh:db.public.customers@{}", (kNow - 72h).time_since_epoch().count());
-    customers_.root = {"wh:db.public.customers", "customers", "finance", "changed 1 h ago",
-                       Status::kWarn, kNow - 72h};
+    customers_.id =
+        fmt::format("wh:db.public.customers@{}", (kNow - 72h).time_since_epoch().count());
+    customers_.root = {"wh:db.public.customers", "customers",   "finance",
+                       "changed 1 h ago",        Status::kWarn, kNow - 72h};
     customers_.opened_at = kNow - 72h;
-    const store::StoredEvent c1{1, {customers_.id, alerts::EventType::kOpened, kNow - 72h,
-                                    Status::kWarn, 0}};
+    const store::StoredEvent c1{
+        1, {customers_.id, alerts::EventType::kOpened, kNow - 72h, Status::kWarn, 0}};
     save({&customers_, 1}, {&c1, 1}, {});
     EXPECT_TRUE(store_->acknowledge(customers_.id, kNow - 50h));
     customers_.acknowledged_at = kNow - 50h;
     customers_.root.status = Status::kFresh;
     customers_.root.changed_at = kNow - 1h;
     customers_.resolved_at = kNow - 1h;
-    const store::StoredEvent c2{2, {customers_.id, alerts::EventType::kResolved, kNow - 1h,
-                                    Status::kFresh, 0}};
+    const store::StoredEvent c2{
+        2, {customers_.id, alerts::EventType::kResolved, kNow - 1h, Status::kFresh, 0}};
     save({&customers_, 1}, {&c2, 1}, {});
   }
 
@@ -1054,8 +1054,9 @@ TEST_F(IncidentApiTest, AcknowledgeKeepsTheFirstTime) {
   EXPECT_EQ(stored->incident.acknowledged_at, kNow);
 
   EXPECT_EQ(post("/api/v1/incidents/" + percent_encode("wh:x@1") + "/acknowledge", "").status, 404);
-  EXPECT_EQ(post(path_of(events_, "/acknowledge"), "a=b", "application/x-www-form-urlencoded").status,
-            415);
+  EXPECT_EQ(
+      post(path_of(events_, "/acknowledge"), "a=b", "application/x-www-form-urlencoded").status,
+      415);
 }
 
 TEST_F(IncidentApiTest, SnoozeTakesAFutureTime) {
@@ -1067,24 +1068,24 @@ TEST_F(IncidentApiTest, SnoozeTakesAFutureTime) {
   EXPECT_EQ(core::format_timestamp(*stored->incident.snoozed_until), "2026-11-26T18:00:00Z");
   EXPECT_FALSE(stored->incident.acknowledged_at) << "a snooze is not an acknowledgement";
 
-  for (std::string bad : {std::string(""), std::string("not json"), std::string("{}"),
-                          std::string(R"({"until": 5})"), std::string(R"({"until": "soon"})"),
-                          std::string(R"({"until": "2026-11-26T10:00:00Z"})")}) {
+  for (std::string bad :
+       {std::string(""), std::string("not json"), std::string("{}"), std::string(R"({"until": 5})"),
+        std::string(R"({"until": "soon"})"), std::string(R"({"until": "2026-11-26T10:00:00Z"})")}) {
     Response r = post(path_of(events_, "/snooze"), bad);
     EXPECT_EQ(r.status, 400) << bad;
     EXPECT_EQ(r.content_type, "application/problem+json") << bad;
   }
   EXPECT_EQ(post("/api/v1/incidents/" + percent_encode("wh:x@1") + "/snooze",
-                 R"({"until": "2026-11-26T18:00:00Z"})").status,
+                 R"({"until": "2026-11-26T18:00:00Z"})")
+                .status,
             404);
   EXPECT_EQ(post(path_of(events_, "/snooze"), "until=x", "text/plain").status, 415);
 }
 
 TEST_F(IncidentApiTest, EveryIncidentRouteNeedsCredentials) {
-  for (std::string target : {std::string("/api/v1/incidents"), path_of(events_),
-                             std::string("/api/v2/incidents.json"),
-                             std::string("/api/v2/incidents/unresolved.json"),
-                             std::string("/feed.atom")}) {
+  for (std::string target :
+       {std::string("/api/v1/incidents"), path_of(events_), std::string("/api/v2/incidents.json"),
+        std::string("/api/v2/incidents/unresolved.json"), std::string("/feed.atom")}) {
     Request r;
     r.method = "GET";
     r.target = target;
@@ -1131,7 +1132,8 @@ TEST_F(IncidentApiTest, EveryIncidentRouteNeedsCredentials) {
 
 TEST_F(IncidentApiTest, StatuspageIncidents) {
   options_.page_url = "https://fw.example.com/";
-  api_ = std::make_unique<Api>(options_, [this] { return snapshot_; }, *store_, clock_);
+  api_ = std::make_unique<Api>(
+      options_, [this] { return snapshot_; }, *store_, clock_);
   Response res = get("/api/v2/incidents.json");
   ASSERT_EQ(res.status, 200) << res.body;
   EXPECT_EQ(res.content_type, "application/json");
@@ -1142,9 +1144,9 @@ TEST_F(IncidentApiTest, StatuspageIncidents) {
 
   simdjson::dom::element open = doc["incidents"].at(0);
   EXPECT_EQ(member_names(open),
-            (std::vector<std::string>{"id", "name", "status", "impact", "created_at",
-                                      "updated_at", "resolved_at", "shortlink",
-                                      "incident_updates", "components", "freshness"}));
+            (std::vector<std::string>{"id", "name", "status", "impact", "created_at", "updated_at",
+                                      "resolved_at", "shortlink", "incident_updates", "components",
+                                      "freshness"}));
   EXPECT_EQ(std::string_view(open["name"]), "events is stale");
   EXPECT_EQ(std::string_view(open["status"]), "investigating");
   EXPECT_EQ(std::string_view(open["impact"]), "major");
@@ -1175,7 +1177,8 @@ TEST_F(IncidentApiTest, StatuspageIncidents) {
   auto history = resolved["incident_updates"].get_array();
   ASSERT_EQ(history.size(), 2u);
   EXPECT_EQ(std::string_view(history.at(0)["status"]), "resolved");
-  EXPECT_EQ(std::string_view(history.at(0)["body"]), "customers (wh:db.public.customers) is fresh again.");
+  EXPECT_EQ(std::string_view(history.at(0)["body"]),
+            "customers (wh:db.public.customers) is fresh again.");
   EXPECT_EQ(std::string_view(history.at(1)["status"]), "investigating")
       << "acknowledged only after it opened";
 
@@ -1192,7 +1195,8 @@ TEST_F(IncidentApiTest, StatuspageIncidents) {
   snapshot_ = nullptr;
   res = get("/api/v2/incidents.json");
   ASSERT_EQ(res.status, 200) << res.body;
-  EXPECT_EQ(std::string_view(parse(parser_, res.body)["page"]["updated_at"]), "2026-11-26T10:28:45Z");
+  EXPECT_EQ(std::string_view(parse(parser_, res.body)["page"]["updated_at"]),
+            "2026-11-26T10:28:45Z");
   EXPECT_EQ(get("/api/v1/incidents").status, 200);
 }
 
@@ -1247,7 +1251,8 @@ class AtomDocument {
 TEST_F(IncidentApiTest, AtomFeedHasOneEntryPerEventNewestFirst) {
   options_.page_name = "Data <status> & co";
   options_.page_url = "https://fw.example.com";
-  api_ = std::make_unique<Api>(options_, [this] { return snapshot_; }, *store_, clock_);
+  api_ = std::make_unique<Api>(
+      options_, [this] { return snapshot_; }, *store_, clock_);
   Response res = get("/feed.atom");
   ASSERT_EQ(res.status, 200) << res.body;
   EXPECT_EQ(res.content_type, "application/atom+xml; charset=utf-8");
@@ -1262,10 +1267,10 @@ TEST_F(IncidentApiTest, AtomFeedHasOneEntryPerEventNewestFirst) {
   EXPECT_EQ(feed.all("/a:feed/a:entry/a:updated"),
             (std::vector<std::string>{"2026-11-26T09:28:45Z", "2026-11-26T08:28:45Z",
                                       "2026-11-25T04:28:45Z", "2026-11-23T10:28:45Z"}));
-  EXPECT_EQ(feed.all("/a:feed/a:entry/a:title"),
-            (std::vector<std::string>{"Resolved: customers is fresh again",
-                                      "Updated: events is stale", "Opened: events is late",
-                                      "Opened: customers is late"}));
+  EXPECT_EQ(
+      feed.all("/a:feed/a:entry/a:title"),
+      (std::vector<std::string>{"Resolved: customers is fresh again", "Updated: events is stale",
+                                "Opened: events is late", "Opened: customers is late"}));
   EXPECT_EQ(feed.all("/a:feed/a:entry/a:category/@term"),
             (std::vector<std::string>{"incident.resolved", "incident.updated", "incident.opened",
                                       "incident.opened"}));
@@ -1279,8 +1284,9 @@ TEST_F(IncidentApiTest, AtomFeedHasOneEntryPerEventNewestFirst) {
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 4u) << "ids are unique";
   auto summaries = feed.all("/a:feed/a:entry/a:summary");
   ASSERT_EQ(summaries.size(), 4u);
-  EXPECT_EQ(summaries[1], "events (wh:db.public.events) is stale; 2 assets downstream impacted. "
-                          "no change for 200 d & <more> Owner: data-eng.");
+  EXPECT_EQ(summaries[1],
+            "events (wh:db.public.events) is stale; 2 assets downstream impacted. "
+            "no change for 200 d & <more> Owner: data-eng.");
   // Every entry has what Atom requires.
   EXPECT_EQ(feed.all("/a:feed/a:entry[a:id and a:title and a:updated]").size(), 4u);
 }
@@ -1289,16 +1295,20 @@ TEST_F(IncidentApiTest, AtomFeedEscapesAnyTextAndKeepsTheFiftyNewestEvents) {
   // A root whose name and reason hold markup, quotes, a control character and bytes that are
   // not UTF-8, with 60 reminders.
   alerts::Incident odd;
-  odd.root = {"wh:db.public.\"Odd\"/name", "\"Odd\"/<name> & 'x'", "",
+  odd.root = {"wh:db.public.\"Odd\"/name",
+              "\"Odd\"/<name> & 'x'",
+              "",
               std::string("bad \x01 bytes \xff\xfe and \xe2\x82 cut, \xef\xbf\xbe, ok \xc3\xa9"),
-              Status::kError, kNow - 48h};
+              Status::kError,
+              kNow - 48h};
   odd.opened_at = kNow - 70h;
   odd.id = fmt::format("{}@{}", odd.root.key, odd.opened_at.time_since_epoch().count());
   std::vector<store::StoredEvent> events;
   events.push_back({1, {odd.id, alerts::EventType::kOpened, odd.opened_at, Status::kError, 0}});
   for (int k = 1; k <= 60; ++k)
-    events.push_back({k + 1, {odd.id, alerts::EventType::kReminder, odd.opened_at + k * 1min,
-                              Status::kError, 0}});
+    events.push_back(
+        {k + 1,
+         {odd.id, alerts::EventType::kReminder, odd.opened_at + k * 1min, Status::kError, 0}});
   save({&odd, 1}, events, {});
 
   Response res = get("/feed.atom");
