@@ -6,29 +6,11 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
-#include "core/log.h"
+#include "net/url.h"
 
 namespace freshwatch::alerts {
-namespace {
-
-// Every byte outside the unreserved set as %XX, for an asset key in a link.
-std::string path_escape(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 Result<std::unique_ptr<AlertService>> AlertService::make(const config::Config& config,
                                                          store::Store& store,
@@ -75,7 +57,7 @@ Result<void> AlertService::load() {
 
 std::string AlertService::asset_url(std::string_view key) const {
   if (public_url_.empty()) return {};
-  return fmt::format("{}/assets/{}", public_url_, path_escape(key));
+  return fmt::format("{}/assets/{}", public_url_, net::percent_encode(key));
 }
 
 Result<std::vector<std::string>> AlertService::told(std::string_view incident_id) {
@@ -127,12 +109,12 @@ Result<void> AlertService::observe(const model::Snapshot& snapshot) {
     const auto decision = route(rules_, event, root ? &root->asset : nullptr, already, now);
     for (const auto& channel : decision.channels) {
       store::OutboxEntry entry;
-      entry.notification = Notification{
-          .delivery_id = fmt::format("{}/{}/{}", incident.id, seq, channel),
-          .channel = channel,
-          .event = event,
-          .incident = incident,
-          .url = asset_url(incident.root.key)};
+      entry.notification =
+          Notification{.delivery_id = fmt::format("{}/{}/{}", incident.id, seq, channel),
+                       .channel = channel,
+                       .event = event,
+                       .incident = incident,
+                       .url = asset_url(incident.root.key)};
       entry.event_sequence = seq;
       entry.created_at = now;
       entry.next_attempt_at = now;
@@ -178,8 +160,8 @@ std::optional<core::TimePoint> AlertService::deliver_due(std::stop_token stop) {
           store::AttemptResult attempt;
           std::optional<core::TimePoint> next;
           if (!channel) {
-            attempt.error = fmt::format("no channel '{}' is configured any more",
-                                        entry.notification.channel);
+            attempt.error =
+                fmt::format("no channel '{}' is configured any more", entry.notification.channel);
           } else {
             auto outcome = channel->deliver(entry.notification, stop);
             if (outcome) {
@@ -199,7 +181,7 @@ std::optional<core::TimePoint> AlertService::deliver_due(std::stop_token stop) {
           if (auto logged = store_.record_attempt(entry.notification.delivery_id, attempt, next);
               !logged)
             spdlog::warn("alerts: cannot log delivery {}: {}", entry.notification.delivery_id,
-                             logged.error().message);
+                         logged.error().message);
         }
       });
     }

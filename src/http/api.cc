@@ -20,6 +20,7 @@
 #include "http/json_writer.h"
 #include "http/static_files.h"
 #include "lineage/root_paths.h"
+#include "net/url.h"
 
 namespace freshwatch::http {
 namespace {
@@ -999,7 +1000,7 @@ std::string event_title(const alerts::Incident& incident, const alerts::Incident
 std::string asset_page(const ApiOptions& o, std::string_view key) {
   std::string_view base = o.page_url;
   while (!base.empty() && base.back() == '/') base.remove_suffix(1);
-  return fmt::format("{}/assets/{}", base, percent_encode(key));
+  return fmt::format("{}/assets/{}", base, net::percent_encode(key));
 }
 
 // The fields of Incident, inside an object the caller opened.
@@ -1307,7 +1308,7 @@ std::string atom_feed(std::span<const store::IncidentDetail> incidents, const Ap
     const std::string at = core::format_timestamp(e->event.at);
     out += "  <entry>\n";
     out += fmt::format("    <id>urn:freshwatch:incident:{}:{}</id>\n",
-                       xml(percent_encode(incident.id)), e->sequence);
+                       xml(net::percent_encode(incident.id)), e->sequence);
     out += fmt::format("    <title>{}</title>\n", xml(event_title(incident, e->event)));
     out += fmt::format("    <updated>{}</updated>\n", at);
     out += fmt::format("    <published>{}</published>\n", at);

@@ -16,6 +16,7 @@
 #include "http/auth.h"
 #include "http/encoding.h"
 #include "http/synthetic.h"
+#include "net/url.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace freshwatch::http {
@@ -886,7 +887,7 @@ class IncidentApiTest : public ApiTest {
     return o;
   }
   static std::string path_of(const alerts::Incident& i, std::string_view suffix = "") {
-    return fmt::format("/api/v1/incidents/{}{}", percent_encode(i.id), suffix);
+    return fmt::format("/api/v1/incidents/{}{}", net::percent_encode(i.id), suffix);
   }
   Response post(std::string target, std::string body,
                 std::string_view content_type = "application/json") {
@@ -1025,7 +1026,7 @@ TEST_F(IncidentApiTest, DetailHasTheTimelineEveryAttemptAndThePendingDeliveries)
 TEST_F(IncidentApiTest, DetailNeedsAnEncodedIdOfAnIncidentThatExists) {
   // '@' and ':' may also arrive unencoded.
   EXPECT_EQ(get("/api/v1/incidents/" + events_.id).status, 200);
-  Response none = get("/api/v1/incidents/" + percent_encode("wh:db.public.orders@1"));
+  Response none = get("/api/v1/incidents/" + net::percent_encode("wh:db.public.orders@1"));
   EXPECT_EQ(none.status, 404);
   EXPECT_EQ(none.content_type, "application/problem+json");
   EXPECT_NE(std::string_view(parse(parser_, none.body)["detail"]).find("wh:db.public.orders@1"),
@@ -1053,7 +1054,7 @@ TEST_F(IncidentApiTest, AcknowledgeKeepsTheFirstTime) {
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->incident.acknowledged_at, kNow);
 
-  EXPECT_EQ(post("/api/v1/incidents/" + percent_encode("wh:x@1") + "/acknowledge", "").status, 404);
+  EXPECT_EQ(post("/api/v1/incidents/" + net::percent_encode("wh:x@1") + "/acknowledge", "").status, 404);
   EXPECT_EQ(
       post(path_of(events_, "/acknowledge"), "a=b", "application/x-www-form-urlencoded").status,
       415);
@@ -1075,7 +1076,7 @@ TEST_F(IncidentApiTest, SnoozeTakesAFutureTime) {
     EXPECT_EQ(r.status, 400) << bad;
     EXPECT_EQ(r.content_type, "application/problem+json") << bad;
   }
-  EXPECT_EQ(post("/api/v1/incidents/" + percent_encode("wh:x@1") + "/snooze",
+  EXPECT_EQ(post("/api/v1/incidents/" + net::percent_encode("wh:x@1") + "/snooze",
                  R"({"until": "2026-11-26T18:00:00Z"})")
                 .status,
             404);
@@ -1280,7 +1281,7 @@ TEST_F(IncidentApiTest, AtomFeedHasOneEntryPerEventNewestFirst) {
   EXPECT_EQ(links[1], "https://fw.example.com/assets/wh%3Adb.public.events");
   auto ids = feed.all("/a:feed/a:entry/a:id");
   ASSERT_EQ(ids.size(), 4u);
-  EXPECT_EQ(ids[1], "urn:freshwatch:incident:" + percent_encode(events_.id) + ":2");
+  EXPECT_EQ(ids[1], "urn:freshwatch:incident:" + net::percent_encode(events_.id) + ":2");
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 4u) << "ids are unique";
   auto summaries = feed.all("/a:feed/a:entry/a:summary");
   ASSERT_EQ(summaries.size(), 4u);

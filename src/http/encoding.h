@@ -31,9 +31,6 @@ bool accepts_gzip(std::string_view accept_encoding);
 // Percent-decoding; `plus_is_space` for query strings. Returns false on a malformed escape.
 bool percent_decode(std::string_view in, std::string& out, bool plus_is_space);
 
-// Every byte outside the unreserved set (A-Z a-z 0-9 - . _ ~) as %XX: a path segment or query
-// value that survives any router (asset keys and incident ids hold ':', '/', '@').
-std::string percent_encode(std::string_view in);
 
 // Query string "a=1&b=x%20y" -> decoded pairs in order. Malformed escapes are kept literally.
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);

@@ -1,4 +1,5 @@
 #include "http/encoding.h"
+#include "net/url.h"
 
 #include <gtest/gtest.h>
 
@@ -13,13 +14,13 @@ TEST(Encoding, GzipRoundTrips) {
 }
 
 TEST(Encoding, PercentEncodingRoundTripsKeysAndIds) {
-  EXPECT_EQ(percent_encode("wh:db.public.\"Odd\"/name@17 x"),
+  EXPECT_EQ(net::percent_encode("wh:db.public.\"Odd\"/name@17 x"),
             "wh%3Adb.public.%22Odd%22%2Fname%4017%20x");
-  EXPECT_EQ(percent_encode("A-z_0.9~"), "A-z_0.9~");
+  EXPECT_EQ(net::percent_encode("A-z_0.9~"), "A-z_0.9~");
   const std::string bytes("\xc3\xa9\x00\xff%+", 6);
-  EXPECT_EQ(percent_encode(bytes), "%C3%A9%00%FF%25%2B");
+  EXPECT_EQ(net::percent_encode(bytes), "%C3%A9%00%FF%25%2B");
   std::string back;
-  ASSERT_TRUE(percent_decode(percent_encode(bytes), back, false));
+  ASSERT_TRUE(percent_decode(net::percent_encode(bytes), back, false));
   EXPECT_EQ(back, bytes);
 }
 

@@ -49,6 +49,15 @@ Result<UrlParts> parse_url(std::string_view text) {
   return parts;
 }
 
+std::string percent_encode(std::string_view text) {
+  if (text.empty()) return {};
+  char* escaped = curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size()));
+  if (!escaped) throw std::bad_alloc();
+  std::string out(escaped);
+  curl_free(escaped);
+  return out;
+}
+
 bool is_loopback_host(std::string_view host) {
   std::string h = lower(host);
   if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);

@@ -26,6 +26,10 @@ Result<UrlParts> parse_url(std::string_view url);
 
 bool is_loopback_host(std::string_view host);
 
+// `text` with every byte outside A-Z a-z 0-9 - . _ ~ written as %XX (RFC 3986 unreserved), for
+// one path segment or query value (libcurl's curl_easy_escape).
+std::string percent_encode(std::string_view text);
+
 // kInvalidArgument ("refusing to send credentials over plain http to HOST; use https:// (plain
 // http is allowed only to loopback addresses)") for a request that sends credentials over
 // http:// to a host that is not loopback.

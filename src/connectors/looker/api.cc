@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "connectors/looker/content.h"
+#include "net/url.h"
 
 namespace freshwatch::connectors::looker {
 namespace {
@@ -27,18 +28,6 @@ net::ClientOptions http_options(const ApiOptions& o, const core::Clock& clock) {
 
 }  // namespace
 
-std::string percent_encode(std::string_view value) {
-  std::string out;
-  out.reserve(value.size());
-  for (unsigned char c : value) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~')
-      out += static_cast<char>(c);
-    else
-      out += fmt::format("%{:02X}", c);
-  }
-  return out;
-}
 
 Api::Api(ApiOptions options, const core::Clock& clock)
     : options_(std::move(options)),
@@ -74,8 +63,8 @@ Result<void> Api::login_locked(std::stop_token stop) {
   r.url = api_ + "/login";
   r.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
                {"Accept", "application/json"}};
-  r.body = fmt::format("client_id={}&client_secret={}", percent_encode(options_.client_id),
-                       percent_encode(options_.client_secret));
+  r.body = fmt::format("client_id={}&client_secret={}", net::percent_encode(options_.client_id),
+                       net::percent_encode(options_.client_secret));
   r.sends_credentials = true;
   const core::TimePoint asked = clock_.now();
   auto response = http_.send(std::move(r), stop);

@@ -42,8 +42,6 @@ struct ApiOptions {
   net::Sleeper sleeper;  // default: real_sleeper()
 };
 
-// `value` with every byte outside A-Z a-z 0-9 - . _ ~ written as %XX.
-std::string percent_encode(std::string_view value);
 
 class Api {
  public:

@@ -43,7 +43,7 @@ constexpr std::string_view kExploreFields =
     "joins(name,from,sql_table_name,required_joins,sql_on)";
 constexpr std::string_view kConnectionFields = "name,dialect_name,database,schema,tmp_db_name,host";
 
-std::string fields(std::string_view f) { return "fields=" + percent_encode(f); }
+std::string fields(std::string_view f) { return "fields=" + net::percent_encode(f); }
 
 std::unexpected<Error> cancelled() {
   return fail(ErrorCode::kCancelled, "collection stopped on request");
@@ -186,7 +186,7 @@ class Run {
     pool(todo.size(), [&](std::size_t i) {
       const std::string& id = todo[i]->id;
       auto body = api_.get_ok(
-          fmt::format("/dashboards/{}?{}", percent_encode(id), fields(kDashboardFields)),
+          fmt::format("/dashboards/{}?{}", net::percent_encode(id), fields(kDashboardFields)),
           fmt::format("reading dashboard {}", id), stop_);
       results[i] = body ? parse_dashboard(*body) : Result<Dashboard>(std::unexpected(body.error()));
     });
@@ -222,7 +222,7 @@ class Run {
     std::vector<Result<MergeQuery>> results(todo.size(), fail(ErrorCode::kCancelled, "not read"));
     pool(todo.size(), [&](std::size_t i) {
       auto body = api_.get_ok(
-          fmt::format("/merge_queries/{}?{}", percent_encode(todo[i]), fields(kMergeFields)),
+          fmt::format("/merge_queries/{}?{}", net::percent_encode(todo[i]), fields(kMergeFields)),
           fmt::format("reading merged results {}", todo[i]), stop_);
       results[i] =
           body ? parse_merge_query(*body) : Result<MergeQuery>(std::unexpected(body.error()));
@@ -265,7 +265,7 @@ class Run {
     std::vector<Result<QueryDef>> results(todo.size(), fail(ErrorCode::kCancelled, "not read"));
     pool(todo.size(), [&](std::size_t i) {
       auto body =
-          api_.get_ok(fmt::format("/queries/{}?{}", percent_encode(todo[i]), fields(kQueryFields)),
+          api_.get_ok(fmt::format("/queries/{}?{}", net::percent_encode(todo[i]), fields(kQueryFields)),
                       fmt::format("reading query {}", todo[i]), stop_);
       results[i] = body ? parse_query(*body) : Result<QueryDef>(std::unexpected(body.error()));
     });
@@ -284,8 +284,8 @@ class Run {
     std::vector<Result<Explore>> results(todo.size(), fail(ErrorCode::kCancelled, "not read"));
     pool(todo.size(), [&](std::size_t i) {
       const auto& [m, e] = todo[i];
-      auto body = api_.get_ok(fmt::format("/lookml_models/{}/explores/{}?{}", percent_encode(m),
-                                          percent_encode(e), fields(kExploreFields)),
+      auto body = api_.get_ok(fmt::format("/lookml_models/{}/explores/{}?{}", net::percent_encode(m),
+                                          net::percent_encode(e), fields(kExploreFields)),
                               fmt::format("reading explore {}", explore_key(m, e)), stop_);
       if (!body) {
         if (body.error().code == ErrorCode::kNotFound)
@@ -319,7 +319,7 @@ class Run {
                                                   fail(ErrorCode::kCancelled, "not read"));
     pool(todo.size(), [&](std::size_t i) {
       auto body = api_.get_ok(
-          fmt::format("/connections/{}?{}", percent_encode(todo[i]), fields(kConnectionFields)),
+          fmt::format("/connections/{}?{}", net::percent_encode(todo[i]), fields(kConnectionFields)),
           fmt::format("reading Looker connection '{}'", todo[i]), stop_);
       results[i] =
           body ? parse_connection(*body) : Result<LookerConnection>(std::unexpected(body.error()));
@@ -420,7 +420,7 @@ class Run {
 
     Result<net::Response> r =
         s.filters.empty()
-            ? api_.get(fmt::format("/queries/{}/run/sql", percent_encode(s.query_id)), stop_,
+            ? api_.get(fmt::format("/queries/{}/run/sql", net::percent_encode(s.query_id)), stop_,
                        "text/plain")
             : api_.post_json("/queries/run/sql", inline_query_body(*job.def, s.filters), stop_);
     if (!r)

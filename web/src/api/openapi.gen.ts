@@ -1425,7 +1425,13 @@ export interface components {
                 body: string;
                 created_at: components["schemas"]["Time"];
             }[];
-            components: Record<string, never>[];
+            /** @description The root, as a component of /api/v2/components.json would name it. */
+            components: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                status: "operational" | "degraded_performance" | "partial_outage" | "major_outage" | "under_maintenance";
+            }[];
             freshness: components["schemas"]["Incident"];
         };
         /** @description freshwatch's extra key on the v2 documents. */
