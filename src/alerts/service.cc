@@ -140,75 +140,103 @@ std::optional<core::TimePoint> AlertService::next_attempt(
   return clock_.now() + wait;
 }
 
-std::optional<core::TimePoint> AlertService::deliver_due(std::stop_token stop) {
-  auto due = store_.due_deliveries(clock_.now(), 1000);
+std::optional<core::TimePoint> AlertService::deliver_channel(channels::Channel* channel,
+                                                             std::stop_token stop) {
+  // The entries of this channel (null: of channels no longer configured).
+  auto mine = [&](const store::OutboxEntry& e) {
+    if (channel) return e.notification.channel == channel->name();
+    return std::none_of(channels_.begin(), channels_.end(),
+                        [&](const auto& c) { return c->name() == e.notification.channel; });
+  };
+  auto due = store_.due_deliveries(clock_.now(), kOutboxBatch);
   if (!due) {
     spdlog::warn("alerts: cannot read the outbox: {}", due.error().message);
     return clock_.now() + options_.idle_poll;
   }
-  std::map<std::string, std::vector<store::OutboxEntry>> per_channel;
-  for (auto& entry : *due) per_channel[entry.notification.channel].push_back(std::move(entry));
+  for (const auto& entry : *due) {
+    if (!mine(entry)) continue;
+    if (stop.stop_requested()) return std::nullopt;
+    store::AttemptResult attempt;
+    std::optional<core::TimePoint> next;
+    if (!channel) {
+      attempt.error =
+          fmt::format("no channel '{}' is configured any more", entry.notification.channel);
+    } else {
+      auto outcome = channel->deliver(entry.notification, stop);
+      if (outcome) {
+        attempt.http_status = static_cast<int>(outcome->status);
+        attempt.outcome = outcome->delivered() ? store::DeliveryOutcome::kDelivered
+                                               : store::DeliveryOutcome::kFailed;
+        if (!outcome->delivered())
+          attempt.error = fmt::format("{} {}", outcome->status, outcome->answer);
+        next = next_attempt(entry, &*outcome);
+      } else {
+        // Cancelled by a stop: the entry stays pending and goes out after the next start.
+        if (outcome.error().code == ErrorCode::kCancelled) return std::nullopt;
+        attempt.error = outcome.error().message;
+        next = next_attempt(entry, nullptr);
+      }
+    }
+    attempt.at = clock_.now();
+    if (auto logged = store_.record_attempt(entry.notification.delivery_id, attempt, next); !logged)
+      spdlog::warn("alerts: cannot log delivery {}: {}", entry.notification.delivery_id,
+                   logged.error().message);
+  }
+  auto pending = store_.due_deliveries(core::TimePoint::max(), kOutboxBatch);
+  if (!pending) return clock_.now() + options_.idle_poll;
+  for (const auto& entry : *pending)  // the earliest due first
+    if (mine(entry)) return entry.next_attempt_at;
+  return std::nullopt;
+}
+
+std::optional<core::TimePoint> AlertService::deliver_due(std::stop_token stop) {
+  std::vector<channels::Channel*> all{nullptr};
+  for (const auto& c : channels_) all.push_back(c.get());
+  std::vector<std::optional<core::TimePoint>> next(all.size());
   {
     std::vector<std::jthread> workers;
-    for (auto& [name, entries] : per_channel) {
-      channels::Channel* channel = nullptr;
-      for (const auto& c : channels_)
-        if (c->name() == name) channel = c.get();
-      workers.emplace_back([this, channel, &entries, stop] {
-        for (const auto& entry : entries) {
-          if (stop.stop_requested()) return;
-          store::AttemptResult attempt;
-          std::optional<core::TimePoint> next;
-          if (!channel) {
-            attempt.error =
-                fmt::format("no channel '{}' is configured any more", entry.notification.channel);
-          } else {
-            auto outcome = channel->deliver(entry.notification, stop);
-            if (outcome) {
-              attempt.http_status = static_cast<int>(outcome->status);
-              attempt.outcome = outcome->delivered() ? store::DeliveryOutcome::kDelivered
-                                                     : store::DeliveryOutcome::kFailed;
-              if (!outcome->delivered())
-                attempt.error = fmt::format("{} {}", outcome->status, outcome->answer);
-              next = next_attempt(entry, &*outcome);
-            } else {
-              if (outcome.error().code == ErrorCode::kCancelled) return;
-              attempt.error = outcome.error().message;
-              next = next_attempt(entry, nullptr);
-            }
-          }
-          attempt.at = clock_.now();
-          if (auto logged = store_.record_attempt(entry.notification.delivery_id, attempt, next);
-              !logged)
-            spdlog::warn("alerts: cannot log delivery {}: {}", entry.notification.delivery_id,
-                         logged.error().message);
-        }
-      });
-    }
+    for (std::size_t i = 0; i < all.size(); ++i)
+      workers.emplace_back([&, i] { next[i] = deliver_channel(all[i], stop); });
   }
-  auto pending = store_.due_deliveries(core::TimePoint::max(), 1);
-  if (!pending || pending->empty()) return std::nullopt;
-  return pending->front().next_attempt_at;
+  std::optional<core::TimePoint> earliest;
+  for (const auto& t : next)
+    if (t && (!earliest || *t < *earliest)) earliest = t;
+  return earliest;
 }
 
 void AlertService::wake() {
   {
     std::lock_guard lock(wake_mutex_);
-    woken_ = true;
+    ++wakes_;
   }
   wake_cv_.notify_all();
 }
 
 void AlertService::run(std::stop_token stop) {
-  while (!stop.stop_requested()) {
-    const auto next = deliver_due(stop);
-    const auto now = clock_.now();
-    core::Duration wait = options_.idle_poll;
-    if (next) wait = std::clamp(*next - now, core::Duration::zero(), options_.idle_poll);
-    std::unique_lock lock(wake_mutex_);
-    wake_cv_.wait_for(lock, stop, wait, [this] { return woken_; });
-    woken_ = false;
-  }
+  // One loop per channel (and one for entries of channels no longer configured), so a slow or
+  // failing receiver never holds back another channel's notifications.
+  auto loop = [this](std::stop_token stop, channels::Channel* channel) {
+    std::uint64_t seen = 0;
+    while (!stop.stop_requested()) {
+      {
+        std::lock_guard lock(wake_mutex_);
+        seen = wakes_;
+      }
+      const auto next = deliver_channel(channel, stop);
+      core::Duration wait = options_.idle_poll;
+      if (next) wait = std::clamp(*next - clock_.now(), core::Duration::zero(), options_.idle_poll);
+      std::unique_lock lock(wake_mutex_);
+      wake_cv_.wait_for(lock, stop, wait, [&] { return wakes_ != seen; });
+    }
+  };
+  std::vector<std::jthread> loops;
+  loops.emplace_back(loop, nullptr);
+  for (const auto& c : channels_) loops.emplace_back(loop, c.get());
+  // Until `stop`; then the loops' destructors stop and join them.
+  std::mutex mutex;
+  std::condition_variable_any until_stopped;
+  std::unique_lock lock(mutex);
+  until_stopped.wait(lock, stop, [] { return false; });
 }
 
 }  // namespace freshwatch::alerts

@@ -2,10 +2,10 @@
 //
 // observe() runs the tracker (alerts/tracker.h) over each published snapshot, routes every
 // event (alerts/routing.h) and writes, in one store transaction, the incidents, their events and
-// one outbox entry per (event, channel). deliver_due() sends what the outbox holds: each channel
-// on its own thread, so a slow or failing receiver never delays the others; every attempt is
-// logged, a failure retried with exponential backoff (or the receiver's Retry-After) until
-// `max_attempts`, a permanent refusal given up. An entry leaves the outbox only in the
+// one outbox entry per (event, channel). run() sends what the outbox holds, one loop per channel,
+// so a slow or failing receiver never delays the others (deliver_due() does one round of it); every
+// attempt is logged, a failure retried with exponential backoff (or the receiver's Retry-After)
+// until `max_attempts`, a permanent refusal given up. An entry leaves the outbox only in the
 // transaction that logs its delivery, so after a crash at any moment a restart sends every
 // pending notification again with its stable delivery id: the receiver sees each once.
 //
@@ -35,6 +35,9 @@
 
 namespace freshwatch::alerts {
 
+// Outbox entries read at a time.
+inline constexpr std::size_t kOutboxBatch = 1000;
+
 struct ServiceOptions {
   core::Duration retry_base = std::chrono::seconds(30);  // first retry; doubles each time
   core::Duration retry_cap = std::chrono::hours(1);
@@ -62,7 +65,8 @@ class AlertService {
   // Delivers every due outbox entry; returns when the next one is due (empty: none pending).
   std::optional<core::TimePoint> deliver_due(std::stop_token stop);
 
-  // deliver_due() in a loop until `stop`, sleeping until the next due time, wake() or idle_poll.
+  // Until `stop`: one delivery loop per channel, each sleeping until its next due time, wake()
+  // or idle_poll.
   void run(std::stop_token stop);
   void wake();
 
@@ -71,6 +75,9 @@ class AlertService {
                ServiceOptions options, RoutingRules rules,
                std::vector<std::unique_ptr<channels::Channel>> channels);
 
+  // Delivers the due entries of one channel (null: of channels no longer configured, which are
+  // given up); returns when its next entry is due.
+  std::optional<core::TimePoint> deliver_channel(channels::Channel* channel, std::stop_token stop);
   Result<std::vector<std::string>> told(std::string_view incident_id);
   std::string asset_url(std::string_view key) const;
   std::optional<core::TimePoint> next_attempt(const store::OutboxEntry& entry,
@@ -87,7 +94,7 @@ class AlertService {
 
   std::mutex wake_mutex_;
   std::condition_variable_any wake_cv_;
-  bool woken_ = false;  // GUARDED_BY(wake_mutex_)
+  std::uint64_t wakes_ = 0;  // GUARDED_BY(wake_mutex_); counts wake() calls
 };
 
 }  // namespace freshwatch::alerts

@@ -2,8 +2,9 @@
 // loaded three days ago, a dbt model built from it and an exposure over the model. One incident
 // opens at the table, with the model and the exposure as its impact, and each channel (a signed
 // webhook, Slack) gets one notification. The process is killed (SIGKILL) while a receiver is
-// still answering; after a restart every channel has its notification, and no delivery id ever
-// arrives with a different body: the receiver can tell each notification once.
+// still answering; after a restart every channel has its notification, and a repeat carries the
+// id of the first: the receiver can tell each notification once. When the table is loaded
+// again, each channel gets one resolve.
 #include <sqlite3.h>
 
 #include <fstream>
@@ -33,6 +34,11 @@ const std::string kBinary = FRESHWATCH_BINARY;
 
 void write_file(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
 
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 void sql(const fs::path& db, const std::string& statements) {
   sqlite3* h = nullptr;
   ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
@@ -50,13 +56,13 @@ struct Received {
 TEST(AlertsEndToEnd, OneIncidentAtTheRootOneNoticePerChannelAndNoneLostToAKill) {
   testing::TempDir dir;
   const auto now = core::SystemClock().now();
-  sql(dir / "warehouse.db", fmt::format(R"(
+  sql(dir / "warehouse.db",
+      fmt::format(R"(
     CREATE TABLE orders (id INTEGER, _loaded_at TEXT);
     INSERT INTO orders VALUES (1, '{}');
     CREATE TABLE fct_orders (id INTEGER, _loaded_at TEXT);
     INSERT INTO fct_orders VALUES (1, '{}');)",
-                                        core::format_timestamp(now - 72h),
-                                        core::format_timestamp(now - 1h)));
+                  core::format_timestamp(now - 72h), core::format_timestamp(now - 1h)));
   fs::create_directories(dir / "dbt");
   const std::string meta = fmt::format(
       R"("dbt_version": "1.8.0", "generated_at": "{}", "invocation_id": "00000000-0000-4000-8000-000000000002")",
@@ -92,7 +98,8 @@ TEST(AlertsEndToEnd, OneIncidentAtTheRootOneNoticePerChannelAndNoneLostToAKill) 
   });
 
   const int port = testing::free_port();
-  write_file(dir / "freshwatch.yml", fmt::format(R"(timezone: UTC
+  write_file(dir / "freshwatch.yml",
+             fmt::format(R"(timezone: UTC
 store: {{sqlite: freshwatch.db}}
 server: {{listen: "127.0.0.1:{}"}}
 connections:
@@ -100,10 +107,12 @@ connections:
     type: sqlite
     path: warehouse.db
     loaded_at_field: _loaded_at
+    schedule: "* * * * *"
     jitter: 0s
   - name: dbt
     type: dbt
     artifacts: dbt
+    schedule: "* * * * *"
     jitter: 0s
 policies:
   - select: "*"
@@ -117,8 +126,7 @@ alerts:
   routes:
     - {{select: "*", channels: [hooks, chat]}}
 )",
-                                                 port, receiver.url("/hook"),
-                                                 receiver.url("/slack")));
+                         port, receiver.url("/hook"), receiver.url("/slack")));
   const std::vector<std::string> serve = {kBinary, "serve", "--config",
                                           (dir / "freshwatch.yml").string()};
   auto count = [&] {
@@ -133,49 +141,53 @@ alerts:
   };
   {
     testing::ChildProcess first(serve, dir / "serve-1.log");
-    ASSERT_TRUE(wait_for(1, 60s)) << "no notification arrived";
+    ASSERT_TRUE(wait_for(1, 60s)) << "no notification arrived: " << read_file(dir / "serve-1.log");
     first.stop(SIGKILL, 0);  // while the first receiver is still answering
   }
   testing::ChildProcess second(serve, dir / "serve-2.log");
   ASSERT_TRUE(wait_for(2, 60s));
   std::this_thread::sleep_for(3s);  // anything else would arrive by now
+  const std::size_t before_load = count();
+
+  // The table is loaded again: at the next collection (within a minute) the incident resolves,
+  // one notice per channel.
+  sql(dir / "warehouse.db", fmt::format("UPDATE orders SET _loaded_at = '{}'",
+                                        core::format_timestamp(core::SystemClock().now())));
+  ASSERT_TRUE(wait_for(before_load + 2, 90s)) << "no resolve notices";
+  std::this_thread::sleep_for(2s);
   second.stop(SIGTERM);
 
   std::lock_guard lock(mutex);
-  std::map<std::string, std::string> body_of;  // delivery id -> body
-  std::set<std::string> paths;
-  for (const auto& r : received) {
-    ASSERT_FALSE(r.delivery_id.empty() && r.path == "/hook") << r.body;
-    const std::string id =
-        r.path == "/hook" ? r.delivery_id : "slack:" + std::to_string(body_of.size());
-    if (r.path == "/hook" && body_of.contains(id)) {
-      // A repeat after the kill: the receiver recognises it by its id.
-      simdjson::dom::parser a, b;
-      EXPECT_EQ(std::string_view(a.parse(body_of[id])["id"]),
-                std::string_view(b.parse(r.body)["id"]));
-    }
-    body_of[id] = r.body;
-    paths.insert(r.path);
-  }
-  EXPECT_EQ(paths, (std::set<std::string>{"/hook", "/slack"}));
-  std::set<std::string> hook_ids;
-  for (const auto& r : received)
-    if (r.path == "/hook") hook_ids.insert(r.delivery_id);
-  ASSERT_EQ(hook_ids.size(), 1u) << "one incident, one notification to the webhook";
+  std::map<std::string, std::string> body_of;           // webhook delivery id -> body
+  std::map<std::string, std::set<std::string>> events;  // path -> events told
   std::size_t slack = 0;
-  for (const auto& r : received) slack += r.path == "/slack";
-  EXPECT_GE(slack, 1u);
-  EXPECT_LE(slack, 2u) << "at most one repeat, of the delivery the kill interrupted";
-
   for (const auto& r : received) {
-    if (r.path != "/hook") continue;
     simdjson::dom::parser parser;
     simdjson::dom::element doc = parser.parse(r.body);
-    EXPECT_EQ(std::string_view(doc["event"]), "incident.opened");
+    if (r.path == "/slack") {
+      ++slack;
+      events[r.path].insert(r.body.find("fresh again") != std::string::npos ? "resolved" : "told");
+      continue;
+    }
+    ASSERT_EQ(r.path, "/hook");
+    ASSERT_FALSE(r.delivery_id.empty()) << r.body;
+    const std::string event{std::string_view(doc["event"])};
+    events[r.path].insert(event);
+    // A repeat (after the kill) carries the same id as the first: the receiver can tell.
+    if (body_of.contains(r.delivery_id)) {
+      simdjson::dom::parser first;
+      EXPECT_EQ(std::string_view(first.parse(body_of[r.delivery_id])["event"]), event);
+    }
+    body_of[r.delivery_id] = r.body;
     EXPECT_EQ(std::string_view(doc["incident"]["root"]["key"]), "wh:main.orders") << r.body;
     EXPECT_EQ(std::int64_t(doc["incident"]["impacted"]["count"]), 2) << r.body;
     EXPECT_NE(r.body.find("dbt:exposure.shop.revenue"), std::string::npos) << r.body;
   }
+  EXPECT_EQ(events["/hook"], (std::set<std::string>{"incident.opened", "incident.resolved"}));
+  EXPECT_EQ(body_of.size(), 2u) << "one incident: one opening and one resolve to the webhook";
+  EXPECT_EQ(events["/slack"], (std::set<std::string>{"told", "resolved"}));
+  EXPECT_GE(slack, 2u);
+  EXPECT_LE(slack, 3u) << "at most one repeat, of the delivery the kill interrupted";
 }
 
 }  // namespace

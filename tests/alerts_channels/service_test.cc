@@ -79,12 +79,14 @@ class AlertServiceTest : public ::testing::Test {
   }
   static model::Snapshot stale() {
     return testing::snapshot({{.key = "w:raw.orders", .status = Status::kError},
-                              {.key = "d:fct_orders", .status = Status::kWarn,
-                               .causes = {"w:raw.orders"}, .kind = model::AssetKind::kModel}});
+                              {.key = "d:fct_orders",
+                               .status = Status::kWarn,
+                               .causes = {"w:raw.orders"},
+                               .kind = model::AssetKind::kModel}});
   }
   static model::Snapshot fresh() {
-    return testing::snapshot({{.key = "w:raw.orders"}, {.key = "d:fct_orders",
-                               .kind = model::AssetKind::kModel}});
+    return testing::snapshot(
+        {{.key = "w:raw.orders"}, {.key = "d:fct_orders", .kind = model::AssetKind::kModel}});
   }
 
   ::freshwatch::testing::TempDir dir_;
@@ -141,8 +143,8 @@ TEST_F(AlertServiceTest, NothingIsJudgedBeforeEveryConnectionHasRunOnce) {
 
 TEST_F(AlertServiceTest, ASilenceHoldsNoticesBackButTheIncidentIsRecorded) {
   // kT0 is midnight UTC: a window from midnight for two hours.
-  config_.alerts.silences = {{.select = *model::parse_selector("w:*"), .cron = "0 0 * * *",
-                              .duration = 2h}};
+  config_.alerts.silences = {
+      {.select = *model::parse_selector("w:*"), .cron = "0 0 * * *", .duration = 2h}};
   auto alerts = service();
   ASSERT_TRUE(alerts->observe(stale()));
   alerts->deliver_due({});
