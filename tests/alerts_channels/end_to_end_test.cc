@@ -157,7 +157,7 @@ alerts:
   std::this_thread::sleep_for(2s);
   second.stop(SIGTERM);
 
-  std::lock_guard lock(mutex);
+  std::unique_lock lock(mutex);
   std::map<std::string, std::string> body_of;           // webhook delivery id -> body
   std::map<std::string, std::set<std::string>> events;  // path -> events told
   std::size_t slack = 0;
@@ -188,6 +188,29 @@ alerts:
   EXPECT_EQ(events["/slack"], (std::set<std::string>{"told", "resolved"}));
   EXPECT_GE(slack, 2u);
   EXPECT_LE(slack, 3u) << "at most one repeat, of the delivery the kill interrupted";
+  simdjson::dom::parser id_parser;
+  const std::string incident_id{
+      std::string_view(id_parser.parse(body_of.begin()->second)["incident"]["id"])};
+  received.clear();
+  lock.unlock();
+
+  // The commands read the same store and channels.
+  const std::string config = " --config " + (dir / "freshwatch.yml").string();
+  const auto list = testing::run_command(
+      {"/bin/sh", "-c", kBinary + " incidents list --state any" + config + " 2>&1"});
+  EXPECT_EQ(list.exit_code, 0) << list.output;
+  EXPECT_NE(list.output.find(incident_id), std::string::npos) << list.output;
+  const auto ack = testing::run_command(
+      {"/bin/sh", "-c", kBinary + " incidents ack '" + incident_id + "'" + config + " 2>&1"});
+  EXPECT_EQ(ack.exit_code, 0) << ack.output;
+  const auto unknown =
+      testing::run_command({"/bin/sh", "-c", kBinary + " incidents ack nope" + config + " 2>&1"});
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  const auto test =
+      testing::run_command({"/bin/sh", "-c", kBinary + " alerts test hooks" + config + " 2>&1"});
+  EXPECT_EQ(test.exit_code, 0) << test.output;
+  EXPECT_NE(test.output.find("answered 200"), std::string::npos) << test.output;
+  EXPECT_EQ(count(), 1u);
 }
 
 }  // namespace
