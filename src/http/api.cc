@@ -249,6 +249,15 @@ struct View {
   mutable lineage::Graph graph_;
 };
 
+// "<encoded id>[<suffix>]" split into the id (still percent-encoded) and the suffix it ends
+// with, or "" when it ends with none of them: ids may hold '/' (sent as %2F).
+std::pair<std::string_view, std::string_view> split_subresource(
+    std::string_view rest, std::initializer_list<std::string_view> suffixes) {
+  for (std::string_view suffix : suffixes)
+    if (rest.ends_with(suffix)) return {rest.substr(0, rest.size() - suffix.size()), suffix};
+  return {rest, {}};
+}
+
 bool unknown_for_staleness(const Snapshot& snap, const AssetState& s) {
   return s.evaluation.status == Status::kUnknown || !age_of(snap, s);
 }
@@ -1720,15 +1729,9 @@ Response Api::Impl::handle_api(const Request& req, const Target& t, const Princi
   }
 
   // /api/v1/assets/{key}[/history|/lineage]; the key is percent-encoded and may hold '/'.
-  std::string_view rest = path.substr(std::string_view("/api/v1/assets/").size());
-  std::string_view sub;
-  for (std::string_view suffix : {std::string_view("/history"), std::string_view("/lineage")}) {
-    if (rest.ends_with(suffix)) {
-      sub = suffix;
-      rest.remove_suffix(suffix.size());
-      break;
-    }
-  }
+  auto [rest, sub] =
+      split_subresource(path.substr(std::string_view("/api/v1/assets/").size()),
+                        {"/history", "/lineage"});
   std::string key;
   if (rest.empty() || !percent_decode(rest, key, false))
     return problem(400, "the asset key in the path is empty or badly percent-encoded; encode "
@@ -1786,15 +1789,9 @@ Response Api::Impl::handle_incidents(const Request& req, const Target& t, const 
   }
 
   // /api/v1/incidents/{id}[/acknowledge|/snooze]; the id is percent-encoded.
-  std::string_view rest = path.substr(std::string_view("/api/v1/incidents/").size());
-  std::string_view action;
-  for (std::string_view suffix : {std::string_view("/acknowledge"), std::string_view("/snooze")}) {
-    if (rest.ends_with(suffix)) {
-      action = suffix;
-      rest.remove_suffix(suffix.size());
-      break;
-    }
-  }
+  auto [rest, action] =
+      split_subresource(path.substr(std::string_view("/api/v1/incidents/").size()),
+                        {"/acknowledge", "/snooze"});
   std::string id;
   if (rest.empty() || !percent_decode(rest, id, false))
     return problem(400,
