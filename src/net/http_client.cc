@@ -17,6 +17,16 @@
 namespace freshwatch::net {
 namespace {
 
+// The URL as errors and logs show it: secrets redacted, and only scheme and host when the URL
+// itself is the credential.
+std::string shown_url(const Request& request) {
+  if (!request.url_is_secret) return core::redact_secrets(request.url);
+  const auto scheme = request.url.find("://");
+  const auto path =
+      scheme == std::string::npos ? std::string::npos : request.url.find('/', scheme + 3);
+  return (path == std::string::npos ? request.url : request.url.substr(0, path)) + "/***";
+}
+
 void init_curl() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -184,7 +194,7 @@ Result<Response> HttpClient::send(Request request, std::stop_token stop) {
   if (auto ok = checked(); !ok) return std::unexpected(ok.error());
   auto cancelled = [&] {
     return fail(ErrorCode::kCancelled, "stopped on request while calling {} ({})", options_.service,
-                core::redact_secrets(request.url));
+                shown_url(request));
   };
   if (stop.stop_requested()) return cancelled();
 
@@ -212,7 +222,7 @@ Result<Response> HttpClient::send(Request request, std::stop_token stop) {
     if (!decision.retry) return response;
     ++retries_;
     spdlog::info("{}: HTTP {} from {}; attempt {} of {} in {}", options_.service, response->status,
-                 core::redact_secrets(request.url), attempt + 1, options_.retry.max_attempts,
+                 shown_url(request), attempt + 1, options_.retry.max_attempts,
                  std::chrono::duration_cast<std::chrono::milliseconds>(decision.wait));
     if (!options_.sleeper(decision.wait, stop)) return cancelled();
   }
@@ -318,7 +328,7 @@ Result<Response> HttpClient::attempt(Handle& handle, const Request& request, boo
   curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &connects);
   connections_ += connects;
 
-  const std::string url = core::redact_secrets(request.url);
+  const std::string url = shown_url(request);
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   if (stopped || rc == CURLE_ABORTED_BY_CALLBACK) {

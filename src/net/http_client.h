@@ -95,6 +95,9 @@ struct Request {
   std::string body;  // sent when not empty, or always for POST, PUT and PATCH
   std::optional<std::chrono::milliseconds> timeout;  // replaces ClientOptions::timeout
   bool sends_credentials = false;
+  // The URL's path and query are themselves the credential (a Slack or Teams webhook): errors
+  // and logs show the URL as scheme://host/***.
+  bool url_is_secret = false;
   bool retry = true;  // false: one attempt whatever the answer
   // Called before attempt `attempt` (2, 3, ...) with the request to send.
   std::function<void(Request& request, int attempt)> on_retry;

@@ -353,6 +353,28 @@ TEST_F(HttpClientTest, TimeoutsAreKTimeout) {
   EXPECT_EQ(late.error().message.find("SECRET"), std::string::npos) << late.error().message;
 }
 
+TEST_F(HttpClientTest, AUrlThatIsTheCredentialShowsOnlyItsHost) {
+  HttpClient client(options());
+  const int port = testing::free_port();
+  Request r = get(fmt::format("http://127.0.0.1:{}/services/T0/B0/XXXXSECRETXXXX", port));
+  r.method = "POST";
+  r.url_is_secret = true;
+  auto refused = client.send(r);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message.find("SECRET"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(refused.error().message.find("/services"), std::string::npos)
+      << refused.error().message;
+
+  // Stopped before it starts: the message names the URL too.
+  std::stop_source stop;
+  stop.request_stop();
+  auto cancelled = client.send(r, stop.get_token());
+  ASSERT_FALSE(cancelled);
+  EXPECT_NE(cancelled.error().message.find(fmt::format("http://127.0.0.1:{}/***", port)),
+            std::string::npos)
+      << cancelled.error().message;
+}
+
 TEST_F(HttpClientTest, ConnectionFailuresAreUnavailableAndRedacted) {
   HttpClient client(options());
   const int port = testing::free_port();

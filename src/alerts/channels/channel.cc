@@ -68,6 +68,8 @@ class HttpChannel final : public Channel {
     net::Request request;
     request.method = "POST";
     request.url = url_;
+    request.url_is_secret =
+        config_.type == ChannelType::kSlack || config_.type == ChannelType::kTeams;
     request.headers = {{"Content-Type", "application/json; charset=utf-8"},
                        {"Accept", "application/json, text/plain, */*"}};
     switch (config_.type) {
