@@ -15,6 +15,7 @@
 #include "alerts/incident.h"
 #include "core/log.h"
 #include "core/time.h"
+#include "core/utf8.h"
 #include "http/auth.h"
 #include "http/encoding.h"
 #include "http/json_writer.h"
@@ -1195,75 +1196,33 @@ std::optional<Response> parse_incident_filter(std::string_view query, store::Inc
 // does not allow (controls other than tab, newline and carriage return, U+FFFE, U+FFFF),
 // become U+FFFD. The one XML escaper (the feed is the only XML freshwatch writes).
 void append_xml(std::string& out, std::string_view text) {
-  constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
   std::size_t i = 0;
-  while (i < n) {
-    unsigned char c = s[i];
-    if (c < 0x80) {
-      switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&apos;"; break;
-        default:
-          if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-            out += kReplacement;
-          else
-            out.push_back(static_cast<char>(c));
-      }
-      ++i;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      const auto sequence = core::utf8_sequence(text, i);
+      // U+FFFE and U+FFFF (EF BF BE, EF BF BF) are not XML characters either.
+      const bool xml_char = sequence.valid && !(c == 0xEF && text.substr(i, 3) >= "\xEF\xBF\xBE");
+      if (xml_char)
+        out.append(text, i, sequence.length);
+      else
+        out += core::kReplacementCharacter;
+      i += sequence.length;
       continue;
     }
-    // Well-formed sequences per the Unicode Standard's table 3-7; otherwise one U+FFFD per
-    // maximal ill-formed subpart.
-    std::size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF)
-      len = 2;
-    else if (c == 0xE0) {
-      len = 3;
-      lo = 0xA0;
-    } else if (c >= 0xE1 && c <= 0xEC)
-      len = 3;
-    else if (c == 0xED) {
-      len = 3;
-      hi = 0x9F;
-    } else if (c >= 0xEE && c <= 0xEF)
-      len = 3;
-    else if (c == 0xF0) {
-      len = 4;
-      lo = 0x90;
-    } else if (c >= 0xF1 && c <= 0xF3)
-      len = 4;
-    else if (c == 0xF4) {
-      len = 4;
-      hi = 0x8F;
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+          out += core::kReplacementCharacter;
+        else
+          out.push_back(static_cast<char>(c));
     }
-    if (len == 0) {
-      out += kReplacement;
-      ++i;
-      continue;
-    }
-    std::size_t k = 1;
-    for (; k < len && i + k < n; ++k) {
-      unsigned char b = s[i + k];
-      if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) break;
-    }
-    if (k < len) {
-      out += kReplacement;
-      i += k;
-      continue;
-    }
-    // U+FFFE and U+FFFF (EF BF BE, EF BF BF) are not XML characters.
-    if (c == 0xEF && s[i + 1] == 0xBF && s[i + 2] >= 0xBE) {
-      out += kReplacement;
-    } else {
-      out.append(text.data() + i, len);
-    }
-    i += len;
+    ++i;
   }
 }
 
