@@ -60,17 +60,6 @@ std::string AlertService::asset_url(std::string_view key) const {
   return fmt::format("{}/assets/{}", public_url_, net::percent_encode(key));
 }
 
-Result<std::vector<std::string>> AlertService::told(std::string_view incident_id) {
-  auto detail = store_.incident(incident_id);
-  if (!detail) return std::unexpected(detail.error());
-  std::set<std::string> names;
-  if (*detail) {
-    for (const auto& d : (*detail)->deliveries) names.insert(d.channel);
-    for (const auto& p : (*detail)->pending) names.insert(p.notification.channel);
-  }
-  return std::vector<std::string>(names.begin(), names.end());
-}
-
 Result<void> AlertService::observe(const model::Snapshot& snapshot) {
   // Judge only a whole picture: before every connection has run once, tables that dbt and the
   // warehouse both report are not yet one asset, and a root may look different a moment later.
@@ -86,27 +75,34 @@ Result<void> AlertService::observe(const model::Snapshot& snapshot) {
   for (const auto& incident : result.changed) by_id[incident.id] = &incident;
   std::vector<store::StoredEvent> events;
   std::vector<store::OutboxEntry> outbox;
-  std::map<std::string, std::int64_t> sequence;  // the last one per incident, from the store
+  // Per incident with events, from one read of the store: its last event's sequence and the
+  // channels already told of it (a resolve goes to those).
+  struct Known {
+    std::int64_t sequence = 0;
+    std::vector<std::string> told;
+  };
+  std::map<std::string, Known> known;
   for (const auto& event : result.events) {
     auto it = by_id.find(event.incident_id);
     if (it == by_id.end()) continue;  // the tracker reports every incident it changed
     const Incident& incident = *it->second;
-    if (!sequence.contains(event.incident_id)) {
+    auto [k, first] = known.try_emplace(event.incident_id);
+    if (first && event.type != EventType::kOpened) {
       auto detail = store_.incident(event.incident_id);
       if (!detail) return std::unexpected(detail.error());
-      sequence[event.incident_id] = *detail ? std::int64_t((*detail)->timeline.size()) : 0;
+      if (*detail) {
+        k->second.sequence = std::int64_t((*detail)->timeline.size());
+        std::set<std::string> names;
+        for (const auto& d : (*detail)->deliveries) names.insert(d.channel);
+        for (const auto& p : (*detail)->pending) names.insert(p.notification.channel);
+        k->second.told.assign(names.begin(), names.end());
+      }
     }
-    const std::int64_t seq = ++sequence[event.incident_id];
+    const std::int64_t seq = ++k->second.sequence;
     events.push_back({.sequence = seq, .event = event});
 
-    std::vector<std::string> already;
-    if (event.type != EventType::kOpened) {
-      auto t = told(event.incident_id);
-      if (!t) return std::unexpected(t.error());
-      already = std::move(*t);
-    }
     const model::AssetState* root = snapshot.find(incident.root.key);
-    const auto decision = route(rules_, event, root ? &root->asset : nullptr, already, now);
+    const auto decision = route(rules_, event, root ? &root->asset : nullptr, k->second.told, now);
     for (const auto& channel : decision.channels) {
       store::OutboxEntry entry;
       entry.notification =

@@ -78,7 +78,6 @@ class AlertService {
   // Delivers the due entries of one channel (null: of channels no longer configured, which are
   // given up); returns when its next entry is due.
   std::optional<core::TimePoint> deliver_channel(channels::Channel* channel, std::stop_token stop);
-  Result<std::vector<std::string>> told(std::string_view incident_id);
   std::string asset_url(std::string_view key) const;
   std::optional<core::TimePoint> next_attempt(const store::OutboxEntry& entry,
                                               const channels::DeliveryOutcome* outcome) const;
