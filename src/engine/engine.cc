@@ -145,28 +145,32 @@ Result<void> Engine::load() {
 
 void Engine::refresh_history_locked(core::TimePoint now) {
   const auto today = local_day(now, zone_);
-  if (today == history_today_) return;
+  if (history_.days() > 0 && today == history_today_) return;
+  const int days = std::max(options_.history_days, 1);
+  const auto first = today - date::days(days - 1);
+  const bool loaded = history_.days() > 0;
   history_today_ = today;
-  history_.clear();
-  if (!store_) return;
-  const auto first = today - date::days(std::max(options_.history_days, 1) - 1);
-  auto cells = store_->history(first, today);
-  if (!cells) {
-    spdlog::warn("cannot read history: {}", cells.error().message);
+  // Past days are as remembered from the snapshots; the store is read once.
+  if (loaded) {
+    history_.shift_to(first);
     return;
   }
-  for (auto& [key, cell] : *cells) history_[key].push_back(cell);
+  history_ = model::HistoryTable(first, days);
+  if (!store_) return;
+  auto table = store_->history(first, today);
+  if (!table) {
+    spdlog::warn("cannot read history: {}", table.error().message);
+    return;
+  }
+  history_ = std::move(*table);
 }
 
 void Engine::remember_today_locked(const model::Snapshot& snapshot) {
-  for (const auto& state : snapshot.assets) {
-    if (state.history.empty()) continue;
-    auto& cells = history_[state.asset.key];
-    const auto& today = state.history.back();
-    if (!cells.empty() && cells.back().day == today.day)
-      cells.back() = today;
-    else
-      cells.push_back(today);
+  const auto day = (snapshot.today - history_.first()).count();
+  if (day < 0 || day >= history_.days()) return;
+  for (std::size_t i = 0; i < snapshot.assets.size(); ++i) {
+    const auto bars = snapshot.history(i);
+    if (!bars.empty()) history_.at(snapshot.assets[i].asset.key, snapshot.today) = bars.back();
   }
 }
 

@@ -167,7 +167,7 @@ class Engine {
   std::vector<Connection> connections_;
   std::map<std::string, model::Asset> assets_;
   ObservationsByAsset observations_;
-  HistoryByAsset history_;
+  model::HistoryTable history_;  // read from the store once, then kept from the snapshots
   date::sys_days history_today_{};
   std::optional<core::TimePoint> next_reevaluation_;
   std::uint64_t version_ = 0;

@@ -134,9 +134,9 @@ class EngineTest : public ::testing::Test {
   }
 
   // Minutes `key` spent in `status` today, as the store's daily rollup counts them.
-  int minutes_today(const std::string& key, Status status) {
+  int minutes_today(const std::string& key, Status status, store::Store* store = nullptr) {
     const auto today = date::floor<date::days>(clock_.now());
-    const auto cells = value(store_->history(key, today, today));
+    const auto cells = value((store ? store : store_.get())->history(key, today, today));
     return cells.empty() ? 0 : cells[0].minutes[static_cast<std::size_t>(status)];
   }
 
@@ -342,7 +342,8 @@ TEST_F(EngineTest, TimeAloneChangesStatusAndIsRecorded) {
   const auto warn = open_interval("wh:main.a");
   EXPECT_EQ(warn.from, clock_.now());
   EXPECT_EQ(warn.status, Status::kWarn);
-  EXPECT_EQ(engine.snapshot()->find("wh:main.a")->history.back().worst, Status::kWarn);
+  auto snap = engine.snapshot();
+  EXPECT_EQ(snap->history(*snap->find("wh:main.a")).back().worst, Status::kWarn);
 }
 
 TEST_F(EngineTest, LoadCarriesOnFromTheStore) {
@@ -366,7 +367,7 @@ TEST_F(EngineTest, LoadCarriesOnFromTheStore) {
   ASSERT_NE(snap, nullptr);
   EXPECT_EQ(snap->find("wh:main.a")->evaluation.status, Status::kWarn);
   EXPECT_EQ(snap->find("old:x"), nullptr) << "assets of connections no longer configured are left out";
-  const auto& history = snap->find("wh:main.a")->history;
+  const auto history = snap->history(*snap->find("wh:main.a"));
   ASSERT_EQ(history.size(), 90u);
   EXPECT_TRUE(history[88].has_data);
   EXPECT_EQ(history[88].worst, Status::kError);
@@ -418,10 +419,9 @@ TEST_F(EngineTest, ATableDroppedBeforeARestartStaysGone) {
     const auto* asset = snap->find(key);
     ASSERT_NE(asset, nullptr) << key;
     EXPECT_EQ(asset->evaluation.status, status) << key;
-    ASSERT_FALSE(asset->history.empty()) << key;
-    const auto& today = asset->history.back();
-    EXPECT_TRUE(today.has_data) << key;
-    EXPECT_EQ(today.minutes[static_cast<std::size_t>(status)], 15) << key << ": the stored rollup";
+    ASSERT_FALSE(snap->history(*asset).empty()) << key;
+    EXPECT_TRUE(snap->history(*asset).back().has_data) << key;
+    EXPECT_EQ(minutes_today(key, status, second.get()), 15) << key << ": the stored rollup";
   }
   EXPECT_EQ(state("wh").last_success, clock_.now());
 }

@@ -277,44 +277,45 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
   for (const auto& state : snap.assets)
     if (!model::is_container(state.asset.kind)) snap.summary[state.evaluation.status] += 1;
 
-  // History: one cell per day, oldest first, ending today.
+  // History: one cell per day, oldest first, ending today. Stored days are copied from the
+  // table (aligned by day); a container's days without a stored cell take the worst of its
+  // children's; today also takes the current status.
   const int days = std::max(in.history_days, 1);
   const date::sys_days first = snap.today - date::days(days - 1);
-  std::vector<std::vector<bool>> stored_days(snap.assets.size());
-  for (std::uint32_t i = 0; i < snap.assets.size(); ++i) {
-    auto& state = snap.assets[i];
-    state.history.resize(static_cast<std::size_t>(days));
-    for (int d = 0; d < days; ++d) state.history[d].day = first + date::days(d);
-    auto& stored = stored_days[i];
-    stored.assign(static_cast<std::size_t>(days), false);
-    if (in.history) {
-      auto it = in.history->find(state.asset.key);
-      if (it != in.history->end()) {
-        for (const auto& cell : it->second) {
-          if (cell.day < first || cell.day > snap.today) continue;
-          const auto d = static_cast<std::size_t>((cell.day - first).count());
-          state.history[d] = cell;
-          stored[d] = true;
-        }
+  snap.history_days = days;
+  snap.history_cells.assign(snap.assets.size() * static_cast<std::size_t>(days), {});
+  auto bars = [&](std::uint32_t i) {
+    return std::span(snap.history_cells.data() + static_cast<std::size_t>(i) * days,
+                     static_cast<std::size_t>(days));
+  };
+  if (in.history) {
+    const auto offset = (first - in.history->first()).count();  // table day of our day 0
+    for (std::uint32_t i = 0; i < snap.assets.size(); ++i) {
+      const auto stored = in.history->find(snap.assets[i].asset.key);
+      if (stored.empty()) continue;
+      auto row = bars(i);
+      for (int d = 0; d < days; ++d) {
+        const auto from = d + offset;
+        if (from >= 0 && from < static_cast<std::int64_t>(stored.size())) row[d] = stored[from];
       }
     }
   }
   for (auto i : order) {
     auto& state = snap.assets[i];
-    const auto& stored = stored_days[i];
+    auto row = bars(i);
     if (model::is_container(state.asset.kind)) {
       for (int d = 0; d < days; ++d) {
-        if (stored[d]) continue;
-        auto& cell = state.history[d];
+        auto& cell = row[d];
+        if (cell.has_data) continue;  // stored
         for (auto c : state.children) {
-          const auto& child = snap.assets[c].history[d];
+          const auto& child = bars(c)[d];
           if (!child.has_data) continue;
           cell.worst = cell.has_data ? model::worst(cell.worst, child.worst) : child.worst;
           cell.has_data = true;
         }
       }
     }
-    auto& today = state.history.back();
+    auto& today = row.back();
     const auto current = state.evaluation.status;
     today.worst = today.has_data ? model::worst(today.worst, current) : current;
     today.has_data = true;

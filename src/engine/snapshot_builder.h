@@ -50,7 +50,6 @@ using Evaluator = std::function<model::Evaluation(
 using LineagePass = std::function<void(model::Snapshot&)>;
 
 using ObservationsByAsset = std::unordered_map<std::string, std::vector<model::Observation>>;
-using HistoryByAsset = std::unordered_map<std::string, std::vector<model::DayCell>>;
 
 struct SnapshotInputs {
   core::TimePoint now{};
@@ -62,7 +61,8 @@ struct SnapshotInputs {
   const ObservationsByAsset* observations = nullptr;
   std::span<const model::ConnectionState> connections;
   std::span<const model::Edge> edges;
-  const HistoryByAsset* history = nullptr;  // stored cells; any order, any subset of days
+  // Stored day bars (any window of days; only the days of the snapshot's window are read).
+  const model::HistoryTable* history = nullptr;
   Evaluator evaluate;
   LineagePass lineage;  // empty: apply_lineage
 };

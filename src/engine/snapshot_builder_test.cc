@@ -60,7 +60,7 @@ struct Fixture {
   std::vector<model::Asset> assets;
   ObservationsByAsset observations;
   std::vector<model::ConnectionState> connections;
-  HistoryByAsset history;
+  model::HistoryTable history{date::sys_days(date::year{2024} / 5 / 10) - date::days(299), 300};
 
   model::Snapshot build(int days = 90, const date::time_zone* zone = nullptr) {
     SnapshotInputs in;
@@ -171,15 +171,12 @@ TEST(BuildSnapshot, DecidingObservationComesFirst) {
 TEST(BuildSnapshot, HistoryHasOneCellPerDayAndMarksDaysWithoutData) {
   auto f = warehouse();
   const auto today = date::sys_days(date::year{2024} / 5 / 10);
-  model::DayCell old_warn{today - date::days(3), true, Status::kWarn, {}};
-  model::DayCell too_old{today - date::days(200), true, Status::kError, {}};
-  model::DayCell today_error{today, true, Status::kError, {}};
-  f.history["wh:main.a_new"] = {old_warn, too_old, today_error};
+  f.history.at("wh:main.a_new", today - date::days(3)) = {Status::kWarn, true};
+  f.history.at("wh:main.a_new", today - date::days(200)) = {Status::kError, true};
+  f.history.at("wh:main.a_new", today) = {Status::kError, true};
   const auto snap = f.build(10);
-  const auto& h = snap.find("wh:main.a_new")->history;
+  const auto h = snap.history(*snap.find("wh:main.a_new"));
   ASSERT_EQ(h.size(), 10u);
-  EXPECT_EQ(h.front().day, today - date::days(9));
-  EXPECT_EQ(h.back().day, today);
   EXPECT_EQ(snap.today, today);
   for (int d = 0; d < 10; ++d) {
     SCOPED_TRACE(d);
@@ -194,14 +191,14 @@ TEST(BuildSnapshot, HistoryHasOneCellPerDayAndMarksDaysWithoutData) {
   EXPECT_TRUE(h.back().has_data);
   EXPECT_EQ(h.back().worst, Status::kError);
   // Without a stored cell, today shows the current status.
-  EXPECT_EQ(snap.find("wh:main.b_mid")->history.back().worst, Status::kWarn);
-  EXPECT_FALSE(snap.find("wh:main.b_mid")->history[0].has_data);
+  EXPECT_EQ(snap.history(*snap.find("wh:main.b_mid")).back().worst, Status::kWarn);
+  EXPECT_FALSE(snap.history(*snap.find("wh:main.b_mid"))[0].has_data);
   // Containers aggregate their children's days when nothing is stored for them.
-  const auto& schema = snap.find("wh:main")->history;
+  const auto schema = snap.history(*snap.find("wh:main"));
   EXPECT_TRUE(schema[6].has_data);
   EXPECT_EQ(schema[6].worst, Status::kWarn);
   EXPECT_FALSE(schema[5].has_data);
-  EXPECT_EQ(snap.find("wh")->history[6].worst, Status::kWarn);
+  EXPECT_EQ(snap.history(*snap.find("wh"))[6].worst, Status::kWarn);
 }
 
 TEST(BuildSnapshot, TodayFollowsTheConfiguredTimeZone) {

@@ -382,9 +382,8 @@ std::shared_ptr<View> build_view(std::shared_ptr<const Snapshot> snap) {
 // ---------------------------------------------------------------------------------------------
 // Rendering of shared shapes
 
-void write_history(JsonWriter& w, const AssetState& s) {
+void write_history(JsonWriter& w, std::span<const model::DayStatus> h) {
   w.begin_array();
-  const auto& h = s.history;
   std::size_t have = std::min(h.size(), kHistoryDays);
   for (std::size_t i = have; i < kHistoryDays; ++i) w.null();
   for (std::size_t i = h.size() - have; i < h.size(); ++i) {
@@ -452,7 +451,7 @@ void write_summary_fields(JsonWriter& w, const View& v, std::uint32_t i) {
   w.key("counts");
   write_counts(w, s.counts);
   w.key("history");
-  write_history(w, s);
+  write_history(w, snap.history(i));
 }
 
 void write_summary(JsonWriter& w, const View& v, std::uint32_t i) {

@@ -81,13 +81,6 @@ std::shared_ptr<const model::Snapshot> fixed_snapshot(std::uint64_t version = 7)
   orders.observations.push_back(o);
   orders.data_time = kNow - 3h;
   orders.data_time_from = "wh:db.public.raw_orders";
-  for (int d = 0; d < 90; ++d) {
-    model::DayCell c;
-    c.day = s.today - date::days(89 - d);
-    c.has_data = d != 0;
-    c.worst = d == 88 ? Status::kWarn : Status::kFresh;
-    orders.history.push_back(c);
-  }
   s.assets.push_back(orders);
   auto customers = asset("wh:db.public.customers", "customers", AssetKind::kTable, "wh:db.public",
                          Status::kWarn, 72h);
@@ -118,6 +111,12 @@ std::shared_ptr<const model::Snapshot> fixed_snapshot(std::uint64_t version = 7)
   cs.asset_count = 6;
   s.connections.push_back(cs);
   finish_snapshot(s);
+  // orders: 90 days, the first without data, warn the day before today.
+  s.history_days = 90;
+  s.history_cells.assign(s.assets.size() * 90, {});
+  const auto orders_at = static_cast<std::size_t>(s.find("wh:db.public.orders") - s.assets.data());
+  for (std::size_t d = 0; d < 90; ++d)
+    s.history_cells[orders_at * 90 + d] = {d == 88 ? Status::kWarn : Status::kFresh, d != 0};
   return std::make_shared<const model::Snapshot>(std::move(s));
 }
 

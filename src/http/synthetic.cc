@@ -141,16 +141,6 @@ model::Snapshot synthetic_snapshot(std::size_t leaves, core::TimePoint now, std:
         o.row_count = static_cast<std::int64_t>(next() % 1'000'000);
         o.error = e.error;
         ta.observations.push_back(o);
-        ta.history.resize(90);
-        for (int d = 0; d < 90; ++d) {
-          auto& cell = ta.history[d];
-          cell.day = s.today - date::days(89 - d);
-          cell.has_data = d >= 5 || (next() % 2);
-          std::uint64_t r = next() % 100;
-          cell.worst = r < 90 ? Status::kFresh : r < 96 ? Status::kWarn : r < 99 ? Status::kError
-                                                                                 : Status::kUnknown;
-          cell.minutes[static_cast<std::size_t>(cell.worst)] = 1440;
-        }
         if (t > 0 && t % 3 == 0) {
           s.edges.push_back({model::make_key(conn, fmt::format("analytics.{}.table_{:03}", schema, t - 1)),
                              ta.asset.key});
@@ -162,6 +152,19 @@ model::Snapshot synthetic_snapshot(std::size_t leaves, core::TimePoint now, std:
     s.connections.push_back(cs);
   }
   finish_snapshot(s);
+  // 90 days of bars for every table: mostly fresh, the first days partly without data.
+  s.history_days = 90;
+  s.history_cells.assign(s.assets.size() * 90, {});
+  for (std::size_t i = 0; i < s.assets.size(); ++i) {
+    if (model::is_container(s.assets[i].asset.kind)) continue;
+    for (std::size_t d = 0; d < 90; ++d) {
+      auto& cell = s.history_cells[i * 90 + d];
+      cell.has_data = d >= 5 || (next() % 2);
+      std::uint64_t r = next() % 100;
+      cell.worst = r < 90 ? Status::kFresh : r < 96 ? Status::kWarn : r < 99 ? Status::kError
+                                                                           : Status::kUnknown;
+    }
+  }
   // Impact: a downstream asset of a stale one.
   for (const auto& e : s.edges) {
     const auto* up = s.find(e.upstream);

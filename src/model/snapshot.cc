@@ -14,4 +14,10 @@ const AssetState* Snapshot::find(std::string_view key) const {
   return nullptr;
 }
 
+std::span<const DayStatus> Snapshot::history(std::size_t index) const {
+  const auto days = static_cast<std::size_t>(history_days);
+  if ((index + 1) * days > history_cells.size()) return {};
+  return {history_cells.data() + index * days, days};
+}
+
 }  // namespace freshwatch::model

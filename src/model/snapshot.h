@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,8 +31,6 @@ struct AssetState {
   Evaluation evaluation;
   // The latest observation of each signal, the deciding one first.
   std::vector<Observation> observations;
-  // One cell per calendar day, oldest first, ending at Snapshot::today.
-  std::vector<DayCell> history;
   // Leaf descendants per status (a leaf counts itself).
   StatusCounts counts;
   // Indexes into Snapshot::assets, sorted by name.
@@ -73,12 +72,21 @@ struct Snapshot {
   std::vector<ConnectionState> connections;
   std::vector<Edge> edges;
   StatusCounts summary;  // leaf assets per status
+  // The day bars: history_days cells per asset, oldest first, ending at `today`; asset i's at
+  // [i * history_days, (i + 1) * history_days). Read them with history().
+  int history_days = 0;
+  std::vector<DayStatus> history_cells;
   // Keys of assets merged into another one because they are the same table (a dbt source or
   // model over a warehouse table; see lineage/identity.h): (alias key, canonical key), sorted.
   std::vector<std::pair<std::string, std::string>> aliases;
 
   // Binary search by key (an alias key finds its canonical asset); nullptr when absent.
   const AssetState* find(std::string_view key) const;
+  // The day bars of assets[index], or of `state`, which must be one of `assets`.
+  std::span<const DayStatus> history(std::size_t index) const;
+  std::span<const DayStatus> history(const AssetState& state) const {
+    return history(static_cast<std::size_t>(&state - assets.data()));
+  }
 };
 
 }  // namespace freshwatch::model

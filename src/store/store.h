@@ -181,10 +181,9 @@ class Store {
                                                                core::TimePoint to) = 0;
   // The open interval of every asset: what each asset's status is now, as last recorded.
   virtual Result<std::vector<model::StatusInterval>> open_intervals() = 0;
-  // Day cells of every asset for days in [from, to], oldest first (then by asset key); days
-  // without a row are absent (the caller marks them as having no data).
-  virtual Result<std::vector<std::pair<std::string, model::DayCell>>> history(
-      date::sys_days from, date::sys_days to) = 0;
+  // The day bars of every asset for days in [from, to] (the table's window), read in one pass;
+  // days without a row have no data.
+  virtual Result<model::HistoryTable> history(date::sys_days from, date::sys_days to) = 0;
   virtual Result<std::vector<model::DayCell>> history(std::string_view asset_key,
                                                       date::sys_days from, date::sys_days to) = 0;
   virtual Result<std::vector<ConnectionRun>> latest_runs() = 0;

@@ -123,8 +123,7 @@ SELECT asset_key, status, from_us, to_us, reason FROM status_intervals
 WHERE to_us IS NULL ORDER BY asset_key)sql";
 
 constexpr const char kSelectHistoryAll[] = R"sql(
-SELECT asset_key, day, worst_severity, fresh_us, warn_us, error_us, unknown_us
-FROM daily_rollup WHERE day BETWEEN ?1 AND ?2 ORDER BY day, asset_key)sql";
+SELECT asset_key, day, worst_severity FROM daily_rollup NOT INDEXED WHERE day BETWEEN ?1 AND ?2)sql";
 constexpr const char kSelectHistoryOne[] = R"sql(
 SELECT asset_key, day, worst_severity, fresh_us, warn_us, error_us, unknown_us
 FROM daily_rollup WHERE asset_key = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY day)sql";
@@ -700,15 +699,17 @@ class SqliteStore final : public Store {
     });
   }
 
-  Result<std::vector<std::pair<std::string, model::DayCell>>> history(date::sys_days from,
-                                                                      date::sys_days to) override {
-    return read([&](Db& db) -> Result<std::vector<std::pair<std::string, model::DayCell>>> {
+  Result<model::HistoryTable> history(date::sys_days from, date::sys_days to) override {
+    return read([&](Db& db) -> Result<model::HistoryTable> {
       FW_ASSIGN(row, db.prepare(kSelectHistoryAll));
       row.bind(1, day_number(from)).bind(2, day_number(to));
-      using KeyedCell = std::pair<std::string, model::DayCell>;
-      return read_rows<KeyedCell>(row, [](const Statement& row) {
-        return KeyedCell{std::string(row.text(0)), read_cell(row)};
-      });
+      model::HistoryTable table(from, static_cast<int>((to - from).count()) + 1);
+      for (;;) {
+        FW_ASSIGN(more, row.step());
+        if (!more) return table;
+        const auto day = day_of_number(row.int64(1));
+        table.at(row.text(0), day) = {status_of_severity(row.int64(2)), true};
+      }
     });
   }
 

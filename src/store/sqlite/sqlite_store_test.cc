@@ -462,7 +462,9 @@ TEST_F(SqliteStoreTest, RollupSplitsMinutesAcrossMidnight) {
   auto all = store->history(day(2024, 6, 1), day(2024, 6, 1));
   ASSERT_TRUE(all);
   ASSERT_EQ(all->size(), 1u);
-  EXPECT_EQ((*all)[0].first, "k");
+  ASSERT_EQ(all->find("k").size(), 1u);
+  EXPECT_TRUE(all->find("k")[0].has_data);
+  EXPECT_EQ(all->find("k")[0].worst, Status::kWarn);
 }
 
 TEST_F(SqliteStoreTest, RollupFollowsDstChangesInBerlin) {
