@@ -102,7 +102,7 @@ Result<void> AlertService::observe(const model::Snapshot& snapshot) {
     events.push_back({.sequence = seq, .event = event});
 
     const model::AssetState* root = snapshot.find(incident.root.key);
-    const auto decision = route(rules_, event, root ? &root->asset : nullptr, k->second.told, now);
+    const auto decision = route(rules_, event, root ? root->asset.get() : nullptr, k->second.told, now);
     for (const auto& channel : decision.channels) {
       store::OutboxEntry entry;
       entry.notification =

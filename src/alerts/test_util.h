@@ -36,13 +36,14 @@ struct AssetSpec {
 
 inline model::AssetState make_state(const AssetSpec& spec) {
   model::AssetState s;
-  s.asset.key = spec.key;
-  s.asset.name = spec.key.substr(spec.key.find(':') + 1);
-  s.asset.kind = spec.kind;
-  s.asset.parent = spec.parent;
-  s.asset.connection = std::string(model::key_connection(spec.key));
-  s.asset.owner = "data-eng";
-  s.asset.tags = spec.tags;
+  model::Asset& s_asset = own_asset(s);
+  s_asset.key = spec.key;
+  s_asset.name = spec.key.substr(spec.key.find(':') + 1);
+  s_asset.kind = spec.kind;
+  s_asset.parent = spec.parent;
+  s_asset.connection = std::string(model::key_connection(spec.key));
+  s_asset.owner = "data-eng";
+  s_asset.tags = spec.tags;
   s.evaluation.status = spec.status;
   s.evaluation.reason = fmt::format("{} reason", model::to_string(spec.status));
   s.evaluation.error = spec.error;
@@ -58,7 +59,7 @@ inline model::Snapshot snapshot(const std::vector<AssetSpec>& specs) {
   model::Snapshot snap;
   for (const auto& spec : specs) snap.assets.push_back(make_state(spec));
   std::sort(snap.assets.begin(), snap.assets.end(),
-            [](const auto& a, const auto& b) { return a.asset.key < b.asset.key; });
+            [](const auto& a, const auto& b) { return a.asset->key < b.asset->key; });
   return snap;
 }
 

@@ -23,8 +23,8 @@ bool contains(const std::vector<std::string>& keys, std::string_view key) {
 
 // Whether a consumer's status is another asset's data seen through it.
 bool judged_on_other(const AssetState& s) {
-  return model::is_consumer(s.asset.kind) && !s.data_time_from.empty() &&
-         s.data_time_from != s.asset.key;
+  return model::is_consumer(s.asset->kind) && !s.data_time_from.empty() &&
+         s.data_time_from != s.asset->key;
 }
 
 // Where an asset's read error comes from: the highest of it and its ancestors that carries the
@@ -33,8 +33,8 @@ bool judged_on_other(const AssetState& s) {
 const AssetState* error_origin(const model::Snapshot& snap, const AssetState& s) {
   if (s.evaluation.error.empty()) return nullptr;
   const AssetState* origin = &s;
-  for (int depth = 0; depth < 64 && !origin->asset.parent.empty(); ++depth) {
-    const AssetState* parent = snap.find(origin->asset.parent);
+  for (int depth = 0; depth < 64 && !origin->asset->parent.empty(); ++depth) {
+    const AssetState* parent = snap.find(origin->asset->parent);
     if (parent == nullptr || parent == origin || parent->evaluation.error != s.evaluation.error)
       break;
     origin = parent;
@@ -45,15 +45,15 @@ const AssetState* error_origin(const model::Snapshot& snap, const AssetState& s)
 // The incident an asset's own state calls for, if any. A read error opens one incident where
 // it comes from (the connection, not each of its tables).
 std::optional<IncidentKind> condition(const model::Snapshot& snap, const AssetState& s) {
-  if (model::is_container(s.asset.kind))
+  if (model::is_container(s.asset->kind))
     return error_origin(snap, s) == &s ? std::optional(IncidentKind::kUnknown) : std::nullopt;
   if (judged_on_other(s)) return std::nullopt;
   const Status status = s.evaluation.status;
   if (is_stale(status)) {
     for (const auto& cause : s.root_causes) {
-      if (cause == s.asset.key) continue;
+      if (cause == s.asset->key) continue;
       const AssetState* c = snap.find(cause);
-      if (c == nullptr || !contains(c->root_causes, s.asset.key)) return std::nullopt;
+      if (c == nullptr || !contains(c->root_causes, s.asset->key)) return std::nullopt;
     }
     return IncidentKind::kStale;
   }
@@ -62,9 +62,9 @@ std::optional<IncidentKind> condition(const model::Snapshot& snap, const AssetSt
 }
 
 RootState root_of(const AssetState& s) {
-  return RootState{.key = s.asset.key,
-                   .name = s.asset.name,
-                   .owner = s.asset.owner,
+  return RootState{.key = s.asset->key,
+                   .name = s.asset->name,
+                   .owner = s.asset->owner,
                    .reason = s.evaluation.reason,
                    .status = s.evaluation.status,
                    .changed_at = s.evaluation.changed_at};
@@ -75,15 +75,15 @@ class Impact {
  public:
   explicit Impact(const model::Snapshot& snap) : snap_(snap) {
     for (const auto& s : snap.assets) {
-      if (model::is_container(s.asset.kind)) continue;
+      if (model::is_container(s.asset->kind)) continue;
       for (const auto& cause : s.root_causes)
-        if (cause != s.asset.key) stale_[cause].insert(s.asset.key);
+        if (cause != s.asset->key) stale_[cause].insert(s.asset->key);
       if (const AssetState* origin = error_origin(snap, s); origin && origin != &s)
-        unknown_[origin->asset.key].insert(s.asset.key);
-      if (!s.data_time && !s.data_time_from.empty() && s.data_time_from != s.asset.key) {
+        unknown_[origin->asset->key].insert(s.asset->key);
+      if (!s.data_time && !s.data_time_from.empty() && s.data_time_from != s.asset->key) {
         const AssetState* input = snap.find(s.data_time_from);
         const AssetState* origin = input ? error_origin(snap, *input) : nullptr;
-        unknown_[origin ? origin->asset.key : s.data_time_from].insert(s.asset.key);
+        unknown_[origin ? origin->asset->key : s.data_time_from].insert(s.asset->key);
       }
     }
   }
@@ -101,9 +101,9 @@ class Impact {
  private:
   void add_dashboards(const std::string& key, std::set<std::string>& out) const {
     const AssetState* s = snap_.find(key);
-    for (int depth = 0; s != nullptr && !s->asset.parent.empty() && depth < 64; ++depth) {
-      s = snap_.find(s->asset.parent);
-      if (s != nullptr && s->asset.kind == model::AssetKind::kDashboard) out.insert(s->asset.key);
+    for (int depth = 0; s != nullptr && !s->asset->parent.empty() && depth < 64; ++depth) {
+      s = snap_.find(s->asset->parent);
+      if (s != nullptr && s->asset->kind == model::AssetKind::kDashboard) out.insert(s->asset->key);
     }
   }
 
@@ -123,8 +123,8 @@ class Stepper {
   StepResult run() {
     std::set<std::string> seen;
     for (const auto& s : snap_.assets) {
-      seen.insert(s.asset.key);
-      auto it = open_.find(s.asset.key);
+      seen.insert(s.asset->key);
+      auto it = open_.find(s.asset->key);
       if (it != open_.end())
         step_open(it->second, &s);
       else
@@ -163,14 +163,14 @@ class Stepper {
 
   void step_closed(const AssetState& s) {
     const auto kind = condition(snap_, s);
-    if (!kind || !held(s.asset.key, s.evaluation.status, false)) return;
-    Incident incident{.id = incident_id(s.asset.key, now_),
+    if (!kind || !held(s.asset->key, s.evaluation.status, false)) return;
+    Incident incident{.id = incident_id(s.asset->key, now_),
                       .kind = *kind,
                       .root = root_of(s),
-                      .impacted = impact_.of(s.asset.key, *kind),
+                      .impacted = impact_.of(s.asset->key, *kind),
                       .opened_at = now_};
     emit(incident, EventType::kOpened);
-    open_.emplace(s.asset.key, std::move(incident));
+    open_.emplace(s.asset->key, std::move(incident));
   }
 
   void step_open(Incident& incident, const AssetState* s) {

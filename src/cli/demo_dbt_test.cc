@@ -49,13 +49,13 @@ TEST(DemoDbt, LineageAndRootCauses) {
   // The dbt source is the warehouse's table: one asset, two signals.
   const auto* invoices = snap.find("dbt:source.shop.sales.invoices");
   ASSERT_NE(invoices, nullptr);
-  EXPECT_EQ(invoices->asset.key, "demo:sales.invoices");
+  EXPECT_EQ(invoices->asset->key, "demo:sales.invoices");
   EXPECT_EQ(invoices->observations.size(), 2u);
   EXPECT_EQ(invoices->evaluation.status, model::Status::kError);
 
   const auto* dashboard = snap.find("dbt:exposure.shop.revenue_dashboard");
   ASSERT_NE(dashboard, nullptr);
-  EXPECT_EQ(dashboard->asset.url, "https://bi.example.com/dashboards/revenue");
+  EXPECT_EQ(dashboard->asset->url, "https://bi.example.com/dashboards/revenue");
   // Judged on its data time, the oldest data flowing into it: its models ran within the hour,
   // but from tables loaded days ago, so the dashboard is not fresh (it was "fresh, impacted"
   // when judged on its models' runs alone).

@@ -277,33 +277,33 @@ TEST(DemoLookerCollection, DashboardsTilesAndTheirTables) {
   // Folders, nested, without the personal ones.
   for (const char* f : {"1", "2", "3", "4", "5"}) find(std::string("looker:folder/") + f);
   ASSERT_NE(find("looker:folder/3"), nullptr);
-  EXPECT_EQ(find("looker:folder/3")->asset.parent, "looker:folder/2");
+  EXPECT_EQ(find("looker:folder/3")->asset->parent, "looker:folder/2");
   EXPECT_EQ(snap.find("looker:folder/7"), nullptr);
   EXPECT_EQ(snap.find("looker:dashboard/6"), nullptr) << "a personal dashboard";
   EXPECT_EQ(snap.find("looker:look/4"), nullptr) << "a personal Look";
   // Dashboards, their tiles and Looks.
   int dashboards = 0, tiles = 0, looks = 0;
   for (const auto& a : snap.assets) {
-    if (a.asset.connection != kDemoLookerConnection) continue;
-    dashboards += a.asset.kind == model::AssetKind::kDashboard;
-    tiles += a.asset.kind == model::AssetKind::kTile;
-    looks += a.asset.kind == model::AssetKind::kLook;
+    if (a.asset->connection != kDemoLookerConnection) continue;
+    dashboards += a.asset->kind == model::AssetKind::kDashboard;
+    tiles += a.asset->kind == model::AssetKind::kTile;
+    looks += a.asset->kind == model::AssetKind::kLook;
   }
   EXPECT_EQ(dashboards, 5);
   EXPECT_EQ(tiles, 15) << "text tiles carry no data";
   EXPECT_EQ(looks, 3);
   const auto* look_tile = find("looker:dashboard/1/tile/103");
   ASSERT_NE(look_tile, nullptr);
-  EXPECT_EQ(look_tile->asset.name, "Top orders this week");
+  EXPECT_EQ(look_tile->asset->name, "Top orders this week");
   const auto* text_tile = snap.find("looker:dashboard/1/tile/104");
   EXPECT_TRUE(!text_tile || text_tile->evaluation.status != model::Status::kUnknown);
   // The tables Looker reads are the warehouse's own.
   const auto* orders = find("looker:table/demo_warehouse/sales.orders");
   ASSERT_NE(orders, nullptr);
-  EXPECT_EQ(orders->asset.key, "demo:sales.orders");
+  EXPECT_EQ(orders->asset->key, "demo:sales.orders");
   const auto* etl = find("looker:table/demo_warehouse/main.etl_runs");
   ASSERT_NE(etl, nullptr);
-  EXPECT_EQ(etl->asset.key, "demo:main.etl_runs");
+  EXPECT_EQ(etl->asset->key, "demo:main.etl_runs");
 
   // The stale dashboard, from its tile on the old payroll summary.
   const auto* stale = find("looker:dashboard/3");
@@ -329,8 +329,8 @@ TEST(DemoLookerCollection, DashboardsTilesAndTheirTables) {
   }
   const auto* unused = find("looker:dashboard/5");
   ASSERT_NE(unused, nullptr);
-  ASSERT_TRUE(unused->asset.usage && unused->asset.usage->last_viewed_at);
-  EXPECT_LT(*unused->asset.usage->last_viewed_at, o.now - 60 * 24h);
+  ASSERT_TRUE(unused->asset->usage && unused->asset->usage->last_viewed_at);
+  EXPECT_LT(*unused->asset->usage->last_viewed_at, o.now - 60 * 24h);
   server.stop();
 }
 

@@ -54,13 +54,13 @@ std::vector<const model::AssetState*> select_leaves(const model::Snapshot& snaps
                                                     const std::optional<model::Selector>& select) {
   std::vector<const model::AssetState*> rows;
   for (const auto& s : snapshot.assets) {
-    if (model::is_container(s.asset.kind) && s.asset.kind != model::AssetKind::kDashboard) continue;
-    if (select && !model::matches(*select, s.asset)) continue;
+    if (model::is_container(s.asset->kind) && s.asset->kind != model::AssetKind::kDashboard) continue;
+    if (select && !model::matches(*select, *s.asset)) continue;
     rows.push_back(&s);
   }
   std::stable_sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) {
     const int sa = model::severity(a->evaluation.status), sb = model::severity(b->evaluation.status);
-    return sa != sb ? sa > sb : a->asset.key < b->asset.key;
+    return sa != sb ? sa > sb : a->asset->key < b->asset->key;
   });
   return rows;
 }
@@ -80,7 +80,7 @@ std::string render_table(const model::Snapshot& snapshot,
   std::size_t widths[4] = {5, 13, 3, 6};
   for (const auto* s : rows) {
     Line l{s->evaluation.status, {}};
-    l.cells[0] = s->asset.key;
+    l.cells[0] = s->asset->key;
     l.cells[1] = s->evaluation.changed_at ? short_time(*s->evaluation.changed_at) : "never";
     const auto age = age_of(*s, snapshot.generated_at);
     l.cells[2] = age ? core::format_age(*age) : "-";
@@ -149,8 +149,8 @@ std::string render_json(const model::Snapshot& snapshot,
         R"({{"key": {}, "name": {}, "kind": {}, "connection": {}, "status": {}, "changed_at": {}, )"
         R"("age_seconds": {}, "signal": {}, "policy": {}, "reason": {}, "error": {}, )"
         R"("observed_at": {}, "row_count": {}, "data_time": {}, "data_time_from": {})",
-        json_string(s->asset.key), json_string(s->asset.name),
-        json_string(model::to_string(s->asset.kind)), json_string(s->asset.connection),
+        json_string(s->asset->key), json_string(s->asset->name),
+        json_string(model::to_string(s->asset->kind)), json_string(s->asset->connection),
         json_string(model::to_string(e.status)), time_or_null(e.changed_at),
         age ? fmt::format("{}", std::chrono::duration_cast<std::chrono::seconds>(*age).count())
             : "null",
@@ -160,8 +160,8 @@ std::string render_json(const model::Snapshot& snapshot,
         deciding && deciding->row_count ? fmt::format("{}", *deciding->row_count) : "null",
         time_or_null(s->data_time),
         s->data_time_from.empty() ? "null" : json_string(s->data_time_from));
-    if (model::has_usage(s->asset.kind)) {
-      const model::Usage usage = s->asset.usage.value_or(model::Usage{});
+    if (model::has_usage(s->asset->kind)) {
+      const model::Usage usage = s->asset->usage.value_or(model::Usage{});
       out += fmt::format(R"(, "last_accessed_at": {}, "last_viewed_at": {}, "view_count": {})",
                          time_or_null(usage.last_accessed_at), time_or_null(usage.last_viewed_at),
                          usage.view_count ? fmt::format("{}", *usage.view_count) : "null");

@@ -11,9 +11,10 @@ using model::Status;
 
 model::AssetState leaf(std::string key, Status status, std::string error = "") {
   model::AssetState s;
-  s.asset.key = key;
-  s.asset.name = key.substr(key.rfind('.') + 1);
-  s.asset.connection = "wh";
+  model::Asset& s_asset = own_asset(s);
+  s_asset.key = key;
+  s_asset.name = key.substr(key.rfind('.') + 1);
+  s_asset.connection = "wh";
   s.evaluation.status = status;
   s.evaluation.policy = "default";
   s.evaluation.reason = "because";
@@ -25,8 +26,9 @@ model::Snapshot sample() {
   model::Snapshot snap;
   snap.generated_at = *core::parse_timestamp("2024-05-10T12:00:00Z");
   model::AssetState conn;
-  conn.asset.key = "wh";
-  conn.asset.kind = model::AssetKind::kConnection;
+  model::Asset& conn_asset = own_asset(conn);
+  conn_asset.key = "wh";
+  conn_asset.kind = model::AssetKind::kConnection;
   snap.assets.push_back(conn);
   snap.assets.push_back(leaf("wh:main.a", Status::kFresh));
   snap.assets.push_back(leaf("wh:main.b", Status::kError));
@@ -43,10 +45,10 @@ TEST(Report, LeavesWorstFirstAndSelected) {
   const auto snap = sample();
   auto rows = select_leaves(snap, std::nullopt);
   ASSERT_EQ(rows.size(), 4u);
-  EXPECT_EQ(rows[0]->asset.key, "wh:main.b");
-  EXPECT_EQ(rows[1]->asset.key, "wh:main.d");
-  EXPECT_EQ(rows[2]->asset.key, "wh:main.c");
-  EXPECT_EQ(rows[3]->asset.key, "wh:main.a");
+  EXPECT_EQ(rows[0]->asset->key, "wh:main.b");
+  EXPECT_EQ(rows[1]->asset->key, "wh:main.d");
+  EXPECT_EQ(rows[2]->asset->key, "wh:main.c");
+  EXPECT_EQ(rows[3]->asset->key, "wh:main.a");
   rows = select_leaves(snap, *model::parse_selector("wh:main.a"));
   ASSERT_EQ(rows.size(), 1u);
 }
@@ -111,25 +113,27 @@ TEST(Report, JsonCarriesDataTimeAndUsage) {
   snap.assets[1].data_time = *core::parse_timestamp("2024-05-06T12:00:00Z");
   snap.assets[1].data_time_from = "wh:raw.a";
   model::AssetState dashboard;
-  dashboard.asset.key = "lk:dashboard.1";
-  dashboard.asset.name = "Sales";
-  dashboard.asset.kind = model::AssetKind::kDashboard;
-  dashboard.asset.connection = "lk";
-  dashboard.asset.usage = model::Usage{*core::parse_timestamp("2024-05-01T08:00:00Z"), std::nullopt, 7};
+  model::Asset& dashboard_asset = own_asset(dashboard);
+  dashboard_asset.key = "lk:dashboard.1";
+  dashboard_asset.name = "Sales";
+  dashboard_asset.kind = model::AssetKind::kDashboard;
+  dashboard_asset.connection = "lk";
+  dashboard_asset.usage = model::Usage{*core::parse_timestamp("2024-05-01T08:00:00Z"), std::nullopt, 7};
   dashboard.evaluation.status = Status::kError;
   dashboard.evaluation.reason = "1 error of 1";
   snap.assets.push_back(dashboard);
   model::AssetState look = leaf("lk:look.3", Status::kFresh);
-  look.asset.kind = model::AssetKind::kLook;
+  own_asset(look).kind = model::AssetKind::kLook;
   snap.assets.push_back(look);
   model::AssetState folder;
-  folder.asset.key = "lk:folder.1";
-  folder.asset.kind = model::AssetKind::kFolder;
+  model::Asset& folder_asset = own_asset(folder);
+  folder_asset.key = "lk:folder.1";
+  folder_asset.kind = model::AssetKind::kFolder;
   snap.assets.push_back(folder);
 
   const auto rows = select_leaves(snap, std::nullopt);
   ASSERT_EQ(rows.size(), 6u) << "leaves and the dashboard; no other container";
-  EXPECT_EQ(rows[0]->asset.key, "lk:dashboard.1");
+  EXPECT_EQ(rows[0]->asset->key, "lk:dashboard.1");
   EXPECT_EQ(select_leaves(snap, *model::parse_selector("kind:dashboard")).size(), 1u);
   const auto json = render_json(snap, rows, Status::kError, true);
   EXPECT_NE(json.find(R"("row_count": null, "data_time": "2024-05-06T12:00:00Z", "data_time_from": "wh:raw.a"})"),

@@ -39,8 +39,8 @@ int run_why(const WhyOptions& o) {
   if (!asset) {
     std::string similar;
     for (const auto& s : snapshot ? snapshot->assets : std::vector<model::AssetState>{})
-      if (s.asset.key.find(o.key) != std::string::npos && similar.size() < 200)
-        similar += (similar.empty() ? "" : ", ") + s.asset.key;
+      if (s.asset->key.find(o.key) != std::string::npos && similar.size() < 200)
+        similar += (similar.empty() ? "" : ", ") + s.asset->key;
     fmt::print(stderr, "freshwatch why: no asset '{}'{}\n", o.key,
                similar.empty() ? "; `freshwatch check` lists every key"
                                : fmt::format("; did you mean: {}", similar));

@@ -26,24 +26,24 @@ std::string age(const model::AssetState& a) {
 
 // "demo:sales.invoices is error: changed 4 d ago; error after 2 d (table)"
 std::string line(const model::AssetState& a, bool color) {
-  std::string out = fmt::format("{} is {}", a.asset.key, paint(a.evaluation.status, color));
+  std::string out = fmt::format("{} is {}", a.asset->key, paint(a.evaluation.status, color));
   if (!a.evaluation.reason.empty()) out += fmt::format(": {}", a.evaluation.reason);
   if (!a.evaluation.error.empty() && a.evaluation.reason.find(a.evaluation.error) == std::string::npos)
     out += fmt::format(" ({})", a.evaluation.error);
   if (a.evaluation.age && a.evaluation.reason.find("ago") == std::string::npos)
     out += fmt::format(", changed {} ago", core::format_age(*a.evaluation.age));
-  return out + fmt::format(" [{}]", model::to_string(a.asset.kind));
+  return out + fmt::format(" [{}]", model::to_string(a.asset->kind));
 }
 
 // "data time: 2024-05-02T06:20:45Z, from demo:staging.stg_payments", or why it is unknown.
 std::string data_time_line(const model::AssetState& a) {
   if (a.data_time_from.empty()) return {};
   if (!a.data_time)
-    return a.data_time_from == a.asset.key
+    return a.data_time_from == a.asset->key
                ? "data time: unknown\n"
                : fmt::format("data time: unknown, {} has none\n", a.data_time_from);
   const auto when = core::format_timestamp(*a.data_time);
-  return a.data_time_from == a.asset.key ? fmt::format("data time: {}, its own change\n", when)
+  return a.data_time_from == a.asset->key ? fmt::format("data time: {}, its own change\n", when)
                                          : fmt::format("data time: {}, from {}\n", when,
                                                        a.data_time_from);
 }
@@ -83,7 +83,7 @@ Result<std::string> render_why(const model::Snapshot& snap, std::string_view key
       std::string text = fmt::format(
           "  {} {:<{}}  {:<7}  {:<8}  {}", h == 0 ? " " : "\u2190", hops[h].key, width,
           s ? paint(s->evaluation.status, color) : std::string("missing"),
-          s ? age(*s) : std::string("-"), s ? model::to_string(s->asset.kind) : "");
+          s ? age(*s) : std::string("-"), s ? model::to_string(s->asset->kind) : "");
       if (h > 0 && !hops[h - 1].via.empty()) text += fmt::format("  via {}", hops[h - 1].via);
       while (!text.empty() && text.back() == ' ') text.pop_back();
       out += text + "\n";

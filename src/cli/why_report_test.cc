@@ -73,7 +73,8 @@ model::Snapshot bi_over_dbt() {
       {.name = "wh"}, {.name = "dbt"}, {.name = "lk"}};
   engine::SnapshotInputs in;
   in.now = kNow;
-  in.assets = assets;
+  const auto shared = model::share_assets(assets);
+  in.assets = shared;
   in.observations = &observations;
   in.connections = connections;
   in.edges = edges;

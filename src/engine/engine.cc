@@ -18,13 +18,13 @@ Executor default_executor() {
   return [](std::function<void()> task) { std::thread(std::move(task)).detach(); };
 }
 
-model::Asset connection_asset(const std::string& name) {
+model::AssetPtr connection_asset(const std::string& name) {
   model::Asset a;
   a.key = model::make_key(name, "");
   a.name = name;
   a.kind = model::AssetKind::kConnection;
   a.connection = name;
-  return a;
+  return std::make_shared<const model::Asset>(std::move(a));
 }
 
 }  // namespace
@@ -116,7 +116,8 @@ Result<void> Engine::load() {
   std::size_t loaded = 0;
   for (auto& a : *assets) {
     if (!by_name.contains(a.connection) || dropped.contains(a.key)) continue;
-    assets_[a.key] = std::move(a);
+    auto key = a.key;
+    assets_[std::move(key)] = std::make_shared<const model::Asset>(std::move(a));
     ++loaded;
   }
   for (auto& o : *observations) {
@@ -170,12 +171,12 @@ void Engine::remember_today_locked(const model::Snapshot& snapshot) {
   if (day < 0 || day >= history_.days()) return;
   for (std::size_t i = 0; i < snapshot.assets.size(); ++i) {
     const auto bars = snapshot.history(i);
-    if (!bars.empty()) history_.at(snapshot.assets[i].asset.key, snapshot.today) = bars.back();
+    if (!bars.empty()) history_.at(snapshot.assets[i].asset->key, snapshot.today) = bars.back();
   }
 }
 
 model::Snapshot Engine::build_locked(core::TimePoint now, std::uint64_t version) const {
-  std::vector<model::Asset> assets;
+  std::vector<model::AssetPtr> assets;
   assets.reserve(assets_.size());
   for (const auto& [_, a] : assets_) assets.push_back(a);
   std::vector<model::ConnectionState> states;
@@ -227,7 +228,7 @@ std::vector<store::StatusRecord> Engine::statuses_of(const model::Snapshot& snap
   std::vector<store::StatusRecord> out;
   out.reserve(snapshot.assets.size());
   for (const auto& s : snapshot.assets)
-    out.push_back({s.asset.key, s.evaluation.status, s.evaluation.reason});
+    out.push_back({s.asset->key, s.evaluation.status, s.evaluation.reason});
   return out;
 }
 
@@ -245,10 +246,10 @@ connectors::Collection Engine::known_locked(const Connection& c) const {
   // the connection's own keys.
   connectors::Collection known;
   const std::string& name = c.setup.name;
-  if (auto it = assets_.find(name); it != assets_.end()) known.assets.push_back(it->second);
+  if (auto it = assets_.find(name); it != assets_.end()) known.assets.push_back(*it->second);
   for (auto it = assets_.lower_bound(name + ":"), end = assets_.lower_bound(name + ";"); it != end;
        ++it)
-    known.assets.push_back(it->second);
+    known.assets.push_back(*it->second);
   known.edges = c.edges;
   return known;
 }
@@ -307,9 +308,9 @@ void Engine::finish_run(std::size_t index, Result<connectors::Collection> result
     c.state.last_run = finished;
     if (result) {
       // The run's assets replace the connection's: tables that are gone disappear.
-      std::erase_if(assets_, [&](const auto& entry) { return entry.second.connection == name; });
+      std::erase_if(assets_, [&](const auto& entry) { return entry.second->connection == name; });
       assets_.emplace(name, connection_asset(name));
-      for (const auto& a : result->assets) assets_[a.key] = a;
+      for (const auto& a : result->assets) assets_[a.key] = std::make_shared<const model::Asset>(a);
       std::erase_if(observations_, [&](const auto& entry) {
         return model::key_connection(entry.first) == name && !assets_.contains(entry.first);
       });
@@ -350,8 +351,8 @@ void Engine::finish_run(std::size_t index, Result<connectors::Collection> result
     refresh_history_locked(finished);
     auto snap = std::make_shared<const model::Snapshot>(build_locked(finished, ++version_));
     for (const auto& s : snap->assets)
-      if (s.asset.connection == name)
-        run.statuses.push_back({s.asset.key, s.evaluation.status, s.evaluation.reason});
+      if (s.asset->connection == name)
+        run.statuses.push_back({s.asset->key, s.evaluation.status, s.evaluation.reason});
     if (store_ && options_.persist) {
       if (auto saved = store_->save_run(run); !saved)
         spdlog::error("cannot save the run of '{}': {}", name, saved.error().message);

@@ -165,7 +165,7 @@ class Engine {
   mutable std::mutex mutex_;
   mutable std::condition_variable changed_;  // runs finished, wake(), publications
   std::vector<Connection> connections_;
-  std::map<std::string, model::Asset> assets_;
+  std::map<std::string, model::AssetPtr> assets_;  // shared with the snapshots
   ObservationsByAsset observations_;
   model::HistoryTable history_;  // read from the store once, then kept from the snapshots
   date::sys_days history_today_{};

@@ -460,7 +460,7 @@ TEST_F(EngineTest, AnAssetsOwnPolicyJudgesItAfterARestart) {
   auto second = open_store(path);
   auto& engine = start(second.get());
   ASSERT_TRUE(engine.load());
-  EXPECT_EQ(engine.snapshot()->find("wh:main.a")->asset.policy, own);
+  EXPECT_EQ(engine.snapshot()->find("wh:main.a")->asset->policy, own);
   EXPECT_EQ(engine.snapshot()->find("wh:main.a")->evaluation.policy, "dbt freshness");
 }
 
@@ -532,7 +532,7 @@ TEST_F(EngineTest, ConnectorsGetWhatTheyKnewAndTheirStateAcrossARestart) {
   const auto snap = engine.snapshot();
   ASSERT_NE(snap, nullptr);
   ASSERT_NE(snap->find("bi:dash"), nullptr);
-  EXPECT_EQ(snap->find("bi:dash")->asset.usage,
+  EXPECT_EQ(snap->find("bi:dash")->asset->usage,
             (model::Usage{at("2024-05-01T08:00:00Z"), std::nullopt, 42}));
   EXPECT_EQ(snap->edges, (std::vector<model::Edge>{{"bi:main.a", "bi:dash.tile", "view a"}}));
 

@@ -54,34 +54,34 @@ void apply_data_time(
   std::vector<std::optional<core::TimePoint>> own(snap.assets.size());
   for (std::uint32_t i = 0; i < snap.assets.size(); ++i) {
     const auto& s = snap.assets[i];
-    if (model::is_container(s.asset.kind) || collection_failed(connection_of(s.asset))) continue;
+    if (model::is_container(s.asset->kind) || collection_failed(connection_of(*s.asset))) continue;
     own[i] = s.evaluation.changed_at;
   }
   const auto data = lineage::propagate_data_time(graph, own);
   // Known assets are the graph's first nodes, in snapshot order.
   for (std::uint32_t i = 0; i < snap.assets.size(); ++i) {
     auto& state = snap.assets[i];
-    if (model::is_container(state.asset.kind)) continue;
+    if (model::is_container(state.asset->kind)) continue;
     state.data_time = data[i].time;
     state.data_time_from = data[i].from == lineage::kNoNode ? std::string() : graph.key(data[i].from);
   }
   if (!in.evaluate) return;
   for (std::uint32_t i = 0; i < snap.assets.size(); ++i) {
     auto& state = snap.assets[i];
-    if (!model::is_consumer(state.asset.kind) || graph.parents(i).empty()) continue;
+    if (!model::is_consumer(state.asset->kind) || graph.parents(i).empty()) continue;
     const auto from = data[i].from;
     if (from == i) continue;  // its own change is its oldest data: judged on it already
     const auto& origin = graph.key(from);
     if (state.data_time) {
       model::Observation derived;
-      derived.asset_key = state.asset.key;
+      derived.asset_key = state.asset->key;
       derived.observed_at = in.now;
       derived.changed_at = state.data_time;
       derived.signal = std::string(kDataTimeSignal);
       derived.evidence = fmt::format("oldest input: {}, changed {}", origin,
                                      core::format_timestamp(*state.data_time));
       const auto* failed = first_failed(state.observations);
-      state.evaluation = in.evaluate(state.asset, std::span(&derived, 1), in.now);
+      state.evaluation = in.evaluate(*state.asset, std::span(&derived, 1), in.now);
       if (state.evaluation.error.empty())
         state.evaluation.reason += fmt::format("{}oldest data from {}",
                                                state.evaluation.reason.empty() ? "" : "; ", origin);
@@ -102,7 +102,7 @@ void apply_data_time(
                                      input->evaluation.reason);
       state.evaluation = std::move(unknown);
     }
-    if (const auto* c = connection_of(state.asset); collection_failed(c))
+    if (const auto* c = connection_of(*state.asset); collection_failed(c))
       mark_collection_failed(state.evaluation, *c);
   }
 }
@@ -144,22 +144,30 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
   }
   std::sort(snap.aliases.begin(), snap.aliases.end());
 
-  std::map<std::string_view, const model::Asset*> by_key;
-  for (const auto& a : ids.assets) by_key[a.key] = &a;
+  // In key order; of assets with the same key, the last one given.
+  std::vector<std::uint32_t> by_key(ids.assets.size());
+  for (std::uint32_t i = 0; i < by_key.size(); ++i) by_key[i] = i;
+  std::stable_sort(by_key.begin(), by_key.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return ids.assets[a]->key < ids.assets[b]->key;
+  });
   snap.assets.reserve(by_key.size());
-  for (const auto& [_, a] : by_key) snap.assets.push_back(model::AssetState{.asset = *a});
+  for (std::size_t r = 0; r < by_key.size(); ++r) {
+    if (r + 1 < by_key.size() && ids.assets[by_key[r + 1]]->key == ids.assets[by_key[r]]->key)
+      continue;
+    snap.assets.push_back(model::AssetState{.asset = ids.assets[by_key[r]]});
+  }
 
   std::unordered_map<std::string_view, std::uint32_t> index;
   index.reserve(snap.assets.size());
-  for (std::uint32_t i = 0; i < snap.assets.size(); ++i) index[snap.assets[i].asset.key] = i;
+  for (std::uint32_t i = 0; i < snap.assets.size(); ++i) index[snap.assets[i].asset->key] = i;
 
   auto by_name = [&](std::uint32_t a, std::uint32_t b) {
-    const auto& x = snap.assets[a].asset;
-    const auto& y = snap.assets[b].asset;
+    const auto& x = *snap.assets[a].asset;
+    const auto& y = *snap.assets[b].asset;
     return std::tie(x.name, x.key) < std::tie(y.name, y.key);
   };
   for (std::uint32_t i = 0; i < snap.assets.size(); ++i) {
-    const auto& parent = snap.assets[i].asset.parent;
+    const auto& parent = snap.assets[i].asset->parent;
     auto it = parent.empty() ? index.end() : index.find(parent);
     if (it == index.end() || it->second == i)
       snap.roots.push_back(i);
@@ -186,23 +194,23 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
   for (auto& state : snap.assets) {
     const std::vector<model::Observation>* observations = &kNone;
     if (in.observations) {
-      auto it = in.observations->find(state.asset.key);
+      auto it = in.observations->find(state.asset->key);
       if (it != in.observations->end()) observations = &it->second;
     }
     state.observations = *observations;
-    if (model::is_container(state.asset.kind)) continue;
-    if (auto aliases = aliases_of.find(state.asset.key); in.observations && aliases != aliases_of.end()) {
+    if (model::is_container(state.asset->kind)) continue;
+    if (auto aliases = aliases_of.find(state.asset->key); in.observations && aliases != aliases_of.end()) {
       for (auto alias : aliases->second) {
         auto it = in.observations->find(std::string(alias));
         if (it == in.observations->end()) continue;
         for (auto o : it->second) {
-          o.asset_key = state.asset.key;
+          o.asset_key = state.asset->key;
           state.observations.push_back(std::move(o));
         }
       }
     }
-    if (in.evaluate) state.evaluation = in.evaluate(state.asset, state.observations, in.now);
-    auto c = connection_state.find(state.asset.connection);
+    if (in.evaluate) state.evaluation = in.evaluate(*state.asset, state.observations, in.now);
+    auto c = connection_state.find(state.asset->connection);
     if (c != connection_state.end() && collection_failed(c->second))
       mark_collection_failed(state.evaluation, *c->second);
     const auto& signal = state.evaluation.signal;
@@ -244,7 +252,7 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
     model::StatusCounts counts;
     for (auto c : state.children)
       if (done[c]) counts.add(snap.assets[c].counts);
-    if (model::is_container(state.asset.kind)) {
+    if (model::is_container(state.asset->kind)) {
       // A container's data is as old as its oldest child's.
       for (auto c : state.children) {
         const auto& child = snap.assets[c];
@@ -257,7 +265,7 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
       state.evaluation = model::Evaluation{};
       state.evaluation.status = worst_of(counts);
       state.evaluation.reason = container_reason(counts);
-      auto c = connection_state.find(state.asset.connection);
+      auto c = connection_state.find(state.asset->connection);
       if (c != connection_state.end() && !c->second->error.empty()) {
         state.evaluation.error = c->second->error;
         if (counts.total() == 0)
@@ -275,7 +283,7 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
     done[i] = true;
   }
   for (const auto& state : snap.assets)
-    if (!model::is_container(state.asset.kind)) snap.summary[state.evaluation.status] += 1;
+    if (!model::is_container(state.asset->kind)) snap.summary[state.evaluation.status] += 1;
 
   // History: one cell per day, oldest first, ending today. Stored days are copied from the
   // table (aligned by day); a container's days without a stored cell take the worst of its
@@ -291,7 +299,7 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
   if (in.history) {
     const auto offset = (first - in.history->first()).count();  // table day of our day 0
     for (std::uint32_t i = 0; i < snap.assets.size(); ++i) {
-      const auto stored = in.history->find(snap.assets[i].asset.key);
+      const auto stored = in.history->find(snap.assets[i].asset->key);
       if (stored.empty()) continue;
       auto row = bars(i);
       for (int d = 0; d < days; ++d) {
@@ -303,7 +311,7 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
   for (auto i : order) {
     auto& state = snap.assets[i];
     auto row = bars(i);
-    if (model::is_container(state.asset.kind)) {
+    if (model::is_container(state.asset->kind)) {
       for (int d = 0; d < days; ++d) {
         auto& cell = row[d];
         if (cell.has_data) continue;  // stored
@@ -324,7 +332,7 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
   snap.connections.assign(in.connections.begin(), in.connections.end());
   std::unordered_map<std::string_view, std::uint32_t> leaves_per_connection;
   for (const auto& state : snap.assets)
-    if (!model::is_container(state.asset.kind)) ++leaves_per_connection[state.asset.connection];
+    if (!model::is_container(state.asset->kind)) ++leaves_per_connection[state.asset->connection];
   for (auto& c : snap.connections) c.asset_count = leaves_per_connection[c.name];
   if (in.lineage)
     in.lineage(snap);

@@ -57,7 +57,7 @@ struct SnapshotInputs {
   const date::time_zone* zone = nullptr;  // null: UTC
   std::uint64_t version = 0;
   int history_days = 90;
-  std::span<const model::Asset> assets;  // any order; duplicates by key keep the last
+  std::span<const model::AssetPtr> assets;  // any order; duplicates by key keep the last
   const ObservationsByAsset* observations = nullptr;
   std::span<const model::ConnectionState> connections;
   std::span<const model::Edge> edges;

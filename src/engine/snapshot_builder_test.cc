@@ -68,7 +68,8 @@ struct Fixture {
     in.zone = zone;
     in.version = 7;
     in.history_days = days;
-    in.assets = assets;
+    const auto shared = model::share_assets(assets);
+    in.assets = shared;
     in.observations = &observations;
     in.connections = connections;
     in.history = &history;
@@ -104,7 +105,7 @@ TEST(BuildSnapshot, LeavesJudgedContainersTakeTheWorstAndCount) {
   EXPECT_EQ(snap.generated_at, f.now);
   ASSERT_EQ(snap.assets.size(), 8u);
   EXPECT_TRUE(std::is_sorted(snap.assets.begin(), snap.assets.end(),
-                             [](auto& a, auto& b) { return a.asset.key < b.asset.key; }));
+                             [](auto& a, auto& b) { return a.asset->key < b.asset->key; }));
 
   struct Row {
     const char* key;
@@ -132,11 +133,11 @@ TEST(BuildSnapshot, LeavesJudgedContainersTakeTheWorstAndCount) {
 
   // Roots and children by name.
   ASSERT_EQ(snap.roots.size(), 2u);
-  EXPECT_EQ(snap.assets[snap.roots[0]].asset.key, "lake");
+  EXPECT_EQ(snap.assets[snap.roots[0]].asset->key, "lake");
   const auto& schema = *snap.find("wh:main");
   ASSERT_EQ(schema.children.size(), 4u);
-  EXPECT_EQ(snap.assets[schema.children[0]].asset.name, "a_new");
-  EXPECT_EQ(snap.assets[schema.children[3]].asset.name, "d_none");
+  EXPECT_EQ(snap.assets[schema.children[0]].asset->name, "a_new");
+  EXPECT_EQ(snap.assets[schema.children[3]].asset->name, "d_none");
   // Connection states count their leaves.
   EXPECT_EQ(snap.connections[0].asset_count, 4u);
   EXPECT_EQ(snap.connections[1].asset_count, 1u);
@@ -230,7 +231,7 @@ TEST(BuildSnapshot, ParentCyclesAndOrphansDoNotHang) {
   EXPECT_EQ(snap.find("a:orphan")->evaluation.status, Status::kUnknown);
   EXPECT_EQ(snap.summary.total(), 1u);
   bool orphan_is_root = false;
-  for (auto r : snap.roots) orphan_is_root |= snap.assets[r].asset.key == "a:orphan";
+  for (auto r : snap.roots) orphan_is_root |= snap.assets[r].asset->key == "a:orphan";
   EXPECT_TRUE(orphan_is_root);
 }
 
@@ -270,7 +271,8 @@ TEST(BuildSnapshot, IdentityMergingAndLineage) {
                                     {"dbt:model.shop.stg_orders", "dbt:exposure.shop.revenue"}};
   SnapshotInputs in;
   in.now = f.now;
-  in.assets = f.assets;
+  const auto shared = model::share_assets(f.assets);
+  in.assets = shared;
   in.observations = &f.observations;
   in.connections = f.connections;
   in.edges = edges;
@@ -281,7 +283,7 @@ TEST(BuildSnapshot, IdentityMergingAndLineage) {
   const auto* t = snap.find("wh:main.orders");
   ASSERT_NE(t, nullptr);
   EXPECT_EQ(snap.find("dbt:source.shop.raw.orders"), t);  // the alias resolves
-  EXPECT_EQ(t->asset.owner, "data-eng");
+  EXPECT_EQ(t->asset->owner, "data-eng");
   ASSERT_EQ(t->observations.size(), 2u);  // both signals
   EXPECT_EQ(t->observations[1].asset_key, "wh:main.orders");
   EXPECT_EQ(t->evaluation.signal, "max(_loaded_at)");  // the newer one decided
@@ -290,7 +292,7 @@ TEST(BuildSnapshot, IdentityMergingAndLineage) {
   const auto* folder = snap.find("dbt:shop/shop/models");
   ASSERT_NE(folder, nullptr);
   bool listed = false;
-  for (auto c : folder->children) listed |= snap.assets[c].asset.key == "wh:main.orders";
+  for (auto c : folder->children) listed |= snap.assets[c].asset->key == "wh:main.orders";
   EXPECT_TRUE(listed);
   EXPECT_EQ(folder->evaluation.status, Status::kError);
   // Edges use the table's key; impact and root causes follow them.
@@ -334,7 +336,8 @@ TEST(BuildSnapshot, LineageMarksImpactAndRootCauses) {
                                     {"wh:main.a_new", "lake:x.t"}};
   SnapshotInputs in;
   in.now = f.now;
-  in.assets = f.assets;
+  const auto shared = model::share_assets(f.assets);
+  in.assets = shared;
   in.observations = &f.observations;
   in.connections = f.connections;
   in.edges = edges;
@@ -395,7 +398,8 @@ struct Bi {
   model::Snapshot build() {
     SnapshotInputs in;
     in.now = f.now;
-    in.assets = f.assets;
+    const auto shared = model::share_assets(f.assets);
+  in.assets = shared;
     in.observations = &f.observations;
     in.connections = f.connections;
     in.edges = edges;

@@ -285,21 +285,21 @@ std::shared_ptr<View> build_view(std::shared_ptr<const Snapshot> snap) {
   v->parent.assign(n, kNone);
   for (std::uint32_t i = 0; i < n32; ++i)
     for (std::uint32_t c : s.assets[i].children)
-      if (c < n32 && s.assets[c].asset.parent == s.assets[i].asset.key) v->parent[c] = i;
+      if (c < n32 && s.assets[c].asset->parent == s.assets[i].asset->key) v->parent[c] = i;
   for (std::uint32_t i = 0; i < n32; ++i)  // assets their parent does not list
-    if (v->parent[i] == kNone && !s.assets[i].asset.parent.empty())
-      v->parent[i] = v->find(s.assets[i].asset.parent);
+    if (v->parent[i] == kNone && !s.assets[i].asset->parent.empty())
+      v->parent[i] = v->find(s.assets[i].asset->parent);
 
   std::size_t text_size = 0;
   for (const auto& st : s.assets) {
-    const auto& a = st.asset;
+    const auto& a = *st.asset;
     text_size += a.key.size() + a.name.size() + a.owner.size() + 2;
     for (const auto& t : a.tags) text_size += t.size() + 1;
   }
   v->haystack_text.reserve(text_size);
   v->haystack_at.resize(n + 1);
   for (std::size_t i = 0; i < n; ++i) {
-    const auto& a = s.assets[i].asset;
+    const auto& a = *s.assets[i].asset;
     std::string& h = v->haystack_text;
     v->haystack_at[i] = static_cast<std::uint32_t>(h.size());
     h += a.key;
@@ -323,11 +323,11 @@ std::shared_ptr<View> build_view(std::shared_ptr<const Snapshot> snap) {
     std::uint32_t index;
   };
   std::vector<NameKey> names(n);
-  for (std::uint32_t i = 0; i < n32; ++i) names[i] = {prefix_key(s.assets[i].asset.name), i};
+  for (std::uint32_t i = 0; i < n32; ++i) names[i] = {prefix_key(s.assets[i].asset->name), i};
   std::sort(names.begin(), names.end(), [&](const NameKey& x, const NameKey& y) {
     if (x.prefix != y.prefix) return x.prefix < y.prefix;
-    const std::string& a = s.assets[x.index].asset.name;
-    const std::string& b = s.assets[y.index].asset.name;
+    const std::string& a = s.assets[x.index].asset->name;
+    const std::string& b = s.assets[y.index].asset->name;
     if (a.size() > 8 || b.size() > 8) {
       int c = std::string_view(a).substr(std::min<std::size_t>(8, a.size()))
                   .compare(std::string_view(b).substr(std::min<std::size_t>(8, b.size())));
@@ -418,7 +418,7 @@ void write_usage(JsonWriter& w, const model::Asset& a) {
 void write_summary_fields(JsonWriter& w, const View& v, std::uint32_t i) {
   const Snapshot& snap = *v.snap;
   const AssetState& s = snap.assets[i];
-  const auto& a = s.asset;
+  const auto& a = *s.asset;
   const auto& e = s.evaluation;
   w.key("key").string(a.key);
   w.key("name").string(a.name);
@@ -520,15 +520,15 @@ void write_summary_document(JsonWriter& w, const View& v) {
 void write_tree_node(JsonWriter& w, const View& v, std::uint32_t i) {
   const AssetState& s = v.snap->assets[i];
   w.begin_object();
-  w.key("key").string(s.asset.key);
-  w.key("name").string(s.asset.name);
-  w.key("kind").string(model::to_string(s.asset.kind));
+  w.key("key").string(s.asset->key);
+  w.key("name").string(s.asset->name);
+  w.key("kind").string(model::to_string(s.asset->kind));
   w.key("status").string(model::to_string(s.evaluation.status));
   w.key("counts");
   write_counts(w, s.counts);
   w.key("children").begin_array();
   for (std::uint32_t c : s.children)
-    if (c < v.snap->assets.size() && model::is_container(v.snap->assets[c].asset.kind))
+    if (c < v.snap->assets.size() && model::is_container(v.snap->assets[c].asset->kind))
       write_tree_node(w, v, c);
   w.end_array();
   w.end_object();
@@ -627,7 +627,7 @@ V2Layout v2_layout(const View& v) {
       auto [i, done] = stack.back();
       stack.pop_back();
       const AssetState& a = s.assets[i];
-      if (!model::is_container(a.asset.kind)) {
+      if (!model::is_container(a.asset->kind)) {
         out.worst[i] = i;
         group_of[i] = g;
         continue;
@@ -642,7 +642,7 @@ V2Layout v2_layout(const View& v) {
       if (i != root) {
         bool holds_assets = false;
         for (std::uint32_t c : a.children)
-          holds_assets = holds_assets || (c < n && !model::is_container(s.assets[c].asset.kind));
+          holds_assets = holds_assets || (c < n && !model::is_container(s.assets[c].asset->kind));
         if (holds_assets) out.groups[g].containers.push_back(i);
       }
       stack.emplace_back(i, true);
@@ -654,7 +654,7 @@ V2Layout v2_layout(const View& v) {
   for (Status st : {Status::kError, Status::kWarn, Status::kUnknown}) {
     for (std::uint32_t i : v.by_staleness) {
       const AssetState& a = s.assets[i];
-      if (a.evaluation.status != st || model::is_container(a.asset.kind)) continue;
+      if (a.evaluation.status != st || model::is_container(a.asset->kind)) continue;
       ++out.not_fresh;
       if (out.listed < kV2AssetLimit && group_of[i] != kNone) {
         out.groups[group_of[i]].assets.push_back(i);
@@ -670,7 +670,7 @@ void write_v2_components(JsonWriter& w, const View& v, const V2Layout& layout) {
   std::string now = core::format_timestamp(s.generated_at);
   int position = 1;
   auto common = [&](const AssetState& a, std::string_view status, std::string_view name) {
-    w.key("id").string(a.asset.key);
+    w.key("id").string(a.asset->key);
     w.key("name").string(name);
     w.key("status").string(status);
     w.key("created_at").string(now);
@@ -681,7 +681,7 @@ void write_v2_components(JsonWriter& w, const View& v, const V2Layout& layout) {
       w.string(now);
     }
     w.key("position").number(position++);
-    w.key("description").string_or_null(a.asset.description);
+    w.key("description").string_or_null(a.asset->description);
     w.key("showcase").boolean(false);
     w.key("start_date").null();
     w.key("page_id").string("freshwatch");
@@ -695,7 +695,7 @@ void write_v2_components(JsonWriter& w, const View& v, const V2Layout& layout) {
   auto freshness = [&](std::uint32_t i) {
     const AssetState& a = s.assets[i];
     w.key("freshness").begin_object();
-    w.key("kind").string(model::to_string(a.asset.kind));
+    w.key("kind").string(model::to_string(a.asset->kind));
     w.key("status").string(model::to_string(a.evaluation.status));
     w.key("changed_at");
     write_time(w, a.evaluation.changed_at);
@@ -715,8 +715,8 @@ void write_v2_components(JsonWriter& w, const View& v, const V2Layout& layout) {
     } else {
       const AssetState& b = s.assets[worst];
       w.begin_object();
-      w.key("key").string(b.asset.key);
-      w.key("name").string(b.asset.name);
+      w.key("key").string(b.asset->key);
+      w.key("name").string(b.asset->name);
       w.key("status").string(model::to_string(b.evaluation.status));
       w.key("age_seconds");
       if (auto age = age_of(s, b)) {
@@ -732,20 +732,20 @@ void write_v2_components(JsonWriter& w, const View& v, const V2Layout& layout) {
   for (const auto& g : layout.groups) {
     const AssetState& root = s.assets[g.root];
     w.begin_object();
-    common(root, group_status(root), root.asset.name);
+    common(root, group_status(root), root.asset->name);
     w.key("group_id").null();
     w.key("group").boolean(true);
     w.key("components").begin_array();
-    for (std::uint32_t c : g.containers) w.string(s.assets[c].asset.key);
-    for (std::uint32_t l : g.assets) w.string(s.assets[l].asset.key);
+    for (std::uint32_t c : g.containers) w.string(s.assets[c].asset->key);
+    for (std::uint32_t l : g.assets) w.string(s.assets[l].asset->key);
     w.end_array();
     freshness(g.root);
     w.end_object();
     for (std::uint32_t c : g.containers) {
       const AssetState& a = s.assets[c];
       w.begin_object();
-      common(a, group_status(a), short_name(a.asset.key));
-      w.key("group_id").string(root.asset.key);
+      common(a, group_status(a), short_name(a.asset->key));
+      w.key("group_id").string(root.asset->key);
       w.key("group").boolean(false);
       freshness(c);
       w.end_object();
@@ -753,8 +753,8 @@ void write_v2_components(JsonWriter& w, const View& v, const V2Layout& layout) {
     for (std::uint32_t l : g.assets) {
       const AssetState& a = s.assets[l];
       w.begin_object();
-      common(a, statuspage_status(a.evaluation.status), short_name(a.asset.key));
-      w.key("group_id").string(root.asset.key);
+      common(a, statuspage_status(a.evaluation.status), short_name(a.asset->key));
+      w.key("group_id").string(root.asset->key);
       w.key("group").boolean(false);
       freshness(l);
       w.end_object();
@@ -913,7 +913,7 @@ bool contains(const std::vector<std::string>& list, std::string_view s) {
 
 bool matches(const View& v, const ListQuery& q, std::uint32_t i, std::uint32_t under) {
   const AssetState& s = v.snap->assets[i];
-  const auto& a = s.asset;
+  const auto& a = *s.asset;
   if (q.leaves && model::is_container(a.kind)) return false;
   if (q.impacted && s.impacted != *q.impacted) return false;
   if (q.unused_days) {
@@ -1913,13 +1913,13 @@ Response Api::Impl::asset_detail(View& v, std::uint32_t i) {
   w.begin_object();
   w.key("asset").begin_object();
   write_summary_fields(w, v, i);
-  w.key("description").string_or_null(st.asset.description);
-  w.key("url").string_or_null(st.asset.url);
+  w.key("description").string_or_null(st.asset->description);
+  w.key("url").string_or_null(st.asset->url);
   w.end_object();
 
   w.key("policy").begin_object();
   std::optional<model::Policy> policy;
-  if (options.policy_for) policy = options.policy_for(st.asset);
+  if (options.policy_for) policy = options.policy_for(*st.asset);
   w.key("name").string_or_null(policy ? std::string_view(policy->name)
                                       : std::string_view(st.evaluation.policy));
   w.key("origin").string_or_null(policy ? std::string_view(policy->origin) : std::string_view());
@@ -1966,7 +1966,7 @@ Response Api::Impl::asset_detail(View& v, std::uint32_t i) {
   w.key("intervals").begin_array();
   core::TimePoint to = s.generated_at + std::chrono::seconds(1);
   core::TimePoint from = s.generated_at - std::chrono::days(kHistoryDays);
-  if (auto intervals = store.intervals(st.asset.key, from, to)) {
+  if (auto intervals = store.intervals(st.asset->key, from, to)) {
     for (const auto& in : *intervals) {
       w.begin_object();
       w.key("status").string(model::to_string(in.status));
@@ -1977,7 +1977,7 @@ Response Api::Impl::asset_detail(View& v, std::uint32_t i) {
       w.end_object();
     }
   } else {
-    spdlog::warn("reading intervals of {} failed: {}", st.asset.key, intervals.error().message);
+    spdlog::warn("reading intervals of {} failed: {}", st.asset->key, intervals.error().message);
   }
   w.end_array();
 
@@ -1986,7 +1986,7 @@ Response Api::Impl::asset_detail(View& v, std::uint32_t i) {
   for (std::uint32_t p = v.parent[i]; p != kNone && chain.size() < 64; p = v.parent[p])
     chain.push_back(p);
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-    const auto& a = s.assets[*it].asset;
+    const auto& a = *s.assets[*it].asset;
     w.begin_object().key("key").string(a.key).key("name").string(a.name)
         .key("kind").string(model::to_string(a.kind)).end_object();
   }
@@ -2011,8 +2011,8 @@ Response Api::Impl::asset_detail(View& v, std::uint32_t i) {
     for (const auto& hop : path.hops) {
       w.begin_object().key("key").string(hop.key);
       if (hop.state) {
-        w.key("name").string(hop.state->asset.name)
-            .key("kind").string(model::to_string(hop.state->asset.kind))
+        w.key("name").string(hop.state->asset->name)
+            .key("kind").string(model::to_string(hop.state->asset->kind))
             .key("status").string(model::to_string(hop.state->evaluation.status));
       } else {  // a key only an edge names
         w.key("name").string(hop.key).key("kind").string("table").key("status").string("unknown");
@@ -2037,7 +2037,7 @@ Response Api::Impl::asset_history(View& v, std::uint32_t i, std::string_view que
       return problem(400, fmt::format("'days' must be a whole number from 1 to 365, not '{}'", text));
   }
   const Snapshot& s = *v.snap;
-  const std::string& key = s.assets[i].asset.key;
+  const std::string& key = s.assets[i].asset->key;
   date::sys_days last = s.today;
   date::sys_days first = last - date::days(static_cast<int>(days) - 1);
   auto cells = store.history(key, first, last);
@@ -2130,8 +2130,8 @@ Response Api::Impl::asset_lineage(View& v, std::uint32_t i, std::string_view que
   for (std::uint32_t n : nodes)
     for (std::uint32_t m : v.downstream[n])
       if (seen.count(m))
-        w.begin_object().key("from").string(v.snap->assets[n].asset.key)
-            .key("to").string(v.snap->assets[m].asset.key)
+        w.begin_object().key("from").string(v.snap->assets[n].asset->key)
+            .key("to").string(v.snap->assets[m].asset->key)
             .key("via").string_or_null(v.graph().via(n, m)).end_object();
   w.end_array().key("root_causes").begin_array();
   for (const auto& k : v.snap->assets[i].root_causes) w.string(k);

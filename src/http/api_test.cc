@@ -37,11 +37,12 @@ model::AssetState asset(std::string key, std::string name, AssetKind kind, std::
                         Status status = Status::kUnknown,
                         std::optional<core::Duration> age = std::nullopt) {
   model::AssetState a;
-  a.asset.key = std::move(key);
-  a.asset.name = std::move(name);
-  a.asset.kind = kind;
-  a.asset.parent = std::move(parent);
-  a.asset.connection = "wh";
+  model::Asset& a_asset = own_asset(a);
+  a_asset.key = std::move(key);
+  a_asset.name = std::move(name);
+  a_asset.kind = kind;
+  a_asset.parent = std::move(parent);
+  a_asset.connection = "wh";
   a.evaluation.status = status;
   if (age) {
     a.evaluation.age = *age;
@@ -62,14 +63,15 @@ std::shared_ptr<const model::Snapshot> fixed_snapshot(std::uint64_t version = 7)
   s.assets.push_back(asset("wh:db.public", "public", AssetKind::kSchema, "wh:db"));
   auto orders = asset("wh:db.public.orders", "orders", AssetKind::kTable, "wh:db.public",
                       Status::kFresh, 1h);
-  orders.asset.owner = "data-eng";
-  orders.asset.tags = {"daily"};
-  orders.asset.description = "One row per order";
+  model::Asset& orders_asset = own_asset(orders);
+  orders_asset.owner = "data-eng";
+  orders_asset.tags = {"daily"};
+  orders_asset.description = "One row per order";
   orders.evaluation.policy = "default";
   orders.evaluation.signal = "max(_loaded_at)";
   orders.evaluation.reason = "changed today";
   model::Observation o;
-  o.asset_key = orders.asset.key;
+  o.asset_key = orders.asset->key;
   o.observed_at = kNow - 5min;
   o.changed_at = kNow - 1h;
   o.signal = "max(_loaded_at)";
@@ -84,12 +86,13 @@ std::shared_ptr<const model::Snapshot> fixed_snapshot(std::uint64_t version = 7)
   s.assets.push_back(orders);
   auto customers = asset("wh:db.public.customers", "customers", AssetKind::kTable, "wh:db.public",
                          Status::kWarn, 72h);
-  customers.asset.owner = "finance";
-  customers.asset.tags = {"PII", "daily"};
+  model::Asset& customers_asset = own_asset(customers);
+  customers_asset.owner = "finance";
+  customers_asset.tags = {"PII", "daily"};
   s.assets.push_back(customers);
   auto events = asset("wh:db.public.events", "events", AssetKind::kTable, "wh:db.public",
                       Status::kError, 200 * 24h);
-  events.asset.owner = "data-eng";
+  own_asset(events).owner = "data-eng";
   s.assets.push_back(events);
   auto ghost = asset("wh:db.public.ghost", "ghost", AssetKind::kTable, "wh:db.public");
   ghost.evaluation.error = "permission denied for table ghost";
@@ -307,7 +310,7 @@ std::shared_ptr<const model::Snapshot> bi_snapshot() {
   auto dashboard = [&](std::string key, std::string name, std::optional<model::Usage> usage,
                        core::Duration age) {
     auto d = asset(key, std::move(name), AssetKind::kDashboard, "lk:f");
-    d.asset.usage = std::move(usage);
+    own_asset(d).usage = std::move(usage);
     s.assets.push_back(std::move(d));
     s.assets.push_back(asset(key + ".t", "tile", AssetKind::kTile, key, Status::kFresh, age));
   };
@@ -316,7 +319,7 @@ std::shared_ptr<const model::Snapshot> bi_snapshot() {
   dashboard("lk:d.never", "Never opened", model::Usage{}, 2h);
   dashboard("lk:d.quiet", "No usage reported", std::nullopt, 30min);
   auto look = asset("lk:look.7", "Orders by day", AssetKind::kLook, "lk:f", Status::kFresh, 5h);
-  look.asset.usage = model::Usage{kNow - 8 * 24h, kNow - 9 * 24h, 12};
+  own_asset(look).usage = model::Usage{kNow - 8 * 24h, kNow - 9 * 24h, 12};
   s.assets.push_back(look);
   finish_snapshot(s);
   return std::make_shared<const model::Snapshot>(std::move(s));
@@ -637,8 +640,8 @@ TEST(ApiSynthetic, StatuspageV2ListsGroupsAndAtMostAHundredStaleAssets) {
   auto snap = std::make_shared<const model::Snapshot>(synthetic_snapshot(1000, kNow));
   std::size_t schemas = 0, not_fresh = 0;
   for (const auto& a : snap->assets) {
-    schemas += a.asset.kind == AssetKind::kSchema;
-    not_fresh += !model::is_container(a.asset.kind) && a.evaluation.status != Status::kFresh;
+    schemas += a.asset->kind == AssetKind::kSchema;
+    not_fresh += !model::is_container(a.asset->kind) && a.evaluation.status != Status::kFresh;
   }
   ASSERT_GT(not_fresh, 100u);
   Api api({}, [&] { return snap; }, *store, clock);

@@ -12,15 +12,15 @@ using model::Status;
 
 void finish_snapshot(model::Snapshot& s) {
   std::sort(s.assets.begin(), s.assets.end(),
-            [](const auto& a, const auto& b) { return a.asset.key < b.asset.key; });
+            [](const auto& a, const auto& b) { return a.asset->key < b.asset->key; });
   std::unordered_map<std::string_view, std::uint32_t> index;
   for (std::uint32_t i = 0; i < s.assets.size(); ++i) {
-    index.emplace(s.assets[i].asset.key, i);
+    index.emplace(s.assets[i].asset->key, i);
     s.assets[i].children.clear();
   }
   s.roots.clear();
   for (std::uint32_t i = 0; i < s.assets.size(); ++i) {
-    const auto& parent = s.assets[i].asset.parent;
+    const auto& parent = s.assets[i].asset->parent;
     auto it = parent.empty() ? index.end() : index.find(parent);
     if (it == index.end()) {
       s.roots.push_back(i);
@@ -30,13 +30,13 @@ void finish_snapshot(model::Snapshot& s) {
   }
   for (auto& a : s.assets)
     std::sort(a.children.begin(), a.children.end(), [&](std::uint32_t x, std::uint32_t y) {
-      return s.assets[x].asset.name < s.assets[y].asset.name ||
-             (s.assets[x].asset.name == s.assets[y].asset.name && x < y);
+      return s.assets[x].asset->name < s.assets[y].asset->name ||
+             (s.assets[x].asset->name == s.assets[y].asset->name && x < y);
     });
   s.summary = {};
   std::function<void(std::uint32_t)> roll = [&](std::uint32_t i) {
     auto& a = s.assets[i];
-    if (!model::is_container(a.asset.kind)) {
+    if (!model::is_container(a.asset->kind)) {
       a.counts = {};
       a.counts[a.evaluation.status] = 1;
       s.summary[a.evaluation.status] += 1;
@@ -80,11 +80,13 @@ model::Snapshot synthetic_snapshot(std::size_t leaves, core::TimePoint now, std:
   for (std::size_t c = 0; c < connections && made < leaves; ++c) {
     std::string conn = fmt::format("warehouse{}", c + 1);
     model::AssetState ca;
-    ca.asset = {conn, conn, model::AssetKind::kConnection, "", conn};
+    ca.asset = std::make_shared<const model::Asset>(
+        model::Asset{conn, conn, model::AssetKind::kConnection, "", conn});
     s.assets.push_back(ca);
     std::string db_key = model::make_key(conn, "analytics");
     model::AssetState db;
-    db.asset = {db_key, "analytics", model::AssetKind::kDatabase, conn, conn};
+    db.asset = std::make_shared<const model::Asset>(
+        model::Asset{db_key, "analytics", model::AssetKind::kDatabase, conn, conn});
     s.assets.push_back(db);
     model::ConnectionState cs;
     cs.name = conn;
@@ -96,20 +98,23 @@ model::Snapshot synthetic_snapshot(std::size_t leaves, core::TimePoint now, std:
       std::string schema = fmt::format("schema_{:03}", sc);
       std::string schema_key = model::make_key(conn, "analytics." + schema);
       model::AssetState sa;
-      sa.asset = {schema_key, schema, model::AssetKind::kSchema, db_key, conn};
+      sa.asset = std::make_shared<const model::Asset>(
+          model::Asset{schema_key, schema, model::AssetKind::kSchema, db_key, conn});
       s.assets.push_back(sa);
       for (std::size_t t = 0; t < per_schema && made < leaves; ++t, ++made) {
         std::string table = fmt::format("table_{:03}", t);
         model::AssetState ta;
-        ta.asset.key = model::make_key(conn, fmt::format("analytics.{}.{}", schema, table));
-        ta.asset.name = table;
-        ta.asset.kind = t % 10 == 9 ? model::AssetKind::kView : model::AssetKind::kTable;
-        ta.asset.parent = schema_key;
-        ta.asset.connection = conn;
-        ta.asset.owner = kOwners[next() % 5];
-        ta.asset.tags = {kTags[next() % 6], kTags[next() % 6]};
-        if (ta.asset.tags[0] == ta.asset.tags[1]) ta.asset.tags.pop_back();
-        ta.asset.relation = fmt::format("analytics.{}.{}", schema, table);
+        model::Asset table_asset;
+        table_asset.key = model::make_key(conn, fmt::format("analytics.{}.{}", schema, table));
+        table_asset.name = table;
+        table_asset.kind = t % 10 == 9 ? model::AssetKind::kView : model::AssetKind::kTable;
+        table_asset.parent = schema_key;
+        table_asset.connection = conn;
+        table_asset.owner = kOwners[next() % 5];
+        table_asset.tags = {kTags[next() % 6], kTags[next() % 6]};
+        if (table_asset.tags[0] == table_asset.tags[1]) table_asset.tags.pop_back();
+        table_asset.relation = fmt::format("analytics.{}.{}", schema, table);
+        ta.asset = std::make_shared<const model::Asset>(std::move(table_asset));
         std::uint64_t roll = next() % 100;
         auto& e = ta.evaluation;
         e.policy = "default";
@@ -133,7 +138,7 @@ model::Snapshot synthetic_snapshot(std::size_t leaves, core::TimePoint now, std:
         }
         if (e.changed_at) e.age = now - *e.changed_at;
         model::Observation o;
-        o.asset_key = ta.asset.key;
+        o.asset_key = ta.asset->key;
         o.observed_at = now - minutes(3);
         o.changed_at = e.changed_at;
         o.signal = e.signal;
@@ -143,7 +148,7 @@ model::Snapshot synthetic_snapshot(std::size_t leaves, core::TimePoint now, std:
         ta.observations.push_back(o);
         if (t > 0 && t % 3 == 0) {
           s.edges.push_back({model::make_key(conn, fmt::format("analytics.{}.table_{:03}", schema, t - 1)),
-                             ta.asset.key});
+                             ta.asset->key});
         }
         s.assets.push_back(std::move(ta));
         ++cs.asset_count;
@@ -156,7 +161,7 @@ model::Snapshot synthetic_snapshot(std::size_t leaves, core::TimePoint now, std:
   s.history_days = 90;
   s.history_cells.assign(s.assets.size() * 90, {});
   for (std::size_t i = 0; i < s.assets.size(); ++i) {
-    if (model::is_container(s.assets[i].asset.kind)) continue;
+    if (model::is_container(s.assets[i].asset->kind)) continue;
     for (std::size_t d = 0; d < 90; ++d) {
       auto& cell = s.history_cells[i * 90 + d];
       cell.has_data = d >= 5 || (next() % 2);

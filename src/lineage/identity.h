@@ -35,7 +35,9 @@
 namespace freshwatch::lineage {
 
 struct Identities {
-  std::vector<model::Asset> assets;  // input order, aliases left out
+  // Input order, aliases left out; an asset that took something from its aliases is a new
+  // value, every other one is shared with the input.
+  std::vector<model::AssetPtr> assets;
   std::vector<model::Edge> edges;    // canonical keys
   std::unordered_map<std::string, std::string> canonical_of;  // alias key -> canonical key
   std::vector<std::pair<std::string, std::string>> placements;  // (alias's parent, canonical key)
@@ -44,6 +46,7 @@ struct Identities {
   std::string_view resolve(std::string_view key) const;
 };
 
-Identities merge_identities(std::span<const model::Asset> assets, std::span<const model::Edge> edges);
+Identities merge_identities(std::span<const model::AssetPtr> assets,
+                            std::span<const model::Edge> edges);
 
 }  // namespace freshwatch::lineage

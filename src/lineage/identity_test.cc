@@ -38,13 +38,13 @@ TEST(Identity, WarehouseTableIsCanonical) {
       {"dbt:source.shop.raw.orders", "dbt:model.shop.stg_orders"},
       {"dbt:model.shop.stg_orders", "dbt:exposure.shop.revenue"},
   };
-  auto ids = merge_identities(assets, edges);
+  auto ids = merge_identities(model::share_assets(assets), edges);
   ASSERT_EQ(ids.assets.size(), 4u);
   EXPECT_EQ(ids.resolve("dbt:source.shop.raw.orders"), "wh:raw.shop.orders");
   EXPECT_EQ(ids.resolve("dbt:model.shop.stg_orders"), "wh:analytics.staging.stg_orders");
   EXPECT_EQ(ids.resolve("dbt:exposure.shop.revenue"), "dbt:exposure.shop.revenue");
   EXPECT_EQ(ids.resolve("wh:raw.shop"), "wh:raw.shop");  // a schema never merges
-  const auto& table = ids.assets[1];
+  const auto& table = *ids.assets[1];
   ASSERT_EQ(table.key, "wh:raw.shop.orders");
   EXPECT_EQ(table.parent, "wh:raw.shop");
   EXPECT_EQ(table.owner, "data-eng");
@@ -70,9 +70,9 @@ TEST(Identity, WithoutAWarehouseTheModelWinsOverSources) {
       {"a:model.shop.orders", "b:source.other.x.orders"},  // becomes a self-loop
       {"b:source.other.x.orders", "b:model.other.z"},
       {"c:source.third.y.orders", "b:model.other.z"}};  // a duplicate once resolved
-  auto ids = merge_identities(assets, edges);
+  auto ids = merge_identities(model::share_assets(assets), edges);
   ASSERT_EQ(ids.assets.size(), 1u);
-  EXPECT_EQ(ids.assets[0].key, "a:model.shop.orders");
+  EXPECT_EQ(ids.assets[0]->key, "a:model.shop.orders");
   EXPECT_EQ(ids.edges, (std::vector<model::Edge>{{"a:model.shop.orders", "b:model.other.z"}}));
 }
 
@@ -86,9 +86,9 @@ TEST(Identity, ATableABiToolOnlyNamesGivesWayToEveryOtherAsset) {
   std::vector<model::Asset> assets = {
       named("bi:table/pg/db.s.orders"), asset("wh:db.s.orders", AssetKind::kTable, "db.s.orders"),
       asset("dbt:model.shop.orders", AssetKind::kModel, "db.s.orders")};
-  EXPECT_EQ(merge_identities(assets, {}).assets[0].key, "wh:db.s.orders");
+  EXPECT_EQ(merge_identities(model::share_assets(assets), {}).assets[0]->key, "wh:db.s.orders");
   assets.erase(assets.begin() + 1);
-  EXPECT_EQ(merge_identities(assets, {}).assets[0].key, "dbt:model.shop.orders");
+  EXPECT_EQ(merge_identities(model::share_assets(assets), {}).assets[0]->key, "dbt:model.shop.orders");
 }
 
 TEST(Identity, EdgesKeepTheirVia) {
@@ -98,7 +98,7 @@ TEST(Identity, EdgesKeepTheirVia) {
       asset("lk:tile.1", AssetKind::kTile, ""),
   };
   std::vector<model::Edge> edges = {{"dbt:model.p.orders", "lk:tile.1", "view orders"}};
-  auto ids = merge_identities(assets, edges);
+  auto ids = merge_identities(model::share_assets(assets), edges);
   EXPECT_EQ(ids.edges, (std::vector<model::Edge>{{"wh:db.s.orders", "lk:tile.1", "view orders"}}));
 }
 
@@ -108,7 +108,7 @@ TEST(Identity, DifferentRelationsOrCaseStayApart) {
       asset("dbt:model.p.orders", AssetKind::kModel, "db.s.orders"),
       asset("wh:DB.S.ITEMS", AssetKind::kTable, "DB.S.ITEMS"),
   };
-  auto ids = merge_identities(assets, {});
+  auto ids = merge_identities(model::share_assets(assets), {});
   EXPECT_EQ(ids.assets.size(), 3u);
   EXPECT_TRUE(ids.canonical_of.empty());
 }

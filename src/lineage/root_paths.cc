@@ -5,14 +5,14 @@ namespace freshwatch::lineage {
 Graph snapshot_graph(const model::Snapshot& snapshot) {
   std::vector<std::string> keys;
   keys.reserve(snapshot.assets.size());
-  for (const auto& s : snapshot.assets) keys.push_back(s.asset.key);
+  for (const auto& s : snapshot.assets) keys.push_back(s.asset->key);
   return Graph(keys, snapshot.edges);
 }
 
 std::vector<RootPath> root_paths(const model::Snapshot& snapshot, const Graph& graph,
                                  const model::AssetState& state) {
   std::vector<RootPath> out;
-  const auto from = graph.find(state.asset.key);
+  const auto from = graph.find(state.asset->key);
   if (!from || state.root_causes.empty()) return out;
   std::vector<NodeId> targets;
   targets.reserve(state.root_causes.size());

@@ -7,7 +7,7 @@ namespace {
 
 model::AssetState state(std::string key) {
   model::AssetState s;
-  s.asset.key = std::move(key);
+  own_asset(s).key = std::move(key);
   return s;
 }
 

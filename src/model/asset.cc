@@ -74,4 +74,11 @@ std::string_view key_connection(std::string_view key) {
   return key.substr(0, key.find(':'));
 }
 
+std::vector<AssetPtr> share_assets(std::vector<Asset> assets) {
+  std::vector<AssetPtr> out;
+  out.reserve(assets.size());
+  for (auto& a : assets) out.push_back(std::make_shared<const Asset>(std::move(a)));
+  return out;
+}
+
 }  // namespace freshwatch::model

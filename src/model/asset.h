@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -89,6 +90,13 @@ struct Asset {
 
   bool operator==(const Asset&) const = default;
 };
+
+// An asset as snapshots and the engine share it: assets change only with a collection run, so
+// every snapshot between two runs points at the same values.
+using AssetPtr = std::shared_ptr<const Asset>;
+
+// Each of `assets` as a shared value, in order.
+std::vector<AssetPtr> share_assets(std::vector<Asset> assets);
 
 // "<connection>:<qualified>", or the bare connection name when `qualified` is empty.
 std::string make_key(std::string_view connection, std::string_view qualified);

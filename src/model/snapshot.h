@@ -26,7 +26,7 @@
 namespace freshwatch::model {
 
 struct AssetState {
-  Asset asset;
+  AssetPtr asset;  // never null in a built snapshot
   // For a leaf, the policy's verdict; for a container, the worst of its descendants.
   Evaluation evaluation;
   // The latest observation of each signal, the deciding one first.
@@ -48,6 +48,10 @@ struct AssetState {
   // children has a data time.
   std::string data_time_from;
 };
+
+// The asset of `state`, to change: copied first when it is shared, so nothing else sees the
+// change. For code that builds a snapshot (tests, synthetic data); never on a published one.
+Asset& own_asset(AssetState& state);
 
 struct ConnectionState {
   std::string name;
