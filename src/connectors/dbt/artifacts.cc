@@ -80,9 +80,16 @@ std::string_view key_of(od::field& field) {
 }
 
 // Reads `value` as a string when it is one; anything else (null, a number, an object) is absent.
-// The view is into the parser's buffer and lives as long as the document.
+// A string without escapes is viewed where it is in the text; only one with escapes is unescaped
+// into the parser's buffer. Either lives as long as the document.
 std::string_view view(od::value value) {
   if (type_of(value) != od::json_type::string) return {};
+  std::string_view token = value.raw_json_token();  // "...", then any spaces before the next token
+  const auto close = token.find_last_of('"');
+  if (close > 0 && close != std::string_view::npos) {
+    std::string_view inner = token.substr(1, close - 1);
+    if (inner.find('\\') == std::string_view::npos) return inner;
+  }
   std::string_view s;
   check(value.get_string().get(s));
   return s;

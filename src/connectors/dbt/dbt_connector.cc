@@ -10,7 +10,6 @@
 #include <fmt/format.h>
 
 #include "connectors/dbt/artifacts.h"
-#include "connectors/dbt/dbt_cloud.h"
 #include "connectors/dbt/collection.h"
 #include "connectors/dbt/dbt_cloud.h"
 #include "core/time.h"
@@ -131,6 +130,7 @@ class DbtConnector final : public Connector {
     auto raw = source_->fetch(context.stop);
     if (!raw) return stale(raw.error());
     auto artifacts = parse_all(*raw);
+    { RawArtifacts text = std::move(*raw); }  // the files' text is not needed past parsing
     if (!artifacts) return stale(artifacts.error());
 
     Built built = build_collection(
