@@ -339,14 +339,14 @@ Result<void> check_version(const Metadata& m, std::string_view file, std::initia
   return {};
 }
 
-// "manifest.json is not valid JSON (<simdjson's reason> at byte N of M); is the file complete?"
+// "manifest.json is not valid JSON (<simdjson's reason>; at byte N of M); is the file complete?"
 Error json_error(std::string_view file, simdjson::error_code code, std::string_view json,
                  od::document* doc) {
   std::string where;
   const char* at = nullptr;
   if (doc && doc->current_location().get(at) == SUCCESS && at >= json.data() &&
       at <= json.data() + json.size())
-    where = fmt::format(" at byte {} of {}", at - json.data(), json.size());
+    where = fmt::format("; at byte {} of {}", at - json.data(), json.size());
   return Error{ErrorCode::kParse,
                fmt::format("{} is not valid JSON ({}{}); is the file complete?", file,
                            simdjson::error_message(code), where)};
@@ -400,13 +400,24 @@ std::string lower(std::string s) {
 
 }  // namespace
 
-Result<Manifest> parse_manifest_padded(std::string_view json) {
+Result<Manifest> parse_manifest_padded(std::string_view json, const ReadPast& read_past) {
   Manifest m;
   Node node;
+  // What lies before the iterator's position was read or skipped, and a node's views end with
+  // read_node: tell read_past about every MiB of it.
+  constexpr std::size_t kStep = 1 << 20;
+  std::size_t told = 0;
+  auto moved_on = [&](od::value& v) {
+    const char* at = nullptr;
+    if (!read_past || v.current_location().get(at) != SUCCESS) return;
+    const auto done = static_cast<std::size_t>(at - json.data());
+    if (done >= told + kStep && done <= json.size()) read_past(told = done);
+  };
   auto read_map = [&](od::value v) {
     each_field(v, [&](std::string_view, od::value value) {
       if (read_node(value, node)) m.nodes.push_back(std::move(node));
       else ++m.skipped_nodes;
+      moved_on(value);
     });
   };
   bool has_nodes = false;
@@ -509,7 +520,7 @@ Result<FreshnessResults> parse_freshness_padded(std::string_view json) {
 }
 
 Result<Manifest> parse_manifest(std::string_view json) {
-  return padded_copy<Manifest>(json, parse_manifest_padded);
+  return padded_copy<Manifest>(json, [](std::string_view text) { return parse_manifest_padded(text); });
 }
 Result<RunResults> parse_run_results(std::string_view json) {
   return padded_copy<RunResults>(json, parse_run_results_padded);
