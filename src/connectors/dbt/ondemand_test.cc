@@ -52,13 +52,15 @@ TEST(OnDemand, KeysInAnyOrder) {
   EXPECT_EQ(t.freshness.error_after, std::chrono::duration_cast<core::Duration>(2h));
 
   // A wrong kind is still found when the metadata comes last.
-  auto wrong = parse_manifest(R"({"nodes": {}, "metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/run-results/v6.json"}})");
+  auto wrong = parse_manifest(
+      R"({"nodes": {}, "metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/run-results/v6.json"}})");
   ASSERT_FALSE(wrong);
   EXPECT_NE(wrong.error().message.find("is a dbt 'run-results' artifact"), std::string::npos);
 }
 
 TEST(OnDemand, EscapedStringsAreUnescaped) {
-  auto m = parse_manifest(R"({"nodes": {"model.p.a": {"unique_id": "model.p.a", "resource_type": "model",
+  auto m =
+      parse_manifest(R"({"nodes": {"model.p.a": {"unique_id": "model.p.a", "resource_type": "model",
     "name": "a", "description": "line one\nline \"two\" \u00e9"}}})");
   ASSERT_TRUE(m) << m.error().message;
   ASSERT_EQ(m->nodes.size(), 1u);
@@ -71,7 +73,8 @@ TEST(OnDemand, AnErrorSaysWhereTheJsonBroke) {
   auto m = parse_manifest(text);
   ASSERT_FALSE(m);
   EXPECT_EQ(m.error().code, ErrorCode::kParse);
-  EXPECT_TRUE(m.error().message.starts_with("manifest.json is not valid JSON (")) << m.error().message;
+  EXPECT_TRUE(m.error().message.starts_with("manifest.json is not valid JSON ("))
+      << m.error().message;
   EXPECT_NE(m.error().message.find(fmt::format(" of {}); is the file complete?", text.size())),
             std::string::npos)
       << m.error().message;
@@ -80,16 +83,19 @@ TEST(OnDemand, AnErrorSaysWhereTheJsonBroke) {
   // A second document after the first is not a manifest either.
   auto two = parse_manifest(R"({"nodes": {}} {"nodes": {}})");
   ASSERT_FALSE(two);
-  EXPECT_TRUE(two.error().message.starts_with("manifest.json is not valid JSON")) << two.error().message;
+  EXPECT_TRUE(two.error().message.starts_with("manifest.json is not valid JSON"))
+      << two.error().message;
 
   auto r = parse_run_results(R"({"results": [{"unique_id": "model.p.a", "status": }]})");
   ASSERT_FALSE(r);
-  EXPECT_TRUE(r.error().message.starts_with("run_results.json is not valid JSON")) << r.error().message;
+  EXPECT_TRUE(r.error().message.starts_with("run_results.json is not valid JSON"))
+      << r.error().message;
 }
 
 // A manifest of `count` nodes, each with SQL and columns that are skipped.
 std::string big_manifest(int count) {
-  std::string text = R"({"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json"}, "nodes": {)";
+  std::string text =
+      R"({"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json"}, "nodes": {)";
   const std::string sql(900, 'x');
   for (int i = 0; i < count; ++i) {
     text += fmt::format(

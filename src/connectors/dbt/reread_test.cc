@@ -142,7 +142,8 @@ TEST(DbtReread, ASlowThenFailedRereadKeepsServingThePreviousState) {
   EXPECT_EQ(after->assets.size(), first->assets.size());
   EXPECT_TRUE(connection(*after).error.empty());
   ASSERT_FALSE(connection(*after).warnings.empty());
-  EXPECT_TRUE(connection(*after).warnings[0].starts_with("stale artifacts: manifest.json is not valid JSON"))
+  EXPECT_TRUE(connection(*after).warnings[0].starts_with(
+      "stale artifacts: manifest.json is not valid JSON"))
       << connection(*after).warnings[0];
 }
 
