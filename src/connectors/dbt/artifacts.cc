@@ -226,14 +226,14 @@ std::optional<ResourceType> resource_type(std::string_view s) {
 // it is not a tracked type.
 bool read_node(od::value value, Node& n) {
   n = Node{};
-  std::string_view type;
-  std::string alias, identifier, meta_owner;
+  // Views into the text (or the parser's buffer) for what only decides or may be thrown away.
+  std::string_view type, alias, identifier, meta_owner;
   FreshnessCriteria config_freshness;
   bool enabled = true;
   each_field(value, [&](std::string_view key, od::value v) {
     switch (key.empty() ? '\0' : key[0]) {
       case 'a':
-        if (key == "alias") alias = text(v);
+        if (key == "alias") alias = view(v);
         break;
       case 'c':
         if (key == "config") {
@@ -258,7 +258,7 @@ bool read_node(od::value value, Node& n) {
         if (key == "freshness") n.freshness = read_criteria(v);
         break;
       case 'i':
-        if (key == "identifier") identifier = text(v);
+        if (key == "identifier") identifier = view(v);
         break;
       case 'l':
         if (key == "loaded_at_field") n.loaded_at_field = text(v);
@@ -267,7 +267,7 @@ bool read_node(od::value value, Node& n) {
       case 'm':
         if (key == "meta")
           each_field(v, [&](std::string_view k, od::value x) {
-            if (k == "owner") meta_owner = text(x);
+            if (k == "owner") meta_owner = view(x);
           });
         break;
       case 'n':
@@ -313,10 +313,10 @@ bool read_node(od::value value, Node& n) {
   auto kind = resource_type(type);
   if (!kind || !enabled || n.unique_id.empty()) return false;
   n.type = *kind;
-  n.identifier = kind == ResourceType::kSource ? (identifier.empty() ? n.name : std::move(identifier))
-                                               : (alias.empty() ? n.name : std::move(alias));
+  const std::string_view own = kind == ResourceType::kSource ? identifier : alias;
+  n.identifier = own.empty() ? n.name : std::string(own);
   if (n.freshness.empty() && !config_freshness.empty()) n.freshness = std::move(config_freshness);
-  if (n.owner.empty()) n.owner = std::move(meta_owner);
+  if (n.owner.empty()) n.owner = meta_owner;
   return true;
 }
 
