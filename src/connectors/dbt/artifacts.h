@@ -12,8 +12,8 @@
 // any order (and a repeated key is read again, the last one winning, as before). simdjson's
 // first stage checks the whole text (UTF-8, strings closed, brackets balanced, nothing after the
 // top-level object); a value that is skipped is not checked further, so a malformed number or
-// literal inside, say, a column's meta goes unnoticed, while one in a field freshwatch reads is
-// treated as absent (strings) or makes the file invalid (structure).
+// literal inside, say, a column's meta goes unnoticed, while in a value that is read it makes
+// the value absent or the file invalid.
 //
 // Versions: the schema version comes from metadata.dbt_schema_version
 // ("https://schemas.getdbt.com/dbt/manifest/v12.json"). A newer version than the ones listed
