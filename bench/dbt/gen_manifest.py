@@ -3,7 +3,10 @@
 fan-in and fan-out (sources -> staging -> intermediate -> marts -> exposures), each carrying the
 SQL, columns and config a real project's nodes carry.
 
-    python3 bench/dbt/gen_manifest.py OUT.json [--nodes 50000] [--seed 1]
+    python3 bench/dbt/gen_manifest.py OUT.json [--nodes 50000 | --models 40000] [--columns 3] [--seed 1]
+
+--models N sets the node count so that N of them are models (80% of the nodes are); --columns K
+is the most columns a node documents (each node has 1..K), which sets the size per node.
 """
 import argparse
 import json
@@ -14,10 +17,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("--nodes", type=int, default=50000)
+    ap.add_argument("--models", type=int, help="the number of models (sets --nodes)")
+    ap.add_argument("--columns", type=int, default=3, help="the most columns of one node")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     rnd = random.Random(args.seed)
-    n = args.nodes
+    n = args.nodes if args.models is None else (args.models * 100 + 79) // 80
     counts = {
         "source": n * 10 // 100,
         "seed": n * 2 // 100,
@@ -62,7 +67,7 @@ def main():
                        "persist_docs": {}, "post-hook": [], "pre-hook": [], "quoting": {},
                        "on_schema_change": "ignore", "access": "protected"},
             "tags": [layer], "description": f"The {layer} model {name}, built from {len(parents)} inputs.",
-            "columns": columns(rnd.randrange(1, 4)), "meta": {"owner": f"team_{rnd.randrange(20)}"},
+            "columns": columns(rnd.randrange(1, args.columns + 1)), "meta": {"owner": f"team_{rnd.randrange(20)}"},
             "group": None, "docs": {"show": True, "node_color": None}, "patch_path": None,
             "build_path": None, "unrendered_config": {"materialized": "view"}, "created_at": 1700000000.0,
             "relation_name": f'"ANALYTICS"."{layer.upper()}"."{name}"', "raw_code": code,
@@ -93,7 +98,7 @@ def main():
             "loaded_at_field": "_loaded_at", "loaded_at_query": None,
             "freshness": {"warn_after": {"count": 12, "period": "hour"},
                           "error_after": {"count": 24, "period": "hour"}, "filter": None},
-            "external": None, "description": f"Raw table {name}.", "columns": columns(rnd.randrange(1, 4)),
+            "external": None, "description": f"Raw table {name}.", "columns": columns(rnd.randrange(1, args.columns + 1)),
             "meta": {}, "source_meta": {}, "tags": ["raw"],
             "config": {"enabled": True, "event_time": None}, "patch_path": None, "unrendered_config": {},
             "relation_name": f'"RAW"."{sname.upper()}"."{name}"', "created_at": 1700000000.0,
@@ -157,7 +162,8 @@ def main():
     with open(args.out, "w") as f:
         json.dump(manifest, f)
     total = len(nodes) + len(sources) + len(exposures)
-    print(f"{args.out}: {total} nodes")
+    models = sum(1 for uid in nodes if uid.startswith("model."))
+    print(f"{args.out}: {total} nodes, {models} models")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@
 
 namespace freshwatch::connectors::dbt {
 
-namespace od = simdjson::dom;
+namespace od = simdjson::ondemand;
 using simdjson::SUCCESS;
 
 static_assert(kJsonPadding == simdjson::SIMDJSON_PADDING);
@@ -58,20 +58,54 @@ std::optional<core::Duration> criterion_duration(std::optional<std::int64_t> cou
 
 namespace {
 
+// Structural problems (bad or truncated JSON) throw simdjson_error, caught at the parser's
+// boundary (with_document); a value of another type than the one asked for is absent.
+void check(simdjson::error_code error) {
+  if (error != SUCCESS) throw simdjson::simdjson_error(error);
+}
+
+od::json_type type_of(od::value& value) {
+  od::json_type type{};
+  check(value.type().get(type));
+  return type;
+}
+
+// The key as written between its quotes (keys freshwatch reads have no escapes). Stage 1 closed
+// every string, so the scan stops inside the document.
+std::string_view key_of(od::field& field) {
+  const char* start = field.key().raw();
+  const char* end = start;
+  while (*end != '"') end += *end == '\\' ? 2 : 1;
+  return {start, static_cast<std::size_t>(end - start)};
+}
+
 // Reads `value` as a string when it is one; anything else (null, a number, an object) is absent.
-std::string text(od::element value) {
+// A string without escapes is viewed where it is in the text; only one with escapes is unescaped
+// into the parser's buffer. Either lives as long as the document.
+std::string_view view(od::value value) {
+  if (type_of(value) != od::json_type::string) return {};
+  std::string_view token = value.raw_json_token();  // "...", then any spaces before the next token
+  const auto close = token.find_last_of('"');
+  if (close > 0 && close != std::string_view::npos) {
+    std::string_view inner = token.substr(1, close - 1);
+    if (inner.find('\\') == std::string_view::npos) return inner;
+  }
   std::string_view s;
-  if (value.get_string().get(s) == SUCCESS) return std::string(s);
-  return {};
+  check(value.get_string().get(s));
+  return s;
 }
 
-std::optional<bool> boolean(od::element value) {
+std::string text(od::value value) { return std::string(view(value)); }
+
+std::optional<bool> boolean(od::value value) {
+  if (type_of(value) != od::json_type::boolean) return std::nullopt;
   bool b = false;
-  if (value.get_bool().get(b) == SUCCESS) return b;
-  return std::nullopt;
+  check(value.get_bool().get(b));
+  return b;
 }
 
-std::optional<std::int64_t> integer(od::element value) {
+std::optional<std::int64_t> integer(od::value value) {
+  if (type_of(value) != od::json_type::number) return std::nullopt;
   std::int64_t n = 0;
   if (value.get_int64().get(n) == SUCCESS) return n;
   double d = 0;
@@ -79,56 +113,67 @@ std::optional<std::int64_t> integer(od::element value) {
   return std::nullopt;
 }
 
-std::optional<double> number(od::element value) {
+std::optional<double> number(od::value value) {
+  if (type_of(value) != od::json_type::number) return std::nullopt;
   double d = 0;
   if (value.get_double().get(d) == SUCCESS) return d;
   return std::nullopt;
 }
 
-std::optional<core::TimePoint> timestamp(od::element value) {
-  std::string_view s;
-  if (value.get_string().get(s) != SUCCESS || s.empty()) return std::nullopt;
+std::optional<core::TimePoint> timestamp(od::value value) {
+  const std::string_view s = view(value);
+  if (s.empty()) return std::nullopt;
   auto t = core::parse_timestamp(s);
   if (!t) return std::nullopt;
   return *t;
 }
 
-// Calls f(key, value) for each field of `value` when it is an object. Structural errors (bad or
-// truncated JSON) throw simdjson_error, caught at the parser's boundary.
+// Calls f(key, value) for each field of `value` when it is an object, in document order (keys
+// may come in any order; each caller switches on the key). A field f leaves unread is skipped.
 template <typename F>
-void each_field(od::element value, F&& f) {
+void each_field(od::value value, F&& f) {
+  if (type_of(value) != od::json_type::object) return;
   od::object object;
-  if (value.get_object().get(object) != SUCCESS) return;
-  for (auto field : object) f(field.key, field.value);
+  check(value.get_object().get(object));
+  for (auto item : object) {
+    od::field field;
+    check(std::move(item).get(field));
+    f(key_of(field), field.value());
+  }
 }
 
 template <typename F>
-void each_element(od::element value, F&& f) {
+void each_element(od::value value, F&& f) {
+  if (type_of(value) != od::json_type::array) return;
   od::array array;
-  if (value.get_array().get(array) != SUCCESS) return;
-  for (od::element v : array) f(v);
+  check(value.get_array().get(array));
+  for (auto item : array) {
+    od::value v;
+    check(std::move(item).get(v));
+    f(v);
+  }
 }
 
-std::vector<std::string> strings(od::element value) {
+std::vector<std::string> strings(od::value value) {
   std::vector<std::string> out;
-  each_element(value, [&](od::element v) {
+  each_element(value, [&](od::value v) {
     std::string s = text(v);
     if (!s.empty()) out.push_back(std::move(s));
   });
   return out;
 }
 
-void read_quoting(od::element value, std::optional<bool>& database, std::optional<bool>& schema,
+void read_quoting(od::value value, std::optional<bool>& database, std::optional<bool>& schema,
                   std::optional<bool>& identifier) {
-  each_field(value, [&](std::string_view key, od::element v) {
+  each_field(value, [&](std::string_view key, od::value v) {
     if (key == "database") database = boolean(v);
     else if (key == "schema") schema = boolean(v);
     else if (key == "identifier") identifier = boolean(v);
   });
 }
 
-void read_metadata(od::element value, Metadata& m) {
-  each_field(value, [&](std::string_view key, od::element v) {
+void read_metadata(od::value value, Metadata& m) {
+  each_field(value, [&](std::string_view key, od::value v) {
     if (key == "dbt_schema_version") {
       if (auto parsed = parse_schema_url(text(v))) {
         m.schema_kind = parsed->first;
@@ -150,13 +195,13 @@ void read_metadata(od::element value, Metadata& m) {
   });
 }
 
-FreshnessCriteria read_criteria(od::element value) {
+FreshnessCriteria read_criteria(od::value value) {
   FreshnessCriteria c;
-  each_field(value, [&](std::string_view key, od::element v) {
+  each_field(value, [&](std::string_view key, od::value v) {
     if (key == "warn_after" || key == "error_after") {
       std::optional<std::int64_t> count;
       std::string period;
-      each_field(v, [&](std::string_view k, od::element x) {
+      each_field(v, [&](std::string_view k, od::value x) {
         if (k == "count") count = integer(x);
         else if (k == "period") period = text(x);
       });
@@ -177,21 +222,22 @@ std::optional<ResourceType> resource_type(std::string_view s) {
   return std::nullopt;
 }
 
-// One entry of manifest.nodes / sources / exposures. Empty when it is not a tracked type.
-std::optional<Node> read_node(od::element value) {
-  Node n;
-  std::string type;
-  std::string alias, identifier, meta_owner;
+// One entry of manifest.nodes / sources / exposures, read into `n` (cleared first). False when
+// it is not a tracked type.
+bool read_node(od::value value, Node& n) {
+  n = Node{};
+  // Views into the text (or the parser's buffer) for what only decides or may be thrown away.
+  std::string_view type, alias, identifier, meta_owner;
   FreshnessCriteria config_freshness;
   bool enabled = true;
-  each_field(value, [&](std::string_view key, od::element v) {
+  each_field(value, [&](std::string_view key, od::value v) {
     switch (key.empty() ? '\0' : key[0]) {
       case 'a':
-        if (key == "alias") alias = text(v);
+        if (key == "alias") alias = view(v);
         break;
       case 'c':
         if (key == "config") {
-          each_field(v, [&](std::string_view k, od::element x) {
+          each_field(v, [&](std::string_view k, od::value x) {
             if (k == "materialized") n.materialized = text(x);
             else if (k == "enabled") enabled = boolean(x).value_or(true);
             else if (k == "quoting")
@@ -204,7 +250,7 @@ std::optional<Node> read_node(od::element value) {
         if (key == "database") n.database = text(v);
         else if (key == "description") n.description = text(v);
         else if (key == "depends_on")
-          each_field(v, [&](std::string_view k, od::element x) {
+          each_field(v, [&](std::string_view k, od::value x) {
             if (k == "nodes") n.depends_on = strings(x);
           });
         break;
@@ -212,7 +258,7 @@ std::optional<Node> read_node(od::element value) {
         if (key == "freshness") n.freshness = read_criteria(v);
         break;
       case 'i':
-        if (key == "identifier") identifier = text(v);
+        if (key == "identifier") identifier = view(v);
         break;
       case 'l':
         if (key == "loaded_at_field") n.loaded_at_field = text(v);
@@ -220,8 +266,8 @@ std::optional<Node> read_node(od::element value) {
         break;
       case 'm':
         if (key == "meta")
-          each_field(v, [&](std::string_view k, od::element x) {
-            if (k == "owner") meta_owner = text(x);
+          each_field(v, [&](std::string_view k, od::value x) {
+            if (k == "owner") meta_owner = view(x);
           });
         break;
       case 'n':
@@ -232,7 +278,7 @@ std::optional<Node> read_node(od::element value) {
           n.original_file_path = text(v);
         } else if (key == "owner") {
           std::string name, email;
-          each_field(v, [&](std::string_view k, od::element x) {
+          each_field(v, [&](std::string_view k, od::value x) {
             if (k == "name") name = text(x);
             else if (k == "email") email = text(x);
           });
@@ -246,7 +292,7 @@ std::optional<Node> read_node(od::element value) {
         if (key == "quoting") read_quoting(v, n.quote_database, n.quote_schema, n.quote_identifier);
         break;
       case 'r':
-        if (key == "resource_type") type = text(v);
+        if (key == "resource_type") type = view(v);
         else if (key == "root_path") n.root_path = text(v);
         break;
       case 's':
@@ -265,13 +311,13 @@ std::optional<Node> read_node(od::element value) {
     }
   });
   auto kind = resource_type(type);
-  if (!kind || !enabled || n.unique_id.empty()) return std::nullopt;
+  if (!kind || !enabled || n.unique_id.empty()) return false;
   n.type = *kind;
-  n.identifier = kind == ResourceType::kSource ? (identifier.empty() ? n.name : identifier)
-                                               : (alias.empty() ? n.name : alias);
-  if (n.freshness.empty() && !config_freshness.empty()) n.freshness = config_freshness;
+  const std::string_view own = kind == ResourceType::kSource ? identifier : alias;
+  n.identifier = own.empty() ? n.name : std::string(own);
+  if (n.freshness.empty() && !config_freshness.empty()) n.freshness = std::move(config_freshness);
   if (n.owner.empty()) n.owner = meta_owner;
-  return n;
+  return true;
 }
 
 // Checks metadata.dbt_schema_version against what this reader knows.
@@ -293,28 +339,46 @@ Result<void> check_version(const Metadata& m, std::string_view file, std::initia
   return {};
 }
 
-Error json_error(std::string_view file, simdjson::error_code code) {
+// "manifest.json is not valid JSON (<simdjson's reason>; at byte N of M); is the file complete?"
+Error json_error(std::string_view file, simdjson::error_code code, std::string_view json,
+                 od::document* doc) {
+  std::string where;
+  const char* at = nullptr;
+  if (doc && doc->current_location().get(at) == SUCCESS && at >= json.data() &&
+      at <= json.data() + json.size())
+    where = fmt::format("; at byte {} of {}", at - json.data(), json.size());
   return Error{ErrorCode::kParse,
-               fmt::format("{} is not valid JSON ({}); is the file complete?", file,
-                           simdjson::error_message(code))};
+               fmt::format("{} is not valid JSON ({}{}); is the file complete?", file,
+                           simdjson::error_message(code), where)};
 }
 
-// Runs `body` over the document's top-level object, turning simdjson's errors into a kParse Error.
+// Runs `body` over the fields of the document's top-level object, in one forward pass of
+// simdjson On-Demand (no DOM of the file: values `body` does not read are skipped, checked only
+// for the structure stage 1 validates: UTF-8, closed strings, balanced brackets), turning
+// simdjson's errors into a kParse Error. `json` must have kJsonPadding readable bytes after it.
 template <typename F>
 Result<void> with_document(std::string_view json, std::string_view file, F&& body) {
+  od::parser parser;
+  od::document doc;
+  auto error = parser.iterate(json.data(), json.size(), json.size() + kJsonPadding).get(doc);
+  if (error) return std::unexpected(json_error(file, error, json, nullptr));
   try {
-    od::parser parser;
-    od::element doc;
-    auto error = parser.parse(json.data(), json.size(), false).get(doc);
-    if (error) return std::unexpected(json_error(file, error));
     od::object top;
     error = doc.get_object().get(top);
-    if (error) return fail(ErrorCode::kParse, "{} is not a JSON object ({})", file,
-                           simdjson::error_message(error));
-    for (auto field : top) body(field.key, field.value);
+    if (error == simdjson::INCORRECT_TYPE)
+      return fail(ErrorCode::kParse, "{} is not a JSON object ({})", file,
+                  simdjson::error_message(error));
+    check(error);
+    for (auto item : top) {
+      od::field field;
+      check(std::move(item).get(field));
+      body(key_of(field), field.value());
+    }
+    const char* rest = nullptr;
+    if (doc.current_location().get(rest) == SUCCESS) check(simdjson::TRAILING_CONTENT);
     return {};
   } catch (const simdjson::simdjson_error& e) {
-    return std::unexpected(json_error(file, e.error()));
+    return std::unexpected(json_error(file, e.error(), json, &doc));
   } catch (const std::exception& e) {
     return fail(ErrorCode::kParse, "{} could not be read: {}", file, e.what());
   }
@@ -336,16 +400,28 @@ std::string lower(std::string s) {
 
 }  // namespace
 
-Result<Manifest> parse_manifest_padded(std::string_view json) {
+Result<Manifest> parse_manifest_padded(std::string_view json, const ReadPast& read_past) {
   Manifest m;
-  auto read_map = [&](od::element v) {
-    each_field(v, [&](std::string_view, od::element node) {
-      if (auto n = read_node(node)) m.nodes.push_back(std::move(*n));
+  Node node;
+  // What lies before the iterator's position was read or skipped, and a node's views end with
+  // read_node: tell read_past about every MiB of it.
+  constexpr std::size_t kStep = 1 << 20;
+  std::size_t told = 0;
+  auto moved_on = [&](od::value& v) {
+    const char* at = nullptr;
+    if (!read_past || v.current_location().get(at) != SUCCESS) return;
+    const auto done = static_cast<std::size_t>(at - json.data());
+    if (done >= told + kStep && done <= json.size()) read_past(told = done);
+  };
+  auto read_map = [&](od::value v) {
+    each_field(v, [&](std::string_view, od::value value) {
+      if (read_node(value, node)) m.nodes.push_back(std::move(node));
       else ++m.skipped_nodes;
+      moved_on(value);
     });
   };
   bool has_nodes = false;
-  auto done = with_document(json, "manifest.json", [&](std::string_view key, od::element v) {
+  auto done = with_document(json, "manifest.json", [&](std::string_view key, od::value v) {
     if (key == "metadata") read_metadata(v, m.metadata);
     else if (key == "nodes") has_nodes = true, read_map(v);
     else if (key == "sources" || key == "exposures") read_map(v);
@@ -362,14 +438,14 @@ Result<Manifest> parse_manifest_padded(std::string_view json) {
 Result<RunResults> parse_run_results_padded(std::string_view json) {
   RunResults r;
   bool has_results = false;
-  auto done = with_document(json, "run_results.json", [&](std::string_view key, od::element v) {
+  auto done = with_document(json, "run_results.json", [&](std::string_view key, od::value v) {
     if (key == "metadata") {
       read_metadata(v, r.metadata);
     } else if (key == "results") {
       has_results = true;
-      each_element(v, [&](od::element item) {
+      each_element(v, [&](od::value item) {
         RunResult result;
-        each_field(item, [&](std::string_view k, od::element x) {
+        each_field(item, [&](std::string_view k, od::value x) {
           if (k == "unique_id") {
             result.unique_id = text(x);
           } else if (k == "status") {
@@ -379,8 +455,8 @@ Result<RunResults> parse_run_results_padded(std::string_view json) {
           } else if (k == "message") {
             result.message = text(x);
           } else if (k == "timing") {
-            each_element(x, [&](od::element step) {
-              each_field(step, [&](std::string_view sk, od::element sv) {
+            each_element(x, [&](od::value step) {
+              each_field(step, [&](std::string_view sk, od::value sv) {
                 if (sk == "started_at") {
                   if (auto t = timestamp(sv); t && (!result.started_at || *t < *result.started_at))
                     result.started_at = t;
@@ -410,14 +486,14 @@ Result<RunResults> parse_run_results_padded(std::string_view json) {
 Result<FreshnessResults> parse_freshness_padded(std::string_view json) {
   FreshnessResults r;
   bool has_results = false;
-  auto done = with_document(json, "sources.json", [&](std::string_view key, od::element v) {
+  auto done = with_document(json, "sources.json", [&](std::string_view key, od::value v) {
     if (key == "metadata") {
       read_metadata(v, r.metadata);
     } else if (key == "results") {
       has_results = true;
-      each_element(v, [&](od::element item) {
+      each_element(v, [&](od::value item) {
         FreshnessResult result;
-        each_field(item, [&](std::string_view k, od::element x) {
+        each_field(item, [&](std::string_view k, od::value x) {
           if (k == "unique_id") result.unique_id = text(x);
           else if (k == "resource_type") result.resource_type = text(x);
           else if (k == "status") result.status = lower(text(x));
@@ -444,7 +520,7 @@ Result<FreshnessResults> parse_freshness_padded(std::string_view json) {
 }
 
 Result<Manifest> parse_manifest(std::string_view json) {
-  return padded_copy<Manifest>(json, parse_manifest_padded);
+  return padded_copy<Manifest>(json, [](std::string_view text) { return parse_manifest_padded(text); });
 }
 Result<RunResults> parse_run_results(std::string_view json) {
   return padded_copy<RunResults>(json, parse_run_results_padded);

@@ -7,17 +7,27 @@
 // description, tags, URL, dependencies, freshness thresholds; results' status and times).
 // Everything else (SQL, columns, macros, docs, tests' details) is skipped without being copied.
 //
+// How: simdjson On-Demand, one forward pass over the text and no DOM of the file. Each object's
+// fields are visited once, in document order, and dispatched on their key, so keys may come in
+// any order (and a repeated key is read again, the last one winning, as before). simdjson's
+// first stage checks the whole text (UTF-8, strings closed, brackets balanced, nothing after the
+// top-level object); a value that is skipped is not checked further, so a malformed number or
+// literal inside, say, a column's meta goes unnoticed, while in a value that is read it makes
+// the value absent or the file invalid.
+//
 // Versions: the schema version comes from metadata.dbt_schema_version
 // ("https://schemas.getdbt.com/dbt/manifest/v12.json"). A newer version than the ones listed
 // is read as far as it is understood and adds a warning; a file of the wrong kind (a
 // run_results.json given as the manifest) is an error. Fields of an unexpected type are treated
 // as absent, so a file that is valid JSON never fails on a detail; invalid or truncated JSON
-// is an ErrorCode::kParse error naming what could not be read.
+// is an ErrorCode::kParse error naming the file, what simdjson could not read and at which byte
+// ("manifest.json is not valid JSON (...; at byte 66 of 80); is the file complete?").
 //
 // Thread contract: pure functions over their arguments; the results are plain values.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -131,7 +141,11 @@ Result<FreshnessResults> parse_freshness(std::string_view json);
 // The same, for text that already has simdjson's padding (kJsonPadding bytes readable past
 // `json.size()`), as files read by the connector do; saves one copy of a large manifest.
 inline constexpr std::size_t kJsonPadding = 64;
-Result<Manifest> parse_manifest_padded(std::string_view json);
+// `read_past`, when given, is told as the parse moves on how many bytes from the text's start it
+// will not read again, so a caller that owns the text can give that memory back while the nodes
+// are built (ArtifactText::release_front); it may be called many times, with growing counts.
+using ReadPast = std::function<void(std::size_t bytes)>;
+Result<Manifest> parse_manifest_padded(std::string_view json, const ReadPast& read_past = {});
 Result<RunResults> parse_run_results_padded(std::string_view json);
 Result<FreshnessResults> parse_freshness_padded(std::string_view json);
 

@@ -118,35 +118,57 @@ Built build_collection(const Artifacts& artifacts, const BuildOptions& options) 
                                       .owner = options.owner,
                                       .tags = options.tags});
   };
-  auto parent_for = [&](const Node& n) {
-    const std::string package = n.package_name.empty() ? project : n.package_name;
+  // One parent per (package, folder of original_file_path), made once: most nodes share theirs.
+  // The views are into the manifest's strings (and `project`), which outlive the build.
+  std::unordered_map<std::string_view, std::unordered_map<std::string_view, std::string>> parents;
+  auto parent_for = [&](const Node& n) -> const std::string& {
+    const std::string& package = n.package_name.empty() ? project : n.package_name;
+    std::string_view path = n.original_file_path;
+    const auto last = path.rfind('/');
+    const std::string_view folder = last == std::string_view::npos ? std::string_view() : path.substr(0, last);
+    auto& of_package = parents[package];
+    if (auto it = of_package.find(folder); it != of_package.end()) return it->second;
     std::string parent = fmt::format("{}/{}", project_key, package);
     container(parent, package, model::AssetKind::kPackage, project_key);
-    std::string_view path = n.original_file_path;
     for (auto slash = path.find('/'); slash != std::string_view::npos;
          slash = path.find('/', slash + 1)) {
       const std::string_view dir = path.substr(0, slash);
       if (dir.empty()) continue;
       std::string key = fmt::format("{}/{}/{}", project_key, package, dir);
-      const auto last = dir.rfind('/');
-      container(key, std::string(last == std::string_view::npos ? dir : dir.substr(last + 1)),
+      const auto at = dir.rfind('/');
+      container(key, std::string(at == std::string_view::npos ? dir : dir.substr(at + 1)),
                 model::AssetKind::kFolder, parent);
       parent = std::move(key);
     }
-    return parent;
+    return of_package.emplace(folder, std::move(parent)).first->second;
   };
 
   std::unordered_map<std::string_view, const Node*> by_id;
   by_id.reserve(manifest.nodes.size());
   for (const auto& n : manifest.nodes) by_id.emplace(n.unique_id, &n);
 
-  std::unordered_map<std::string_view, std::size_t> asset_of;  // unique_id -> out.assets index
+  // Each node's key, made once and copied where an asset or edge needs it; `keys` (the nodes'
+  // keys in order, for the cycle check) and key_of (manifest.nodes index -> its key) share them.
   std::vector<std::string> keys;
   keys.reserve(manifest.nodes.size());
+  std::vector<std::size_t> key_of(manifest.nodes.size(), 0);
+  for (std::size_t i = 0; i < manifest.nodes.size(); ++i) {
+    if (manifest.nodes[i].unique_id.empty()) continue;
+    key_of[i] = keys.size();
+    keys.push_back(model::make_key(conn, manifest.nodes[i].unique_id));
+  }
+  auto key_for = [&](const Node* n) -> const std::string& {
+    return keys[key_of[static_cast<std::size_t>(n - manifest.nodes.data())]];
+  };
+
+  std::unordered_map<std::string_view, std::size_t> asset_of;  // unique_id -> out.assets index
+  asset_of.reserve(manifest.nodes.size());
+  out.assets.reserve(out.assets.size() + manifest.nodes.size() + 64);
   for (const auto& n : manifest.nodes) {
     if (n.unique_id.empty()) continue;
+    const std::string& own_key = key_for(&n);
     model::Asset a;
-    a.key = model::make_key(conn, n.unique_id);
+    a.key = own_key;
     a.name = display_name(n);
     a.kind = kind_of(n.type);
     a.parent = parent_for(n);
@@ -172,13 +194,12 @@ Built build_collection(const Artifacts& artifacts, const BuildOptions& options) 
           .rule = model::ThresholdRule{n.freshness.warn_after, n.freshness.error_after},
           .origin = fmt::format("dbt: {}", n.original_file_path.empty() ? "manifest.json"
                                                                          : n.original_file_path)};
-    keys.push_back(a.key);
     asset_of.emplace(n.unique_id, out.assets.size());
     out.assets.push_back(std::move(a));
 
     for (const auto& d : n.depends_on) {
-      if (by_id.contains(d)) {
-        out.edges.push_back({model::make_key(conn, d), model::make_key(conn, n.unique_id)});
+      if (auto parent = by_id.find(d); parent != by_id.end()) {
+        out.edges.push_back({key_for(parent->second), own_key});
       } else if (!d.starts_with("test.") && !d.starts_with("macro.") && !d.starts_with("metric.") &&
                  !d.starts_with("semantic_model.") && !d.starts_with("saved_query.") &&
                  !d.starts_with("operation.") && !d.starts_with("analysis.")) {
@@ -210,7 +231,7 @@ Built build_collection(const Artifacts& artifacts, const BuildOptions& options) 
         continue;
       }
       model::Observation o;
-      o.asset_key = model::make_key(conn, r.unique_id);
+      o.asset_key = key_for(it->second);
       o.signal = "dbt_source_freshness";
       o.observed_at = r.snapshotted_at.value_or(fallback_time);
       o.changed_at = r.max_loaded_at;
@@ -267,7 +288,7 @@ Built build_collection(const Artifacts& artifacts, const BuildOptions& options) 
           n.type != ResourceType::kSnapshot)
         continue;
       model::Observation o;
-      o.asset_key = model::make_key(conn, r.unique_id);
+      o.asset_key = key_for(it->second);
       o.signal = "dbt_run";
       o.observed_at = r.completed_at.value_or(fallback_time);
       if (r.status == "success") {
@@ -313,7 +334,7 @@ Built build_collection(const Artifacts& artifacts, const BuildOptions& options) 
     }
     if (!oldest) continue;
     model::Observation o;
-    o.asset_key = model::make_key(conn, n.unique_id);
+    o.asset_key = key_for(&n);
     o.signal = "dbt_upstream";
     o.observed_at = options.now;
     o.changed_at = oldest;

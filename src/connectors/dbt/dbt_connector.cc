@@ -1,8 +1,12 @@
 #include "connectors/dbt/dbt_connector.h"
 
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -10,7 +14,6 @@
 #include <fmt/format.h>
 
 #include "connectors/dbt/artifacts.h"
-#include "connectors/dbt/dbt_cloud.h"
 #include "connectors/dbt/collection.h"
 #include "connectors/dbt/dbt_cloud.h"
 #include "core/time.h"
@@ -37,6 +40,14 @@ Result<ArtifactText> read_artifact(const std::string& path) {
   text.size = text.buffer.size();
   text.buffer.append(kJsonPadding, '\0');
   return text;
+}
+
+void ArtifactText::release_front(std::size_t bytes) {
+  static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto start = reinterpret_cast<std::uintptr_t>(buffer.data());
+  const auto first = (start + page - 1) / page * page;
+  const auto end = (start + std::min(bytes, size)) / page * page;
+  if (end > first) ::madvise(reinterpret_cast<void*>(first), end - first, MADV_DONTNEED);
 }
 
 namespace {
@@ -92,9 +103,11 @@ class FolderSource final : public ArtifactSource {
   std::string path_;
 };
 
-Result<Artifacts> parse_all(const RawArtifacts& raw) {
+// The manifest's text is given back as it is read past (the other artifacts are small).
+Result<Artifacts> parse_all(RawArtifacts& raw) {
   Artifacts a;
-  auto manifest = parse_manifest_padded(raw.manifest.json());
+  auto manifest = parse_manifest_padded(
+      raw.manifest.json(), [&](std::size_t bytes) { raw.manifest.release_front(bytes); });
   if (!manifest) return std::unexpected(manifest.error());
   a.manifest = std::move(*manifest);
   if (raw.run_results) {
@@ -131,6 +144,7 @@ class DbtConnector final : public Connector {
     auto raw = source_->fetch(context.stop);
     if (!raw) return stale(raw.error());
     auto artifacts = parse_all(*raw);
+    { RawArtifacts text = std::move(*raw); }  // the files' text is not needed past parsing
     if (!artifacts) return stale(artifacts.error());
 
     Built built = build_collection(

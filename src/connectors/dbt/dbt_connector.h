@@ -17,6 +17,18 @@
 // manifest is served as far as it is consistent, with warnings. Results that name nodes the
 // manifest does not have (a run_results.json from another project) are ignored with a warning.
 //
+// Re-reading in the background: collect() runs on the engine's collection worker thread, with
+// no engine lock held (engine/engine.h), so while a changed manifest is read and parsed the
+// engine keeps serving, and re-evaluating, the snapshot it has; a re-read that then fails keeps
+// the last good collection as above (reread_test.cc). No thread of its own is needed. A run
+// past the connection's `timeout` is asked to stop; reading a folder does not stop midway, and
+// its result counts when it arrives.
+//
+// Memory: the manifest's text is given back page by page as the parse moves past it, and all
+// the files' text is dropped before the collection is built, so a load holds at most the text,
+// simdjson's index of it (4 bytes per token) and the nodes read so far. The last good
+// collection is kept between runs, and collect() returns a copy of it.
+//
 // Thread contract: collect() is called by one thread at a time per instance.
 #pragma once
 
@@ -36,6 +48,10 @@ struct ArtifactText {
   std::string buffer;
   std::size_t size = 0;
   std::string_view json() const { return {buffer.data(), size}; }
+  // Gives the memory of the whole pages among the first `bytes` back to the system; the text
+  // reads as zeros there afterwards. For a parse that is past them (parse_manifest_padded's
+  // read_past), so a large manifest's text and its parsed nodes are not both held in full.
+  void release_front(std::size_t bytes);
 };
 
 struct RawArtifacts {
