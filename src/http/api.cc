@@ -1398,22 +1398,28 @@ struct Api::Impl {
       : options(std::move(o)), snapshots(std::move(s)), store(st), clock(c),
         auth(st, c, options.session_ttl), sign_in_limiter(options.sign_in_limits, c) {}
 
-  std::shared_ptr<View> current_view() {
-    auto snap = snapshots ? snapshots() : nullptr;
-    if (!snap) return nullptr;
-    {
-      std::lock_guard lock(view_mutex);
-      if (view && view->snap == snap) return view;
-    }
+  std::shared_ptr<View> latest_view() {
+    std::lock_guard lock(view_mutex);
+    return view;
+  }
+
+  // Builds the view of `snap` (unless it is the one served) and serves it; returns it.
+  std::shared_ptr<View> publish(std::shared_ptr<const Snapshot> snap) {
     std::lock_guard build(build_mutex);
-    {
-      std::lock_guard lock(view_mutex);
-      if (view && view->snap == snap) return view;
-    }
-    auto fresh = build_view(snap);
+    if (auto served = latest_view(); served && served->snap == snap) return served;
+    auto fresh = build_view(std::move(snap));
     std::lock_guard lock(view_mutex);
     view = fresh;
     return fresh;
+  }
+
+  // The view to serve: the last published, or, pulling, the view of the source's snapshot.
+  std::shared_ptr<View> current_view() {
+    if (!snapshots) return latest_view();
+    auto snap = snapshots();
+    if (!snap) return nullptr;
+    if (auto served = latest_view(); served && served->snap == snap) return served;
+    return publish(std::move(snap));
   }
 
   // The cached body for `key`, made by `make` on a miss.
@@ -1459,6 +1465,53 @@ Api::Api(ApiOptions options, SnapshotSource snapshots, store::Store& store,
 
 Api::~Api() = default;
 
+void Api::publish(std::shared_ptr<const model::Snapshot> snapshot) {
+  if (snapshot) impl_->publish(std::move(snapshot));
+}
+
+ViewBuilder::ViewBuilder(Api& api)
+    : api_(api), thread_([this](std::stop_token stop) { run(stop); }) {}
+
+ViewBuilder::~ViewBuilder() {
+  thread_.request_stop();
+  changed_.notify_all();
+}
+
+void ViewBuilder::hand(std::shared_ptr<const model::Snapshot> snapshot) {
+  {
+    std::lock_guard lock(mutex_);
+    pending_ = std::move(snapshot);
+  }
+  changed_.notify_all();
+}
+
+std::uint64_t ViewBuilder::published() const {
+  std::lock_guard lock(mutex_);
+  return published_;
+}
+
+bool ViewBuilder::wait_for_published(std::uint64_t count, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] { return published_ >= count; });
+}
+
+void ViewBuilder::run(std::stop_token stop) {
+  std::unique_lock lock(mutex_);
+  while (changed_.wait(lock, stop, [&] { return pending_ != nullptr; })) {
+    auto snapshot = std::move(pending_);
+    pending_ = nullptr;
+    lock.unlock();
+    try {
+      api_.publish(std::move(snapshot));
+    } catch (const std::exception& e) {
+      spdlog::error("building the HTTP view of a snapshot failed: {}", e.what());
+    }
+    lock.lock();
+    ++published_;
+    changed_.notify_all();
+  }
+}
+
 Response Api::handle(const Request& request) {
   try {
     return impl_->handle(request);
@@ -1478,7 +1531,7 @@ Response Api::Impl::handle(const Request& req) {
   }
   if (t.path == "/readyz") {
     Response r;
-    bool ready = snapshots && snapshots() != nullptr;
+    bool ready = current_view() != nullptr;
     r.status = ready ? 200 : 503;
     r.set_body(ready ? "ready\n" : "no snapshot yet\n", "text/plain; charset=utf-8");
     r.headers.emplace_back("Cache-Control", "no-store");
