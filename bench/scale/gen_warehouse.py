@@ -13,9 +13,9 @@ hold NULL (unknown); the policy warns after 1 day and errors after 7. Ages are r
 moment of generation.
 
 The store is made by the product: `freshwatch collect` creates and migrates it and records the
-first run. freshwatch has no command that writes past days, so the history (daily_rollup, one
-row per table and day with the newest load known by its end, and status_intervals, one per run
-of equal days) is then written into the store's tables directly, shaped like the history
+first run. freshwatch has no command that writes past days, so the history (daily_rollup and
+daily_change, one row per table and day, and status_intervals, one per run of equal days) is
+then written into the store's tables directly, shaped like the history
 `freshwatch demo` backfills. The generator refuses a store whose schema version it does not
 know. SQLite attaches at most 10 files by default, so --schemas is at most 10.
 """
@@ -119,7 +119,7 @@ def write_history(store_path, tables_per_schema, days, now):
             WHEN (c.n * 7919 + d.k * 104729) % 100 < 5 THEN 2
             ELSE 0
           END AS sev,
-          -- The newest load known by the day's end (daily_rollup.changed_us): the last load
+          -- The newest load known by the day's end (daily_change): the last load
           -- once loads stopped, else that day's 03:00 load (the day before's when it was late).
           CASE
             WHEN c.cls = 'unknown' THEN NULL
@@ -131,12 +131,16 @@ def write_history(store_path, tables_per_schema, days, now):
     day_us = DAY_S * 1_000_000
     db.execute(f"""
         INSERT OR REPLACE INTO daily_rollup
-          (asset_key, day, worst_severity, fresh_us, warn_us, error_us, unknown_us, changed_us)
+          (asset_key, day, worst_severity, fresh_us, warn_us, error_us, unknown_us)
         SELECT asset_key, day, sev,
           CASE sev WHEN 0 THEN {day_us} ELSE 0 END, CASE sev WHEN 2 THEN {day_us} ELSE 0 END,
-          CASE sev WHEN 3 THEN {day_us} ELSE 0 END, CASE sev WHEN 1 THEN {day_us} ELSE 0 END,
-          changed_s * 1000000
+          CASE sev WHEN 3 THEN {day_us} ELSE 0 END, CASE sev WHEN 1 THEN {day_us} ELSE 0 END
         FROM bench_cells ORDER BY asset_key, day""")
+    # The newest load each day made known (a day repeating the day before's adds nothing).
+    db.execute("""
+        INSERT OR REPLACE INTO daily_change (asset_key, day, changed_us)
+        SELECT asset_key, day, changed_s * 1000000 FROM bench_cells
+        WHERE changed_s IS NOT NULL ORDER BY asset_key, day""")
     # One closed status interval per run of days with the same status.
     db.execute(f"""
         INSERT INTO status_intervals (asset_key, status, from_us, to_us, reason, recorded_at_us)
