@@ -224,8 +224,8 @@ struct View {
   Adjacency upstream, downstream;
   std::uint32_t impacted = 0;
 
-  // The snapshot's lineage graph, built on first use (root paths, edge labels): its first nodes
-  // are the snapshot's assets, in snapshot order.
+  // The snapshot's lineage graph (root paths, edge labels), built when the view is published;
+  // its first nodes are the snapshot's assets, in snapshot order.
   const lineage::Graph& graph() const {
     std::call_once(graph_once_, [this] { graph_ = lineage::snapshot_graph(*snap); });
     return graph_;
@@ -271,10 +271,10 @@ std::uint64_t prefix_key(std::string_view s) {
   return k;
 }
 
-// Built once per snapshot, on the first request that meets it; at 100,000 assets this is on
-// that request's path, so it avoids string comparisons and per-asset allocations: parents
-// come from the children lists, orders are sorted on compact keys, the search text and the
-// lineage adjacency are single blocks.
+// Built once per snapshot, before the snapshot is served (Api::publish); at 100,000 assets it
+// still delays the snapshot's arrival, so it avoids string comparisons and per-asset
+// allocations: parents come from the children lists, orders are sorted on compact keys, the
+// search text and the lineage adjacency are single blocks.
 std::shared_ptr<View> build_view(std::shared_ptr<const Snapshot> snap) {
   auto v = std::make_shared<View>();
   v->snap = std::move(snap);
@@ -1439,6 +1439,7 @@ struct Api::Impl {
     std::lock_guard build(build_mutex);
     if (auto served = latest_view(); served && served->snap == snap) return served;
     auto fresh = build_view(std::move(snap));
+    fresh->graph();  // root paths and edge labels: built here too, not on a request's path
     std::lock_guard lock(view_mutex);
     view = fresh;
     return fresh;
