@@ -136,11 +136,16 @@ def write_history(store_path, tables_per_schema, days, now):
           CASE sev WHEN 0 THEN {day_us} ELSE 0 END, CASE sev WHEN 2 THEN {day_us} ELSE 0 END,
           CASE sev WHEN 3 THEN {day_us} ELSE 0 END, CASE sev WHEN 1 THEN {day_us} ELSE 0 END
         FROM bench_cells ORDER BY asset_key, day""")
-    # The newest load each day made known (a day repeating the day before's adds nothing).
+    # The newest load each day made known; a day that knows no newer one than the day before
+    # needs no row (readers carry the latest forward).
     db.execute("""
         INSERT OR REPLACE INTO daily_change (asset_key, day, changed_us)
-        SELECT asset_key, day, changed_s * 1000000 FROM bench_cells
-        WHERE changed_s IS NOT NULL ORDER BY asset_key, day""")
+        SELECT asset_key, day, changed_s * 1000000
+        FROM (SELECT asset_key, day, changed_s,
+                lag(changed_s) OVER (PARTITION BY asset_key ORDER BY day) AS before
+              FROM bench_cells)
+        WHERE changed_s IS NOT NULL AND (before IS NULL OR changed_s > before)
+        ORDER BY asset_key, day""")
     # One closed status interval per run of days with the same status.
     db.execute(f"""
         INSERT INTO status_intervals (asset_key, status, from_us, to_us, reason, recorded_at_us)

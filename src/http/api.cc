@@ -231,8 +231,14 @@ struct View {
     return graph_;
   }
 
-  std::mutex cache_mutex;
-  std::unordered_map<std::string, std::shared_ptr<const CachedBody>> cache;  // GUARDED_BY(cache_mutex)
+  // Serialised bodies by normalised query, each cache bounded by ApiOptions::max_cached_bodies
+  // (cleared when full). One asset's detail and history have their own, so pages of 100,000
+  // assets being read do not push out the lists and documents every client shares.
+  struct BodyCache {
+    std::mutex mutex;
+    std::unordered_map<std::string, std::shared_ptr<const CachedBody>> bodies;  // GUARDED_BY(mutex)
+  };
+  BodyCache shared_cache, asset_cache;
 
   std::uint32_t index_of(const AssetState* s) const {
     return static_cast<std::uint32_t>(s - snap->assets.data());
@@ -1458,23 +1464,24 @@ struct Api::Impl {
   // that must not be shared, such as one missing what the store failed to give): then nothing
   // is cached and null is returned.
   template <typename Make>
-  std::shared_ptr<const CachedBody> cached_if(View& v, const std::string& key, Make&& make) {
+  std::shared_ptr<const CachedBody> cached_if(View::BodyCache& cache, const std::string& key,
+                                              Make&& make) {
     {
-      std::lock_guard lock(v.cache_mutex);
-      auto it = v.cache.find(key);
-      if (it != v.cache.end()) return it->second;
+      std::lock_guard lock(cache.mutex);
+      auto it = cache.bodies.find(key);
+      if (it != cache.bodies.end()) return it->second;
     }
     std::optional<std::string> text = make();
     if (!text) return nullptr;
     auto body = make_cached(std::move(*text), kJson);
-    std::lock_guard lock(v.cache_mutex);
-    if (v.cache.size() >= options.max_cached_bodies) v.cache.clear();
-    auto [it, inserted] = v.cache.emplace(key, body);
+    std::lock_guard lock(cache.mutex);
+    if (cache.bodies.size() >= options.max_cached_bodies) cache.bodies.clear();
+    auto [it, inserted] = cache.bodies.emplace(key, body);
     return it->second;
   }
   template <typename Make>
   std::shared_ptr<const CachedBody> cached(View& v, const std::string& key, Make&& make) {
-    return cached_if(v, key, [&] { return std::optional<std::string>(make()); });
+    return cached_if(v.shared_cache, key, [&] { return std::optional<std::string>(make()); });
   }
 
   Response not_ready() {
@@ -1990,7 +1997,7 @@ Response Api::Impl::asset_detail(const Request& req, View& v, std::uint32_t i,
                                       "not '{}'", kMaxLimit, text));
   }
   std::string uncached;
-  auto body = cached_if(v, fmt::format("detail\x1f{}\x1f{}", i, children_limit),
+  auto body = cached_if(v.asset_cache, fmt::format("detail\x1f{}\x1f{}", i, children_limit),
                         [&]() -> std::optional<std::string> {
                           bool complete = true;
                           std::string text = asset_detail_body(v, i, children_limit, complete);
@@ -2156,7 +2163,7 @@ Response Api::Impl::asset_history(const Request& req, View& v, std::uint32_t i,
   date::sys_days last = s.today;
   date::sys_days first = last - date::days(static_cast<int>(days) - 1);
   std::optional<Response> failed;
-  auto body = cached_if(v, fmt::format("history\x1f{}\x1f{}", i, days),
+  auto body = cached_if(v.asset_cache, fmt::format("history\x1f{}\x1f{}", i, days),
                         [&]() -> std::optional<std::string> {
     auto fail = [&](const Error& error) -> std::optional<std::string> {
       spdlog::error("reading the history of {} failed: {}", key, error.message);

@@ -88,7 +88,8 @@ struct ApiOptions {
   bool secure_cookies = false;          // add Secure to the session cookie (behind TLS)
   std::string page_name = "freshwatch";  // Statuspage "page.name"
   std::string page_url;                 // Statuspage "page.url"
-  std::size_t max_cached_bodies = 512;  // per snapshot
+  // Per snapshot, for the shared routes and again for one asset's detail and history.
+  std::size_t max_cached_bodies = 512;
   SignInLimits sign_in_limits;          // failed POST /api/v1/session before 429
   PolicyLookup policy_for;
   // The web UI's files, sorted by path; the ones built into the binary when unset.

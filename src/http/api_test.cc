@@ -654,6 +654,27 @@ TEST_F(ApiTest, DetailAndHistoryAreCachedPerSnapshotWithETags) {
   EXPECT_TRUE(again["intervals"].at(0)["to"].is_null());
 }
 
+TEST_F(ApiTest, AssetPagesDoNotPushSharedBodiesOutOfTheCache) {
+  options_.max_cached_bodies = 2;
+  Api api(options_, [this] { return snapshot_; }, *store_, clock_);
+  auto ask = [&](std::string target) {
+    targets_.push_back(std::move(target));
+    Request r;
+    r.method = "GET";
+    r.target = targets_.back();
+    r.authorization = auth_;
+    return api.handle(r);
+  };
+  Response summary = ask("/api/v1/summary");
+  for (std::string key : {"orders", "customers", "events", "revenue"}) {
+    ASSERT_EQ(ask("/api/v1/assets/wh%3Adb.public." + key).status, 200);
+    ASSERT_EQ(ask("/api/v1/assets/wh%3Adb.public." + key + "/history").status, 200);
+  }
+  EXPECT_EQ(ask("/api/v1/summary").owner, summary.owner) << "the very same cached body";
+  Response detail = ask("/api/v1/assets/wh%3Adb.public.revenue");
+  EXPECT_EQ(ask("/api/v1/assets/wh%3Adb.public.revenue").owner, detail.owner);
+}
+
 TEST_F(ApiTest, HistoryAgeComesFromTheRollupNotRawObservations) {
   const std::string key = "wh:db.public.orders";
   date::sys_days today = date::floor<date::days>(kNow);

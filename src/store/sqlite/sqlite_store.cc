@@ -83,8 +83,8 @@ ON CONFLICT (asset_key, day) DO UPDATE SET
 
 constexpr const char kAddDailyChange[] = R"sql(
 INSERT INTO daily_change (asset_key, day, changed_us) VALUES (?1, ?2, ?3)
-ON CONFLICT (asset_key, day) DO UPDATE SET
-  changed_us = max(daily_change.changed_us, excluded.changed_us))sql";
+ON CONFLICT (asset_key, day) DO UPDATE SET changed_us = excluded.changed_us
+WHERE excluded.changed_us > daily_change.changed_us)sql";
 
 constexpr const char kCloseInterval[] =
     "UPDATE status_intervals SET to_us = ?2, recorded_at_us = ?2 WHERE id = ?1";
