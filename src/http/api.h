@@ -4,22 +4,24 @@
 //
 // Snapshots reach the Api in one of two ways. publish() hands it each new snapshot: it builds
 // the snapshot's view (name and staleness orders, parent links, search text, lineage adjacency
-// and graph; about a second at 100,000 assets) on the caller's thread and then swaps it in, so requests are
-// served from the previous view meanwhile and never wait for an index. `freshwatch serve` calls
-// publish() from a ViewBuilder's thread, which always builds the newest snapshot handed to it.
-// An Api built with a SnapshotSource instead pulls: a request that meets a snapshot the Api has
-// no view of yet publishes it itself, on its own path (tests, benchmarks, stand-ins). /readyz
-// says ready once a view is servable.
+// and graph; about a second at 100,000 assets) on the caller's thread and then swaps it in, so
+// requests are served from the previous view meanwhile and never wait for an index.
+// `freshwatch serve` calls publish() from a ViewBuilder's thread, which always builds the newest
+// snapshot handed to it. An Api built with a SnapshotSource instead pulls: a request that meets
+// a snapshot the Api has no view of yet publishes it itself, on its own path (tests,
+// benchmarks, stand-ins). /readyz says ready once a view is servable.
 //
 // Responses are serialised once per snapshot, gzip-compressed once, and kept with a strong ETag
-// in a bounded cache keyed by the normalised query; a new view starts with an empty cache. That
-// holds for the summary, asset list pages, tree, asset detail and history, and the
-// Statuspage-compatible v2 documents (an asset's lineage neighbourhood is rendered per request
-// from the view). The list, summary, tree and v2 routes read only the snapshot; the detail and
-// history routes also read bounded rows of the store as of the snapshot (the intervals of its
-// history window, the daily rollup of the days asked for), never raw observations. A container's detail embeds at most `children_limit` children
-// (GET /api/v1/assets?parent=... lists them all). The incident routes and the Atom feed read
-// only the store, uncached, and acknowledge and snooze write to it.
+// in bounded caches keyed by the normalised query (one for the routes all clients share, one
+// for single assets' detail and history); a new view starts with empty caches. That holds for
+// the summary, asset list pages, tree, asset detail and history, and the Statuspage-compatible
+// v2 documents (an asset's lineage neighbourhood is rendered per request from the view). The
+// list, summary, tree and v2 routes read only the snapshot; the detail and history routes also
+// read bounded rows of the store as of the snapshot (the intervals of its history window, the
+// daily rollup of the days asked for), never raw observations. A container's detail embeds at
+// most `children_limit` children (GET /api/v1/assets?parent=... lists them all). The incident
+// routes and the Atom feed read only the store, uncached, and acknowledge and snooze write to
+// it.
 //
 // Thread contract: handle() may be called from any number of threads at once, and publish()
 // from any thread meanwhile (views are built one at a time; the last published one is served).

@@ -687,16 +687,18 @@ TEST_F(ApiTest, HistoryAgeComesFromTheRollupNotRawObservations) {
   o.signal = "max(_loaded_at)";
   o.observed_at = kNow - 30h;
   o.changed_at = kNow - 40h;
-  ASSERT_TRUE(store_->save_run({.connection = "wh", .finished_at = o.observed_at, .observations = {o}}));
+  ASSERT_TRUE(
+      store_->save_run({.connection = "wh", .finished_at = o.observed_at, .observations = {o}}));
   o.observed_at = kNow - 5min;
   o.changed_at = kNow - 1h;
-  ASSERT_TRUE(store_->save_run({.connection = "wh", .finished_at = o.observed_at, .observations = {o}}));
+  ASSERT_TRUE(
+      store_->save_run({.connection = "wh", .finished_at = o.observed_at, .observations = {o}}));
   // Retention drops the older raw observation; the day it told about keeps its age.
   ASSERT_TRUE(store_->prune_observations(kNow - 1h));
   ASSERT_EQ(store_->observations(key, 100)->size(), 1u);
 
-  auto days = parse(parser_, get("/api/v1/assets/wh%3Adb.public.orders/history?days=3").body)["days"]
-                  .get_array();
+  auto doc = parse(parser_, get("/api/v1/assets/wh%3Adb.public.orders/history?days=3").body);
+  auto days = doc["days"].get_array();
   ASSERT_EQ(days.size(), 3u);
   EXPECT_TRUE(days.at(0)["age_seconds"].is_null()) << "no change known by the end of that day";
   EXPECT_EQ(int64_t(days.at(1)["age_seconds"]), (40h - (10h + 28min + 45s)).count());
