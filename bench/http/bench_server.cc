@@ -51,7 +51,9 @@ int main(int argc, char** argv) {
   http::ServerOptions options;
   options.listen = listen;
   options.threads = threads;
-  http::Server server(options, [&] { return snapshot; }, **store, clock);
+  // As `freshwatch serve` does: the view is built before the first request.
+  http::Server server(options, nullptr, **store, clock);
+  server.api().publish(snapshot);
 
   if (!dump.empty()) {
     std::filesystem::create_directories(dump);

@@ -1,6 +1,8 @@
-// The first request after a new snapshot: Api builds its per-snapshot indexes (name and
-// staleness orders, parent links, search text, lineage adjacency) and renders /api/v1/summary.
-// Two synthetic snapshots alternate, so every iteration meets a snapshot it has not indexed.
+// The first request after a new snapshot, over a snapshot source: Api::publish() builds the
+// snapshot's view (name and staleness orders, parent links, search text, lineage adjacency and
+// graph) and /api/v1/summary is rendered. `freshwatch serve` spends the same publish() on its
+// ViewBuilder thread, off requests' paths; BM_Publish measures that alone. Two synthetic
+// snapshots alternate, so every iteration meets a snapshot it has not indexed.
 //
 //   http_first_request_bench [--benchmark_filter=...]
 #include <benchmark/benchmark.h>
@@ -38,6 +40,19 @@ void BM_FirstSummaryAfterNewSnapshot(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_FirstSummaryAfterNewSnapshot)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMillisecond);
+
+void BM_Publish(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  core::FakeClock clock(core::TimePoint(std::chrono::hours(24 * 20'000)));
+  std::shared_ptr<const model::Snapshot> snaps[2] = {
+      std::make_shared<const model::Snapshot>(synthetic_snapshot(n, clock.now(), 1)),
+      std::make_shared<const model::Snapshot>(synthetic_snapshot(n, clock.now(), 2))};
+  auto store = store::open_sqlite({.path = ":memory:"}).value();
+  Api api({}, nullptr, *store, clock);
+  std::size_t k = 0;
+  for (auto _ : state) api.publish(snaps[++k % 2]);
+}
+BENCHMARK(BM_Publish)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace freshwatch::http

@@ -13,11 +13,11 @@ hold NULL (unknown); the policy warns after 1 day and errors after 7. Ages are r
 moment of generation.
 
 The store is made by the product: `freshwatch collect` creates and migrates it and records the
-first run. freshwatch has no command that writes past days, so the history (daily_rollup, one
-row per table and day, and status_intervals, one per run of equal days) is then written into the
-store's tables directly, shaped like the history `freshwatch demo` backfills. The generator
-refuses a store whose schema version it does not know. SQLite attaches at most 10 files by
-default, so --schemas is at most 10.
+first run. freshwatch has no command that writes past days, so the history (daily_rollup and
+daily_change, one row per table and day, and status_intervals, one per run of equal days) is
+then written into the store's tables directly, shaped like the history
+`freshwatch demo` backfills. The generator refuses a store whose schema version it does not
+know. SQLite attaches at most 10 files by default, so --schemas is at most 10.
 """
 import argparse
 import os
@@ -27,7 +27,7 @@ import subprocess
 import sys
 import time
 
-KNOWN_STORE_VERSIONS = {5}
+KNOWN_STORE_VERSIONS = {6}
 DAY_S = 86400
 
 
@@ -95,19 +95,20 @@ def write_history(store_path, tables_per_schema, days, now):
     db.execute("BEGIN")
     # Per table: its class as a severity-by-age rule. An asset key is scale:sNN.tNNNNNN.
     db.execute("CREATE TEMP TABLE bench_class (asset_key TEXT PRIMARY KEY, n INTEGER, "
-               "cls TEXT, age_days INTEGER)")
+               "cls TEXT, age_days INTEGER, loaded_at INTEGER)")
     rows = []
     for (key,) in db.execute("SELECT key FROM assets WHERE kind = 'table'"):
         n = int(key.rsplit(".t", 1)[1])
         cls, age = table_class(n)
-        rows.append((key, n, cls, None if age is None else age // DAY_S))
-    db.executemany("INSERT INTO bench_class VALUES (?, ?, ?, ?)", rows)
+        rows.append((key, n, cls, None if age is None else age // DAY_S,
+                     None if age is None else now - age))
+    db.executemany("INSERT INTO bench_class VALUES (?, ?, ?, ?, ?)", rows)
     db.execute("CREATE TEMP TABLE bench_days (k INTEGER PRIMARY KEY)")
     db.executemany("INSERT INTO bench_days VALUES (?)", [(k,) for k in range(1, days + 1)])
     # Severity of table c on the day k days ago (0 fresh, 1 unknown, 2 warn, 3 error): before its
     # loads stopped it loaded daily, with a seeded late load (warn, 4 %) or an outage day
     # (error, 1 %) here and there; after they stopped its age decides.
-    db.execute("""
+    db.execute(f"""
         CREATE TEMP TABLE bench_cells AS
         SELECT c.asset_key AS asset_key, ? - d.k AS day,
           CASE
@@ -117,8 +118,16 @@ def write_history(store_path, tables_per_schema, days, now):
             WHEN (c.n * 7919 + d.k * 104729) % 100 < 1 THEN 3
             WHEN (c.n * 7919 + d.k * 104729) % 100 < 5 THEN 2
             ELSE 0
-          END AS sev
-        FROM bench_class c CROSS JOIN bench_days d""", (today,))
+          END AS sev,
+          -- The newest load known by the day's end (daily_change): the last load
+          -- once loads stopped, else that day's 03:00 load (the day before's when it was late).
+          CASE
+            WHEN c.cls = 'unknown' THEN NULL
+            WHEN c.cls <> 'fresh' AND d.k <= c.age_days THEN c.loaded_at
+            WHEN (c.n * 7919 + d.k * 104729) % 100 < 5 THEN (? - d.k - 1) * {DAY_S} + 10800
+            ELSE (? - d.k) * {DAY_S} + 10800
+          END AS changed_s
+        FROM bench_class c CROSS JOIN bench_days d""", (today, today, today))
     day_us = DAY_S * 1_000_000
     db.execute(f"""
         INSERT OR REPLACE INTO daily_rollup
@@ -127,6 +136,16 @@ def write_history(store_path, tables_per_schema, days, now):
           CASE sev WHEN 0 THEN {day_us} ELSE 0 END, CASE sev WHEN 2 THEN {day_us} ELSE 0 END,
           CASE sev WHEN 3 THEN {day_us} ELSE 0 END, CASE sev WHEN 1 THEN {day_us} ELSE 0 END
         FROM bench_cells ORDER BY asset_key, day""")
+    # The newest load each day made known; a day that knows no newer one than the day before
+    # needs no row (readers carry the latest forward).
+    db.execute("""
+        INSERT OR REPLACE INTO daily_change (asset_key, day, changed_us)
+        SELECT asset_key, day, changed_s * 1000000
+        FROM (SELECT asset_key, day, changed_s,
+                lag(changed_s) OVER (PARTITION BY asset_key ORDER BY day) AS before
+              FROM bench_cells)
+        WHERE changed_s IS NOT NULL AND (before IS NULL OR changed_s > before)
+        ORDER BY asset_key, day""")
     # One closed status interval per run of days with the same status.
     db.execute(f"""
         INSERT INTO status_intervals (asset_key, status, from_us, to_us, reason, recorded_at_us)

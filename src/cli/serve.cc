@@ -61,6 +61,21 @@ int serve_until_signal(Runtime& runtime, const std::string& listen, const core::
     });
     sender = std::jthread([&alerts](std::stop_token stop) { alerts.run(stop); });
   }
+  // The HTTP server serves the views a ViewBuilder publishes: each snapshot's indexes are built
+  // on the builder's thread, off the engine's publishing thread and off requests' paths, and
+  // /readyz says 503 until the first one is built.
+  auto options = http::ServerOptions::from_config(runtime.config.server);
+  if (!listen.empty()) options.listen = listen;
+  // The asset page shows the policy the evaluator picked (make_evaluator: the same for_asset()).
+  options.api.policy_for = [policies = runtime.policies](const model::Asset& asset) {
+    return std::optional<model::Policy>(policies->for_asset(asset));
+  };
+  http::Server server(options, nullptr, *runtime.store, clock);
+  http::ViewBuilder views(server.api());
+  engine.on_publish([&views](const std::shared_ptr<const model::Snapshot>& snapshot) {
+    views.hand(snapshot);
+  });
+
   if (auto loaded = engine.load(); !loaded) {
     spdlog::error("cannot read the store: {}", loaded.error().message);
     return kExitUsage;
@@ -69,14 +84,6 @@ int serve_until_signal(Runtime& runtime, const std::string& listen, const core::
   spdlog::info("watching {} connection{}; store {}", runtime.config.connections.size(),
                runtime.config.connections.size() == 1 ? "" : "s", runtime.config.store.sqlite);
 
-  // The HTTP server reads only published snapshots (null until the first one: /readyz 503).
-  auto options = http::ServerOptions::from_config(runtime.config.server);
-  if (!listen.empty()) options.listen = listen;
-  // The asset page shows the policy the evaluator picked (make_evaluator: the same for_asset()).
-  options.api.policy_for = [policies = runtime.policies](const model::Asset& asset) {
-    return std::optional<model::Policy>(policies->for_asset(asset));
-  };
-  http::Server server(options, [&engine] { return engine.snapshot(); }, *runtime.store, clock);
   auto port = server.start();
   if (!port) {
     spdlog::error("cannot serve on {}: {}", options.listen, port.error().message);

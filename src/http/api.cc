@@ -224,15 +224,21 @@ struct View {
   Adjacency upstream, downstream;
   std::uint32_t impacted = 0;
 
-  // The snapshot's lineage graph, built on first use (root paths, edge labels): its first nodes
-  // are the snapshot's assets, in snapshot order.
+  // The snapshot's lineage graph (root paths, edge labels), built when the view is published;
+  // its first nodes are the snapshot's assets, in snapshot order.
   const lineage::Graph& graph() const {
     std::call_once(graph_once_, [this] { graph_ = lineage::snapshot_graph(*snap); });
     return graph_;
   }
 
-  std::mutex cache_mutex;
-  std::unordered_map<std::string, std::shared_ptr<const CachedBody>> cache;  // GUARDED_BY(cache_mutex)
+  // Serialised bodies by normalised query, each cache bounded by ApiOptions::max_cached_bodies
+  // (cleared when full). One asset's detail and history have their own, so pages of 100,000
+  // assets being read do not push out the lists and documents every client shares.
+  struct BodyCache {
+    std::mutex mutex;
+    std::unordered_map<std::string, std::shared_ptr<const CachedBody>> bodies;  // GUARDED_BY(mutex)
+  };
+  BodyCache shared_cache, asset_cache;
 
   std::uint32_t index_of(const AssetState* s) const {
     return static_cast<std::uint32_t>(s - snap->assets.data());
@@ -271,10 +277,10 @@ std::uint64_t prefix_key(std::string_view s) {
   return k;
 }
 
-// Built once per snapshot, on the first request that meets it; at 100,000 assets this is on
-// that request's path, so it avoids string comparisons and per-asset allocations: parents
-// come from the children lists, orders are sorted on compact keys, the search text and the
-// lineage adjacency are single blocks.
+// Built once per snapshot, before the snapshot is served (Api::publish); at 100,000 assets it
+// still delays the snapshot's arrival, so it avoids string comparisons and per-asset
+// allocations: parents come from the children lists, orders are sorted on compact keys, the
+// search text and the lineage adjacency are single blocks.
 std::shared_ptr<View> build_view(std::shared_ptr<const Snapshot> snap) {
   auto v = std::make_shared<View>();
   v->snap = std::move(snap);
@@ -943,6 +949,37 @@ bool matches(const View& v, const ListQuery& q, std::uint32_t i, std::uint32_t u
   return true;
 }
 
+// The assets `q` selects, in its order; `parent` and `under` are the indexes its keys name
+// (kNone: no such filter).
+std::vector<std::uint32_t> list_hits(const View& v, const ListQuery& q, std::uint32_t parent,
+                                     std::uint32_t under) {
+  const Snapshot& s = *v.snap;
+  std::vector<std::uint32_t> hits;
+  const bool by_name = q.sort == SortOrder::kName || q.sort == SortOrder::kNameDesc;
+  const auto& rank = by_name ? v.rank_name : v.rank_staleness;
+  if (parent != kNone) {
+    for (std::uint32_t c : s.assets[parent].children)
+      if (c < s.assets.size() && matches(v, q, c, under)) hits.push_back(c);
+    std::sort(hits.begin(), hits.end(),
+              [&](std::uint32_t x, std::uint32_t y) { return rank[x] < rank[y]; });
+  } else {
+    const auto& order = by_name ? v.by_name : v.by_staleness;
+    hits.reserve(std::min<std::size_t>(order.size(), 4096));
+    for (std::uint32_t i : order)
+      if (matches(v, q, i, under)) hits.push_back(i);
+  }
+  if (q.sort == SortOrder::kNameDesc) {
+    std::reverse(hits.begin(), hits.end());
+  } else if (q.sort == SortOrder::kStalenessDesc) {
+    // Freshest first; assets without a known age stay last.
+    auto known_end = std::stable_partition(hits.begin(), hits.end(), [&](std::uint32_t i) {
+      return v.rank_staleness[i] < v.known_count;
+    });
+    std::reverse(hits.begin(), known_end);
+  }
+  return hits;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Incidents (docs/alerts.md): /api/v1 shapes, the Statuspage-compatible v2 ones and the Atom feed
 
@@ -1398,37 +1435,53 @@ struct Api::Impl {
       : options(std::move(o)), snapshots(std::move(s)), store(st), clock(c),
         auth(st, c, options.session_ttl), sign_in_limiter(options.sign_in_limits, c) {}
 
-  std::shared_ptr<View> current_view() {
-    auto snap = snapshots ? snapshots() : nullptr;
-    if (!snap) return nullptr;
-    {
-      std::lock_guard lock(view_mutex);
-      if (view && view->snap == snap) return view;
-    }
+  std::shared_ptr<View> latest_view() {
+    std::lock_guard lock(view_mutex);
+    return view;
+  }
+
+  // Builds the view of `snap` (unless it is the one served) and serves it; returns it.
+  std::shared_ptr<View> publish(std::shared_ptr<const Snapshot> snap) {
     std::lock_guard build(build_mutex);
-    {
-      std::lock_guard lock(view_mutex);
-      if (view && view->snap == snap) return view;
-    }
-    auto fresh = build_view(snap);
+    if (auto served = latest_view(); served && served->snap == snap) return served;
+    auto fresh = build_view(std::move(snap));
+    fresh->graph();  // root paths and edge labels: built here too, not on a request's path
     std::lock_guard lock(view_mutex);
     view = fresh;
     return fresh;
   }
 
-  // The cached body for `key`, made by `make` on a miss.
+  // The view to serve: the last published, or, pulling, the view of the source's snapshot.
+  std::shared_ptr<View> current_view() {
+    if (!snapshots) return latest_view();
+    auto snap = snapshots();
+    if (!snap) return nullptr;
+    if (auto served = latest_view(); served && served->snap == snap) return served;
+    return publish(std::move(snap));
+  }
+
+  // The cached body for `key`, made by `make` on a miss. `make` may return std::nullopt (a body
+  // that must not be shared, such as one missing what the store failed to give): then nothing
+  // is cached and null is returned.
+  template <typename Make>
+  std::shared_ptr<const CachedBody> cached_if(View::BodyCache& cache, const std::string& key,
+                                              Make&& make) {
+    {
+      std::lock_guard lock(cache.mutex);
+      auto it = cache.bodies.find(key);
+      if (it != cache.bodies.end()) return it->second;
+    }
+    std::optional<std::string> text = make();
+    if (!text) return nullptr;
+    auto body = make_cached(std::move(*text), kJson);
+    std::lock_guard lock(cache.mutex);
+    if (cache.bodies.size() >= options.max_cached_bodies) cache.bodies.clear();
+    auto [it, inserted] = cache.bodies.emplace(key, body);
+    return it->second;
+  }
   template <typename Make>
   std::shared_ptr<const CachedBody> cached(View& v, const std::string& key, Make&& make) {
-    {
-      std::lock_guard lock(v.cache_mutex);
-      auto it = v.cache.find(key);
-      if (it != v.cache.end()) return it->second;
-    }
-    auto body = make_cached(make(), kJson);
-    std::lock_guard lock(v.cache_mutex);
-    if (v.cache.size() >= options.max_cached_bodies) v.cache.clear();
-    auto [it, inserted] = v.cache.emplace(key, body);
-    return it->second;
+    return cached_if(v.shared_cache, key, [&] { return std::optional<std::string>(make()); });
   }
 
   Response not_ready() {
@@ -1448,8 +1501,11 @@ struct Api::Impl {
   Response handle_session(const Request& req, const std::optional<Principal>& who);
   Response handle_static(const Request& req, std::string_view path);
   Response list_assets(const Request& req, View& v, std::string_view query);
-  Response asset_detail(View& v, std::uint32_t i);
-  Response asset_history(View& v, std::uint32_t i, std::string_view query);
+  Response asset_detail(const Request& req, View& v, std::uint32_t i, std::string_view query);
+  // The detail body; `complete` is cleared when the store could not give the intervals.
+  std::string asset_detail_body(View& v, std::uint32_t i, std::size_t children_limit,
+                                bool& complete);
+  Response asset_history(const Request& req, View& v, std::uint32_t i, std::string_view query);
   Response asset_lineage(View& v, std::uint32_t i, std::string_view query);
 };
 
@@ -1458,6 +1514,53 @@ Api::Api(ApiOptions options, SnapshotSource snapshots, store::Store& store,
     : impl_(std::make_unique<Impl>(std::move(options), std::move(snapshots), store, clock)) {}
 
 Api::~Api() = default;
+
+void Api::publish(std::shared_ptr<const model::Snapshot> snapshot) {
+  if (snapshot) impl_->publish(std::move(snapshot));
+}
+
+ViewBuilder::ViewBuilder(Api& api)
+    : api_(api), thread_([this](std::stop_token stop) { run(stop); }) {}
+
+ViewBuilder::~ViewBuilder() {
+  thread_.request_stop();
+  changed_.notify_all();
+}
+
+void ViewBuilder::hand(std::shared_ptr<const model::Snapshot> snapshot) {
+  {
+    std::lock_guard lock(mutex_);
+    pending_ = std::move(snapshot);
+  }
+  changed_.notify_all();
+}
+
+std::uint64_t ViewBuilder::published() const {
+  std::lock_guard lock(mutex_);
+  return published_;
+}
+
+bool ViewBuilder::wait_for_published(std::uint64_t count, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] { return published_ >= count; });
+}
+
+void ViewBuilder::run(std::stop_token stop) {
+  std::unique_lock lock(mutex_);
+  while (changed_.wait(lock, stop, [&] { return pending_ != nullptr; })) {
+    auto snapshot = std::move(pending_);
+    pending_ = nullptr;
+    lock.unlock();
+    try {
+      api_.publish(std::move(snapshot));
+    } catch (const std::exception& e) {
+      spdlog::error("building the HTTP view of a snapshot failed: {}", e.what());
+    }
+    lock.lock();
+    ++published_;
+    changed_.notify_all();
+  }
+}
 
 Response Api::handle(const Request& request) {
   try {
@@ -1478,7 +1581,7 @@ Response Api::Impl::handle(const Request& req) {
   }
   if (t.path == "/readyz") {
     Response r;
-    bool ready = snapshots && snapshots() != nullptr;
+    bool ready = current_view() != nullptr;
     r.status = ready ? 200 : 503;
     r.set_body(ready ? "ready\n" : "no snapshot yet\n", "text/plain; charset=utf-8");
     r.headers.emplace_back("Cache-Control", "no-store");
@@ -1698,9 +1801,9 @@ Response Api::Impl::handle_api(const Request& req, const Target& t, const Princi
   if (i == kNone)
     return problem(404, fmt::format("no asset '{}'; keys look like 'connection:schema.table' "
                                     "(see /api/v1/assets?q=...)", key));
-  if (sub == "/history") return asset_history(v, i, t.query);
+  if (sub == "/history") return asset_history(req, v, i, t.query);
   if (sub == "/lineage") return asset_lineage(v, i, t.query);
-  return asset_detail(v, i);
+  return asset_detail(req, v, i, t.query);
 }
 
 Response Api::Impl::store_failed(std::string_view what, const Error& error) {
@@ -1864,29 +1967,7 @@ Response Api::Impl::list_assets(const Request& req, View& v, std::string_view qu
   }
   auto body = cached(v, q.normalised(), [&] {
     const Snapshot& s = *v.snap;
-    std::vector<std::uint32_t> hits;
-    const bool by_name = q.sort == SortOrder::kName || q.sort == SortOrder::kNameDesc;
-    const auto& rank = by_name ? v.rank_name : v.rank_staleness;
-    if (parent != kNone) {
-      for (std::uint32_t c : s.assets[parent].children)
-        if (c < s.assets.size() && matches(v, q, c, under)) hits.push_back(c);
-      std::sort(hits.begin(), hits.end(),
-                [&](std::uint32_t x, std::uint32_t y) { return rank[x] < rank[y]; });
-    } else {
-      const auto& order = by_name ? v.by_name : v.by_staleness;
-      hits.reserve(std::min<std::size_t>(order.size(), 4096));
-      for (std::uint32_t i : order)
-        if (matches(v, q, i, under)) hits.push_back(i);
-    }
-    if (q.sort == SortOrder::kNameDesc) {
-      std::reverse(hits.begin(), hits.end());
-    } else if (q.sort == SortOrder::kStalenessDesc) {
-      // Freshest first; assets without a known age stay last.
-      auto known_end = std::stable_partition(hits.begin(), hits.end(), [&](std::uint32_t i) {
-        return v.rank_staleness[i] < v.known_count;
-      });
-      std::reverse(hits.begin(), known_end);
-    }
+    std::vector<std::uint32_t> hits = list_hits(v, q, parent, under);
     std::size_t begin = std::min(q.offset, hits.size());
     std::size_t end = std::min(begin + q.limit, hits.size());
     JsonWriter w((end - begin) * 900 + 128);
@@ -1906,7 +1987,30 @@ Response Api::Impl::list_assets(const Request& req, View& v, std::string_view qu
   return serve_cached(req, body);
 }
 
-Response Api::Impl::asset_detail(View& v, std::uint32_t i) {
+Response Api::Impl::asset_detail(const Request& req, View& v, std::uint32_t i,
+                                  std::string_view query) {
+  std::size_t children_limit = kDefaultLimit;
+  if (has_query_param(query, "children_limit")) {
+    std::string text = query_param(query, "children_limit");
+    if (!parse_size(text, children_limit) || children_limit < 1 || children_limit > kMaxLimit)
+      return problem(400, fmt::format("'children_limit' must be a whole number from 1 to {}, "
+                                      "not '{}'", kMaxLimit, text));
+  }
+  std::string uncached;
+  auto body = cached_if(v.asset_cache, fmt::format("detail\x1f{}\x1f{}", i, children_limit),
+                        [&]() -> std::optional<std::string> {
+                          bool complete = true;
+                          std::string text = asset_detail_body(v, i, children_limit, complete);
+                          if (complete) return text;
+                          uncached = std::move(text);
+                          return std::nullopt;
+                        });
+  if (!body) return json_response(std::move(uncached));
+  return serve_cached(req, body);
+}
+
+std::string Api::Impl::asset_detail_body(View& v, std::uint32_t i, std::size_t children_limit,
+                                         bool& complete) {
   const Snapshot& s = *v.snap;
   const AssetState& st = s.assets[i];
   JsonWriter w(8192);
@@ -1963,21 +2067,24 @@ Response Api::Impl::asset_detail(View& v, std::uint32_t i) {
   }
   w.end_array();
 
+  // As of the snapshot: an interval begun after it is left out, one closed after it is open.
   w.key("intervals").begin_array();
   core::TimePoint to = s.generated_at + std::chrono::seconds(1);
   core::TimePoint from = s.generated_at - std::chrono::days(kHistoryDays);
   if (auto intervals = store.intervals(st.asset->key, from, to)) {
     for (const auto& in : *intervals) {
+      if (in.from > s.generated_at) continue;
       w.begin_object();
       w.key("status").string(model::to_string(in.status));
       w.key("from").string(core::format_timestamp(in.from));
       w.key("to");
-      write_time(w, in.to);
+      write_time(w, in.to && *in.to <= s.generated_at ? in.to : std::nullopt);
       w.key("reason").string_or_null(in.reason);
       w.end_object();
     }
   } else {
     spdlog::warn("reading intervals of {} failed: {}", st.asset->key, intervals.error().message);
+    complete = false;
   }
   w.end_array();
 
@@ -1998,7 +2105,21 @@ Response Api::Impl::asset_detail(View& v, std::uint32_t i) {
       if (k < s.assets.size()) write_summary(w, v, k);
     w.end_array();
   };
-  write_list("children", st.children);
+  // The first page of the children, as GET /api/v1/assets?parent=KEY lists them (name order).
+  ListQuery children_query;
+  children_query.parent = st.asset->key;
+  std::vector<std::uint32_t> children = list_hits(v, children_query, i, kNone);
+  const std::size_t shown = std::min(children.size(), children_limit);
+  write_list("children", std::span(children).first(shown));
+  w.key("children_total").number(static_cast<std::uint64_t>(children.size()));
+  w.key("children_next_cursor");
+  if (shown < children.size()) {
+    w.string(encode_cursor(s.version, shown));
+  } else {
+    w.null();
+  }
+  w.key("children_all").string(
+      fmt::format("/api/v1/assets?parent={}", net::percent_encode(st.asset->key)));
   std::vector<std::uint32_t> causes;
   for (const auto& key : st.root_causes)
     if (std::uint32_t k = v.find(key); k != kNone) causes.push_back(k);
@@ -2026,10 +2147,11 @@ Response Api::Impl::asset_detail(View& v, std::uint32_t i) {
   write_list("upstream", v.upstream[i]);
   write_list("downstream", v.downstream[i]);
   w.end_object();
-  return json_response(w.take());
+  return w.take();
 }
 
-Response Api::Impl::asset_history(View& v, std::uint32_t i, std::string_view query) {
+Response Api::Impl::asset_history(const Request& req, View& v, std::uint32_t i,
+                                   std::string_view query) {
   std::size_t days = kHistoryDays;
   if (has_query_param(query, "days")) {
     std::string text = query_param(query, "days");
@@ -2040,65 +2162,68 @@ Response Api::Impl::asset_history(View& v, std::uint32_t i, std::string_view que
   const std::string& key = s.assets[i].asset->key;
   date::sys_days last = s.today;
   date::sys_days first = last - date::days(static_cast<int>(days) - 1);
-  auto cells = store.history(key, first, last);
-  if (!cells) {
-    spdlog::error("reading the history of {} failed: {}", key, cells.error().message);
-    return problem(503, "the history could not be read from the store; try again, and see the "
-                        "server's log if it persists");
-  }
-  auto observations = store.observations(key, 20'000);
-  std::vector<std::pair<core::TimePoint, core::TimePoint>> seen;  // (observed_at, changed_at)
-  if (observations) {
-    for (const auto& o : *observations)
-      if (o.changed_at && o.ok()) seen.emplace_back(o.observed_at, *o.changed_at);
-    std::sort(seen.begin(), seen.end());
-  }
-  const date::time_zone* zone = nullptr;
-  if (auto z = core::find_zone(s.timezone)) zone = *z;
+  std::optional<Response> failed;
+  auto body = cached_if(v.asset_cache, fmt::format("history\x1f{}\x1f{}", i, days),
+                        [&]() -> std::optional<std::string> {
+    auto fail = [&](const Error& error) -> std::optional<std::string> {
+      spdlog::error("reading the history of {} failed: {}", key, error.message);
+      failed = problem(503, "the history could not be read from the store; try again, and see "
+                            "the server's log if it persists");
+      return std::nullopt;
+    };
+    auto cells = store.history(key, first, last);
+    if (!cells) return fail(cells.error());
+    auto changes = store.known_changes(key, first, last);
+    if (!changes) return fail(changes.error());
+    const date::time_zone* zone = nullptr;
+    if (auto z = core::find_zone(s.timezone)) zone = *z;
 
-  JsonWriter w(days * 120 + 128);
-  w.begin_object();
-  w.key("key").string(key);
-  w.key("timezone").string(s.timezone);
-  w.key("days").begin_array();
-  std::size_t c = 0, o = 0;
-  std::optional<core::TimePoint> latest_change;
-  for (date::sys_days d = first; d <= last; d += date::days(1)) {
-    while (c < cells->size() && (*cells)[c].day < d) ++c;
-    const model::DayCell* cell = c < cells->size() && (*cells)[c].day == d ? &(*cells)[c] : nullptr;
-    core::TimePoint end;
-    if (d == last) {
-      end = s.generated_at;
-    } else if (zone) {
-      auto local_next = date::local_days(date::year_month_day(d + date::days(1)));
-      end = std::chrono::time_point_cast<core::Duration>(
-          date::zoned_time(zone, local_next, date::choose::earliest).get_sys_time());
-    } else {
-      end = d + date::days(1);
-    }
-    while (o < seen.size() && seen[o].first <= end) {
-      if (seen[o].second <= end && (!latest_change || seen[o].second > *latest_change))
-        latest_change = seen[o].second;
-      ++o;
-    }
-    bool has = cell && cell->has_data;
+    JsonWriter w(days * 120 + 128);
     w.begin_object();
-    w.key("date").string(date::format("%F", d));
-    w.key("has_data").boolean(has);
-    w.key("status");
-    if (has) w.string(model::to_string(cell->worst)); else w.null();
-    w.key("minutes").begin_object();
-    for (Status st : model::kAllStatuses)
-      w.key(model::to_string(st)).number(static_cast<unsigned>(
-          cell ? cell->minutes[static_cast<std::size_t>(st)] : 0));
+    w.key("key").string(key);
+    w.key("timezone").string(s.timezone);
+    w.key("days").begin_array();
+    std::size_t c = 0, k = 0;
+    std::optional<core::TimePoint> latest_change;
+    for (date::sys_days d = first; d <= last; d += date::days(1)) {
+      while (c < cells->size() && (*cells)[c].day < d) ++c;
+      const model::DayCell* cell =
+          c < cells->size() && (*cells)[c].day == d ? &(*cells)[c] : nullptr;
+      core::TimePoint end;
+      if (d == last) {
+        end = s.generated_at;
+      } else if (zone) {
+        auto local_next = date::local_days(date::year_month_day(d + date::days(1)));
+        end = std::chrono::time_point_cast<core::Duration>(
+            date::zoned_time(zone, local_next, date::choose::earliest).get_sys_time());
+      } else {
+        end = d + date::days(1);
+      }
+      // The newest change known by the day's end (today: by the snapshot). The steps only
+      // grow, so one not yet due stops the walk.
+      while (k < changes->size() && (*changes)[k].first <= d && (*changes)[k].second <= end)
+        latest_change = (*changes)[k++].second;
+      bool has = cell && cell->has_data;
+      w.begin_object();
+      w.key("date").string(date::format("%F", d));
+      w.key("has_data").boolean(has);
+      w.key("status");
+      if (has) w.string(model::to_string(cell->worst)); else w.null();
+      w.key("minutes").begin_object();
+      for (Status st : model::kAllStatuses)
+        w.key(model::to_string(st)).number(static_cast<unsigned>(
+            cell ? cell->minutes[static_cast<std::size_t>(st)] : 0));
+      w.end_object();
+      w.key("age_seconds");
+      if (has && latest_change) w.number(seconds(end - *latest_change)); else w.null();
+      w.end_object();
+    }
+    w.end_array();
     w.end_object();
-    w.key("age_seconds");
-    if (has && latest_change) w.number(seconds(end - *latest_change)); else w.null();
-    w.end_object();
-  }
-  w.end_array();
-  w.end_object();
-  return json_response(w.take());
+    return w.take();
+  });
+  if (!body) return std::move(*failed);
+  return serve_cached(req, body);
 }
 
 Response Api::Impl::asset_lineage(View& v, std::uint32_t i, std::string_view query) {

@@ -213,6 +213,53 @@ TEST_F(ApiTest, HealthReadinessAndUiShellNeedNoCredentials) {
   EXPECT_EQ(get("/api/v1/summary").status, 503);
 }
 
+TEST_F(ApiTest, PublishedViewsAreServedWithoutASource) {
+  // No snapshot source: the Api serves what publish() hands it, built before it is served.
+  Api api(options_, nullptr, *store_, clock_);
+  Request r;
+  r.method = "GET";
+  r.target = "/readyz";
+  EXPECT_EQ(api.handle(r).status, 503) << "nothing published yet";
+  r.target = "/api/v1/summary";
+  r.authorization = auth_;
+  EXPECT_EQ(api.handle(r).status, 503);
+
+  api.publish(fixed_snapshot(7));
+  r.target = "/readyz";
+  EXPECT_EQ(api.handle(r).status, 200);
+  r.target = "/api/v1/summary";
+  Response first = api.handle(r);
+  ASSERT_EQ(first.status, 200);
+  EXPECT_EQ(int64_t(parse(parser_, first.body)["version"]), 7);
+
+  api.publish(fixed_snapshot(8));
+  Response second = api.handle(r);
+  EXPECT_EQ(int64_t(parse(parser_, second.body)["version"]), 8);
+  EXPECT_NE(first.header("ETag"), second.header("ETag")) << "a new view, a new cache";
+}
+
+TEST_F(ApiTest, ViewBuilderPublishesTheNewestSnapshotHandedToIt) {
+  Api api(options_, nullptr, *store_, clock_);
+  ViewBuilder views(api);
+  Request r;
+  r.method = "GET";
+  r.target = "/api/v1/summary";
+  r.authorization = auth_;
+  views.hand(fixed_snapshot(7));
+  ASSERT_TRUE(views.wait_for_published(1, std::chrono::seconds(10)));
+  EXPECT_EQ(int64_t(parse(parser_, api.handle(r).body)["version"]), 7);
+
+  // Handed faster than built: the ones superseded meanwhile may be skipped, the last is served.
+  for (std::uint64_t v = 8; v <= 12; ++v) views.hand(fixed_snapshot(v));
+  std::int64_t served = 0;
+  for (std::uint64_t n = 2; n <= 6 && served != 12; ++n) {
+    ASSERT_TRUE(views.wait_for_published(n, std::chrono::seconds(10)));
+    served = int64_t(parse(parser_, api.handle(r).body)["version"]);
+  }
+  EXPECT_EQ(served, 12);
+  EXPECT_LE(views.published(), 6u);
+}
+
 TEST_F(ApiTest, Summary) {
   Response res = get("/api/v1/summary");
   ASSERT_EQ(res.status, 200);
@@ -473,6 +520,7 @@ TEST_F(ApiTest, AssetDetail) {
   const store::StatusRecord ok[] = {{"wh:db.public.orders", Status::kFresh, "ok"}};
   ASSERT_TRUE(store_->record_statuses(late, kNow - 48h));
   ASSERT_TRUE(store_->record_statuses(ok, kNow - 24h));
+  snapshot_ = fixed_snapshot(8);  // the detail is cached per snapshot: new rows come with a new one
   auto doc = parse(parser_, get("/api/v1/assets/wh%3Adb.public.orders").body);
   EXPECT_EQ(std::string_view(doc["asset"]["description"]), "One row per order");
   EXPECT_TRUE(doc["asset"]["url"].is_null());
@@ -523,6 +571,141 @@ TEST_F(ApiTest, AssetDetail) {
   Response odd = get("/api/v1/assets/wh%3Adb.public.%22Odd%22%2Fname");
   ASSERT_EQ(odd.status, 200);
   EXPECT_EQ(std::string_view(parse(parser_, odd.body)["asset"]["name"]), "\"Odd\"/name");
+}
+
+// wh → wh:db → wh:db.big with `tables` tables t0000, t0001, ...
+std::shared_ptr<const model::Snapshot> big_schema_snapshot(int tables) {
+  model::Snapshot s;
+  s.version = 3;
+  s.generated_at = kNow;
+  s.timezone = "UTC";
+  s.today = date::floor<date::days>(kNow);
+  s.assets.push_back(asset("wh", "wh", AssetKind::kConnection, ""));
+  s.assets.push_back(asset("wh:db", "db", AssetKind::kDatabase, "wh"));
+  s.assets.push_back(asset("wh:db.big", "big", AssetKind::kSchema, "wh:db"));
+  for (int t = 0; t < tables; ++t) {
+    std::string name = fmt::format("t{:04}", t);
+    s.assets.push_back(asset("wh:db.big." + name, name, AssetKind::kTable, "wh:db.big",
+                             Status::kFresh, 1h));
+  }
+  finish_snapshot(s);
+  return std::make_shared<const model::Snapshot>(std::move(s));
+}
+
+TEST_F(ApiTest, ContainerDetailEmbedsOnePageOfChildren) {
+  snapshot_ = big_schema_snapshot(250);
+  auto doc = parse(parser_, get("/api/v1/assets/wh%3Adb.big").body);
+  auto children = keys_of(doc["children"]);
+  ASSERT_EQ(children.size(), 100u) << "children_limit defaults to 100";
+  EXPECT_EQ(int64_t(doc["children_total"]), 250);
+  EXPECT_EQ(int64_t(doc["asset"]["counts"]["total"]), 250);
+  EXPECT_EQ(std::string_view(doc["children_all"]), "/api/v1/assets?parent=wh%3Adb.big");
+  std::string cursor{std::string_view(doc["children_next_cursor"])};
+  // The same first page the list route gives, and its cursor goes on from there.
+  auto first = parse(parser_, get("/api/v1/assets?parent=wh%3Adb.big").body);
+  EXPECT_EQ(keys_of(first["items"]), children);
+  auto next =
+      parse(parser_, get("/api/v1/assets?parent=wh%3Adb.big&limit=100&cursor=" + cursor).body);
+  auto second = keys_of(next["items"]);
+  ASSERT_EQ(second.size(), 100u);
+  EXPECT_EQ(second.front(), "wh:db.big.t0100");
+
+  auto all = parse(parser_, get("/api/v1/assets/wh%3Adb.big?children_limit=1000").body);
+  EXPECT_EQ(keys_of(all["children"]).size(), 250u);
+  EXPECT_TRUE(all["children_next_cursor"].is_null());
+  auto few = parse(parser_, get("/api/v1/assets/wh%3Adb.big?children_limit=3").body);
+  EXPECT_EQ(keys_of(few["children"]),
+            (std::vector<std::string>{"wh:db.big.t0000", "wh:db.big.t0001", "wh:db.big.t0002"}));
+  for (std::string bad : {"0", "1001", "x"}) {
+    Response r = get("/api/v1/assets/wh%3Adb.big?children_limit=" + bad);
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_NE(r.body.find("children_limit"), std::string_view::npos);
+  }
+  auto leaf = parse(parser_, get("/api/v1/assets/wh%3Adb.big.t0007").body);
+  EXPECT_EQ(int64_t(leaf["children_total"]), 0);
+  EXPECT_TRUE(leaf["children_next_cursor"].is_null());
+}
+
+TEST_F(ApiTest, DetailAndHistoryAreCachedPerSnapshotWithETags) {
+  const std::string key = "wh:db.public.orders";
+  const store::StatusRecord warn[] = {{key, Status::kWarn, "late"}};
+  const store::StatusRecord fresh[] = {{key, Status::kFresh, "ok"}};
+  ASSERT_TRUE(store_->record_statuses(warn, kNow - 2h));
+  for (std::string target : {"/api/v1/assets/wh%3Adb.public.orders",
+                             "/api/v1/assets/wh%3Adb.public.orders/history?days=7"}) {
+    Response plain = get(target);
+    ASSERT_EQ(plain.status, 200) << target;
+    std::string etag(plain.header("ETag"));
+    EXPECT_FALSE(etag.empty()) << target;
+    EXPECT_EQ(get(target, etag).status, 304) << target;
+    Response gz = get(target, "", "gzip");
+    EXPECT_EQ(gz.header("Content-Encoding"), "gzip") << target;
+    EXPECT_EQ(gunzip(gz.body), plain.body) << target;
+  }
+  // A status recorded after the snapshot: the detail stays as of the snapshot, where the warn
+  // interval is still open.
+  ASSERT_TRUE(store_->record_statuses(fresh, kNow + 1h));
+  auto doc = parse(parser_, get("/api/v1/assets/wh%3Adb.public.orders").body);
+  auto intervals = doc["intervals"].get_array();
+  ASSERT_EQ(intervals.size(), 1u);
+  EXPECT_EQ(std::string_view(intervals.at(0)["status"]), "warn");
+  EXPECT_TRUE(intervals.at(0)["to"].is_null());
+  // Rendered anew for a new snapshot, still as of it.
+  snapshot_ = fixed_snapshot(8);
+  auto again = parse(parser_, get("/api/v1/assets/wh%3Adb.public.orders").body);
+  ASSERT_EQ(again["intervals"].get_array().size(), 1u);
+  EXPECT_TRUE(again["intervals"].at(0)["to"].is_null());
+}
+
+TEST_F(ApiTest, AssetPagesDoNotPushSharedBodiesOutOfTheCache) {
+  options_.max_cached_bodies = 2;
+  Api api(options_, [this] { return snapshot_; }, *store_, clock_);
+  auto ask = [&](std::string target) {
+    targets_.push_back(std::move(target));
+    Request r;
+    r.method = "GET";
+    r.target = targets_.back();
+    r.authorization = auth_;
+    return api.handle(r);
+  };
+  Response summary = ask("/api/v1/summary");
+  for (std::string key : {"orders", "customers", "events", "revenue"}) {
+    ASSERT_EQ(ask("/api/v1/assets/wh%3Adb.public." + key).status, 200);
+    ASSERT_EQ(ask("/api/v1/assets/wh%3Adb.public." + key + "/history").status, 200);
+  }
+  EXPECT_EQ(ask("/api/v1/summary").owner, summary.owner) << "the very same cached body";
+  Response detail = ask("/api/v1/assets/wh%3Adb.public.revenue");
+  EXPECT_EQ(ask("/api/v1/assets/wh%3Adb.public.revenue").owner, detail.owner);
+}
+
+TEST_F(ApiTest, HistoryAgeComesFromTheRollupNotRawObservations) {
+  const std::string key = "wh:db.public.orders";
+  date::sys_days today = date::floor<date::days>(kNow);
+  const store::StatusRecord fresh[] = {{key, Status::kFresh, ""}};
+  const core::TimePoint midnight{today};
+  ASSERT_TRUE(store_->record_statuses(fresh, midnight - 48h));
+  ASSERT_TRUE(store_->record_statuses(fresh, kNow));
+  model::Observation o;
+  o.asset_key = key;
+  o.signal = "max(_loaded_at)";
+  o.observed_at = kNow - 30h;
+  o.changed_at = kNow - 40h;
+  ASSERT_TRUE(
+      store_->save_run({.connection = "wh", .finished_at = o.observed_at, .observations = {o}}));
+  o.observed_at = kNow - 5min;
+  o.changed_at = kNow - 1h;
+  ASSERT_TRUE(
+      store_->save_run({.connection = "wh", .finished_at = o.observed_at, .observations = {o}}));
+  // Retention drops the older raw observation; the day it told about keeps its age.
+  ASSERT_TRUE(store_->prune_observations(kNow - 1h));
+  ASSERT_EQ(store_->observations(key, 100)->size(), 1u);
+
+  auto doc = parse(parser_, get("/api/v1/assets/wh%3Adb.public.orders/history?days=3").body);
+  auto days = doc["days"].get_array();
+  ASSERT_EQ(days.size(), 3u);
+  EXPECT_TRUE(days.at(0)["age_seconds"].is_null()) << "no change known by the end of that day";
+  EXPECT_EQ(int64_t(days.at(1)["age_seconds"]), (40h - (10h + 28min + 45s)).count());
+  EXPECT_EQ(int64_t(days.at(2)["age_seconds"]), 3600);
 }
 
 TEST_F(ApiTest, HistoryMarksDaysWithoutData) {

@@ -1,5 +1,6 @@
 // Store: where freshwatch keeps what it has learned: assets, raw observations (with retention),
-// status intervals, a per-day rollup (worst status and minutes per status per asset and day),
+// status intervals, a per-day rollup (worst status, minutes per status and the newest change of
+// the data reported, per asset and day),
 // connection runs, users and API tokens, and incidents with their timelines, the outbox of
 // notifications still to deliver and the log of every delivery attempt. SQLite (WAL) is the embedded default; PostgreSQL
 // will be the shared, multi-replica choice behind the same interface.
@@ -186,6 +187,14 @@ class Store {
   virtual Result<model::HistoryTable> history(date::sys_days from, date::sys_days to) = 0;
   virtual Result<std::vector<model::DayCell>> history(std::string_view asset_key,
                                                       date::sys_days from, date::sys_days to) = 0;
+  // The newest change of one asset's data known by the end of each day in [from, to], as
+  // steps, oldest first: from each listed day on (until the next), the latest changed_at its
+  // successful observations made by then reported (an observation counts from the day it was
+  // made, or from the day of the change when that is later). The first step is at `from` when
+  // a change was known before it; nothing is listed before the first change. Reads the rollup,
+  // never raw observations.
+  virtual Result<std::vector<std::pair<date::sys_days, core::TimePoint>>> known_changes(
+      std::string_view asset_key, date::sys_days from, date::sys_days to) = 0;
   virtual Result<std::vector<ConnectionRun>> latest_runs() = 0;
   // When each asset was first and last seen in a run, by key.
   virtual Result<std::vector<AssetSighting>> asset_sightings() = 0;

@@ -132,6 +132,16 @@ const BAD = new Set(['warn', 'error']);
 const children = new Map();
 for (const a of assets.values()) if (a.parent) (children.get(a.parent) ?? children.set(a.parent, []).get(a.parent)).push(a);
 const leaves = [...assets.values()].filter((a) => !CONTAINER.has(a.kind));
+// The children an asset's detail embeds: the first page of /api/v1/assets?parent=KEY (by name).
+const childrenPage = (key, limit) => {
+  const all = [...(children.get(key) ?? [])].sort((a, b) => a.name.localeCompare(b.name) || a.key.localeCompare(b.key));
+  return {
+    children: all.slice(0, limit).map(summaryOf),
+    children_total: all.length,
+    children_next_cursor: limit < all.length ? String(limit) : null,
+    children_all: `/api/v1/assets?parent=${encodeURIComponent(key)}`,
+  };
+};
 const upstreamOf = (key) => edges.filter((e) => e.to === key);
 /** Every asset upstream of `key` through lineage. */
 function upstreamAll(key) {
@@ -429,7 +439,7 @@ const server = createServer(async (req, res) => {
         ...(a.status !== 'fresh' ? [{ status: a.status, from: iso(NOW - 3 * DAY), to: null, reason: a.reason }] : []),
       ],
       ancestors,
-      children: (children.get(key) ?? []).map(summaryOf),
+      ...childrenPage(key, Math.min(1000, Number(url.searchParams.get('children_limit') ?? 100))),
       root_causes: rootCauses(key).map((k) => summaryOf(assets.get(k))),
       root_paths: rootCauses(key).map((k) => rootPath(key, k)),
       upstream: edges.filter((e) => e.to === key).map((e) => summaryOf(assets.get(e.from))),

@@ -81,6 +81,11 @@ ON CONFLICT (asset_key, day) DO UPDATE SET
   error_us = daily_rollup.error_us + excluded.error_us,
   unknown_us = daily_rollup.unknown_us + excluded.unknown_us)sql";
 
+constexpr const char kAddDailyChange[] = R"sql(
+INSERT INTO daily_change (asset_key, day, changed_us) VALUES (?1, ?2, ?3)
+ON CONFLICT (asset_key, day) DO UPDATE SET changed_us = excluded.changed_us
+WHERE excluded.changed_us > daily_change.changed_us)sql";
+
 constexpr const char kCloseInterval[] =
     "UPDATE status_intervals SET to_us = ?2, recorded_at_us = ?2 WHERE id = ?1";
 constexpr const char kReplaceOpenInterval[] =
@@ -127,6 +132,12 @@ SELECT asset_key, day, worst_severity FROM daily_rollup NOT INDEXED WHERE day BE
 constexpr const char kSelectHistoryOne[] = R"sql(
 SELECT asset_key, day, worst_severity, fresh_us, warn_us, error_us, unknown_us
 FROM daily_rollup WHERE asset_key = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY day)sql";
+
+constexpr const char kSelectKnownChangeBefore[] =
+    "SELECT max(changed_us) FROM daily_change WHERE asset_key = ?1 AND day < ?2";
+constexpr const char kSelectKnownChanges[] = R"sql(
+SELECT day, changed_us FROM daily_change
+WHERE asset_key = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY day)sql";
 
 constexpr const char kSelectLatestRuns[] = R"sql(
 SELECT r.connection, r.started_at_us, r.finished_at_us, r.error,
@@ -722,6 +733,35 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<std::vector<std::pair<date::sys_days, core::TimePoint>>> known_changes(
+      std::string_view asset_key, date::sys_days from, date::sys_days to) override {
+    using Known = std::pair<date::sys_days, core::TimePoint>;
+    return read([&](Db& db) -> Result<std::vector<Known>> {
+      std::vector<Known> out;
+      std::optional<core::TimePoint> latest;
+      {
+        FW_ASSIGN(before, db.prepare(kSelectKnownChangeBefore));
+        before.bind(1, asset_key).bind(2, day_number(from));
+        FW_ASSIGN(found, before.step());
+        if (found) latest = before.optional_time(0);
+      }
+      if (latest) out.emplace_back(from, *latest);
+      FW_ASSIGN(row, db.prepare(kSelectKnownChanges));
+      row.bind(1, asset_key).bind(2, day_number(from)).bind(3, day_number(to));
+      for (;;) {
+        FW_ASSIGN(more, row.step());
+        if (!more) break;
+        const core::TimePoint changed = row.time(1);
+        if (latest && changed <= *latest) continue;
+        latest = changed;
+        const date::sys_days day = day_of_number(row.int64(0));
+        if (!out.empty() && out.back().first == day) out.back().second = changed;
+        else out.emplace_back(day, changed);
+      }
+      return out;
+    });
+  }
+
   Result<std::vector<ConnectionRun>> latest_runs() override {
     return read([](Db& db) -> Result<std::vector<ConnectionRun>> {
       FW_ASSIGN(row, db.prepare(kSelectLatestRuns));
@@ -1113,6 +1153,14 @@ class SqliteStore final : public Store {
         insert.bind(1, run.connection).bind(2, key).bind(3, value);
         FW_TRY(insert.run());
       }
+    }
+    for (const model::Observation& o : run.observations) {
+      if (!o.ok() || !o.changed_at) continue;
+      FW_ASSIGN(add, writer_->prepare(kAddDailyChange));
+      add.bind(1, o.asset_key)
+          .bind(2, day_number(local_day(std::max(o.observed_at, *o.changed_at), *zone_)))
+          .bind(3, *o.changed_at);
+      FW_TRY(add.run());
     }
     FW_TRY(record_locked(run.statuses, run.finished_at));
     return tx.commit();

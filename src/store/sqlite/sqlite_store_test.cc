@@ -92,8 +92,8 @@ TEST_F(SqliteStoreTest, MigratesAnEmptyFileAndReopens) {
   }
   EXPECT_EQ(raw_int(path(), "PRAGMA user_version"), sqlite_schema_version());
   for (const char* table : {"assets", "edges", "observations", "latest_observations",
-                            "connection_runs", "status_intervals", "daily_rollup", "users",
-                            "api_tokens", "sessions", "connector_state"}) {
+                            "connection_runs", "status_intervals", "daily_rollup", "daily_change",
+                            "users", "api_tokens", "sessions", "connector_state"}) {
     EXPECT_EQ(raw_int(path(), fmt::format("SELECT count(*) FROM sqlite_master WHERE type = "
                                           "'table' AND name = '{}'",
                                           table)),
@@ -488,6 +488,64 @@ TEST_F(SqliteStoreTest, RollupFollowsDstChangesInBerlin) {
   EXPECT_EQ(by_day[day(2024, 10, 27)].minutes[static_cast<int>(Status::kError)], 25 * 60);
   EXPECT_EQ(by_day[day(2024, 10, 27)].minutes[static_cast<int>(Status::kFresh)], 0);
   EXPECT_EQ(by_day[day(2024, 10, 27)].worst, Status::kError);
+}
+
+model::Observation change_seen(std::string key, std::string_view observed,
+                               std::optional<std::string_view> changed, std::string error = "") {
+  model::Observation o;
+  o.asset_key = std::move(key);
+  o.signal = "max(_loaded_at)";
+  o.observed_at = at(observed);
+  if (changed) o.changed_at = at(*changed);
+  o.error = std::move(error);
+  return o;
+}
+
+using KnownChanges = std::vector<std::pair<sys_days, core::TimePoint>>;
+
+TEST_F(SqliteStoreTest, RollupKeepsTheNewestChangeKnownByTheEndOfEachDay) {
+  auto store = open("Europe/Berlin");
+  RunRecord run{.connection = "w", .finished_at = at("2024-06-04T10:00:00Z")};
+  run.observations = {
+      change_seen("k", "2024-06-02T08:00:00Z", "2024-06-01T20:00:00Z"),
+      // Observed at 23:30 local on the 3rd, a change at 00:30 local on the 4th: known from the 4th.
+      change_seen("k", "2024-06-03T21:30:00Z", "2024-06-03T22:30:00Z"),
+      change_seen("k", "2024-06-04T09:00:00Z", "2024-06-02T00:00:00Z"),  // older: no new step
+      change_seen("k", "2024-06-04T09:30:00Z", std::nullopt, "permission denied"),
+  };
+  ASSERT_TRUE(store->save_run(run));  // no status was ever recorded: changes are kept anyway
+
+  auto known = store->known_changes("k", day(2024, 6, 1), day(2024, 6, 5));
+  ASSERT_TRUE(known) << known.error().message;
+  EXPECT_EQ(*known, (KnownChanges{{day(2024, 6, 2), at("2024-06-01T20:00:00Z")},
+                                  {day(2024, 6, 4), at("2024-06-03T22:30:00Z")}}));
+  // A range after the changes starts with the newest one known before it.
+  auto later = store->known_changes("k", day(2024, 6, 5), day(2024, 6, 9));
+  ASSERT_TRUE(later);
+  EXPECT_EQ(*later, (KnownChanges{{day(2024, 6, 5), at("2024-06-03T22:30:00Z")}}));
+  auto between = store->known_changes("k", day(2024, 6, 3), day(2024, 6, 4));
+  ASSERT_TRUE(between);
+  EXPECT_EQ(*between, (KnownChanges{{day(2024, 6, 3), at("2024-06-01T20:00:00Z")},
+                                    {day(2024, 6, 4), at("2024-06-03T22:30:00Z")}}));
+  EXPECT_TRUE(store->known_changes("other", day(2024, 6, 1), day(2024, 6, 5))->empty());
+}
+
+TEST_F(SqliteStoreTest, UpgradeFillsTheKnownChangesFromTheObservationsKept) {
+  {
+    auto store = open();
+    RunRecord run{.connection = "w", .finished_at = at("2024-06-04T10:00:00Z")};
+    run.observations = {change_seen("k", "2024-06-02T08:00:00Z", "2024-06-01T20:00:00Z"),
+                        change_seen("k", "2024-06-04T09:00:00Z", "2024-06-04T07:00:00Z")};
+    ASSERT_TRUE(store->save_run(run));
+  }
+  // A store of version 5: no daily_change yet.
+  raw_exec(path(), "DROP TABLE daily_change; PRAGMA user_version = 5;");
+  auto store = open();
+  ASSERT_EQ(raw_int(path(), "PRAGMA user_version"), sqlite_schema_version());
+  auto known = store->known_changes("k", day(2024, 6, 1), day(2024, 6, 5));
+  ASSERT_TRUE(known) << known.error().message;
+  EXPECT_EQ(*known, (KnownChanges{{day(2024, 6, 2), at("2024-06-01T20:00:00Z")},
+                                  {day(2024, 6, 4), at("2024-06-04T07:00:00Z")}}));
 }
 
 TEST_F(SqliteStoreTest, WorstOfDayIsTheWorstHeldAtAnyMoment) {

@@ -360,7 +360,10 @@ export interface paths {
     };
     "/api/v1/assets/{key}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description How many children to embed (a container may hold thousands); the rest are listed by `children_all` from `children_next_cursor` on. */
+                children_limit?: number;
+            };
             header?: never;
             path: {
                 /**
@@ -371,10 +374,17 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** One asset with its observations, policy, status intervals and relations. */
+        /**
+         * One asset with its observations, policy, status intervals and relations.
+         * @description As of the snapshot the summary describes: status intervals begun after it are left out and
+         *     one that closed after it is still open. Cached per snapshot, with an ETag.
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description How many children to embed (a container may hold thousands); the rest are listed by `children_all` from `children_next_cursor` on. */
+                    children_limit?: number;
+                };
                 header?: never;
                 path: {
                     /**
@@ -390,12 +400,15 @@ export interface paths {
                 /** @description The asset. */
                 200: {
                     headers: {
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["AssetDetail"];
                     };
                 };
+                304: components["responses"]["NotModified"];
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 404: components["responses"]["NotFound"];
                 503: components["responses"]["NotReady"];
@@ -426,7 +439,9 @@ export interface paths {
         };
         /**
          * One cell per calendar day (in the configured time zone), oldest first, ending today.
-         * @description Days without recorded data have `has_data` false and `status` null; they are never shown as fresh.
+         * @description Days without recorded data have `has_data` false and `status` null; they are never shown as
+         *     fresh. Read from the daily rollup (raw observations are not kept for ever), as of the
+         *     snapshot; cached per snapshot, with an ETag.
          */
         get: {
             parameters: {
@@ -448,6 +463,7 @@ export interface paths {
                 /** @description Daily history. */
                 200: {
                     headers: {
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -459,6 +475,7 @@ export interface paths {
                         };
                     };
                 };
+                304: components["responses"]["NotModified"];
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 404: components["responses"]["NotFound"];
@@ -1253,7 +1270,17 @@ export interface components {
                 name: string;
                 kind: components["schemas"]["AssetKind"];
             }[];
+            /** @description The first `children_limit` direct children, as the first page of `children_all` lists them (by name). */
             children: components["schemas"]["AssetSummary"][];
+            /** @description How many direct children the asset has, over all pages. */
+            children_total: number;
+            /** @description The `cursor` of `children_all` that lists the children after the embedded ones; null when all are embedded. */
+            children_next_cursor: string | null;
+            /**
+             * @description Where all the direct children are listed, page by page.
+             * @example /api/v1/assets?parent=warehouse%3Aanalytics.public
+             */
+            children_all: string;
             root_causes: components["schemas"]["AssetSummary"][];
             /** @description For each root cause, in the same order, the lineage path from this asset up to it (this asset first, the root last), as `freshwatch why` prints it. */
             root_paths: {
@@ -1286,7 +1313,7 @@ export interface components {
                 error: number;
                 unknown: number;
             };
-            /** @description Age of the data at the end of that day (now, for today); null when unknown. */
+            /** @description Age of the data at the end of that day (at the snapshot, for today): the time since the newest change known by then; null when none is known. */
             age_seconds: number | null;
         };
         TreeNode: {

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clearCache } from '../api/client';
@@ -97,5 +97,36 @@ describe('AssetPage', () => {
     expect(screen.queryByText(/(shows|holds) data from/)).toBeNull();
     expect(document.querySelector('.changed-line')).toBeNull();
     expect(screen.getByText('The data is 4 d old.')).toBeTruthy();
+  });
+  it('shows the children its detail embeds and pages through the rest', async () => {
+    const look = summary('bi:finance.look', { kind: 'look' });
+    const kid = (i: number) => summary(`bi:finance.look.q${String(i).padStart(3, '0')}`, { kind: 'tile' });
+    const all = `/api/v1/assets?parent=${encodeURIComponent(look.key)}`;
+    const calls = serve({
+      [`/api/v1/assets/${look.key}`]: detail(look, {
+        children: Array.from({ length: 100 }, (_, i) => kid(i)),
+        children_total: 230,
+        children_next_cursor: 'c100',
+        children_all: all,
+      }),
+      [`/api/v1/assets/${look.key}/history`]: noHistory(look.key),
+      [`${decodeURIComponent(all)}&limit=100&cursor=c100`]: { items: Array.from({ length: 100 }, (_, i) => kid(100 + i)), next_cursor: 'c200', total: 230 },
+      [`${decodeURIComponent(all)}&limit=100&cursor=c200`]: { items: Array.from({ length: 30 }, (_, i) => kid(200 + i)), next_cursor: null, total: 230 },
+    });
+    await open(look.key);
+    const contains = screen.getByRole('region', { name: 'Contains' });
+    expect(within(contains).getAllByRole('link')).toHaveLength(100);
+    await act(async () => {
+      fireEvent.click(within(contains).getByRole('button', { name: 'Show more (100 of 230)' }));
+    });
+    expect(within(contains).getAllByRole('link')).toHaveLength(200);
+    await act(async () => {
+      fireEvent.click(within(contains).getByRole('button', { name: 'Show more (200 of 230)' }));
+    });
+    const links = within(contains).getAllByRole('link');
+    expect(links).toHaveLength(230);
+    expect(links[229].textContent).toBe('q229');
+    expect(within(contains).queryByRole('button')).toBeNull();
+    expect(calls.filter((c) => c.startsWith('/api/v1/assets?parent='))).toHaveLength(2);
   });
 });

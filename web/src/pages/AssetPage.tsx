@@ -2,10 +2,11 @@
 // the intervals it went through, what each signal saw, and where it sits in the hierarchy and
 // the lineage.
 
+import { useState } from 'react';
 import { AssetIntro } from '../components/AssetIntro';
 import { Link, Navigate, useParams } from 'react-router-dom';
-import { assetPath } from '../api/client';
-import type { AssetDetail, AssetSummary, History, Lineage } from '../api/types';
+import { ApiError, assetPath, get } from '../api/client';
+import type { AssetDetail, AssetList, AssetSummary, History, Lineage } from '../api/types';
 import { useApi } from '../api/useApi';
 import { AgeChart } from '../components/AgeChart';
 import { Breadcrumbs } from '../components/Breadcrumbs';
@@ -293,12 +294,7 @@ export function AssetPage() {
               <RefList items={d.downstream} />
             </section>
           )}
-          {d.children.length > 0 && (
-            <section className="card" aria-labelledby="children-title">
-              <h2 id="children-title">Contains</h2>
-              <RefList items={d.children} />
-            </section>
-          )}
+          {d.children.length > 0 && <Children key={a.key} detail={d} />}
         </div>
       )}
       {d.ancestors.length > 0 && (
@@ -310,10 +306,56 @@ export function AssetPage() {
   );
 }
 
-function RefList({ items }: { items: AssetSummary[] }) {
+/**
+ * What the asset contains: the page of children its detail embeds, then further pages of
+ * `children_all` (GET /api/v1/assets?parent=…) from `children_next_cursor` on, on request.
+ */
+function Children({ detail }: { detail: AssetDetail }) {
+  const [more, setMore] = useState<{ items: AssetSummary[]; next: string | null; loading: boolean; error?: ApiError }>({
+    items: [],
+    next: detail.children_next_cursor,
+    loading: false,
+  });
+  const items = more.items.length ? detail.children.concat(more.items) : detail.children;
+  const load = () => {
+    if (!more.next) return;
+    setMore((m) => ({ ...m, loading: true, error: undefined }));
+    get<AssetList>(`${detail.children_all}&limit=${PAGE}&cursor=${encodeURIComponent(more.next)}`).then(
+      (page) => setMore((m) => ({ items: m.items.concat(page.items), next: page.next_cursor, loading: false })),
+      (error: unknown) =>
+        setMore((m) => ({
+          ...m,
+          loading: false,
+          error: error instanceof ApiError ? error : new ApiError(0, { title: 'Unexpected error', detail: String(error) }),
+        })),
+    );
+  };
+  return (
+    <section className="card" aria-labelledby="children-title">
+      <h2 id="children-title">Contains</h2>
+      <RefList items={items} max={items.length} />
+      {more.error && <ErrorState error={more.error} onRetry={load} what="more of what it contains" />}
+      {more.next && !more.error && (
+        <div className="more-row">
+          {more.loading ? (
+            <Loading label="Loading more…" />
+          ) : (
+            <button type="button" className="button button-quiet" onClick={load}>
+              Show more ({items.length} of {detail.children_total})
+            </button>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+const PAGE = 100;
+
+function RefList({ items, max = 50 }: { items: AssetSummary[]; max?: number }) {
   return (
     <ul className="ref-list">
-      {items.slice(0, 50).map((x) => (
+      {items.slice(0, max).map((x) => (
         <li key={x.key}>
           <StatusBadge status={x.status} size="sm" /> <Link to={assetUrl(x.key)}>{x.name}</Link>{' '}
           <span className="muted">
@@ -327,7 +369,7 @@ function RefList({ items }: { items: AssetSummary[] }) {
           )}
         </li>
       ))}
-      {items.length > 50 && <li className="muted">and {items.length - 50} more</li>}
+      {items.length > max && <li className="muted">and {items.length - max} more</li>}
     </ul>
   );
 }

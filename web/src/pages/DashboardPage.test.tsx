@@ -104,6 +104,19 @@ describe('DashboardPage', () => {
     expect(screen.getByRole('region', { name: 'Usage' }).textContent).toContain('reports no usage');
   });
 
+  it('asks for every tile when the detail embeds only the first page of them', async () => {
+    const all = `/api/v1/assets?parent=${encodeURIComponent(dash.key)}`;
+    serve({
+      [`/api/v1/assets/${dash.key}`]: detail(dash, { children: [byDay, top], children_total: 3, children_next_cursor: 'c2', children_all: all }),
+      [`/api/v1/assets/${dash.key}/history`]: noHistory(dash.key),
+      [`${decodeURIComponent(all)}&limit=1000`]: { items: [byDay, funnel, top], next_cursor: null, total: 3 },
+    });
+    await open(dash.key);
+    const tiles = screen.getByRole('region', { name: 'Tiles' });
+    expect(within(tiles).getAllByRole('listitem').filter((li) => li.parentElement?.classList.contains('tiles'))).toHaveLength(3);
+    expect(within(tiles).getByText('funnel')).toBeTruthy();
+  });
+
   it('orders tiles worst first, then by name', () => {
     const t = (name: string, status: typeof byDay.status) => summary(`x:${name}`, { name, status });
     expect(tilesInOrder([t('b', 'fresh'), t('a', 'fresh'), t('c', 'unknown'), t('d', 'error'), t('e', 'warn')]).map((x) => x.name)).toEqual(['d', 'e', 'c', 'a', 'b']);

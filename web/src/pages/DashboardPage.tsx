@@ -3,14 +3,15 @@
 // change and how the link is known) and, when it is late or stale, a link to its root cause;
 // beside that, apart from freshness, when people last opened it and how often.
 //
-// Requests: the dashboard's detail (its tiles are its children), then one lineage of depth 1 per
+// Requests: the dashboard's detail (its tiles are its children; when it embeds only the first
+// page of them, all of them from its `children_all`, up to 1000), then one lineage of depth 1 per
 // tile for the first MAX_TILE_SOURCES tiles, worst first (the client cache shares them with the
 // tile pages); tiles further down link to their own pages.
 
 import { AssetIntro } from '../components/AssetIntro';
 import { Link } from 'react-router-dom';
 import { assetPath } from '../api/client';
-import type { AssetDetail, AssetSummary, Edge, HistoryDay, Lineage } from '../api/types';
+import type { AssetDetail, AssetList, AssetSummary, Edge, HistoryDay, Lineage } from '../api/types';
 import { useApi } from '../api/useApi';
 import { Breadcrumbs } from '../components/Breadcrumbs';
 import { HistoryBar } from '../components/HistoryBar';
@@ -23,6 +24,7 @@ import { assetUrl, shortName } from '../lib/paths';
 import { severity, STATUS_LABEL, tilesPhrase } from '../lib/status';
 
 export const MAX_TILE_SOURCES = 40;
+const MAX_TILES = 1000;
 
 /** Worst first, then by name: the tile to look at comes first. */
 export function tilesInOrder(tiles: readonly AssetSummary[]): AssetSummary[] {
@@ -33,7 +35,10 @@ export function tilesInOrder(tiles: readonly AssetSummary[]): AssetSummary[] {
 export function DashboardPage({ detail, days }: { detail: AssetDetail; days?: readonly HistoryDay[] }) {
   const d = detail;
   const a = d.asset;
-  const tiles = tilesInOrder(d.children.filter((c) => c.kind === 'tile'));
+  // Worst first needs every tile; the detail embeds the first page by name.
+  const rest = useApi<AssetList>(d.children_next_cursor ? `${d.children_all}&limit=${MAX_TILES}` : null);
+  const children = rest.data ? rest.data.items : d.children;
+  const tiles = tilesInOrder(children.filter((c) => c.kind === 'tile'));
   const bad = tiles.filter((t) => t.status === 'warn' || t.status === 'error').length;
   return (
     <div className="asset-page dashboard-page">
