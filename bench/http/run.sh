@@ -8,9 +8,10 @@
 #   SIZES=100000 ENDPOINTS=/api/v1/summary CONNECTIONS=1000 REPEAT=3 bench/http/run.sh
 #
 # ENDPOINTS and ENCODINGS ("identity gzip") pick the cases; REPEAT runs each case that many times,
-# freshwatch then nginx each time, so every ratio compares runs made in the same minute.
-# SERVER_THREADS is http_bench_server's --threads (0: one per core). The open-file limit is
-# raised to fit CONNECTIONS, and nginx's worker_connections follows it.
+# both servers each time (freshwatch first in odd repetitions, nginx first in even ones), so
+# every ratio compares runs made in the same minute. SERVER_THREADS is http_bench_server's
+# --threads (I/O threads; nginx runs 2 workers). The open-file limit is raised to fit
+# CONNECTIONS, and nginx's worker_connections follows it.
 #
 # Prints a Markdown table (requests/s, latency percentiles, ratio to nginx) on stdout, one row
 # per repetition, and the load average before each size on stderr.
@@ -125,9 +126,14 @@ CONF
       # Same bytes on both sides.
       cmp -s <(curl -s "${hdr[@]}" -H "Authorization: Bearer $token" "http://127.0.0.1:$fw_port$endpoint") \
              <(curl -s "${hdr[@]}" "http://127.0.0.1:$ng_port$ng_path") || echo "run.sh: bodies differ for $endpoint ($enc)" >&2
-      for _ in $(seq "$REPEAT"); do
-        read -r fr f50 f90 f99 fbad ferr < <(run_wrk "http://127.0.0.1:$fw_port$endpoint" -H "Authorization: Bearer $token" "${hdr[@]}")
-        read -r nr n50 n90 n99 nbad nerr < <(run_wrk "http://127.0.0.1:$ng_port$ng_path" "${hdr[@]}")
+      for rep in $(seq "$REPEAT"); do
+        if [ $((rep % 2)) = 1 ]; then
+          read -r fr f50 f90 f99 fbad ferr < <(run_wrk "http://127.0.0.1:$fw_port$endpoint" -H "Authorization: Bearer $token" "${hdr[@]}")
+          read -r nr n50 n90 n99 nbad nerr < <(run_wrk "http://127.0.0.1:$ng_port$ng_path" "${hdr[@]}")
+        else
+          read -r nr n50 n90 n99 nbad nerr < <(run_wrk "http://127.0.0.1:$ng_port$ng_path" "${hdr[@]}")
+          read -r fr f50 f90 f99 fbad ferr < <(run_wrk "http://127.0.0.1:$fw_port$endpoint" -H "Authorization: Bearer $token" "${hdr[@]}")
+        fi
         [ "$fbad" = 0 ] && [ "$nbad" = 0 ] || echo "run.sh: non-2xx answers (freshwatch $fbad, nginx $nbad)" >&2
         [ "$ferr" = 0 ] && [ "$nerr" = 0 ] || echo "run.sh: socket errors (freshwatch $ferr, nginx $nerr)" >&2
         ratio=$(awk -v a="$fr" -v b="$nr" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')

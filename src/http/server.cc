@@ -6,6 +6,7 @@
 #include <charconv>
 #include <condition_variable>
 #include <csignal>
+#include <memory_resource>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -187,7 +188,10 @@ class Server::Impl::Connection
     if (server_.stopping) return close();
     busy_ = false;
     out_ = {};
-    parser_.emplace();
+    parser_.reset();
+    fields_memory_.release();
+    parser_.emplace(std::piecewise_construct, std::make_tuple(),
+                    std::make_tuple(FieldsAllocator(&fields_memory_)));
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
     parser_->body_limit(server_.options.max_body_bytes);
     deadline_ = Clock::now() + steady(server_.options.idle_timeout);
@@ -203,11 +207,11 @@ class Server::Impl::Connection
       buffer_.consume(used);
       if (ec == bhttp::error::need_more) break;
       if (ec) return on_error(ec);
+      if (parser_->is_done()) return handle();
       if (!busy_ && parser_->is_header_done()) {
         busy_ = true;
         deadline_ = Clock::now() + steady(server_.options.request_timeout);
       }
-      if (parser_->is_done()) return handle();
       if (used == 0) break;
     }
     read_some();
@@ -298,7 +302,8 @@ class Server::Impl::Connection
     head_ += '.';
     head_ += static_cast<char>('0' + version % 10);
     head_ += ' ';
-    fmt::format_to(std::back_inserter(head_), "{} ", status);
+    append_number(status);
+    head_ += ' ';
     head_ += bhttp::obsolete_reason(static_cast<bhttp::status>(status));
     head_ += "\r\nServer: freshwatch\r\n";
     if (!out_.content_type.empty()) append_field("Content-Type", out_.content_type);
@@ -306,7 +311,11 @@ class Server::Impl::Connection
     if (!keep) head_ += "Connection: close\r\n";
     else if (version < 11) head_ += "Connection: keep-alive\r\n";
     const bool no_body = status == 204 || status == 304;
-    if (!no_body) fmt::format_to(std::back_inserter(head_), "Content-Length: {}\r\n", out_.body.size());
+    if (!no_body) {
+      head_ += "Content-Length: ";
+      append_number(out_.body.size());
+      head_ += "\r\n";
+    }
     head_ += "\r\n";
     std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::const_buffer()};
     if (!no_body && !head) buffers[1] = asio::buffer(out_.body.data(), out_.body.size());
@@ -317,6 +326,12 @@ class Server::Impl::Connection
                         if (ec || !keep || self->server_.stopping) return self->close();
                         self->read_next();
                       });
+  }
+
+  void append_number(std::uint64_t n) {
+    char digits[20];
+    auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    head_.append(digits, end);
   }
 
   void append_field(std::string_view name, std::string_view value) {
@@ -337,7 +352,11 @@ class Server::Impl::Connection
   Impl& server_;
   Worker& worker_;
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  // The request's fields live in a block the connection keeps (no allocation per field).
+  using FieldsAllocator = std::pmr::polymorphic_allocator<char>;
+  std::array<std::byte, 1024> fields_block_;
+  std::pmr::monotonic_buffer_resource fields_memory_{fields_block_.data(), fields_block_.size()};
+  std::optional<bhttp::request_parser<bhttp::string_body, FieldsAllocator>> parser_;
   Response out_;      // the response being written; keeps its body alive
   std::string head_;  // its status line and fields, reused from request to request
   Clock::time_point deadline_ = Clock::time_point::max();  // idle or request timeout
