@@ -157,6 +157,7 @@ class Server::Impl::Connection
     if (!ec) client_address_ = peer.address().to_string();
     // Responses are written whole (one gather write); Nagle would only delay the last segment.
     socket_.set_option(tcp::no_delay(true), ec);
+    socket_.non_blocking(true, ec);  // for respond()'s immediate write
     std::lock_guard lock(server_.mutex);
     ++server_.live;
   }
@@ -281,11 +282,23 @@ class Server::Impl::Connection
     r.method = req.method_string();
     r.target = req.target();
     r.body = req.body();
-    r.cookie = req[bhttp::field::cookie];
-    r.authorization = req[bhttp::field::authorization];
-    r.if_none_match = req[bhttp::field::if_none_match];
-    r.accept_encoding = req[bhttp::field::accept_encoding];
-    r.content_type = req[bhttp::field::content_type];
+    // One pass over the fields; the first of a repeated field counts (as req[name] would).
+    unsigned seen = 0;
+    auto take = [&seen](unsigned bit, std::string_view& to, std::string_view value) {
+      if (seen & bit) return;
+      seen |= bit;
+      to = value;
+    };
+    for (const auto& f : req) {
+      switch (f.name()) {
+        case bhttp::field::cookie: take(1, r.cookie, f.value()); break;
+        case bhttp::field::authorization: take(2, r.authorization, f.value()); break;
+        case bhttp::field::if_none_match: take(4, r.if_none_match, f.value()); break;
+        case bhttp::field::accept_encoding: take(8, r.accept_encoding, f.value()); break;
+        case bhttp::field::content_type: take(16, r.content_type, f.value()); break;
+        default: break;
+      }
+    }
     r.client_address = client_address_;
     out_ = server_.handler(r);
     respond(req.version(), req.keep_alive() && !server_.stopping,
@@ -320,12 +333,26 @@ class Server::Impl::Connection
     std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::const_buffer()};
     if (!no_body && !head) buffers[1] = asio::buffer(out_.body.data(), out_.body.size());
     busy_ = true;
+    // Most responses fit in the socket's send buffer: written here, with no completion to
+    // queue. What does not fit is written asynchronously.
+    beast::error_code ec;
+    const std::size_t total = buffers[0].size() + buffers[1].size();
+    const std::size_t sent = socket_.write_some(buffers, ec);
+    if (!ec && sent == total) return written(keep);
+    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) return close();
     deadline_ = Clock::now() + steady(server_.options.request_timeout);
-    asio::async_write(socket_, buffers,
+    beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(buffers);
+    rest.consume(ec ? 0 : sent);
+    asio::async_write(socket_, rest,
                       [self = shared_from_this(), keep](beast::error_code ec, std::size_t) {
-                        if (ec || !keep || self->server_.stopping) return self->close();
-                        self->read_next();
+                        if (ec) return self->close();
+                        self->written(keep);
                       });
+  }
+
+  void written(bool keep) {
+    if (!keep || server_.stopping) return close();
+    read_next();
   }
 
   void append_number(std::uint64_t n) {

@@ -476,6 +476,59 @@ TEST(ServerProtocol, WritesTheHeaderAsHttp10OrHttp11AndOmitsBodiesWhereTheyHaveN
   server.stop();
 }
 
+TEST(ServerProtocol, HandsTheHandlerTheFirstOfEachFieldWhateverItsCase) {
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  Server server(options, [](const Request& r) {
+    return text(fmt::format("{}|{}|{}|{}|{}", r.authorization, r.cookie, r.accept_encoding,
+                            r.if_none_match, r.content_type));
+  });
+  auto port = server.start();
+  ASSERT_TRUE(port) << port.error().message;
+  asio::io_context ioc;
+  tcp::socket socket(ioc);
+  socket.connect(local(*port));
+  asio::write(socket, asio::buffer(std::string_view(
+                          "GET / HTTP/1.1\r\nHost: x\r\nAUTHORIZATION: first\r\n"
+                          "Authorization: second\r\naccept-encoding: gzip\r\nCookie: a=1\r\n"
+                          "If-None-Match: \"e\"\r\nContent-Type:\r\nContent-Type: late\r\n\r\n")));
+  beast::flat_buffer buffer;
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(socket, buffer, res);
+  EXPECT_EQ(res.body(), "first|a=1|gzip|\"e\"|");
+  server.stop();
+}
+
+TEST(ServerProtocol, WritesABodyLargerThanTheSocketBufferWhole) {
+  auto big = std::make_shared<const std::string>(8 << 20, 'x');
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  Server server(options, [&](const Request&) {
+    Response out;
+    out.content_type = "application/octet-stream";
+    out.owner = big;
+    out.body = *big;
+    return out;
+  });
+  auto port = server.start();
+  ASSERT_TRUE(port) << port.error().message;
+  Client client(*port);
+  for (int i = 0; i < 2; ++i) {  // the connection is kept after the long write
+    bhttp::request<bhttp::string_body> req(bhttp::verb::get, "/", 11);
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(16 << 20);
+    req.set(bhttp::field::host, "x");
+    bhttp::write(client.socket(), req);
+    beast::flat_buffer buffer;
+    bhttp::read(client.socket(), buffer, parser);
+    EXPECT_EQ(parser.get().result_int(), 200);
+    EXPECT_EQ(parser.get().body().size(), big->size());
+    EXPECT_TRUE(parser.get().body() == *big);
+    EXPECT_TRUE(parser.get().keep_alive());
+  }
+  server.stop();
+}
+
 // Connections are spread over the I/O threads in turn, and a handler that blocks one thread
 // neither stops the listener nor the other threads' connections.
 TEST(ServerThreads, ConnectionsAreSpreadOverTheThreadsAndOneBlockedHandlerHoldsUpOnlyItsThread) {
