@@ -140,6 +140,7 @@ struct Server::Impl {
 
   void accept();
   void accept_ready();
+  void accept_later();  // after a failure
   // Runs `f(connection)` for every connection, each on its worker's thread.
   template <typename F>
   void for_each_connection(F f);
@@ -415,11 +416,17 @@ void Server::Impl::accept() {
   acceptor->async_wait(tcp::acceptor::wait_read, [this](beast::error_code ec) {
     if (stopping || !acceptor->is_open()) return;
     if (ec) {
-      if (ec != asio::error::operation_aborted)
-        spdlog::warn("waiting for connections failed: {}", ec.message());
-      return accept();
+      spdlog::warn("waiting for connections failed: {}", ec.message());
+      return accept_later();
     }
     accept_ready();
+  });
+}
+
+void Server::Impl::accept_later() {
+  accept_retry.expires_after(std::chrono::milliseconds(100));
+  accept_retry.async_wait([this](beast::error_code e) {
+    if (!e && !stopping && acceptor->is_open()) accept();
   });
 }
 
@@ -429,14 +436,11 @@ void Server::Impl::accept_ready() {
     beast::error_code ec;
     Socket socket = acceptor->accept(worker.ioc, ec);
     if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+    if (ec == asio::error::connection_aborted) continue;  // the client gave up first
     if (ec) {
       // Out of file descriptors, for example: try again shortly rather than spin.
       spdlog::warn("accepting a connection failed: {}", ec.message());
-      accept_retry.expires_after(std::chrono::milliseconds(100));
-      accept_retry.async_wait([this](beast::error_code e) {
-        if (!e && !stopping && acceptor->is_open()) accept();
-      });
-      return;
+      return accept_later();
     }
     ++next_worker;
     auto connection = std::make_shared<Connection>(std::move(socket), *this, worker);

@@ -529,6 +529,32 @@ TEST(ServerProtocol, WritesABodyLargerThanTheSocketBufferWhole) {
   server.stop();
 }
 
+TEST(ServerThreads, ABurstOfConnectionsIsAcceptedAndEachOneAnswered) {
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  Server server(options, [](const Request& r) { return text(std::string(r.target)); });
+  auto port = server.start();
+  ASSERT_TRUE(port) << port.error().message;
+  constexpr int kConnections = 300;
+  asio::io_context ioc;
+  std::vector<tcp::socket> sockets;
+  for (int i = 0; i < kConnections; ++i) {
+    sockets.emplace_back(ioc);
+    sockets.back().connect(local(*port));
+  }
+  for (int i = 0; i < kConnections; ++i)
+    asio::write(sockets[i], asio::buffer(fmt::format("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", i)));
+  for (int i = 0; i < kConnections; ++i) {
+    beast::flat_buffer buffer;
+    bhttp::response<bhttp::string_body> res;
+    beast::error_code ec;
+    bhttp::read(sockets[i], buffer, res, ec);
+    ASSERT_FALSE(ec) << i << ": " << ec.message();
+    EXPECT_EQ(res.body(), "/" + std::to_string(i));
+  }
+  server.stop();
+}
+
 // Connections are spread over the I/O threads in turn, and a handler that blocks one thread
 // neither stops the listener nor the other threads' connections.
 TEST(ServerThreads, ConnectionsAreSpreadOverTheThreadsAndOneBlockedHandlerHoldsUpOnlyItsThread) {
