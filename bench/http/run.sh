@@ -27,6 +27,7 @@ SERVER_THREADS=${SERVER_THREADS:-2}
 ENDPOINTS=${ENDPOINTS:-"/api/v1/summary /api/v1/assets?limit=1000"}
 ENCODINGS=${ENCODINGS:-"identity gzip"}
 REPEAT=${REPEAT:-1}
+PAUSE=${PAUSE:-0}  # seconds of rest before each wrk run
 # wrk, freshwatch and nginx each hold CONNECTIONS sockets (plus files and listeners).
 need_files=$((CONNECTIONS * 2 + 256))
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need_files" ]; then
@@ -66,6 +67,7 @@ parse_wrk() {
 
 run_wrk() {  # url [headers...]
   local url=$1; shift
+  sleep "$PAUSE"
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" | parse_wrk
 }
 
