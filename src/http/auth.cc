@@ -58,6 +58,26 @@ std::string sha256_hex(std::string_view data) {
   return hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
+Authenticator::CacheKey Authenticator::cache_key(char kind, std::string_view credential) {
+  static_assert(sizeof(CacheKey::bytes) == 1 + crypto_hash_sha256_BYTES);
+  ensure_sodium();
+  CacheKey key;
+  key.bytes[0] = static_cast<unsigned char>(kind);
+  crypto_hash_sha256(key.bytes.data() + 1, reinterpret_cast<const unsigned char*>(credential.data()),
+                     credential.size());
+  return key;
+}
+
+namespace {
+
+// The digest in a cache key as the store keeps it (lower-case hex).
+std::string stored_hash(const auto& key) {
+  return hex(std::string_view(reinterpret_cast<const char*>(key.bytes.data() + 1),
+                              key.bytes.size() - 1));
+}
+
+}  // namespace
+
 std::string random_bytes(std::size_t bytes) {
   ensure_sodium();
   std::string out(bytes, '\0');
@@ -113,9 +133,9 @@ Authenticator::Authenticator(store::Store& store, const core::Clock& clock,
                              core::Duration session_ttl)
     : store_(store), clock_(clock), session_ttl_(session_ttl) {}
 
-std::optional<Principal> Authenticator::cached(const std::string& id_hash) {
+std::optional<Principal> Authenticator::cached(const CacheKey& key) {
   std::lock_guard lock(mutex_);
-  auto it = cache_.find(id_hash);
+  auto it = cache_.find(key);
   if (it == cache_.end()) return std::nullopt;
   if (it->second.valid_until <= clock_.now()) {
     cache_.erase(it);
@@ -124,11 +144,11 @@ std::optional<Principal> Authenticator::cached(const std::string& id_hash) {
   return it->second.principal;
 }
 
-void Authenticator::remember(const std::string& id_hash, const Principal& principal,
+void Authenticator::remember(const CacheKey& key, const Principal& principal,
                              core::TimePoint until) {
   std::lock_guard lock(mutex_);
   if (cache_.size() >= kMaxCacheEntries) cache_.clear();
-  cache_[id_hash] = CacheEntry{principal, std::min(until, clock_.now() + kCacheTtl)};
+  cache_[key] = CacheEntry{principal, std::min(until, clock_.now() + kCacheTtl)};
 }
 
 std::optional<Principal> Authenticator::authenticate(std::string_view cookie_header,
@@ -139,23 +159,23 @@ std::optional<Principal> Authenticator::authenticate(std::string_view cookie_hea
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
     while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
     if (!token.starts_with(kTokenPrefix) || token.size() > 200) return std::nullopt;
-    std::string h = "t:" + sha256_hex(token);
-    if (auto p = cached(h)) return p;
-    auto found = store_.find_token(h.substr(2));
+    const CacheKey key = cache_key('t', token);
+    if (auto p = cached(key)) return p;
+    auto found = store_.find_token(stored_hash(key));
     if (!found) {
       spdlog::warn("checking an API token failed: {}", found.error().message);
       return std::nullopt;
     }
     if (!*found) return std::nullopt;
     Principal p{(*found)->name, "admin", AuthMethod::kToken};
-    remember(h, p, core::TimePoint::max());
+    remember(key, p, core::TimePoint::max());
     return p;
   }
   std::string_view id = cookie_value(cookie_header, kSessionCookie);
   if (id.empty() || id.size() > 200) return std::nullopt;
-  std::string h = "s:" + sha256_hex(id);
-  if (auto p = cached(h)) return p;
-  auto found = store_.find_session(h.substr(2));
+  const CacheKey key = cache_key('s', id);
+  if (auto p = cached(key)) return p;
+  auto found = store_.find_session(stored_hash(key));
   if (!found) {
     spdlog::warn("checking a session failed: {}", found.error().message);
     return std::nullopt;
@@ -167,7 +187,7 @@ std::optional<Principal> Authenticator::authenticate(std::string_view cookie_hea
   } else if (user) {
     return std::nullopt;  // the user was removed
   }
-  remember(h, p, (*found)->expires_at);
+  remember(key, p, (*found)->expires_at);
   return p;
 }
 
@@ -198,12 +218,12 @@ Result<NewSession> Authenticator::sign_in(std::string_view username, std::string
 void Authenticator::sign_out(std::string_view cookie_header) {
   std::string_view id = cookie_value(cookie_header, kSessionCookie);
   if (id.empty()) return;
-  std::string h = sha256_hex(id);
+  const CacheKey key = cache_key('s', id);
   {
     std::lock_guard lock(mutex_);
-    cache_.erase("s:" + h);
+    cache_.erase(key);
   }
-  if (auto r = store_.delete_session(h); !r)
+  if (auto r = store_.delete_session(stored_hash(key)); !r)
     spdlog::warn("ending a session failed: {}", r.error().message);
 }
 

@@ -14,7 +14,9 @@
 // the session from the cache at once.
 #pragma once
 
+#include <array>
 #include <chrono>
+#include <cstring>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -93,9 +95,23 @@ class Authenticator {
     Principal principal;
     core::TimePoint valid_until{};  // min(cache expiry, session expiry)
   };
+  // What the cache is keyed by: the kind of credential ('t' token, 's' session) and the
+  // SHA-256 of its value, as bytes (no hex string is made on the hot path).
+  struct CacheKey {
+    std::array<unsigned char, 33> bytes{};
+    bool operator==(const CacheKey&) const = default;
+  };
+  struct CacheKeyHash {
+    std::size_t operator()(const CacheKey& k) const {
+      std::size_t h;  // the digest is uniformly distributed: its first bytes are a hash
+      std::memcpy(&h, k.bytes.data() + 1, sizeof h);
+      return h ^ k.bytes[0];
+    }
+  };
+  static CacheKey cache_key(char kind, std::string_view credential);
 
-  std::optional<Principal> cached(const std::string& id_hash);
-  void remember(const std::string& id_hash, const Principal& principal, core::TimePoint until);
+  std::optional<Principal> cached(const CacheKey& key);
+  void remember(const CacheKey& key, const Principal& principal, core::TimePoint until);
 
   store::Store& store_;
   const core::Clock& clock_;
@@ -104,7 +120,7 @@ class Authenticator {
   std::string dummy_hash_;  // verified against when the user is unknown, to even out timing
 
   std::mutex mutex_;
-  std::unordered_map<std::string, CacheEntry> cache_;  // GUARDED_BY(mutex_), keyed by SHA-256
+  std::unordered_map<CacheKey, CacheEntry, CacheKeyHash> cache_;  // GUARDED_BY(mutex_)
 };
 
 }  // namespace freshwatch::http

@@ -2,9 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <condition_variable>
 #include <future>
 #include <mutex>
+#include <map>
+#include <thread>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -315,6 +320,302 @@ TEST_F(ServerTest, ServesAnyHandler) {
                       "[client_id=a&client_secret=b]",
                       "GET /sql [] [token t] []", "GET /missing [] [] []",
                       "GET /healthz [] [] []"}));
+}
+
+// Waits up to `limit` for the server to close `socket` (end of stream or reset); false when it
+// is still open then. Bytes the server sends before closing are read and dropped.
+bool closed_within(tcp::socket& socket, std::chrono::milliseconds limit) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        until - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{socket.native_handle(), POLLIN, 0};
+    int ready = ::poll(&p, 1, static_cast<int>(left.count()));
+    if (ready <= 0) return false;
+    char byte[512];
+    ssize_t n = ::recv(socket.native_handle(), byte, sizeof byte, 0);
+    if (n <= 0) return true;
+  }
+}
+
+tcp::endpoint local(int port) {
+  return {asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)};
+}
+
+Response text(std::string body) {
+  Response out;
+  out.set_body(std::move(body), "text/plain");
+  return out;
+}
+
+TEST(ServerDeadlines, IdleConnectionsAndSlowRequestsAreClosedAtTheirDeadline) {
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.idle_timeout = 150ms;
+  options.request_timeout = 300ms;
+  Server server(options, [](const Request&) { return text("ok"); });
+  auto port = server.start();
+  ASSERT_TRUE(port) << port.error().message;
+  using Clock = std::chrono::steady_clock;
+
+  {  // Idle after a request: closed after idle_timeout, not before.
+    Client client(*port);
+    ASSERT_EQ(client.get("/").result_int(), 200);
+    auto t0 = Clock::now();
+    EXPECT_TRUE(closed_within(client.socket(), 5s));
+    EXPECT_GE(Clock::now() - t0, 140ms);
+  }
+  {  // Requests keep a connection open for longer than idle_timeout.
+    Client client(*port);
+    for (int i = 0; i < 6; ++i) {
+      ASSERT_EQ(client.get("/").result_int(), 200) << i;
+      std::this_thread::sleep_for(50ms);
+    }
+  }
+  {  // A header that never ends is idle time.
+    asio::io_context ioc;
+    tcp::socket socket(ioc);
+    socket.connect(local(*port));
+    asio::write(socket, asio::buffer(std::string_view("GET / HTTP/1.1\r\nHost: x\r\n")));
+    auto t0 = Clock::now();
+    EXPECT_TRUE(closed_within(socket, 5s));
+    EXPECT_GE(Clock::now() - t0, 140ms);
+  }
+  {  // A body that stops coming: closed after request_timeout.
+    asio::io_context ioc;
+    tcp::socket socket(ioc);
+    socket.connect(local(*port));
+    asio::write(socket, asio::buffer(std::string_view(
+                            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789")));
+    auto t0 = Clock::now();
+    EXPECT_TRUE(closed_within(socket, 5s));
+    EXPECT_GE(Clock::now() - t0, 290ms);
+  }
+  server.stop();
+}
+
+TEST(ServerProtocol, AnswersPipelinedRequestsInOrder) {
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  Server server(options, [](const Request& r) { return text(std::string(r.target)); });
+  auto port = server.start();
+  ASSERT_TRUE(port) << port.error().message;
+  asio::io_context ioc;
+  tcp::socket socket(ioc);
+  socket.connect(local(*port));
+  asio::write(socket, asio::buffer(std::string_view(
+                          "GET /one HTTP/1.1\r\nHost: x\r\n\r\n"
+                          "POST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+                          "GET /three HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")));
+  beast::flat_buffer buffer;
+  for (std::string expected : {"/one", "/two", "/three"}) {
+    bhttp::response<bhttp::string_body> res;
+    bhttp::read(socket, buffer, res);
+    EXPECT_EQ(res.result_int(), 200);
+    EXPECT_EQ(res.body(), expected);
+    EXPECT_EQ(res.keep_alive(), expected != "/three");
+  }
+  EXPECT_TRUE(closed_within(socket, 5s));
+  server.stop();
+}
+
+TEST(ServerProtocol, WritesTheHeaderAsHttp10OrHttp11AndOmitsBodiesWhereTheyHaveNone) {
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  Server server(options, [](const Request& r) {
+    Response out = text("body");
+    if (r.target == "/204") out.status = 204;
+    if (r.target == "/304") out.status = 304;
+    if (r.target == "/429") out.status = 429;
+    out.headers.emplace_back("X-Extra", "1");
+    return out;
+  });
+  auto port = server.start();
+  ASSERT_TRUE(port) << port.error().message;
+  asio::io_context ioc;
+  auto exchange = [&](tcp::socket& socket, std::string_view request) {
+    asio::write(socket, asio::buffer(request));
+    std::string raw;
+    beast::error_code ec;
+    for (;;) {
+      char chunk[4096];
+      std::size_t n = socket.read_some(asio::buffer(chunk), ec);
+      raw.append(chunk, n);
+      if (ec || raw.find("\r\n\r\n") != std::string::npos) break;
+    }
+    return raw;
+  };
+  {
+    tcp::socket socket(ioc);
+    socket.connect(local(*port));
+    EXPECT_EQ(exchange(socket, "GET /204 HTTP/1.1\r\nHost: x\r\n\r\n"),
+              "HTTP/1.1 204 No Content\r\nServer: freshwatch\r\nContent-Type: text/plain\r\n"
+              "X-Extra: 1\r\n\r\n");
+    EXPECT_EQ(exchange(socket, "GET /304 HTTP/1.1\r\nHost: x\r\n\r\n"),
+              "HTTP/1.1 304 Not Modified\r\nServer: freshwatch\r\nContent-Type: text/plain\r\n"
+              "X-Extra: 1\r\n\r\n");
+    EXPECT_EQ(exchange(socket, "HEAD /429 HTTP/1.1\r\nHost: x\r\n\r\n"),
+              "HTTP/1.1 429 Too Many Requests\r\nServer: freshwatch\r\nContent-Type: text/plain\r\n"
+              "X-Extra: 1\r\nContent-Length: 4\r\n\r\n");
+    EXPECT_EQ(exchange(socket, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+              "HTTP/1.1 200 OK\r\nServer: freshwatch\r\nContent-Type: text/plain\r\n"
+              "X-Extra: 1\r\nContent-Length: 4\r\n\r\nbody");
+  }
+  {  // HTTP/1.0 keeps the connection only when asked to.
+    tcp::socket socket(ioc);
+    socket.connect(local(*port));
+    EXPECT_EQ(exchange(socket, "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"),
+              "HTTP/1.0 200 OK\r\nServer: freshwatch\r\nContent-Type: text/plain\r\n"
+              "X-Extra: 1\r\nConnection: keep-alive\r\nContent-Length: 4\r\n\r\nbody");
+    EXPECT_EQ(exchange(socket, "GET / HTTP/1.0\r\n\r\n"),
+              "HTTP/1.0 200 OK\r\nServer: freshwatch\r\nContent-Type: text/plain\r\n"
+              "X-Extra: 1\r\nConnection: close\r\nContent-Length: 4\r\n\r\nbody");
+    EXPECT_TRUE(closed_within(socket, 5s));
+  }
+  server.stop();
+}
+
+TEST(ServerProtocol, HandsTheHandlerTheFirstOfEachFieldWhateverItsCase) {
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  Server server(options, [](const Request& r) {
+    return text(fmt::format("{}|{}|{}|{}|{}", r.authorization, r.cookie, r.accept_encoding,
+                            r.if_none_match, r.content_type));
+  });
+  auto port = server.start();
+  ASSERT_TRUE(port) << port.error().message;
+  asio::io_context ioc;
+  tcp::socket socket(ioc);
+  socket.connect(local(*port));
+  asio::write(socket, asio::buffer(std::string_view(
+                          "GET / HTTP/1.1\r\nHost: x\r\nAUTHORIZATION: first\r\n"
+                          "Authorization: second\r\naccept-encoding: gzip\r\nCookie: a=1\r\n"
+                          "If-None-Match: \"e\"\r\nContent-Type:\r\nContent-Type: late\r\n\r\n")));
+  beast::flat_buffer buffer;
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(socket, buffer, res);
+  EXPECT_EQ(res.body(), "first|a=1|gzip|\"e\"|");
+  server.stop();
+}
+
+TEST(ServerProtocol, WritesABodyLargerThanTheSocketBufferWhole) {
+  auto big = std::make_shared<const std::string>(8 << 20, 'x');
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  Server server(options, [&](const Request&) {
+    Response out;
+    out.content_type = "application/octet-stream";
+    out.owner = big;
+    out.body = *big;
+    return out;
+  });
+  auto port = server.start();
+  ASSERT_TRUE(port) << port.error().message;
+  Client client(*port);
+  for (int i = 0; i < 2; ++i) {  // the connection is kept after the long write
+    bhttp::request<bhttp::string_body> req(bhttp::verb::get, "/", 11);
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(16 << 20);
+    req.set(bhttp::field::host, "x");
+    bhttp::write(client.socket(), req);
+    beast::flat_buffer buffer;
+    bhttp::read(client.socket(), buffer, parser);
+    EXPECT_EQ(parser.get().result_int(), 200);
+    EXPECT_EQ(parser.get().body().size(), big->size());
+    EXPECT_TRUE(parser.get().body() == *big);
+    EXPECT_TRUE(parser.get().keep_alive());
+  }
+  server.stop();
+}
+
+TEST(ServerThreads, ABurstOfConnectionsIsAcceptedAndEachOneAnswered) {
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  Server server(options, [](const Request& r) { return text(std::string(r.target)); });
+  auto port = server.start();
+  ASSERT_TRUE(port) << port.error().message;
+  constexpr int kConnections = 300;
+  asio::io_context ioc;
+  std::vector<tcp::socket> sockets;
+  for (int i = 0; i < kConnections; ++i) {
+    sockets.emplace_back(ioc);
+    sockets.back().connect(local(*port));
+  }
+  for (int i = 0; i < kConnections; ++i)
+    asio::write(sockets[i], asio::buffer(fmt::format("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", i)));
+  for (int i = 0; i < kConnections; ++i) {
+    beast::flat_buffer buffer;
+    bhttp::response<bhttp::string_body> res;
+    beast::error_code ec;
+    bhttp::read(sockets[i], buffer, res, ec);
+    ASSERT_FALSE(ec) << i << ": " << ec.message();
+    EXPECT_EQ(res.body(), "/" + std::to_string(i));
+  }
+  server.stop();
+}
+
+// Connections are spread over the I/O threads in turn, and a handler that blocks one thread
+// neither stops the listener nor the other threads' connections.
+TEST(ServerThreads, ConnectionsAreSpreadOverTheThreadsAndOneBlockedHandlerHoldsUpOnlyItsThread) {
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool blocked = false, release = false;
+  std::map<std::string, std::thread::id> thread_of;  // request target -> thread that answered
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.threads = 3;
+  Server server(options, [&](const Request& r) {
+    std::unique_lock lock(mutex);
+    thread_of[std::string(r.target)] = std::this_thread::get_id();
+    if (r.target == "/block") {
+      blocked = true;
+      cv.notify_all();
+      cv.wait(lock, [&] { return release; });
+    }
+    return text("ok");
+  });
+  auto port = server.start();
+  ASSERT_TRUE(port) << port.error().message;
+
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 30; ++i) clients.push_back(std::make_unique<Client>(*port));
+  for (int i = 0; i < 30; ++i)
+    ASSERT_EQ(clients[i]->get("/" + std::to_string(i)).result_int(), 200) << i;
+  std::map<std::thread::id, int> per_thread;
+  for (int i = 0; i < 30; ++i) ++per_thread[thread_of["/" + std::to_string(i)]];
+  ASSERT_EQ(per_thread.size(), 3u);
+  for (auto& [id, n] : per_thread) EXPECT_EQ(n, 10);
+  // Connection i is on the thread of connection i % 3.
+  for (int i = 3; i < 30; ++i)
+    EXPECT_EQ(thread_of["/" + std::to_string(i)], thread_of["/" + std::to_string(i % 3)]) << i;
+
+  // The next connection would go to thread 0, which is about to be blocked: take it now.
+  clients.push_back(std::make_unique<Client>(*port));
+  ASSERT_EQ(clients[30]->get("/30").result_int(), 200);
+  ASSERT_EQ(thread_of["/30"], thread_of["/0"]);
+
+  auto held = std::async(std::launch::async, [&] { return clients[0]->get("/block").result_int(); });
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(cv.wait_for(lock, 30s, [&] { return blocked; }));
+  }
+  EXPECT_EQ(clients[1]->get("/other-thread").result_int(), 200);
+  EXPECT_EQ(Client(*port).get("/new-connection").result_int(), 200) << "the listener still accepts";
+  EXPECT_EQ(thread_of["/new-connection"], thread_of["/1"]);
+  {
+    std::lock_guard lock(mutex);
+    release = true;
+  }
+  cv.notify_all();
+  EXPECT_EQ(held.get(), 200);
+  EXPECT_EQ(clients[3]->get("/after").result_int(), 200);
+
+  // stop() closes every idle connection at once rather than waiting out shutdown_grace.
+  auto t0 = std::chrono::steady_clock::now();
+  server.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+  for (auto& c : clients) EXPECT_TRUE(closed_within(c->socket(), 5s));
 }
 
 TEST(ServerOptions, FromConfig) {
