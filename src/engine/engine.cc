@@ -224,12 +224,43 @@ model::Snapshot Engine::evaluate_at(core::TimePoint at) const {
   return build_locked(at, version_);
 }
 
-std::vector<store::StatusRecord> Engine::statuses_of(const model::Snapshot& snapshot) {
+std::vector<store::StatusRecord> Engine::status_changes(const model::Snapshot& snapshot,
+                                                        const model::Snapshot* recorded) {
   std::vector<store::StatusRecord> out;
-  out.reserve(snapshot.assets.size());
-  for (const auto& s : snapshot.assets)
-    out.push_back({s.asset->key, s.evaluation.status, s.evaluation.reason});
+  const bool all = !recorded || recorded->today != snapshot.today;
+  auto before = all ? nullptr : recorded->assets.data();
+  const auto end = all ? nullptr : before + recorded->assets.size();
+  for (const auto& s : snapshot.assets) {
+    // Both lists are sorted by key.
+    while (before != end && before->asset->key < s.asset->key) ++before;
+    const bool same = before != end && before->asset->key == s.asset->key &&
+                      before->evaluation.status == s.evaluation.status;
+    if (!same) out.push_back({s.asset->key, s.evaluation.status, s.evaluation.reason});
+  }
   return out;
+}
+
+void Engine::persist(std::shared_ptr<const model::Snapshot> snapshot,
+                     std::optional<store::RunRecord> run) {
+  if (!store_ || !options_.persist) return;
+  std::lock_guard lock(persist_mutex_);
+  const bool newer = !persisted_ || snapshot->version > persisted_->version;
+  if (newer) {
+    auto changes = status_changes(*snapshot, persisted_.get());
+    if (run) {
+      run->statuses = std::move(changes);
+    } else if (auto saved = store_->record_statuses(changes, snapshot->generated_at); !saved) {
+      spdlog::error("cannot record statuses: {}", saved.error().message);
+      return;
+    }
+  }
+  if (run) {
+    if (auto saved = store_->save_run(*run); !saved) {
+      spdlog::error("cannot save the run of '{}': {}", run->connection, saved.error().message);
+      return;
+    }
+  }
+  if (newer) persisted_ = std::move(snapshot);
 }
 
 void Engine::start_locked(std::size_t index, core::TimePoint now) {
@@ -293,15 +324,16 @@ void Engine::execute(std::size_t index) {
 
 void Engine::finish_run(std::size_t index, Result<connectors::Collection> result,
                         core::TimePoint started, core::TimePoint finished) {
+  store::RunRecord run;
+  std::string outcome;
+  std::shared_ptr<const model::Snapshot> snap;
   {
     std::lock_guard lock(mutex_);
     auto& c = connections_[index];
     const std::string& name = c.setup.name;
-    std::string outcome;
     if (!result && c.timed_out)
       result = fail(ErrorCode::kTimeout, "collection timed out after {}",
                     core::format_age(c.schedule.options().timeout));
-    store::RunRecord run;
     run.connection = name;
     run.started_at = started;
     run.finished_at = finished;
@@ -330,9 +362,6 @@ void Engine::finish_run(std::size_t index, Result<connectors::Collection> result
       }
       c.state.error.clear();
       c.state.last_success = finished;
-      run.assets = result->assets;
-      run.edges = result->edges;
-      run.observations = result->observations;
       std::size_t failed = 0;
       for (const auto& o : result->observations) failed += o.ok() ? 0 : 1;
       for (const auto& w : result->warnings) spdlog::warn("connection '{}': {}", name, w);
@@ -340,6 +369,9 @@ void Engine::finish_run(std::size_t index, Result<connectors::Collection> result
       outcome = fmt::format("collected '{}': {} assets, {} observations ({} failed) in {}", name,
                             result->assets.size(), result->observations.size(), failed,
                             core::format_age(finished - started));
+      run.assets = std::move(result->assets);
+      run.edges = std::move(result->edges);
+      run.observations = std::move(result->observations);
     } else {
       c.state.error = result.error().message;
       c.state.warnings.clear();
@@ -349,44 +381,35 @@ void Engine::finish_run(std::size_t index, Result<connectors::Collection> result
     }
     c.schedule.finish(finished, result.has_value());
     refresh_history_locked(finished);
-    auto snap = std::make_shared<const model::Snapshot>(build_locked(finished, ++version_));
-    for (const auto& s : snap->assets)
-      if (s.asset->connection == name)
-        run.statuses.push_back({s.asset->key, s.evaluation.status, s.evaluation.reason});
-    if (store_ && options_.persist) {
-      if (auto saved = store_->save_run(run); !saved)
-        spdlog::error("cannot save the run of '{}': {}", name, saved.error().message);
-    }
-    // Logged once the run is committed.
-    if (result)
-      spdlog::info("{}", outcome);
-    else
-      spdlog::warn("{}", outcome);
+    snap = std::make_shared<const model::Snapshot>(build_locked(finished, ++version_));
     remember_today_locked(*snap);
-    publish_locked(std::move(snap));
+    publish_locked(snap);
   }
   notify_subscribers();
+  // Written without the engine's lock; logged once the run is committed.
+  const bool succeeded = run.error.empty();
+  persist(std::move(snap), std::move(run));
+  if (succeeded)
+    spdlog::info("{}", outcome);
+  else
+    spdlog::warn("{}", outcome);
   std::lock_guard lock(mutex_);
   --in_flight_;
   changed_.notify_all();
 }
 
-void Engine::reevaluate_locked(core::TimePoint now) {
+std::shared_ptr<const model::Snapshot> Engine::reevaluate_locked(core::TimePoint now) {
   refresh_history_locked(now);
   auto snap = std::make_shared<const model::Snapshot>(build_locked(now, ++version_));
-  if (store_ && options_.persist) {
-    const auto statuses = statuses_of(*snap);
-    if (auto saved = store_->record_statuses(statuses, now); !saved)
-      spdlog::error("cannot record statuses: {}", saved.error().message);
-  }
   remember_today_locked(*snap);
-  publish_locked(std::move(snap));
+  publish_locked(snap);
   next_reevaluation_ = now + options_.reevaluate_every;
+  return snap;
 }
 
 void Engine::tick() {
   std::vector<std::size_t> start;
-  bool reevaluated = false;
+  std::shared_ptr<const model::Snapshot> reevaluated;
   {
     std::lock_guard lock(mutex_);
     const auto now = clock_.now();
@@ -403,12 +426,12 @@ void Engine::tick() {
         start.push_back(i);
       }
     }
-    if (next_reevaluation_ && now >= *next_reevaluation_) {
-      reevaluate_locked(now);
-      reevaluated = true;
-    }
+    if (next_reevaluation_ && now >= *next_reevaluation_) reevaluated = reevaluate_locked(now);
   }
-  if (reevaluated) notify_subscribers();
+  if (reevaluated) {
+    notify_subscribers();
+    persist(std::move(reevaluated), std::nullopt);
+  }
   for (auto i : start) executor_([this, i] { execute(i); });
 }
 

@@ -4,12 +4,15 @@
 // every re-evaluation tick publishes a new immutable model::Snapshot.
 //
 // Pipeline of one run: collect (on a worker thread, no lock held) → merge into the known state →
-// build the snapshot (build_snapshot, pure; judgement comes from the Evaluator) → persist the
-// run in one transaction (store::RunRecord with the statuses of the connection's assets) →
-// publish. A run that fails (error, exception, timeout) marks the connection's known assets
-// unknown with its error and is retried with backoff; other connections are not affected.
-// Between runs, tick() re-evaluates everything every `reevaluate_every` (time alone changes
-// status: a deadline passes, a calendar day ends) and records the statuses in the store.
+// build the snapshot (build_snapshot, pure; judgement comes from the Evaluator) → publish →
+// persist, without the lock, the run in one transaction (store::RunRecord with the statuses
+// that changed since the last snapshot recorded). A run that fails (error, exception, timeout)
+// marks the connection's known assets unknown with its error and is retried with backoff;
+// other connections are not affected. Between runs, tick() re-evaluates everything every
+// `reevaluate_every` (time alone changes status: a deadline passes, a calendar day ends) and
+// records the statuses that changed. Each calendar day's first record holds every asset, so
+// the store's daily rollup has a row per asset and day; between records the store counts an
+// unchanged status's time when it is read (Store::history with as_of).
 //
 // On start, load() reads the last state from the store (assets, edges, latest observations,
 // latest runs, recent history, connector states) and the schedules resume where the stored runs
@@ -121,8 +124,11 @@ class Engine {
   // A snapshot of the current state evaluated as of `at`, not published (`check --as-of`).
   model::Snapshot evaluate_at(core::TimePoint at) const;
 
-  // The store statuses for every asset in a snapshot.
-  static std::vector<store::StatusRecord> statuses_of(const model::Snapshot& snapshot);
+  // The statuses to record for `snapshot` when `recorded` is the last snapshot recorded: the
+  // assets whose status differs or that it did not hold; every asset when nothing was recorded
+  // yet or on a new calendar day (so each day's rollup holds every asset).
+  static std::vector<store::StatusRecord> status_changes(const model::Snapshot& snapshot,
+                                                         const model::Snapshot* recorded);
 
  private:
   struct Connection {
@@ -147,7 +153,14 @@ class Engine {
   // Hands the current snapshot to the subscribers unless they had it or a newer one; called
   // after publish_locked(), without mutex_.
   void notify_subscribers();
-  void reevaluate_locked(core::TimePoint now);
+  // Builds and publishes a snapshot as of `now`, and returns it for persist().
+  std::shared_ptr<const model::Snapshot> reevaluate_locked(core::TimePoint now);
+  // Records in the store the status changes of `snapshot` since the last snapshot recorded,
+  // with `run` (the collection run that made it) in the same transaction. Called without
+  // mutex_, from any thread, in any order: a snapshot older than the last one recorded only
+  // saves its run (the newer one's changes include its own).
+  void persist(std::shared_ptr<const model::Snapshot> snapshot,
+               std::optional<store::RunRecord> run);
   void refresh_history_locked(core::TimePoint now);
   // What the connection's last successful run reported, from the engine's state (assets are
   // replaced only by a successful run), for CollectContext::known.
@@ -173,6 +186,9 @@ class Engine {
   std::uint64_t version_ = 0;
   int in_flight_ = 0;
   bool woken_ = false;
+
+  std::mutex persist_mutex_;  // serialises persist(); taken without mutex_ held
+  std::shared_ptr<const model::Snapshot> persisted_;  // GUARDED_BY(persist_mutex_)
 
   std::mutex publish_mutex_;  // serialises subscriber calls; taken without mutex_ held
   std::vector<std::function<void(const std::shared_ptr<const model::Snapshot>&)>> callbacks_;

@@ -133,10 +133,13 @@ class EngineTest : public ::testing::Test {
     throw std::runtime_error("no open interval of " + key);
   }
 
-  // Minutes `key` spent in `status` today, as the store's daily rollup counts them.
-  int minutes_today(const std::string& key, Status status, store::Store* store = nullptr) {
+  // Minutes `key` spent in `status` today, as a reader of the store's daily rollup sees them
+  // now (`recorded_only`: only what records wrote).
+  int minutes_today(const std::string& key, Status status, store::Store* store = nullptr,
+                    bool recorded_only = false) {
     const auto today = date::floor<date::days>(clock_.now());
-    const auto cells = value((store ? store : store_.get())->history(key, today, today));
+    const auto as_of = recorded_only ? std::nullopt : std::optional(clock_.now());
+    const auto cells = value((store ? store : store_.get())->history(key, today, today, as_of));
     return cells.empty() ? 0 : cells[0].minutes[static_cast<std::size_t>(status)];
   }
 
@@ -320,6 +323,38 @@ TEST_F(EngineTest, OverdueRunIsCancelledAndReportedAsTimeout) {
   EXPECT_EQ(state("wh").error, "collection timed out after 5 min");
 }
 
+model::Snapshot judged(date::sys_days today,
+                       std::vector<std::pair<std::string, Status>> statuses) {
+  model::Snapshot s;
+  s.today = today;
+  for (auto& [key, status] : statuses) {
+    model::AssetState a;
+    a.asset = std::make_shared<const model::Asset>(model::Asset{.key = key});
+    a.evaluation.status = status;
+    s.assets.push_back(std::move(a));
+  }
+  return s;
+}
+
+std::vector<std::string> keys_of(const std::vector<store::StatusRecord>& records) {
+  std::vector<std::string> out;
+  for (const auto& r : records) out.push_back(r.asset_key);
+  return out;
+}
+
+TEST(StatusChanges, AreTheAssetsWhoseStatusChangedOrEveryAssetOnANewDay) {
+  const auto day = date::sys_days(date::year{2024} / 5 / 10);
+  const auto before = judged(day, {{"a", Status::kFresh}, {"b", Status::kWarn}, {"gone", Status::kError}});
+  const auto after = judged(day, {{"a", Status::kFresh}, {"b", Status::kError}, {"c", Status::kFresh}});
+  EXPECT_EQ(keys_of(Engine::status_changes(after, &before)), (std::vector<std::string>{"b", "c"}))
+      << "b changed, c is new; a kept its status";
+  EXPECT_EQ(keys_of(Engine::status_changes(after, nullptr)),
+            (std::vector<std::string>{"a", "b", "c"})) << "nothing recorded yet";
+  const auto tomorrow = judged(day + date::days(1), {{"a", Status::kFresh}, {"b", Status::kError}});
+  EXPECT_EQ(keys_of(Engine::status_changes(tomorrow, &after)), (std::vector<std::string>{"a", "b"}))
+      << "a new day's first record holds every asset";
+}
+
 TEST_F(EngineTest, TimeAloneChangesStatusAndIsRecorded) {
   add("wh", [this](auto&) { return tables("wh", {{"a", 50min}}, clock_.now()); }, {0s, 5min, 0, 1min});
   EngineOptions options;
@@ -330,13 +365,16 @@ TEST_F(EngineTest, TimeAloneChangesStatusAndIsRecorded) {
   EXPECT_EQ(engine.snapshot()->find("wh:main.a")->evaluation.status, Status::kFresh);
   clock_.advance(30s);
   engine.tick();
-  // Nothing recorded since the run (a record would count these 30 s, rounded to a minute).
-  EXPECT_EQ(minutes_today("wh:main.a", Status::kFresh), 0);
+  // Nothing recorded since the run; a reader counts these 30 s, rounded to a minute.
+  EXPECT_EQ(minutes_today("wh:main.a", Status::kFresh, nullptr, true), 0);
+  EXPECT_EQ(minutes_today("wh:main.a", Status::kFresh), 1);
   clock_.advance(30s);
-  engine.tick();  // a minute after start: re-evaluated, still fresh
+  engine.tick();  // a minute after start: re-evaluated, still fresh: nothing is written
+  EXPECT_EQ(minutes_today("wh:main.a", Status::kFresh, nullptr, true), 0);
   ASSERT_EQ(minutes_today("wh:main.a", Status::kFresh), 1);
   clock_.advance(10min);
-  engine.tick();
+  engine.tick();  // turns warn: the change is recorded, and the fresh time with it
+  ASSERT_EQ(minutes_today("wh:main.a", Status::kFresh, nullptr, true), 11);
   ASSERT_EQ(minutes_today("wh:main.a", Status::kFresh), 11);
   EXPECT_EQ(engine.snapshot()->find("wh:main.a")->evaluation.status, Status::kWarn);
   const auto warn = open_interval("wh:main.a");

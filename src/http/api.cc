@@ -2171,7 +2171,7 @@ Response Api::Impl::asset_history(const Request& req, View& v, std::uint32_t i,
                             "the server's log if it persists");
       return std::nullopt;
     };
-    auto cells = store.history(key, first, last);
+    auto cells = store.history(key, first, last, s.generated_at);
     if (!cells) return fail(cells.error());
     auto changes = store.known_changes(key, first, last);
     if (!changes) return fail(changes.error());

@@ -185,8 +185,13 @@ class Store {
   // The day bars of every asset for days in [from, to] (the table's window), read in one pass;
   // days without a row have no data.
   virtual Result<model::HistoryTable> history(date::sys_days from, date::sys_days to) = 0;
-  virtual Result<std::vector<model::DayCell>> history(std::string_view asset_key,
-                                                      date::sys_days from, date::sys_days to) = 0;
+  // Day cells of one asset for days in [from, to], oldest first; days without a row are
+  // absent. Statuses are recorded when they change (and at least once a day), so with `as_of`
+  // the time the open interval has held since its last record, up to `as_of`, is counted too:
+  // the minutes are as of that moment.
+  virtual Result<std::vector<model::DayCell>> history(
+      std::string_view asset_key, date::sys_days from, date::sys_days to,
+      std::optional<core::TimePoint> as_of = std::nullopt) = 0;
   // The newest change of one asset's data known by the end of each day in [from, to], as
   // steps, oldest first: from each listed day on (until the next), the latest changed_at its
   // successful observations made by then reported (an observation counts from the day it was

@@ -433,14 +433,44 @@ model::StatusInterval read_interval(const Statement& row) {
                                row.optional_time(3), std::string(row.text(4))};
 }
 
-model::DayCell read_cell(const Statement& row) {
-  model::DayCell cell;
+// A daily_rollup row as stored: the time per status in microseconds.
+struct RawCell {
+  date::sys_days day{};
+  model::Status worst = model::Status::kFresh;
+  std::array<core::Duration, 4> held{};
+
+  model::DayCell cell() const {
+    model::DayCell c;
+    c.day = day;
+    c.has_data = true;
+    c.worst = worst;
+    for (std::size_t i = 0; i < held.size(); ++i) c.minutes[i] = to_minutes(held[i]);
+    return c;
+  }
+};
+
+RawCell read_raw_cell(const Statement& row) {
+  RawCell cell;
   cell.day = day_of_number(row.int64(1));
-  cell.has_data = true;
   cell.worst = status_of_severity(row.int64(2));
-  for (std::size_t i = 0; i < cell.minutes.size(); ++i)
-    cell.minutes[i] = to_minutes(core::Duration(row.int64(3 + static_cast<int>(i))));
+  for (std::size_t i = 0; i < cell.held.size(); ++i)
+    cell.held[i] = core::Duration(row.int64(3 + static_cast<int>(i)));
   return cell;
+}
+
+// Adds the planned changes of days in [from, to] to `cells` (sorted by day), as recording
+// them would.
+void credit(std::vector<RawCell>& cells, std::span<const CellChange> changes, date::sys_days from,
+            date::sys_days to) {
+  for (const CellChange& change : changes) {
+    if (change.day < from || change.day > to) continue;
+    auto it = std::lower_bound(cells.begin(), cells.end(), change.day,
+                               [](const RawCell& c, date::sys_days d) { return c.day < d; });
+    if (it == cells.end() || it->day != change.day)
+      it = cells.insert(it, RawCell{.day = change.day, .worst = change.status});
+    it->held[static_cast<std::size_t>(change.status)] += change.duration;
+    it->worst = model::worst(it->worst, change.status);
+  }
 }
 
 // ---- incidents <-> columns -------------------------------------------------------------------
@@ -725,11 +755,32 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<model::DayCell>> history(std::string_view asset_key, date::sys_days from,
-                                              date::sys_days to) override {
+                                              date::sys_days to,
+                                              std::optional<core::TimePoint> as_of) override {
     return read([&](Db& db) -> Result<std::vector<model::DayCell>> {
       FW_ASSIGN(row, db.prepare(kSelectHistoryOne));
       row.bind(1, asset_key).bind(2, day_number(from)).bind(3, day_number(to));
-      return read_rows<model::DayCell>(row, read_cell);
+      std::vector<RawCell> cells;
+      for (;;) {
+        FW_ASSIGN(more, row.step());
+        if (!more) break;
+        cells.push_back(read_raw_cell(row));
+      }
+      if (as_of) {
+        FW_ASSIGN(open, db.prepare(kSelectOpenInterval));
+        open.bind(1, asset_key);
+        FW_ASSIGN(found, open.step());
+        if (found) {
+          const OpenState held{status_of_text(open.text(1)), open.time(2), open.time(3)};
+          RecordPlan plan;
+          if (held.recorded_at < *as_of) plan_record(held, held.status, *as_of, *zone_, plan);
+          credit(cells, plan.cells, from, to);
+        }
+      }
+      std::vector<model::DayCell> out;
+      out.reserve(cells.size());
+      for (const RawCell& c : cells) out.push_back(c.cell());
+      return out;
     });
   }
 

@@ -445,6 +445,32 @@ TEST_F(SqliteStoreTest, FailedRunLeavesNothingBehind) {
   EXPECT_TRUE(store->latest_runs()->empty());
 }
 
+TEST_F(SqliteStoreTest, HistoryAsOfCountsTheOpenIntervalSinceItsLastRecord) {
+  auto store = open("Europe/Berlin");
+  // Warn from 23:00 local on 1 June, recorded once; read at 01:30 local on 2 June.
+  ASSERT_TRUE(store->record_statuses(one("k", Status::kWarn), at("2024-06-01T21:00:00Z")));
+  auto recorded = store->history("k", day(2024, 6, 1), day(2024, 6, 2));
+  ASSERT_TRUE(recorded);
+  ASSERT_EQ(recorded->size(), 1u);
+  EXPECT_EQ((*recorded)[0].minutes[static_cast<int>(Status::kWarn)], 0) << "nothing held yet";
+  auto now = store->history("k", day(2024, 6, 1), day(2024, 6, 2), at("2024-06-01T23:30:00Z"));
+  ASSERT_TRUE(now);
+  ASSERT_EQ(now->size(), 2u) << "the day it reaches is counted too";
+  EXPECT_EQ((*now)[0].minutes[static_cast<int>(Status::kWarn)], 60);
+  EXPECT_EQ((*now)[1].day, day(2024, 6, 2));
+  EXPECT_TRUE((*now)[1].has_data);
+  EXPECT_EQ((*now)[1].worst, Status::kWarn);
+  EXPECT_EQ((*now)[1].minutes[static_cast<int>(Status::kWarn)], 90);
+  // The same as recording at that moment would store.
+  ASSERT_TRUE(store->record_statuses(one("k", Status::kWarn), at("2024-06-01T23:30:00Z")));
+  EXPECT_EQ(*store->history("k", day(2024, 6, 1), day(2024, 6, 2)), *now);
+  // Days outside the asked range are left out.
+  auto second = store->history("k", day(2024, 6, 2), day(2024, 6, 2), at("2024-06-02T00:00:00Z"));
+  ASSERT_TRUE(second);
+  ASSERT_EQ(second->size(), 1u);
+  EXPECT_EQ((*second)[0].minutes[static_cast<int>(Status::kWarn)], 120);
+}
+
 TEST_F(SqliteStoreTest, RollupSplitsMinutesAcrossMidnight) {
   auto store = open("Europe/Berlin");
   // 23:00 local (CEST) on 1 June, then 01:30 local on 2 June.
