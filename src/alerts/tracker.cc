@@ -121,17 +121,19 @@ class Stepper {
   }
 
   StepResult run() {
-    std::set<std::string> seen;
     for (const auto& s : snap_.assets) {
-      seen.insert(s.asset->key);
       auto it = open_.find(s.asset->key);
       if (it != open_.end())
         step_open(it->second, &s);
       else
         step_closed(s);
     }
-    for (auto& [key, incident] : open_)
-      if (!seen.contains(key)) step_open(incident, nullptr);
+    // Open incidents whose root is no longer an asset of the snapshot (assets are sorted by key).
+    for (auto& [key, incident] : open_) {
+      auto at = std::lower_bound(snap_.assets.begin(), snap_.assets.end(), key,
+                                 [](const AssetState& a, const std::string& k) { return a.asset->key < k; });
+      if (at == snap_.assets.end() || at->asset->key != key) step_open(incident, nullptr);
+    }
 
     for (auto& [key, incident] : open_)
       if (incident.open()) result_.next.open.push_back(std::move(incident));

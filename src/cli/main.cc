@@ -3,9 +3,11 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "core/memory.h"
 
 int main(int argc, char** argv) {
   using namespace freshwatch;
+  core::tune_allocator();
   CLI::App app{"freshwatch: is my data fresh, and if not, which source is to blame?"};
   app.set_version_flag("--version", std::string("freshwatch ") + FRESHWATCH_VERSION);
   app.require_subcommand(1);

@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "core/memory.h"
 
 #include "http/server.h"
 
@@ -71,7 +72,8 @@ int serve_until_signal(Runtime& runtime, const std::string& listen, const core::
     return std::optional<model::Policy>(policies->for_asset(asset));
   };
   http::Server server(options, nullptr, *runtime.store, clock);
-  http::ViewBuilder views(server.api());
+  // Once a new view is in, what the previous snapshot held goes back to the system.
+  http::ViewBuilder views(server.api(), core::return_free_memory);
   engine.on_publish([&views](const std::shared_ptr<const model::Snapshot>& snapshot) {
     views.hand(snapshot);
   });

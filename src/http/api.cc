@@ -1519,8 +1519,10 @@ void Api::publish(std::shared_ptr<const model::Snapshot> snapshot) {
   if (snapshot) impl_->publish(std::move(snapshot));
 }
 
-ViewBuilder::ViewBuilder(Api& api)
-    : api_(api), thread_([this](std::stop_token stop) { run(stop); }) {}
+ViewBuilder::ViewBuilder(Api& api, std::function<void()> after_publish)
+    : api_(api),
+      after_publish_(std::move(after_publish)),
+      thread_([this](std::stop_token stop) { run(stop); }) {}
 
 ViewBuilder::~ViewBuilder() {
   thread_.request_stop();
@@ -1553,6 +1555,7 @@ void ViewBuilder::run(std::stop_token stop) {
     lock.unlock();
     try {
       api_.publish(std::move(snapshot));
+      if (after_publish_) after_publish_();
     } catch (const std::exception& e) {
       spdlog::error("building the HTTP view of a snapshot failed: {}", e.what());
     }

@@ -119,11 +119,14 @@ class Api {
 // builds the newest snapshot handed, skipping those superseded while it was building (each
 // snapshot holds the whole state). For Engine::on_publish, whose callbacks must be quick.
 //
+// `after_publish`, when set, runs on that thread after each view is swapped in, once the
+// previous view (often the last holder of the previous snapshot) has been let go.
+//
 // Thread contract: hand() may be called from any thread; the destructor stops the thread after
 // the build under way, and must not race with hand().
 class ViewBuilder {
  public:
-  explicit ViewBuilder(Api& api);
+  explicit ViewBuilder(Api& api, std::function<void()> after_publish = {});
   ~ViewBuilder();
   ViewBuilder(const ViewBuilder&) = delete;
   ViewBuilder& operator=(const ViewBuilder&) = delete;
@@ -138,6 +141,7 @@ class ViewBuilder {
   void run(std::stop_token stop);
 
   Api& api_;
+  const std::function<void()> after_publish_;
   mutable std::mutex mutex_;
   mutable std::condition_variable_any changed_;
   std::shared_ptr<const model::Snapshot> pending_;  // GUARDED_BY(mutex_)
