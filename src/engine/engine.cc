@@ -339,10 +339,22 @@ void Engine::finish_run(std::size_t index, Result<connectors::Collection> result
     run.finished_at = finished;
     c.state.last_run = finished;
     if (result) {
-      // The run's assets replace the connection's: tables that are gone disappear.
-      std::erase_if(assets_, [&](const auto& entry) { return entry.second->connection == name; });
-      assets_.emplace(name, connection_asset(name));
-      for (const auto& a : result->assets) assets_[a.key] = std::make_shared<const model::Asset>(a);
+      // The run's assets replace the connection's: tables that are gone disappear. An asset
+      // the run reports unchanged keeps its value, which the snapshots already share.
+      std::map<std::string, model::AssetPtr> before;
+      for (auto it = assets_.begin(); it != assets_.end();) {
+        if (it->second->connection == name)
+          before.insert(assets_.extract(it++));
+        else
+          ++it;
+      }
+      auto kept = [&](const model::Asset& a) {
+        auto old = before.find(a.key);
+        return old != before.end() && *old->second == a ? old->second
+                                                        : std::make_shared<const model::Asset>(a);
+      };
+      assets_.emplace(name, kept(*connection_asset(name)));
+      for (const auto& a : result->assets) assets_[a.key] = kept(a);
       std::erase_if(observations_, [&](const auto& entry) {
         return model::key_connection(entry.first) == name && !assets_.contains(entry.first);
       });

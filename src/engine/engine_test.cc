@@ -419,6 +419,28 @@ TEST_F(EngineTest, LoadCarriesOnFromTheStore) {
   EXPECT_EQ(engine.snapshot()->find("wh:main.gone"), nullptr);
 }
 
+TEST_F(EngineTest, SnapshotsShareTheAssetsARunReportsUnchanged) {
+  std::string owner = "data-eng";
+  add("wh", [&](auto&) {
+    auto c = tables("wh", {{"a", 10min}, {"b", 10min}}, clock_.now());
+    for (auto& a : c.assets)
+      if (a.key == "wh:main.b") a.owner = owner;
+    return c;
+  });
+  auto& engine = make();
+  ASSERT_TRUE(engine.collect_once());
+  const auto first = engine.snapshot();
+  owner = "finance";
+  clock_.advance(15min);
+  ASSERT_TRUE(engine.collect_once());
+  const auto second = engine.snapshot();
+  EXPECT_EQ(first->find("wh:main.a")->asset, second->find("wh:main.a")->asset)
+      << "one value for both snapshots";
+  EXPECT_NE(first->find("wh:main.b")->asset, second->find("wh:main.b")->asset);
+  EXPECT_EQ(second->find("wh:main.b")->asset->owner, "finance");
+  EXPECT_EQ(first->find("wh:main.b")->asset->owner, "data-eng") << "a published snapshot never changes";
+}
+
 TEST_F(EngineTest, ATableDroppedBeforeARestartStaysGone) {
   testing::TempDir dir;
   const std::string path = (dir / "store.db").string();

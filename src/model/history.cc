@@ -7,6 +7,11 @@ namespace freshwatch::model {
 HistoryTable::HistoryTable(date::sys_days first, int days)
     : first_(first), days_(std::max(days, 1)) {}
 
+void HistoryTable::reserve(std::size_t rows) {
+  rows_.reserve(rows);
+  cells_.reserve(rows * static_cast<std::size_t>(days_));
+}
+
 std::span<DayStatus> HistoryTable::row(std::string_view key) {
   auto it = rows_.find(key);
   if (it == rows_.end()) {

@@ -58,6 +58,8 @@ class HistoryTable {
   int days() const { return days_; }
   std::size_t size() const { return rows_.size(); }
 
+  // Room for `rows` rows without reallocating.
+  void reserve(std::size_t rows);
   // The row of `key`, added (every day without data) when absent.
   std::span<DayStatus> row(std::string_view key);
   // The row of `key`; empty when absent.

@@ -417,10 +417,20 @@ model::Observation read_observation(const Statement& row) {
   return o;
 }
 
-// Steps through every row of `statement`, turning each into a T with `read_row`.
+// The number of rows `count_sql` ("SELECT count(*) FROM ...") counts; a reservation for a
+// vector a whole table is read into, so that reading 100,000 rows does not double its memory.
+Result<std::size_t> count_rows(Db& db, const char* count_sql) {
+  FW_ASSIGN(row, db.prepare(count_sql));
+  FW_ASSIGN(found, row.step());
+  return found ? static_cast<std::size_t>(std::max<std::int64_t>(row.int64(0), 0)) : 0;
+}
+
+// Steps through every row of `statement`, turning each into a T with `read_row`; `expected`
+// rows are reserved.
 template <typename T, typename ReadRow>
-Result<std::vector<T>> read_rows(Statement& statement, ReadRow read_row) {
+Result<std::vector<T>> read_rows(Statement& statement, ReadRow read_row, std::size_t expected = 0) {
   std::vector<T> out;
+  out.reserve(expected);
   for (;;) {
     FW_ASSIGN(more, statement.step());
     if (!more) return out;
@@ -649,9 +659,11 @@ class SqliteStore final : public Store {
 
   Result<std::vector<model::Asset>> assets() override {
     return read([](Db& db) -> Result<std::vector<model::Asset>> {
+      FW_ASSIGN(count, count_rows(db, "SELECT count(*) FROM assets"));
       FW_ASSIGN(row, db.prepare(kSelectAssets));
       simdjson::dom::parser parser;
       std::vector<model::Asset> out;
+      out.reserve(count);
       for (;;) {
         FW_ASSIGN(more, row.step());
         if (!more) break;
@@ -707,8 +719,9 @@ class SqliteStore final : public Store {
 
   Result<std::vector<model::Observation>> latest_observations() override {
     return read([](Db& db) -> Result<std::vector<model::Observation>> {
+      FW_ASSIGN(count, count_rows(db, "SELECT count(*) FROM latest_observations"));
       FW_ASSIGN(row, db.prepare(kSelectLatestObservations));
-      return read_rows<model::Observation>(row, read_observation);
+      return read_rows<model::Observation>(row, read_observation, count);
     });
   }
 
@@ -745,6 +758,8 @@ class SqliteStore final : public Store {
       FW_ASSIGN(row, db.prepare(kSelectHistoryAll));
       row.bind(1, day_number(from)).bind(2, day_number(to));
       model::HistoryTable table(from, static_cast<int>((to - from).count()) + 1);
+      FW_ASSIGN(assets, count_rows(db, "SELECT count(*) FROM assets"));
+      table.reserve(assets);
       for (;;) {
         FW_ASSIGN(more, row.step());
         if (!more) return table;
