@@ -359,7 +359,7 @@ void Engine::finish_run(std::size_t index, Result<connectors::Collection> result
         return model::key_connection(entry.first) == name && !assets_.contains(entry.first);
       });
       for (const auto& o : result->observations) {
-        auto& list = observations_[o.asset_key];
+        auto& list = observations_[o.asset_key].edit();
         auto same = std::find_if(list.begin(), list.end(),
                                  [&](const model::Observation& x) { return x.signal == o.signal; });
         if (same == list.end())

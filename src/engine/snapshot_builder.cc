@@ -88,7 +88,8 @@ void apply_data_time(
       // Its own reading failed (a query not traced again): judged on the lineage last read.
       if (failed)
         state.evaluation.reason += fmt::format("; lineage as last read ({})", failed->error);
-      state.observations.insert(state.observations.begin(), std::move(derived));
+      auto& observations = state.observations.edit();
+      observations.insert(observations.begin(), std::move(derived));
     } else {
       model::Evaluation unknown;
       unknown.policy = state.evaluation.policy;
@@ -190,14 +191,11 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
 
   // Leaves: the policy's verdict, or unknown with the connection's error. Containers keep their
   // own observations for the roll-up (a dashboard that could not be read says so).
-  static const std::vector<model::Observation> kNone;
   for (auto& state : snap.assets) {
-    const std::vector<model::Observation>* observations = &kNone;
     if (in.observations) {
       auto it = in.observations->find(state.asset->key);
-      if (it != in.observations->end()) observations = &it->second;
+      if (it != in.observations->end()) state.observations = it->second;  // shared, not copied
     }
-    state.observations = *observations;
     if (model::is_container(state.asset->kind)) continue;
     if (auto aliases = aliases_of.find(state.asset->key); in.observations && aliases != aliases_of.end()) {
       for (auto alias : aliases->second) {
@@ -213,9 +211,13 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
     auto c = connection_state.find(state.asset->connection);
     if (c != connection_state.end() && collection_failed(c->second))
       mark_collection_failed(state.evaluation, *c->second);
+    // The deciding signal first (copied only when that changes the order).
     const auto& signal = state.evaluation.signal;
-    std::stable_partition(state.observations.begin(), state.observations.end(),
-                          [&](const model::Observation& o) { return o.signal == signal; });
+    auto deciding = [&](const model::Observation& o) { return o.signal == signal; };
+    if (!std::is_partitioned(state.observations.begin(), state.observations.end(), deciding)) {
+      auto& observations = state.observations.edit();
+      std::stable_partition(observations.begin(), observations.end(), deciding);
+    }
   }
   snap.edges = ids.edges;
   apply_data_time(snap, in, connection_state);

@@ -49,7 +49,7 @@ using Evaluator = std::function<model::Evaluation(
 // Adds lineage facts (impacted, root causes) to a snapshot whose statuses are final.
 using LineagePass = std::function<void(model::Snapshot&)>;
 
-using ObservationsByAsset = std::unordered_map<std::string, std::vector<model::Observation>>;
+using ObservationsByAsset = std::unordered_map<std::string, model::Observations>;
 
 struct SnapshotInputs {
   core::TimePoint now{};

@@ -169,6 +169,21 @@ TEST(BuildSnapshot, DecidingObservationComesFirst) {
   EXPECT_EQ(s.observations[0].signal, "newer");
 }
 
+TEST(BuildSnapshot, SnapshotsShareTheObservationsTheyDoNotReorder) {
+  auto f = warehouse();
+  f.observations["wh:main.a_new"] = {obs("wh:main.a_new", "older", f.now - 5h),
+                                     obs("wh:main.a_new", "newer", f.now - 5min)};
+  const auto first = f.build();
+  const auto second = f.build();
+  const auto& kept = f.observations["wh:main.b_mid"];
+  ASSERT_FALSE(kept.empty());
+  EXPECT_EQ(&first.find("wh:main.b_mid")->observations[0], &kept[0]) << "shared with the input";
+  EXPECT_EQ(&second.find("wh:main.b_mid")->observations[0], &kept[0]);
+  // Reordered (the deciding signal first): an own copy; the input keeps its order.
+  EXPECT_EQ(first.find("wh:main.a_new")->observations[0].signal, "newer");
+  EXPECT_EQ(f.observations["wh:main.a_new"][0].signal, "older");
+}
+
 TEST(BuildSnapshot, HistoryHasOneCellPerDayAndMarksDaysWithoutData) {
   auto f = warehouse();
   const auto today = date::sys_days(date::year{2024} / 5 / 10);

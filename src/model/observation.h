@@ -9,8 +9,12 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 
@@ -37,6 +41,33 @@ struct Observation {
 
   bool ok() const { return error.empty(); }
   bool operator==(const Observation&) const = default;
+};
+
+// The latest observations of one asset as the engine and its snapshots share them: a copy is
+// one shared block, and changing one copies the block first when another holds it, so a
+// published snapshot never sees a change.
+class Observations {
+ public:
+  Observations() = default;
+  Observations(std::vector<Observation> items);  // NOLINT: a list of observations is one
+  Observations(std::initializer_list<Observation> items)
+      : Observations(std::vector<Observation>(items)) {}
+
+  const Observation* begin() const { return items_ ? items_->data() : nullptr; }
+  const Observation* end() const { return begin() + size(); }
+  std::size_t size() const { return items_ ? items_->size() : 0; }
+  bool empty() const { return size() == 0; }
+  const Observation& operator[](std::size_t i) const { return (*items_)[i]; }
+  operator std::span<const Observation>() const { return {begin(), size()}; }  // NOLINT
+
+  // The observations to change, copied first when they are shared.
+  std::vector<Observation>& edit();
+  void push_back(Observation o) { edit().push_back(std::move(o)); }
+
+  bool operator==(const Observations& other) const;
+
+ private:
+  std::shared_ptr<std::vector<Observation>> items_;
 };
 
 }  // namespace freshwatch::model

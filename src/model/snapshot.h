@@ -30,7 +30,7 @@ struct AssetState {
   // For a leaf, the policy's verdict; for a container, the worst of its descendants.
   Evaluation evaluation;
   // The latest observation of each signal, the deciding one first.
-  std::vector<Observation> observations;
+  Observations observations;
   // Leaf descendants per status (a leaf counts itself).
   StatusCounts counts;
   // Indexes into Snapshot::assets, sorted by name.
