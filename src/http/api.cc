@@ -256,6 +256,28 @@ struct View {
   mutable lineage::Graph graph_;
 };
 
+// The string fields `names` of a JSON object body, in that order (empty when absent; other
+// fields are ignored), or why the body is not such an object.
+std::expected<std::vector<std::optional<std::string>>, std::string> string_fields(
+    std::string_view body, std::initializer_list<std::string_view> names) {
+  std::vector<std::optional<std::string>> out(names.size());
+  try {
+    simdjson::padded_string padded(body);
+    simdjson::ondemand::parser parser;
+    auto doc = parser.iterate(padded);
+    for (auto field : doc.get_object()) {
+      const std::string_view key = field.unescaped_key();
+      auto at = std::find(names.begin(), names.end(), key);
+      if (at != names.end())
+        out[static_cast<std::size_t>(at - names.begin())] =
+            std::string(std::string_view(field.value().get_string()));
+    }
+  } catch (const simdjson::simdjson_error& e) {
+    return std::unexpected(std::string(e.what()));
+  }
+  return out;
+}
+
 // "<encoded id>[<suffix>]" split into the id (still percent-encoded) and the suffix it ends
 // with, or "" when it ends with none of them: ids may hold '/' (sent as %2F).
 std::pair<std::string_view, std::string_view> split_subresource(
@@ -1619,21 +1641,11 @@ Response Api::Impl::handle_session(const Request& req, const std::optional<Princ
     if (!req.content_type.empty() && req.content_type.find("json") == std::string_view::npos)
       return problem(415, "send the credentials as JSON: {\"username\": \"...\", \"password\": "
                           "\"...\"} with Content-Type: application/json");
-    std::string username, password;
-    try {
-      simdjson::padded_string body(req.body);
-      simdjson::ondemand::parser parser;
-      auto doc = parser.iterate(body);
-      simdjson::ondemand::object obj = doc.get_object();
-      for (auto field : obj) {
-        std::string_view k = field.unescaped_key();
-        if (k == "username") username = std::string(std::string_view(field.value().get_string()));
-        else if (k == "password") password = std::string(std::string_view(field.value().get_string()));
-      }
-    } catch (const simdjson::simdjson_error& e) {
+    auto fields = string_fields(req.body, {"username", "password"});
+    if (!fields)
       return problem(400, fmt::format("the body is not the expected JSON object {{\"username\": "
-                                      "\"...\", \"password\": \"...\"}}: {}", e.what()));
-    }
+                                      "\"...\", \"password\": \"...\"}}: {}", fields.error()));
+    std::string username = (*fields)[0].value_or(""), password = (*fields)[1].value_or("");
     if (username.empty() || password.empty())
       return problem(400, "both 'username' and 'password' are required");
     if (auto wait = sign_in_limiter.retry_after(username, req.client_address)) {
@@ -1883,21 +1895,12 @@ Response Api::Impl::handle_incidents(const Request& req, const Target& t, const 
   if (action == "/acknowledge") {
     done = store.acknowledge(id, clock.now());
   } else {
-    std::optional<std::string> until_text;
-    try {
-      simdjson::padded_string body(req.body);
-      simdjson::ondemand::parser parser;
-      auto doc = parser.iterate(body);
-      simdjson::ondemand::object obj = doc.get_object();
-      for (auto field : obj) {
-        std::string_view k = field.unescaped_key();
-        if (k == "until") until_text = std::string(std::string_view(field.value().get_string()));
-      }
-    } catch (const simdjson::simdjson_error& e) {
+    auto fields = string_fields(req.body, {"until"});
+    if (!fields)
       return problem(400, fmt::format("the body is not the expected JSON object {{\"until\": "
                                       "\"2026-11-26T18:00:00Z\"}}: {}",
-                                      e.what()));
-    }
+                                      fields.error()));
+    const std::optional<std::string>& until_text = (*fields)[0];
     if (!until_text)
       return problem(400,
                      "'until' is required: the ISO 8601 UTC time before which no reminder "

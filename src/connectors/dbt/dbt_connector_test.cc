@@ -17,6 +17,7 @@ namespace {
 using testing::slurp;
 using testing::testdata;
 using testing::write_file;
+using testing::kManifest;
 namespace fs = std::filesystem;
 
 class Folder {
@@ -31,17 +32,6 @@ class Folder {
  private:
   fs::path path_;
 };
-
-constexpr std::string_view kManifest = R"({
-  "metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json",
-               "project_name": "shop", "adapter_type": "postgres"},
-  "nodes": {"model.shop.a": {"unique_id": "model.shop.a", "resource_type": "model", "package_name": "shop",
-             "name": "a", "original_file_path": "models/a.sql", "database": "db", "schema": "s",
-             "alias": "a", "depends_on": {"nodes": ["source.shop.raw.t"]}}},
-  "sources": {"source.shop.raw.t": {"unique_id": "source.shop.raw.t", "resource_type": "source",
-              "package_name": "shop", "name": "t", "source_name": "raw", "original_file_path": "models/s.yml",
-              "database": "db", "schema": "raw", "identifier": "t"}}
-})";
 
 struct Harness {
   Folder folder;

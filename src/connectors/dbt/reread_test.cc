@@ -10,6 +10,7 @@
 
 #include "connectors/dbt/artifacts.h"
 #include "connectors/dbt/dbt_connector.h"
+#include "connectors/dbt/test_files.h"
 #include "core/time.h"
 #include "engine/engine.h"
 
@@ -17,17 +18,7 @@ namespace freshwatch::connectors::dbt {
 namespace {
 
 using namespace std::chrono_literals;
-
-constexpr std::string_view kManifest = R"({
-  "metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json",
-               "project_name": "shop", "adapter_type": "postgres"},
-  "nodes": {"model.shop.a": {"unique_id": "model.shop.a", "resource_type": "model", "package_name": "shop",
-             "name": "a", "original_file_path": "models/a.sql", "database": "db", "schema": "s",
-             "alias": "a", "depends_on": {"nodes": ["source.shop.raw.t"]}}},
-  "sources": {"source.shop.raw.t": {"unique_id": "source.shop.raw.t", "resource_type": "source",
-              "package_name": "shop", "name": "t", "source_name": "raw", "original_file_path": "models/s.yml",
-              "database": "db", "schema": "raw", "identifier": "t"}}
-})";
+using testing::kManifest;
 
 // Artifacts whose fetch() can be held until the test lets it go.
 class HeldSource final : public ArtifactSource {
