@@ -7,13 +7,6 @@
 namespace freshwatch::connectors {
 namespace {
 
-std::string previous_key(std::string_view asset_key, std::string_view signal) {
-  std::string k;
-  k.reserve(asset_key.size() + 1 + signal.size());
-  k.append(asset_key).append("\n").append(signal);
-  return k;
-}
-
 struct Registry {
   std::mutex mutex;
   std::map<std::string, Factory, std::less<>> factories;
@@ -26,16 +19,27 @@ Registry& registry() {
 
 }  // namespace
 
+void PreviousObservations::add(std::string asset_key, model::Observations observations) {
+  by_asset_.insert_or_assign(std::move(asset_key), std::move(observations));
+}
+
 void PreviousObservations::add(const model::Observation& observation) {
-  auto [it, inserted] =
-      by_key_.try_emplace(previous_key(observation.asset_key, observation.signal), observation);
-  if (!inserted && it->second.observed_at < observation.observed_at) it->second = observation;
+  auto& list = by_asset_[observation.asset_key];
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (list[i].signal != observation.signal) continue;
+    if (list[i].observed_at < observation.observed_at) list.edit()[i] = observation;
+    return;
+  }
+  list.push_back(observation);
 }
 
 const model::Observation* PreviousObservations::find(std::string_view asset_key,
                                                      std::string_view signal) const {
-  auto it = by_key_.find(previous_key(asset_key, signal));
-  return it == by_key_.end() ? nullptr : &it->second;
+  auto it = by_asset_.find(asset_key);
+  if (it == by_asset_.end()) return nullptr;
+  for (const auto& o : it->second)
+    if (o.signal == signal) return &o;
+  return nullptr;
 }
 
 model::Asset connection_asset(const config::ConnectionConfig& connection) {

@@ -32,15 +32,23 @@
 namespace freshwatch::connectors {
 
 // The latest earlier observation of each (asset, signal), so signals that compare state
-// between runs (modification counters, row counts) can tell whether data changed.
+// between runs (modification counters, row counts) can tell whether data changed. The engine
+// hands on its own latest observations of each asset (shared, not copied).
 class PreviousObservations {
  public:
+  // Every observation of `observations` must be of `asset_key`, one per signal.
+  void add(std::string asset_key, model::Observations observations);
+  // One observation; it replaces an older one of the same asset and signal.
   void add(const model::Observation& observation);
   const model::Observation* find(std::string_view asset_key, std::string_view signal) const;
-  bool empty() const { return by_key_.empty(); }
+  bool empty() const { return by_asset_.empty(); }
 
  private:
-  std::unordered_map<std::string, model::Observation> by_key_;  // asset_key '\n' signal
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, model::Observations, Hash, std::equal_to<>> by_asset_;
 };
 
 // Small values a connector keeps between runs, such as caches of what it looked up (a BI query
@@ -57,6 +65,13 @@ struct Collection {
   std::optional<ConnectorState> state;
 };
 
+// What a connection's last successful run reported, as the engine holds it: its assets (shared
+// with the engine, not copied) and its edges.
+struct KnownCollection {
+  std::vector<model::AssetPtr> assets;
+  std::vector<model::Edge> edges;
+};
+
 struct CollectContext {
   const core::Clock& clock;
   const PreviousObservations& previous;
@@ -64,7 +79,7 @@ struct CollectContext {
   // What the connection's last successful run reported (assets and edges), so a connector
   // that cannot read one part of its source this time (a dashboard answering 500) keeps that
   // part as it was rather than dropping it. Null before the first run.
-  const Collection* known = nullptr;
+  const KnownCollection* known = nullptr;
   // The state the connection's last successful run returned; null when there is none.
   const ConnectorState* state = nullptr;
 };

@@ -59,11 +59,6 @@ Engine::~Engine() {
   changed_.wait(lock, [&] { return in_flight_ == 0; });
 }
 
-void Engine::set_lineage(LineagePass lineage) {
-  std::lock_guard lock(mutex_);
-  lineage_ = std::move(lineage);
-}
-
 void Engine::on_publish(
     std::function<void(const std::shared_ptr<const model::Snapshot>&)> callback) {
   std::lock_guard lock(publish_mutex_);
@@ -133,8 +128,15 @@ Result<void> Engine::load() {
     if (auto it = states->find(c.setup.name); it != states->end())
       c.connector_state = std::make_shared<const connectors::ConnectorState>(std::move(it->second));
   }
+  const auto signals = observations->size();
+  // What was read is held by the engine now; the rows go before the snapshot is built.
+  *assets = {};
+  *observations = {};
+  *sightings = {};
+  dropped.clear();
+  layout_.reset();
   refresh_history_locked(now);
-  spdlog::info("loaded {} assets and {} signals from the store", loaded, observations->size());
+  spdlog::info("loaded {} assets and {} signals from the store", loaded, signals);
   if (loaded == 0) return {};
   auto snap = std::make_shared<const model::Snapshot>(build_locked(now, ++version_));
   remember_today_locked(*snap);
@@ -176,15 +178,18 @@ void Engine::remember_today_locked(const model::Snapshot& snapshot) {
 }
 
 model::Snapshot Engine::build_locked(core::TimePoint now, std::uint64_t version) const {
-  std::vector<model::AssetPtr> assets;
-  assets.reserve(assets_.size());
-  for (const auto& [_, a] : assets_) assets.push_back(a);
   std::vector<model::ConnectionState> states;
-  std::vector<model::Edge> edges;
   for (const auto& c : connections_) {
     states.push_back(c.state);
     states.back().next_run = c.schedule.running() ? std::nullopt : c.schedule.next_due();
-    edges.insert(edges.end(), c.edges.begin(), c.edges.end());
+  }
+  if (!layout_) {
+    std::vector<model::AssetPtr> assets;
+    assets.reserve(assets_.size());
+    for (const auto& [_, a] : assets_) assets.push_back(a);
+    std::vector<model::Edge> edges;
+    for (const auto& c : connections_) edges.insert(edges.end(), c.edges.begin(), c.edges.end());
+    layout_ = make_layout(assets, edges, &observations_);
   }
   SnapshotInputs in;
   in.now = now;
@@ -192,13 +197,10 @@ model::Snapshot Engine::build_locked(core::TimePoint now, std::uint64_t version)
   in.zone = zone_;
   in.version = version;
   in.history_days = options_.history_days;
-  in.assets = assets;
-  in.observations = &observations_;
+  in.layout = layout_.get();
   in.connections = states;
-  in.edges = edges;
   in.history = &history_;
   in.evaluate = evaluate_;
-  in.lineage = lineage_;
   return build_snapshot(in);
 }
 
@@ -272,15 +274,15 @@ void Engine::start_locked(std::size_t index, core::TimePoint now) {
   ++in_flight_;
 }
 
-connectors::Collection Engine::known_locked(const Connection& c) const {
+connectors::KnownCollection Engine::known_locked(const Connection& c) const {
   // Keys are "<connection>" and "<connection>:..."; ';' follows ':', so the range holds exactly
   // the connection's own keys.
-  connectors::Collection known;
+  connectors::KnownCollection known;
   const std::string& name = c.setup.name;
-  if (auto it = assets_.find(name); it != assets_.end()) known.assets.push_back(*it->second);
+  if (auto it = assets_.find(name); it != assets_.end()) known.assets.push_back(it->second);
   for (auto it = assets_.lower_bound(name + ":"), end = assets_.lower_bound(name + ";"); it != end;
        ++it)
-    known.assets.push_back(*it->second);
+    known.assets.push_back(it->second);
   known.edges = c.edges;
   return known;
 }
@@ -291,15 +293,13 @@ void Engine::execute(std::size_t index) {
   core::TimePoint started;
   connectors::Connector* connector = nullptr;
   std::string name;
-  std::optional<connectors::Collection> known;
+  std::optional<connectors::KnownCollection> known;
   std::shared_ptr<const connectors::ConnectorState> state;
   {
     std::lock_guard lock(mutex_);
     auto& c = connections_[index];
-    for (const auto& [key, observations] : observations_) {
-      if (model::key_connection(key) != c.setup.name) continue;
-      for (const auto& o : observations) previous.add(o);
-    }
+    for (const auto& [key, observations] : observations_)
+      if (model::key_connection(key) == c.setup.name) previous.add(key, observations);
     stop = c.run_stop.get_token();
     started = c.started_at;
     connector = c.setup.connector.get();
@@ -368,6 +368,7 @@ void Engine::finish_run(std::size_t index, Result<connectors::Collection> result
           *same = o;
       }
       c.edges = result->edges;
+      layout_.reset();
       if (result->state) {
         c.connector_state = std::make_shared<const connectors::ConnectorState>(*result->state);
         run.state = std::move(result->state);

@@ -4,7 +4,8 @@
 // every re-evaluation tick publishes a new immutable model::Snapshot.
 //
 // Pipeline of one run: collect (on a worker thread, no lock held) → merge into the known state →
-// build the snapshot (build_snapshot, pure; judgement comes from the Evaluator) → publish →
+// build the snapshot (build_snapshot, pure; judgement comes from the Evaluator; its layout is
+// made again only when the run changed assets, edges or observations) → publish →
 // persist, without the lock, the run in one transaction (store::RunRecord with the statuses
 // that changed since the last snapshot recorded). A run that fails (error, exception, timeout)
 // marks the connection's known assets unknown with its error and is retried with backoff;
@@ -84,9 +85,6 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // Lineage facts (impacted, root causes) added to every snapshot; set before load()/run().
-  void set_lineage(LineagePass lineage);
-
   // Reads the last state from the store and plans each connection's first run. Publishes a
   // snapshot when the store had assets.
   Result<void> load();
@@ -164,7 +162,7 @@ class Engine {
   void refresh_history_locked(core::TimePoint now);
   // What the connection's last successful run reported, from the engine's state (assets are
   // replaced only by a successful run), for CollectContext::known.
-  connectors::Collection known_locked(const Connection& c) const;
+  connectors::KnownCollection known_locked(const Connection& c) const;
   void remember_today_locked(const model::Snapshot& snapshot);
 
   const EngineOptions options_;
@@ -173,13 +171,15 @@ class Engine {
   const core::Clock& clock_;
   const date::time_zone* zone_ = nullptr;
   Executor executor_;
-  LineagePass lineage_;
 
   mutable std::mutex mutex_;
   mutable std::condition_variable changed_;  // runs finished, wake(), publications
   std::vector<Connection> connections_;
   std::map<std::string, model::AssetPtr> assets_;  // shared with the snapshots
   ObservationsByAsset observations_;
+  // The layout of assets_, the edges and observations_ (made when first needed after they
+  // change, then shared by every build until they change again).
+  mutable std::shared_ptr<const SnapshotLayout> layout_;
   model::HistoryTable history_;  // read from the store once, then kept from the snapshots
   date::sys_days history_today_{};
   std::optional<core::TimePoint> next_reevaluation_;

@@ -531,7 +531,7 @@ TEST_F(EngineTest, ConnectorsGetWhatTheyKnewAndTheirStateAcrossARestart) {
   testing::TempDir dir;
   const std::string path = (dir / "store.db").string();
   struct Seen {
-    std::optional<connectors::Collection> known;
+    std::optional<connectors::KnownCollection> known;
     std::optional<connectors::ConnectorState> state;
   };
   std::vector<Seen> seen;
@@ -602,7 +602,7 @@ TEST_F(EngineTest, ConnectorsGetWhatTheyKnewAndTheirStateAcrossARestart) {
   ASSERT_EQ(seen.size(), 5u);
   ASSERT_TRUE(seen[4].known) << "from the store";
   std::vector<std::string> keys;
-  for (const auto& a : seen[4].known->assets) keys.push_back(a.key);
+  for (const auto& a : seen[4].known->assets) keys.push_back(a->key);
   EXPECT_EQ(keys, (std::vector<std::string>{"bi", "bi:dash", "bi:dash.tile", "bi:main", "bi:main.a"}));
   EXPECT_EQ(seen[4].known->edges, (std::vector<model::Edge>{{"bi:main.a", "bi:dash.tile", "view a"}}));
   EXPECT_EQ(seen[4].state, first_state) << "from the store";

@@ -10,7 +10,6 @@
 #include "lineage/graph.h"
 #include "lineage/identity.h"
 #include "lineage/propagate.h"
-#include "lineage/root_paths.h"
 
 namespace freshwatch::engine {
 namespace {
@@ -42,13 +41,12 @@ void mark_collection_failed(model::Evaluation& e, const model::ConnectionState& 
 // Data time over the lineage (lineage/data_time.h), for every asset; consumers with inputs are
 // then judged on it. Containers are left to the roll-up.
 void apply_data_time(
-    model::Snapshot& snap, const SnapshotInputs& in,
+    model::Snapshot& snap, const lineage::Graph& graph, const SnapshotInputs& in,
     const std::unordered_map<std::string_view, const model::ConnectionState*>& connection_state) {
   auto connection_of = [&](const model::Asset& a) -> const model::ConnectionState* {
     auto c = connection_state.find(a.connection);
     return c == connection_state.end() ? nullptr : c->second;
   };
-  const lineage::Graph graph = lineage::snapshot_graph(snap);
   // An asset's own time is the change time its status is judged on today: none while its
   // collection failed.
   std::vector<std::optional<core::TimePoint>> own(snap.assets.size());
@@ -56,6 +54,15 @@ void apply_data_time(
     const auto& s = snap.assets[i];
     if (model::is_container(s.asset->kind) || collection_failed(connection_of(*s.asset))) continue;
     own[i] = s.evaluation.changed_at;
+  }
+  if (graph.size() == 0) {  // no lineage: every asset's data is its own
+    for (std::uint32_t i = 0; i < snap.assets.size(); ++i) {
+      auto& state = snap.assets[i];
+      if (model::is_container(state.asset->kind)) continue;
+      state.data_time = own[i];
+      state.data_time_from = state.asset->key;
+    }
+    return;
   }
   const auto data = lineage::propagate_data_time(graph, own);
   // Known assets are the graph's first nodes, in snapshot order.
@@ -108,6 +115,23 @@ void apply_data_time(
   }
 }
 
+// Propagates the leaves' own statuses over the lineage, marking impacted assets and naming
+// their root causes.
+void apply_lineage(model::Snapshot& snap, const lineage::Graph& graph) {
+  if (snap.edges.empty()) return;
+  std::vector<Status> statuses;
+  statuses.reserve(snap.assets.size());
+  for (const auto& s : snap.assets) statuses.push_back(s.evaluation.status);
+  const auto propagation = lineage::propagate(graph, statuses);
+  // Known assets are the graph's first nodes, in snapshot order.
+  for (std::uint32_t i = 0; i < snap.assets.size(); ++i) {
+    auto& state = snap.assets[i];
+    state.impacted = propagation.impacted(i);
+    state.root_causes.clear();
+    for (auto node : propagation.root_causes(i)) state.root_causes.push_back(graph.key(node));
+  }
+}
+
 }  // namespace
 
 date::sys_days local_day(core::TimePoint t, const date::time_zone* zone) {
@@ -129,21 +153,20 @@ std::string container_reason(const model::StatusCounts& counts) {
   return fmt::format("{} of {}", out, total);
 }
 
-model::Snapshot build_snapshot(const SnapshotInputs& in) {
-  model::Snapshot snap;
-  snap.version = in.version;
-  snap.generated_at = in.now;
-  snap.timezone = in.timezone;
-  snap.today = local_day(in.now, in.zone);
+std::shared_ptr<const SnapshotLayout> make_layout(std::span<const model::AssetPtr> assets,
+                                                  std::span<const model::Edge> edges,
+                                                  const ObservationsByAsset* observations) {
+  auto layout = std::make_shared<SnapshotLayout>();
+  auto& nodes = layout->nodes;
 
   // One table is one asset: aliases (a dbt node over a warehouse table) merge into it.
-  const auto ids = lineage::merge_identities(in.assets, in.edges);
+  auto ids = lineage::merge_identities(assets, edges);
   std::unordered_map<std::string_view, std::vector<std::string_view>> aliases_of;
   for (const auto& [alias, canonical] : ids.canonical_of) {
     aliases_of[canonical].push_back(alias);
-    snap.aliases.emplace_back(alias, canonical);
+    layout->aliases.emplace_back(alias, canonical);
   }
-  std::sort(snap.aliases.begin(), snap.aliases.end());
+  std::sort(layout->aliases.begin(), layout->aliases.end());
 
   // In key order; of assets with the same key, the last one given.
   std::vector<std::uint32_t> by_key(ids.assets.size());
@@ -151,90 +174,73 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
   std::stable_sort(by_key.begin(), by_key.end(), [&](std::uint32_t a, std::uint32_t b) {
     return ids.assets[a]->key < ids.assets[b]->key;
   });
-  snap.assets.reserve(by_key.size());
+  nodes.reserve(by_key.size());
   for (std::size_t r = 0; r < by_key.size(); ++r) {
     if (r + 1 < by_key.size() && ids.assets[by_key[r + 1]]->key == ids.assets[by_key[r]]->key)
       continue;
-    snap.assets.push_back(model::AssetState{.asset = ids.assets[by_key[r]]});
+    nodes.push_back({.asset = ids.assets[by_key[r]]});
   }
 
   std::unordered_map<std::string_view, std::uint32_t> index;
-  index.reserve(snap.assets.size());
-  for (std::uint32_t i = 0; i < snap.assets.size(); ++i) index[snap.assets[i].asset->key] = i;
+  index.reserve(nodes.size());
+  for (std::uint32_t i = 0; i < nodes.size(); ++i) index[nodes[i].asset->key] = i;
 
   auto by_name = [&](std::uint32_t a, std::uint32_t b) {
-    const auto& x = *snap.assets[a].asset;
-    const auto& y = *snap.assets[b].asset;
+    const auto& x = *nodes[a].asset;
+    const auto& y = *nodes[b].asset;
     return std::tie(x.name, x.key) < std::tie(y.name, y.key);
   };
-  for (std::uint32_t i = 0; i < snap.assets.size(); ++i) {
-    const auto& parent = snap.assets[i].asset->parent;
+  for (std::uint32_t i = 0; i < nodes.size(); ++i) {
+    const auto& parent = nodes[i].asset->parent;
     auto it = parent.empty() ? index.end() : index.find(parent);
     if (it == index.end() || it->second == i)
-      snap.roots.push_back(i);
+      layout->roots.push_back(i);
     else
-      snap.assets[it->second].children.push_back(i);
+      nodes[it->second].children.push_back(i);
   }
   // A merged asset also sits where its aliases sat (a dbt folder keeps listing the table).
   for (const auto& [parent, canonical] : ids.placements) {
     auto p = index.find(parent), c = index.find(canonical);
     if (p == index.end() || c == index.end() || p->second == c->second) continue;
-    auto& children = snap.assets[p->second].children;
+    auto& children = nodes[p->second].children;
     if (std::find(children.begin(), children.end(), c->second) == children.end())
       children.push_back(c->second);
   }
-  std::sort(snap.roots.begin(), snap.roots.end(), by_name);
-  for (auto& a : snap.assets) std::sort(a.children.begin(), a.children.end(), by_name);
+  std::sort(layout->roots.begin(), layout->roots.end(), by_name);
+  for (auto& a : nodes) std::sort(a.children.begin(), a.children.end(), by_name);
 
-  std::unordered_map<std::string_view, const model::ConnectionState*> connection_state;
-  for (const auto& c : in.connections) connection_state[c.name] = &c;
-
-  // Leaves: the policy's verdict, or unknown with the connection's error. Containers keep their
-  // own observations for the roll-up (a dashboard that could not be read says so).
-  for (auto& state : snap.assets) {
-    if (in.observations) {
-      auto it = in.observations->find(state.asset->key);
-      if (it != in.observations->end()) state.observations = it->second;  // shared, not copied
-    }
-    if (model::is_container(state.asset->kind)) continue;
-    if (auto aliases = aliases_of.find(state.asset->key); in.observations && aliases != aliases_of.end()) {
+  // Each asset's latest observations (shared, not copied); a leaf's aliases' join them.
+  if (observations) {
+    for (auto& node : nodes) {
+      auto it = observations->find(node.asset->key);
+      if (it != observations->end()) node.observations = it->second;
+      if (model::is_container(node.asset->kind)) continue;
+      auto aliases = aliases_of.find(node.asset->key);
+      if (aliases == aliases_of.end()) continue;
       for (auto alias : aliases->second) {
-        auto it = in.observations->find(std::string(alias));
-        if (it == in.observations->end()) continue;
+        auto it = observations->find(std::string(alias));
+        if (it == observations->end()) continue;
         for (auto o : it->second) {
-          o.asset_key = state.asset->key;
-          state.observations.push_back(std::move(o));
+          o.asset_key = node.asset->key;
+          node.observations.push_back(std::move(o));
         }
       }
     }
-    if (in.evaluate) state.evaluation = in.evaluate(*state.asset, state.observations, in.now);
-    auto c = connection_state.find(state.asset->connection);
-    if (c != connection_state.end() && collection_failed(c->second))
-      mark_collection_failed(state.evaluation, *c->second);
-    // The deciding signal first (copied only when that changes the order).
-    const auto& signal = state.evaluation.signal;
-    auto deciding = [&](const model::Observation& o) { return o.signal == signal; };
-    if (!std::is_partitioned(state.observations.begin(), state.observations.end(), deciding)) {
-      auto& observations = state.observations.edit();
-      std::stable_partition(observations.begin(), observations.end(), deciding);
-    }
   }
-  snap.edges = ids.edges;
-  apply_data_time(snap, in, connection_state);
 
   // Children before parents (post-order); a parent cycle is broken where it is found.
-  std::vector<std::uint32_t> order;
-  order.reserve(snap.assets.size());
+  auto& order = layout->post_order;
+  order.reserve(nodes.size());
   {
-    std::vector<std::uint8_t> seen(snap.assets.size(), 0);
+    std::vector<std::uint8_t> seen(nodes.size(), 0);
     std::vector<std::pair<std::uint32_t, std::size_t>> stack;
-    for (std::uint32_t start = 0; start < snap.assets.size(); ++start) {
+    for (std::uint32_t start = 0; start < nodes.size(); ++start) {
       if (seen[start]) continue;
       stack.push_back({start, 0});
       seen[start] = 1;
       while (!stack.empty()) {
         auto& [node, next] = stack.back();
-        const auto& children = snap.assets[node].children;
+        const auto& children = nodes[node].children;
         if (next < children.size()) {
           const auto child = children[next++];
           if (!seen[child]) {
@@ -248,6 +254,61 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
       }
     }
   }
+
+  layout->edges = std::move(ids.edges);
+  if (!layout->edges.empty()) {
+    std::vector<std::string> keys;
+    keys.reserve(nodes.size());
+    for (const auto& node : nodes) keys.push_back(node.asset->key);
+    layout->graph = lineage::Graph(keys, layout->edges);
+  }
+  return layout;
+}
+
+model::Snapshot build_snapshot(const SnapshotInputs& in) {
+  std::shared_ptr<const SnapshotLayout> made;
+  if (!in.layout) made = make_layout(in.assets, in.edges, in.observations);
+  const SnapshotLayout& layout = in.layout ? *in.layout : *made;
+
+  model::Snapshot snap;
+  snap.version = in.version;
+  snap.generated_at = in.now;
+  snap.timezone = in.timezone;
+  snap.today = local_day(in.now, in.zone);
+  snap.assets.resize(layout.nodes.size());
+  for (std::size_t i = 0; i < layout.nodes.size(); ++i) {
+    const auto& node = layout.nodes[i];
+    auto& state = snap.assets[i];
+    state.asset = node.asset;
+    state.observations = node.observations;
+    state.children = node.children;
+  }
+  snap.roots = layout.roots;
+  snap.edges = layout.edges;
+  snap.aliases = layout.aliases;
+  const auto& order = layout.post_order;
+
+  std::unordered_map<std::string_view, const model::ConnectionState*> connection_state;
+  for (const auto& c : in.connections) connection_state[c.name] = &c;
+
+  // Leaves: the policy's verdict, or unknown with the connection's error. Containers keep their
+  // own observations for the roll-up (a dashboard that could not be read says so).
+  for (auto& state : snap.assets) {
+    if (model::is_container(state.asset->kind)) continue;
+    if (in.evaluate) state.evaluation = in.evaluate(*state.asset, state.observations, in.now);
+    auto c = connection_state.find(state.asset->connection);
+    if (c != connection_state.end() && collection_failed(c->second))
+      mark_collection_failed(state.evaluation, *c->second);
+    // The deciding signal first (copied only when that changes the order).
+    const auto& signal = state.evaluation.signal;
+    auto deciding = [&](const model::Observation& o) { return o.signal == signal; };
+    if (!std::is_partitioned(state.observations.begin(), state.observations.end(), deciding)) {
+      auto& observations = state.observations.edit();
+      std::stable_partition(observations.begin(), observations.end(), deciding);
+    }
+  }
+  apply_data_time(snap, layout.graph, in, connection_state);
+
   std::vector<bool> done(snap.assets.size(), false);
   for (auto i : order) {
     auto& state = snap.assets[i];
@@ -336,27 +397,8 @@ model::Snapshot build_snapshot(const SnapshotInputs& in) {
   for (const auto& state : snap.assets)
     if (!model::is_container(state.asset->kind)) ++leaves_per_connection[state.asset->connection];
   for (auto& c : snap.connections) c.asset_count = leaves_per_connection[c.name];
-  if (in.lineage)
-    in.lineage(snap);
-  else
-    apply_lineage(snap);
+  apply_lineage(snap, layout.graph);
   return snap;
-}
-
-void apply_lineage(model::Snapshot& snap) {
-  if (snap.edges.empty()) return;
-  const lineage::Graph graph = lineage::snapshot_graph(snap);
-  std::vector<Status> statuses;
-  statuses.reserve(snap.assets.size());
-  for (const auto& s : snap.assets) statuses.push_back(s.evaluation.status);
-  const auto propagation = lineage::propagate(graph, statuses);
-  // Known assets are the graph's first nodes, in snapshot order.
-  for (std::uint32_t i = 0; i < snap.assets.size(); ++i) {
-    auto& state = snap.assets[i];
-    state.impacted = propagation.impacted(i);
-    state.root_causes.clear();
-    for (auto node : propagation.root_causes(i)) state.root_causes.push_back(graph.key(node));
-  }
 }
 
 }  // namespace freshwatch::engine

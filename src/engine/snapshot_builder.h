@@ -18,11 +18,19 @@
 // its own status beside its data time; containers take the oldest data time of their
 // children.
 //
-// Thread contract: pure; build_snapshot may run on any thread.
+// Building is split in two. make_layout() computes what a snapshot's shape depends on (merged
+// identities, key order, the hierarchy, the lineage graph, each asset's observations); that
+// changes only when a collection run changes assets, edges or observations, so the engine keeps
+// one layout and every re-evaluation until the next run reuses it. build_snapshot() then only
+// judges, rolls up and copies the day bars.
+//
+// Thread contract: pure; make_layout and build_snapshot may run on any thread, and a layout,
+// immutable once made, may be shared by any number of builds at once.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -31,6 +39,7 @@
 #include <date/tz.h>
 
 #include "core/clock.h"
+#include "lineage/graph.h"
 #include "model/asset.h"
 #include "model/history.h"
 #include "model/observation.h"
@@ -46,10 +55,32 @@ inline constexpr std::string_view kDataTimeSignal = "data_time";
 using Evaluator = std::function<model::Evaluation(
     const model::Asset&, std::span<const model::Observation>, core::TimePoint now)>;
 
-// Adds lineage facts (impacted, root causes) to a snapshot whose statuses are final.
-using LineagePass = std::function<void(model::Snapshot&)>;
-
 using ObservationsByAsset = std::unordered_map<std::string, model::Observations>;
+
+// The shape of the snapshots built from one set of assets, edges and observations.
+struct SnapshotLayout {
+  struct Node {
+    model::AssetPtr asset;  // identities merged
+    // Its latest observations, an alias's included under the canonical key.
+    model::Observations observations;
+    std::vector<std::uint32_t> children;  // sorted by name
+  };
+  std::vector<Node> nodes;                // the snapshot's assets, in key order
+  std::vector<std::uint32_t> roots;       // nodes without a parent, by name
+  std::vector<std::uint32_t> post_order;  // every node, children before parents
+  std::vector<model::Edge> edges;         // canonical keys
+  std::vector<std::pair<std::string, std::string>> aliases;  // Snapshot::aliases
+  // The nodes' keys first, in order, then keys only edges name; empty without edges.
+  lineage::Graph graph;
+};
+
+// Assets that are the same table (lineage/identity.h) are merged: the canonical asset carries
+// its aliases' observations and sits in their places in the hierarchy too, edges use canonical
+// keys, and the aliases let lookups by an alias key resolve. `assets` in any order; of
+// duplicates by key the last one given counts. `observations` may be null.
+std::shared_ptr<const SnapshotLayout> make_layout(std::span<const model::AssetPtr> assets,
+                                                  std::span<const model::Edge> edges,
+                                                  const ObservationsByAsset* observations);
 
 struct SnapshotInputs {
   core::TimePoint now{};
@@ -57,25 +88,22 @@ struct SnapshotInputs {
   const date::time_zone* zone = nullptr;  // null: UTC
   std::uint64_t version = 0;
   int history_days = 90;
-  std::span<const model::AssetPtr> assets;  // any order; duplicates by key keep the last
+  // The layout of assets, edges and observations (make_layout); when null, build_snapshot
+  // makes it from the three fields below it.
+  const SnapshotLayout* layout = nullptr;
+  std::span<const model::AssetPtr> assets;
+  std::span<const model::Edge> edges;
   const ObservationsByAsset* observations = nullptr;
   std::span<const model::ConnectionState> connections;
-  std::span<const model::Edge> edges;
   // Stored day bars (any window of days; only the days of the snapshot's window are read).
   const model::HistoryTable* history = nullptr;
   Evaluator evaluate;
-  LineagePass lineage;  // empty: apply_lineage
 };
 
-// Assets that are the same table (lineage/identity.h) are merged first: the canonical asset
-// carries its aliases' observations and sits in their places in the hierarchy too, edges use
-// canonical keys, and Snapshot::aliases lets lookups by an alias key resolve. Once statuses are
-// final, `lineage` (apply_lineage when empty) fills impacted and root causes.
+// The snapshot of the layout's assets as of inputs.now. Once statuses are final, the leaves'
+// own statuses are propagated over the lineage (the lineage library), marking impacted assets
+// and naming their root causes.
 model::Snapshot build_snapshot(const SnapshotInputs& inputs);
-
-// The default lineage pass: propagates the leaves' own statuses over snapshot.edges (the
-// lineage library), marking impacted assets and naming their root causes.
-void apply_lineage(model::Snapshot& snapshot);
 
 // The calendar day of `t` in `zone` (UTC when null).
 date::sys_days local_day(core::TimePoint t, const date::time_zone* zone);

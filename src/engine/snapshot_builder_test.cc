@@ -327,6 +327,36 @@ TEST(BuildSnapshot, IdentityMergingAndLineage) {
   EXPECT_EQ(revenue->root_causes, std::vector<std::string>{"wh:main.orders"});
   EXPECT_FALSE(t->impacted);
   EXPECT_EQ(snap.summary.total(), 3u);
+
+  // A layout made once gives, at a later moment, the same snapshot as a build that makes its
+  // own (the engine reuses one between collection runs).
+  const auto layout = make_layout(shared, edges, &f.observations);
+  for (auto later : {f.now, f.now + 20h}) {
+    in.now = later;
+    in.layout = nullptr;
+    const auto fresh = build_snapshot(in);
+    in.layout = layout.get();
+    const auto reused = build_snapshot(in);
+    ASSERT_EQ(reused.assets.size(), fresh.assets.size());
+    for (std::size_t i = 0; i < fresh.assets.size(); ++i) {
+      const auto& a = fresh.assets[i];
+      const auto& b = reused.assets[i];
+      EXPECT_EQ(a.asset->key, b.asset->key);
+      EXPECT_EQ(a.evaluation, b.evaluation) << a.asset->key;
+      EXPECT_EQ(a.observations, b.observations) << a.asset->key;
+      EXPECT_EQ(a.counts.by_status, b.counts.by_status);
+      EXPECT_EQ(a.children, b.children);
+      EXPECT_EQ(a.impacted, b.impacted);
+      EXPECT_EQ(a.root_causes, b.root_causes);
+      EXPECT_EQ(a.data_time, b.data_time);
+      EXPECT_EQ(a.data_time_from, b.data_time_from);
+    }
+    EXPECT_EQ(reused.roots, fresh.roots);
+    EXPECT_EQ(reused.edges, fresh.edges);
+    EXPECT_EQ(reused.aliases, fresh.aliases);
+    EXPECT_EQ(reused.summary.by_status, fresh.summary.by_status);
+  }
+  EXPECT_EQ(layout->nodes.size(), 7u);
 }
 
 TEST(ContainerReason, Phrases) {

@@ -173,7 +173,9 @@ class LookerTest : public ::testing::Test {
     PreviousObservations previous;
     if (last_)
       for (const auto& o : last_->observations) previous.add(o);
-    CollectContext context{clock_, previous, stop_.get_token(), last_ ? &*last_ : nullptr,
+    std::optional<KnownCollection> known;
+    if (last_) known = KnownCollection{model::share_assets(last_->assets), last_->edges};
+    CollectContext context{clock_, previous, stop_.get_token(), known ? &*known : nullptr,
                            last_ && last_->state ? &*last_->state : nullptr};
     auto result = connector_->collect(context);
     if (result) last_ = *result;

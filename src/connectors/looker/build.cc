@@ -42,13 +42,13 @@ Source query_source(std::string query_id, std::optional<QueryDef> def,
 class Builder {
  public:
   Builder(const Content& content, const BuildOptions& options, core::TimePoint now,
-          const Collection* known, const PreviousObservations& previous)
+          const KnownCollection* known, const PreviousObservations& previous)
       : content_(content), options_(options), now_(now), known_(known), previous_(previous) {
     conn_ = options.connection.name;
     base_ = options.base_url;
     if (known_)
       for (std::size_t i = 0; i < known_->assets.size(); ++i)
-        known_index_.emplace(known_->assets[i].key, i);
+        known_index_.emplace(known_->assets[i]->key, i);
   }
 
   Collection run() {
@@ -270,7 +270,7 @@ class Builder {
     while (!k.empty() && !emitted_.contains(k)) {
       auto it = known_index_.find(k);
       if (it == known_index_.end()) return;
-      const model::Asset& a = known_->assets[it->second];
+      const model::Asset& a = *known_->assets[it->second];
       emit(a);
       k = a.parent;
     }
@@ -288,16 +288,16 @@ class Builder {
   void keep_known_children(const std::string& parent) {
     if (!known_) return;
     for (const auto& a : known_->assets)
-      if (a.parent == parent && !emitted_.contains(a.key)) {
-        emit(a);
-        keep_known_edges(a.key);
+      if (a->parent == parent && !emitted_.contains(a->key)) {
+        emit(*a);
+        keep_known_edges(a->key);
       }
   }
 
   const Content& content_;
   const BuildOptions& options_;
   core::TimePoint now_;
-  const Collection* known_;
+  const KnownCollection* known_;
   const PreviousObservations& previous_;
   std::string conn_, base_;
   Collection out_;
@@ -378,7 +378,7 @@ std::set<std::string> excluded_folders(const std::vector<Folder>& folders, bool 
 }
 
 Collection build(const Content& content, const BuildOptions& options, core::TimePoint now,
-                 const Collection* known, const PreviousObservations& previous) {
+                 const KnownCollection* known, const PreviousObservations& previous) {
   return Builder(content, options, now, known, previous).run();
 }
 

@@ -96,6 +96,6 @@ struct BuildOptions {
 };
 
 Collection build(const Content& content, const BuildOptions& options, core::TimePoint now,
-                 const Collection* known, const PreviousObservations& previous);
+                 const KnownCollection* known, const PreviousObservations& previous);
 
 }  // namespace freshwatch::connectors::looker

@@ -66,8 +66,11 @@ struct Fixture {
                                     {}};
   }
 
+  // `known`: what the engine would hand on after a run that returned it.
   Collection run(const Collection* known = nullptr, const PreviousObservations& previous = {}) {
-    return build(content, options, kNow, known, previous);
+    std::optional<KnownCollection> held;
+    if (known) held = KnownCollection{model::share_assets(known->assets), known->edges};
+    return build(content, options, kNow, held ? &*held : nullptr, previous);
   }
 };
 
