@@ -369,13 +369,27 @@ TEST_F(LookerTest, AShortLivedTokenIsRenewedBeforeItExpires) {
 
 TEST_F(LookerTest, ATokenRevokedMidRunIsRenewedOnceWithoutFailingTheRun) {
   env->set_state(R"("revoke_after": 6)");
-  auto result = collect();
+  // One request at a time, so exactly one meets the revoked token (with several in flight, as
+  // many as were sent before the renewal are refused: see the next test).
+  auto o = env->options();
+  o.concurrency = 1;
+  auto result = collect(o);
   ASSERT_TRUE(result) << result.error().message << "\n" << env->events();
   EXPECT_TRUE(asset(*result, "looker:dashboard/7/tile/71"));
   EXPECT_TRUE(asset(*result, "looker:dashboard/8"));
   for (const auto& o : result->observations) EXPECT_TRUE(o.ok()) << o.asset_key << ": " << o.error;
   EXPECT_EQ(env->count("\"type\":\"unauthorized\""), 1u) << env->events();
   EXPECT_EQ(env->count("\"type\":\"login\""), 2u);
+}
+
+TEST_F(LookerTest, RequestsInFlightWhenTheTokenIsRevokedShareOneRenewal) {
+  env->set_state(R"("revoke_after": 6)");
+  auto result = collect();  // three workers
+  ASSERT_TRUE(result) << result.error().message << "\n" << env->events();
+  EXPECT_TRUE(asset(*result, "looker:dashboard/8"));
+  for (const auto& o : result->observations) EXPECT_TRUE(o.ok()) << o.asset_key << ": " << o.error;
+  EXPECT_GE(env->count("\"type\":\"unauthorized\""), 1u);
+  EXPECT_EQ(env->count("\"type\":\"login\""), 2u) << "one renewal however many were refused";
 }
 
 TEST_F(LookerTest, ATokenRefusedAgainAfterLoggingInFailsTheConnection) {
